@@ -1,0 +1,1 @@
+//! Integration tests for `matrix-widget-api` live in `it/`; this library is empty.
