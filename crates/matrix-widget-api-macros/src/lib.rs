@@ -1,1 +1,66 @@
-//! stub
+//! Derive macros for [`matrix-widget-api`](https://docs.rs/matrix-widget-api).
+//!
+//! Use them through the re-exports in `matrix_widget_api::naming` and
+//! `matrix_widget_api::payload`; the generated code names items of that crate.
+//!
+//! - [`WireName`]: an enum of names that come in several spellings (stable, unstable,
+//!   legacy), optionally parameterised (`m.send.event:<type>`) and with a catch-all.
+//! - [`Payload`]: an open JSON object (a request or response `data` payload) that keeps
+//!   unknown fields and reads `null` as "absent".
+//!
+//! Each derive is split like thiserror's: `ast` (read the input) → `attr` (read
+//! `#[wire(...)]`) → `valid` (check it, collecting every error with its span) → `expand`
+//! (emit code). When the attributes are wrong the derive still emits the trait impls as
+//! stubs, so one mistake produces one error rather than a cascade.
+#![forbid(unsafe_code)]
+
+use proc_macro::TokenStream;
+use syn::{DeriveInput, parse_macro_input};
+
+mod ctxt;
+mod payload;
+mod wire_name;
+
+/// Derives `matrix_widget_api::naming::WireName`, `Serialize`, `Deserialize`, `FromStr`,
+/// `Display` and (with the crate's `schema` feature) `JsonSchema` for an enum of names.
+///
+/// ```ignore
+/// #[derive(WireName)]
+/// #[wire(what = "capability")]
+/// enum Capability {
+///     /// One spelling.
+///     #[wire("m.sticker")]
+///     Sticker,
+///     /// Stable, unstable and legacy spellings.
+///     #[wire(stable = "m.send.delayed_event", unstable = "org.matrix.msc4157.send.delayed_event",
+///            legacy = "m.send.delay_events")]
+///     SendDelayedEvent,
+///     /// A parameterised name: the spelling is a prefix, the rest parses as the field.
+///     #[wire(stable = "m.send.event:", unstable = "org.matrix.msc2762.send.event:", prefix)]
+///     SendEvent(String),
+///     /// Every other string, kept verbatim.
+///     #[wire(other)]
+///     Other(String),
+/// }
+/// ```
+#[proc_macro_derive(WireName, attributes(wire))]
+pub fn derive_wire_name(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    wire_name::derive(&input).into()
+}
+
+/// Derives `Serialize`, `Deserialize` and (with the crate's `schema` feature) `JsonSchema`
+/// for a struct with named fields that is a JSON object on the wire.
+///
+/// - `#[wire(rename = "type")]`: the JSON key (default: the field name).
+/// - A field of type `Option<T>` is optional: absent and `null` both read as `None`, and
+///   `None` is not written.
+/// - `#[wire(default)]`: a non-`Option` field that may be absent (`Default::default()`).
+/// - `#[wire(extra)]`: one field of type `matrix_widget_api::payload::Extra` that keeps every
+///   unknown key with its raw value, so a parsed payload re-emits what it was given. Without
+///   it, unknown keys are rejected.
+#[proc_macro_derive(Payload, attributes(wire))]
+pub fn derive_payload(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    payload::derive(&input).into()
+}

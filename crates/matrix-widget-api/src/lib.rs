@@ -1,1 +1,38 @@
-//! stub
+//! Typed, machine-checked definition of the Matrix Widget API: the postMessage protocol
+//! between a Matrix client (the *host*) and an embedded web app (the *widget*), with
+//! MSC4157 delayed events at its heart.
+//!
+//! Start with [`decode`] (bytes → a typed [`Message`]) and [`Request::reply`] (a typed
+//! response → reply bytes that echo the request). Names with several spellings are
+//! explained in [`naming`].
+#![forbid(unsafe_code)]
+
+extern crate self as matrix_widget_api;
+
+pub mod action;
+pub mod api;
+pub mod capability;
+pub mod decode;
+pub mod error;
+pub mod message;
+pub mod from_widget;
+pub mod naming;
+pub mod payload;
+#[cfg(feature = "schema")]
+pub mod schema;
+pub mod to_widget;
+pub mod version;
+
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::private::*;
+}
+mod private;
+
+pub use action::{Action, ActionName};
+pub use api::Api;
+pub use capability::Capability;
+pub use naming::{Naming, Spelled, Spelling};
+pub use version::ApiVersion;
+pub use decode::{DecodeError, Message, Role, decode, decode_as, decode_slice};
+pub use message::{Envelope, Request, Response};

@@ -1,0 +1,133 @@
+//! The struct as `#[derive(Payload)]` sees it, with its `#[wire(...)]` attributes read.
+
+use crate::ctxt::Ctxt;
+use syn::{Data, DeriveInput, Fields, GenericArgument, Ident, LitStr, PathArguments, Type};
+
+/// A `#[derive(Payload)]` struct.
+pub(crate) struct Struct<'a> {
+    pub(crate) ident: &'a Ident,
+    pub(crate) doc: String,
+    pub(crate) fields: Vec<Field<'a>>,
+}
+
+/// How a field is read when its key is absent.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Presence {
+    /// Absent is an error.
+    Required,
+    /// `Option<T>`: absent and `null` are `None`; `None` is not written.
+    Optional,
+    /// `#[wire(default)]`: absent is `Default::default()`.
+    Default,
+}
+
+/// One named field.
+pub(crate) struct Field<'a> {
+    pub(crate) ident: &'a Ident,
+    pub(crate) ty: &'a Type,
+    /// For `Option<T>`, the `T`.
+    pub(crate) inner_ty: Option<&'a Type>,
+    /// The JSON key.
+    pub(crate) key: String,
+    /// The `rename` literal, for error spans.
+    pub(crate) rename: Option<LitStr>,
+    pub(crate) presence: Presence,
+    /// The span of a `default` flag, for error spans.
+    pub(crate) default_flag: Option<Ident>,
+    /// `#[wire(extra)]`: the field that keeps unknown keys.
+    pub(crate) extra: Option<Ident>,
+    pub(crate) doc: String,
+}
+
+impl<'a> Struct<'a> {
+    pub(crate) fn from_input(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Self> {
+        let Data::Struct(data) = &input.data else {
+            cx.error_spanned_by(input, "#[derive(Payload)] only works on structs with named fields");
+            return None;
+        };
+        let Fields::Named(named) = &data.fields else {
+            cx.error_spanned_by(&data.fields, "#[derive(Payload)] only works on structs with named fields");
+            return None;
+        };
+        if !input.generics.params.is_empty() {
+            cx.error_spanned_by(&input.generics, "#[derive(Payload)] does not support generics");
+        }
+        for attr in input.attrs.iter().filter(|a| a.path().is_ident("wire")) {
+            cx.error_spanned_by(attr, "#[derive(Payload)] takes no #[wire(...)] on the struct; put it on fields");
+        }
+        let mut fields = Vec::new();
+        for field in &named.named {
+            let Some(ident) = field.ident.as_ref() else { continue };
+            let mut rename = None;
+            let mut default_flag = None;
+            let mut extra = None;
+            for attr in field.attrs.iter().filter(|a| a.path().is_ident("wire")) {
+                let result = attr.parse_nested_meta(|meta| {
+                    let Some(key) = meta.path.get_ident().cloned() else {
+                        return Err(meta.error("expected `rename = \"...\"`, `default` or `extra`"));
+                    };
+                    match key.to_string().as_str() {
+                        "rename" => {
+                            let lit: LitStr = meta.value()?.parse()?;
+                            if rename.replace(lit).is_some() {
+                                return Err(meta.error("`rename` is given twice"));
+                            }
+                        }
+                        "default" => default_flag = Some(key),
+                        "extra" => extra = Some(key),
+                        other => {
+                            return Err(meta.error(format!(
+                                "unknown key `{other}` in #[wire(...)]; expected `rename = \"...\"`, `default` or `extra`"
+                            )));
+                        }
+                    }
+                    Ok(())
+                });
+                if let Err(e) = result {
+                    cx.syn_error(e);
+                }
+            }
+            let inner_ty = option_inner(&field.ty);
+            let presence = if inner_ty.is_some() {
+                Presence::Optional
+            } else if default_flag.is_some() {
+                Presence::Default
+            } else {
+                Presence::Required
+            };
+            let key = rename.as_ref().map(LitStr::value).unwrap_or_else(|| {
+                let s = ident.to_string();
+                s.strip_prefix("r#").map(str::to_owned).unwrap_or(s)
+            });
+            fields.push(Field {
+                ident,
+                ty: &field.ty,
+                inner_ty,
+                key,
+                rename,
+                presence,
+                default_flag,
+                extra,
+                doc: crate::wire_name::doc(&field.attrs),
+            });
+        }
+        Some(Struct { ident: &input.ident, doc: crate::wire_name::doc(&input.attrs), fields })
+    }
+}
+
+/// `Some(T)` when `ty` is written `Option<T>` (or `std::option::Option<T>`).
+fn option_inner(ty: &Type) -> Option<&Type> {
+    let Type::Path(p) = ty else { return None };
+    if p.qself.is_some() {
+        return None;
+    }
+    let last = p.path.segments.last()?;
+    if last.ident != "Option" {
+        return None;
+    }
+    let PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+    match args.args.first() {
+        Some(GenericArgument::Type(t)) if args.args.len() == 1 => Some(t),
+        _ => None,
+    }
+}

@@ -1,0 +1,197 @@
+//! Code generation for `#[derive(Payload)]`.
+
+use super::ast::{Presence, Struct};
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote};
+use syn::Ident;
+
+pub(crate) fn expand(input: &Struct) -> TokenStream {
+    let ident = input.ident;
+    let name = ident.to_string();
+    let expecting = format!("a `{name}` JSON object");
+    let extra = input.fields.iter().find(|f| f.extra.is_some());
+    let fields: Vec<_> = input.fields.iter().filter(|f| f.extra.is_none()).collect();
+
+    // --- Serialize: declared order, `None` skipped, then the unknown keys as they came.
+    let ser_fields = fields.iter().map(|f| {
+        let (fi, key) = (f.ident, &f.key);
+        match f.presence {
+            Presence::Optional => quote! {
+                if let ::core::option::Option::Some(__v) = &self.#fi {
+                    __p::SerializeMap::serialize_entry(&mut __map, #key, __v)?;
+                }
+            },
+            _ => quote! { __p::SerializeMap::serialize_entry(&mut __map, #key, &self.#fi)?; },
+        }
+    });
+    let ser_extra = extra.map(|f| {
+        let fi = f.ident;
+        quote! { __p::serialize_extra(&self.#fi, &mut __map)?; }
+    });
+
+    // --- Deserialize: one pass over the map, keys matched without allocating.
+    let variants: Vec<Ident> = (0..fields.len()).map(|i| format_ident!("__F{}", i)).collect();
+    let slots: Vec<Ident> = (0..fields.len()).map(|i| format_ident!("__f{}", i)).collect();
+    let keys: Vec<&String> = fields.iter().map(|f| &f.key).collect();
+    let slot_decls = fields.iter().zip(&slots).map(|(f, slot)| {
+        let ty = f.ty;
+        quote! { let mut #slot: ::core::option::Option<#ty> = ::core::option::Option::None; }
+    });
+    let key_arms = fields.iter().zip(&variants).zip(&slots).map(|((f, v), slot)| {
+        let key = &f.key;
+        quote! {
+            __Field::#v => {
+                if #slot.is_some() {
+                    return ::core::result::Result::Err(<__A::Error as __p::de::Error>::duplicate_field(#key));
+                }
+                #slot = ::core::option::Option::Some(
+                    __p::MapAccess::next_value(&mut __map).map_err(|__e| __p::field_error::<__A::Error>(#key, __e))?,
+                );
+            }
+        }
+    });
+    let other_arm = match extra {
+        Some(_) => quote! { __Field::__Other(__k) => __p::read_extra(&mut __extra, __k, &mut __map)?, },
+        None => quote! {
+            __Field::__Other(__k) => {
+                return ::core::result::Result::Err(<__A::Error as __p::de::Error>::unknown_field(&__k, __FIELDS));
+            }
+        },
+    };
+    let extra_decl = extra.map(|f| {
+        let ty = f.ty;
+        quote! { let mut __extra: #ty = ::core::default::Default::default(); }
+    });
+    let build = input.fields.iter().map(|f| {
+        let fi = f.ident;
+        if f.extra.is_some() {
+            return quote! { #fi: __extra, };
+        }
+        let i = fields.iter().position(|g| g.ident == f.ident).unwrap_or_default();
+        let (slot, key) = (&slots[i], &f.key);
+        match f.presence {
+            Presence::Optional => quote! { #fi: ::core::option::Option::flatten(#slot), },
+            Presence::Default => quote! { #fi: ::core::option::Option::unwrap_or_default(#slot), },
+            Presence::Required => quote! {
+                #fi: match #slot {
+                    ::core::option::Option::Some(__v) => __v,
+                    ::core::option::Option::None => {
+                        return ::core::result::Result::Err(<__A::Error as __p::de::Error>::missing_field(#key));
+                    }
+                },
+            },
+        }
+    });
+
+    // --- Schema: a table the library turns into an object schema.
+    let schema_fields = fields.iter().map(|f| {
+        let (key, doc) = (&f.key, &f.doc);
+        let ty = f.inner_ty.unwrap_or(f.ty);
+        let required = f.presence == Presence::Required;
+        let nullable = f.presence == Presence::Optional;
+        quote! { (#key, #ty, #required, #nullable, #doc) }
+    });
+    let has_extra = extra.is_some();
+    let doc = &input.doc;
+
+    quote! {
+        #[doc(hidden)]
+        #[allow(unused_qualifications, clippy::needless_return)]
+        const _: () = {
+            use ::matrix_widget_api::__private as __p;
+
+            impl __p::Serialize for #ident {
+                fn serialize<__S: __p::Serializer>(&self, __serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
+                    let mut __map = __p::Serializer::serialize_map(__serializer, ::core::option::Option::None)?;
+                    #(#ser_fields)*
+                    #ser_extra
+                    __p::SerializeMap::end(__map)
+                }
+            }
+
+            impl<'de> __p::Deserialize<'de> for #ident {
+                fn deserialize<__D: __p::Deserializer<'de>>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
+                    const __FIELDS: &[&str] = &[#(#keys),*];
+
+                    enum __Field<'de> {
+                        #(#variants,)*
+                        __Other(__p::Cow<'de, str>),
+                    }
+
+                    struct __FieldVisitor;
+
+                    impl<'de> __p::Visitor<'de> for __FieldVisitor {
+                        type Value = __Field<'de>;
+                        fn expecting(&self, __f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                            __f.write_str("a field name")
+                        }
+                        fn visit_str<__E: __p::de::Error>(self, __v: &str) -> ::core::result::Result<Self::Value, __E> {
+                            ::core::result::Result::Ok(match __v {
+                                #(#keys => __Field::#variants,)*
+                                _ => __Field::__Other(__p::Cow::Owned(__p::String::from(__v))),
+                            })
+                        }
+                        fn visit_borrowed_str<__E: __p::de::Error>(self, __v: &'de str) -> ::core::result::Result<Self::Value, __E> {
+                            ::core::result::Result::Ok(match __v {
+                                #(#keys => __Field::#variants,)*
+                                _ => __Field::__Other(__p::Cow::Borrowed(__v)),
+                            })
+                        }
+                    }
+
+                    impl<'de> __p::Deserialize<'de> for __Field<'de> {
+                        fn deserialize<__D2: __p::Deserializer<'de>>(__d: __D2) -> ::core::result::Result<Self, __D2::Error> {
+                            __p::Deserializer::deserialize_identifier(__d, __FieldVisitor)
+                        }
+                    }
+
+                    struct __Visitor;
+
+                    impl<'de> __p::Visitor<'de> for __Visitor {
+                        type Value = #ident;
+                        fn expecting(&self, __f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                            __f.write_str(#expecting)
+                        }
+                        fn visit_map<__A: __p::MapAccess<'de>>(self, mut __map: __A) -> ::core::result::Result<#ident, __A::Error> {
+                            #(#slot_decls)*
+                            #extra_decl
+                            while let ::core::option::Option::Some(__key) = __p::MapAccess::next_key::<__Field<'de>>(&mut __map)? {
+                                match __key {
+                                    #(#key_arms)*
+                                    #other_arm
+                                }
+                            }
+                            ::core::result::Result::Ok(#ident { #(#build)* })
+                        }
+                    }
+
+                    __p::Deserializer::deserialize_map(__deserializer, __Visitor)
+                }
+            }
+
+            ::matrix_widget_api::__impl_payload_schema!(#ident, #name, #doc, #has_extra, [#(#schema_fields),*]);
+        };
+    }
+}
+
+/// Stub impls emitted next to the errors, so that uses of the type elsewhere do not add
+/// errors of their own.
+pub(crate) fn fallback(ident: &Ident) -> TokenStream {
+    let unimplemented = quote::quote_spanned!(Span::call_site()=> ::core::unimplemented!());
+    quote! {
+        #[doc(hidden)]
+        const _: () = {
+            use ::matrix_widget_api::__private as __p;
+            impl __p::Serialize for #ident {
+                fn serialize<__S: __p::Serializer>(&self, __serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
+                    #unimplemented
+                }
+            }
+            impl<'de> __p::Deserialize<'de> for #ident {
+                fn deserialize<__D: __p::Deserializer<'de>>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
+                    #unimplemented
+                }
+            }
+        };
+    }
+}

@@ -1,0 +1,30 @@
+//! `#[derive(WireName)]`: read the enum (`ast`), its `#[wire(...)]` attributes (`attr`),
+//! check them (`valid`) and emit code (`expand`).
+
+mod ast;
+mod attr;
+mod expand;
+mod valid;
+
+pub(crate) use attr::doc;
+
+use crate::ctxt::Ctxt;
+use proc_macro2::TokenStream;
+use syn::DeriveInput;
+
+pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
+    let mut cx = Ctxt::default();
+    let parsed = ast::Enum::from_input(&mut cx, input);
+    if let Some(parsed) = &parsed {
+        valid::check(&mut cx, parsed);
+    }
+    match (cx.check(), parsed) {
+        (Ok(()), Some(parsed)) => expand::expand(&parsed),
+        (Err(errors), _) => {
+            let mut out = errors;
+            out.extend(expand::fallback(&input.ident));
+            out
+        }
+        (Ok(()), None) => expand::fallback(&input.ident),
+    }
+}

@@ -1,0 +1,68 @@
+//! The enum as the derive sees it.
+
+use super::attr::{self, Names};
+use crate::ctxt::Ctxt;
+use proc_macro2::Span;
+use syn::{Data, DeriveInput, Fields, Ident, LitStr, Type};
+
+/// A `#[derive(WireName)]` enum.
+pub(crate) struct Enum<'a> {
+    pub(crate) ident: &'a Ident,
+    /// What one of these names is, for error messages ("action", "capability").
+    pub(crate) what: String,
+    pub(crate) variants: Vec<Variant<'a>>,
+}
+
+/// One variant and what its attribute says.
+pub(crate) struct Variant<'a> {
+    pub(crate) ident: &'a Ident,
+    pub(crate) names: Names,
+    pub(crate) doc: String,
+    /// The single unnamed field of a `prefix` or `other` variant.
+    pub(crate) field: Option<&'a Type>,
+    /// Where to point errors about the variant's fields.
+    pub(crate) fields_span: Span,
+    pub(crate) fields: &'a Fields,
+}
+
+impl Variant<'_> {
+    /// Every spelling the variant accepts, with the literal it came from.
+    pub(crate) fn spellings(&self) -> Vec<&LitStr> {
+        match &self.names {
+            Names::Exact(s) | Names::Prefix(s) => s.all(),
+            Names::Other(_) => Vec::new(),
+        }
+    }
+}
+
+impl<'a> Enum<'a> {
+    pub(crate) fn from_input(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Self> {
+        let Data::Enum(data) = &input.data else {
+            cx.error_spanned_by(input, "#[derive(WireName)] only works on enums");
+            return None;
+        };
+        if !input.generics.params.is_empty() {
+            cx.error_spanned_by(&input.generics, "#[derive(WireName)] does not support generics");
+        }
+        let what = attr::container_what(cx, &input.attrs).unwrap_or_else(|| "name".to_owned());
+        let mut variants = Vec::new();
+        for variant in &data.variants {
+            let Some(names) = attr::variant_names(cx, variant) else {
+                continue;
+            };
+            let field = match &variant.fields {
+                Fields::Unnamed(f) if f.unnamed.len() == 1 => f.unnamed.first().map(|f| &f.ty),
+                _ => None,
+            };
+            variants.push(Variant {
+                ident: &variant.ident,
+                names,
+                doc: attr::doc(&variant.attrs),
+                field,
+                fields_span: syn::spanned::Spanned::span(&variant.fields),
+                fields: &variant.fields,
+            });
+        }
+        Some(Enum { ident: &input.ident, what, variants })
+    }
+}

@@ -1,0 +1,176 @@
+//! Reading `#[wire(...)]` on the enum and on its variants.
+
+use crate::ctxt::Ctxt;
+use syn::parse::ParseStream;
+use syn::{Attribute, Ident, LitStr, Token, Variant};
+
+/// The spellings of one name.
+pub(crate) struct Spellings {
+    pub(crate) stable: LitStr,
+    pub(crate) unstable: LitStr,
+    pub(crate) legacy: Vec<LitStr>,
+    /// Given as a single positional name: stable and unstable are the same literal.
+    pub(crate) single: bool,
+}
+
+impl Spellings {
+    /// Every distinct literal, stable first.
+    pub(crate) fn all(&self) -> Vec<&LitStr> {
+        let mut all = vec![&self.stable];
+        if !self.single {
+            all.push(&self.unstable);
+        }
+        all.extend(self.legacy.iter());
+        all
+    }
+}
+
+/// What a variant's attribute declares.
+pub(crate) enum Names {
+    /// The whole string is the name.
+    Exact(Spellings),
+    /// The spelling is a prefix; the rest of the string is the variant's field.
+    Prefix(Spellings),
+    /// The catch-all for every other string; the ident is the `other` keyword.
+    Other(Ident),
+}
+
+const VARIANT_KEYS: &str = "a name string, `stable`, `unstable`, `legacy`, `prefix` or `other`";
+
+/// `#[wire(what = "capability")]` on the enum.
+pub(crate) fn container_what(cx: &mut Ctxt, attrs: &[Attribute]) -> Option<String> {
+    let mut what = None;
+    for attr in attrs.iter().filter(|a| a.path().is_ident("wire")) {
+        let result = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("what") {
+                let lit: LitStr = meta.value()?.parse()?;
+                if lit.value().is_empty() {
+                    return Err(meta.error("`what` must not be empty"));
+                }
+                what = Some(lit.value());
+                Ok(())
+            } else {
+                Err(meta.error("unknown key in #[wire(...)] on the enum; expected `what`"))
+            }
+        });
+        if let Err(e) = result {
+            cx.syn_error(e);
+        }
+    }
+    what
+}
+
+/// Reads the one `#[wire(...)]` of a variant; `None` (with an error recorded) if it is
+/// missing or malformed.
+pub(crate) fn variant_names(cx: &mut Ctxt, variant: &Variant) -> Option<Names> {
+    let mut attrs = variant.attrs.iter().filter(|a| a.path().is_ident("wire"));
+    let Some(attr) = attrs.next() else {
+        cx.error_spanned_by(
+            &variant.ident,
+            format!(
+                "variant `{}` needs a #[wire(...)] attribute naming it, e.g. #[wire(\"name\")]",
+                variant.ident
+            ),
+        );
+        return None;
+    };
+    for extra in attrs {
+        cx.error_spanned_by(extra, "only one #[wire(...)] attribute is allowed per variant");
+    }
+    match attr.parse_args_with(|input: ParseStream| parse_variant_args(attr, input)) {
+        Ok(names) => Some(names),
+        Err(e) => {
+            cx.syn_error(e);
+            None
+        }
+    }
+}
+
+fn parse_variant_args(attr: &Attribute, input: ParseStream) -> syn::Result<Names> {
+    let mut single: Option<LitStr> = None;
+    let mut stable: Option<LitStr> = None;
+    let mut unstable: Option<LitStr> = None;
+    let mut legacy = Vec::new();
+    let mut prefix: Option<Ident> = None;
+    let mut other: Option<Ident> = None;
+    while !input.is_empty() {
+        if input.peek(LitStr) {
+            let lit: LitStr = input.parse()?;
+            if single.is_some() {
+                return Err(syn::Error::new_spanned(&lit, "a variant has only one positional name; use `legacy = \"...\"` for more spellings"));
+            }
+            single = Some(lit);
+        } else {
+            let key: Ident = input.call(syn::ext::IdentExt::parse_any)?;
+            match key.to_string().as_str() {
+                "legacy" => {
+                    input.parse::<Token![=]>()?;
+                    legacy.push(input.parse::<LitStr>()?);
+                }
+                "stable" | "unstable" => {
+                    input.parse::<Token![=]>()?;
+                    let lit: LitStr = input.parse()?;
+                    let slot = if key == "stable" { &mut stable } else { &mut unstable };
+                    if slot.is_some() {
+                        return Err(syn::Error::new_spanned(&key, format!("`{key}` is given twice")));
+                    }
+                    *slot = Some(lit);
+                }
+                "prefix" => prefix = Some(key),
+                "other" => other = Some(key),
+                _ => {
+                    return Err(syn::Error::new_spanned(
+                        &key,
+                        format!("unknown key `{key}` in #[wire(...)]; expected {VARIANT_KEYS}"),
+                    ));
+                }
+            }
+        }
+        if input.is_empty() {
+            break;
+        }
+        input.parse::<Token![,]>()?;
+    }
+
+    if let Some(other) = other {
+        if let Some(lit) = single.as_ref().or(stable.as_ref()).or(unstable.as_ref()).or(legacy.first()) {
+            return Err(syn::Error::new_spanned(lit, "#[wire(other)] is the catch-all for unknown strings and takes no name"));
+        }
+        if let Some(prefix) = prefix {
+            return Err(syn::Error::new_spanned(prefix, "#[wire(other)] cannot also be `prefix`"));
+        }
+        return Ok(Names::Other(other));
+    }
+
+    let spellings = match (single, stable, unstable) {
+        (Some(single), None, None) => Spellings { stable: single.clone(), unstable: single, legacy, single: true },
+        (Some(single), _, _) => {
+            return Err(syn::Error::new_spanned(single, "give either one name or `stable`/`unstable` names, not both"));
+        }
+        (None, Some(stable), Some(unstable)) => Spellings { stable, unstable, legacy, single: false },
+        (None, None, Some(unstable)) => Spellings { stable: unstable.clone(), unstable, legacy, single: true },
+        (None, Some(stable), None) => {
+            return Err(syn::Error::new_spanned(
+                stable,
+                "`stable` needs an `unstable` spelling too; a name with one spelling is written #[wire(\"name\")]",
+            ));
+        }
+        (None, None, None) => {
+            return Err(syn::Error::new_spanned(attr, "#[wire(...)] needs a name, e.g. #[wire(\"name\")], or `other`"));
+        }
+    };
+    Ok(if prefix.is_some() { Names::Prefix(spellings) } else { Names::Exact(spellings) })
+}
+
+/// The variant's doc comment, lines joined with `\n` and trimmed.
+pub(crate) fn doc(attrs: &[Attribute]) -> String {
+    let mut lines = Vec::new();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("doc")) {
+        if let syn::Meta::NameValue(nv) = &attr.meta
+            && let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) = &nv.value
+        {
+            lines.push(s.value().trim().to_owned());
+        }
+    }
+    lines.join("\n").trim().to_owned()
+}

@@ -1,0 +1,207 @@
+//! Code generation for `#[derive(WireName)]`.
+//!
+//! The generated code only holds the tables and the `match`es; everything else (serde, schema,
+//! errors) is ordinary library code in `matrix_widget_api::naming`, reached through
+//! `matrix_widget_api::__private`.
+
+use super::ast::Enum;
+use super::attr::{Names, Spellings};
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::Ident;
+
+pub(crate) fn expand(input: &Enum) -> TokenStream {
+    let ident = input.ident;
+    let what = &input.what;
+    let open = input.variants.iter().any(|v| matches!(v.names, Names::Other(_)));
+
+    let specs = input.variants.iter().filter_map(|v| {
+        let (s, prefix) = match &v.names {
+            Names::Exact(s) => (s, false),
+            Names::Prefix(s) => (s, true),
+            Names::Other(_) => return None,
+        };
+        let variant = v.ident.to_string();
+        let (stable, unstable, legacy, doc) = (&s.stable, &s.unstable, &s.legacy, &v.doc);
+        Some(quote! {
+            __p::NameSpec {
+                variant: #variant,
+                stable: #stable,
+                unstable: #unstable,
+                legacy: &[#(#legacy),*],
+                prefix: #prefix,
+                doc: #doc,
+            }
+        })
+    });
+
+    let exact_arms = input.variants.iter().flat_map(|v| {
+        let Names::Exact(s) = &v.names else { return Vec::new() };
+        let vi = v.ident;
+        spelled(s).into_iter().map(|(lit, spelling)| quote! { #lit => return ::core::result::Result::Ok((Self::#vi, ::core::option::Option::Some(#spelling))), }).collect()
+    });
+
+    let prefix_checks = input.variants.iter().flat_map(|v| {
+        let Names::Prefix(s) = &v.names else { return Vec::new() };
+        let vi = v.ident;
+        spelled(s)
+            .into_iter()
+            .map(|(lit, spelling)| {
+                quote! {
+                    if let ::core::option::Option::Some(__rest) = __s.strip_prefix(#lit) {
+                        if let ::core::option::Option::Some(__param) = __p::NameParam::parse_param(__rest) {
+                            return ::core::result::Result::Ok((Self::#vi(__param), ::core::option::Option::Some(#spelling)));
+                        }
+                    }
+                }
+            })
+            .collect()
+    });
+
+    let fallthrough = match input.variants.iter().find(|v| matches!(v.names, Names::Other(_))) {
+        Some(v) => {
+            let vi = v.ident;
+            quote! { ::core::result::Result::Ok((Self::#vi(::core::convert::From::from(__s)), ::core::option::Option::None)) }
+        }
+        None => quote! { ::core::result::Result::Err(__p::NameError::unknown::<Self>(__s)) },
+    };
+
+    let name_arms = input.variants.iter().map(|v| {
+        let vi = v.ident;
+        match &v.names {
+            Names::Exact(s) => {
+                let pick = pick(s);
+                quote! { Self::#vi => __p::Cow::Borrowed(#pick), }
+            }
+            Names::Prefix(s) => {
+                let pick = pick(s);
+                quote! {
+                    Self::#vi(__param) => {
+                        let mut __out = __p::String::from(#pick);
+                        __p::NameParam::write_param(__param, &mut __out);
+                        __p::Cow::Owned(__out)
+                    }
+                }
+            }
+            Names::Other(_) => quote! { Self::#vi(__other) => __p::Cow::Borrowed(::core::convert::AsRef::<str>::as_ref(__other)), },
+        }
+    });
+
+    let body = quote! {
+        impl __p::WireName for #ident {
+            const WHAT: &'static str = #what;
+            const OPEN: bool = #open;
+            const NAMES: &'static [__p::NameSpec] = &[#(#specs),*];
+
+            fn parse_name(__s: &str) -> ::core::result::Result<(Self, ::core::option::Option<__p::Spelling>), __p::NameError> {
+                match __s {
+                    #(#exact_arms)*
+                    _ => {}
+                }
+                #(#prefix_checks)*
+                #fallthrough
+            }
+
+            fn name_in(&self, __spelling: __p::Spelling) -> __p::Cow<'_, str> {
+                #[allow(unreachable_patterns)]
+                match self {
+                    #(#name_arms)*
+                }
+            }
+        }
+    };
+    wrap(ident, body)
+}
+
+/// Each literal of a name with the `Spelling` it is parsed as. A single-spelling name is
+/// `Unstable` (stable and unstable are the same string).
+fn spelled(s: &Spellings) -> Vec<(&syn::LitStr, TokenStream)> {
+    let mut out = Vec::new();
+    if s.single {
+        out.push((&s.unstable, quote!(__p::Spelling::Unstable)));
+    } else {
+        out.push((&s.stable, quote!(__p::Spelling::Stable)));
+        out.push((&s.unstable, quote!(__p::Spelling::Unstable)));
+    }
+    for (i, lit) in s.legacy.iter().enumerate() {
+        let i = u8::try_from(i).unwrap_or(u8::MAX);
+        out.push((lit, quote!(__p::Spelling::Legacy(#i))));
+    }
+    out
+}
+
+/// `match __spelling { … }` choosing the literal for a spelling.
+fn pick(s: &Spellings) -> TokenStream {
+    let (stable, unstable) = (&s.stable, &s.unstable);
+    let legacy = s.legacy.iter().enumerate().map(|(i, lit)| {
+        let i = u8::try_from(i).unwrap_or(u8::MAX);
+        quote! { __p::Spelling::Legacy(#i) => #lit, }
+    });
+    quote! {
+        match __spelling {
+            __p::Spelling::Stable => #stable,
+            __p::Spelling::Unstable => #unstable,
+            #(#legacy)*
+            __p::Spelling::Legacy(_) => #unstable,
+        }
+    }
+}
+
+/// The trait impls that do not depend on the attributes, plus `body`.
+fn wrap(ident: &Ident, body: TokenStream) -> TokenStream {
+    quote! {
+        #[doc(hidden)]
+        #[allow(unused_qualifications, clippy::needless_return)]
+        const _: () = {
+            use ::matrix_widget_api::__private as __p;
+
+            #body
+
+            impl __p::Serialize for #ident {
+                fn serialize<__S: __p::Serializer>(&self, __serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
+                    __p::serialize_name(self, __serializer)
+                }
+            }
+
+            impl<'de> __p::Deserialize<'de> for #ident {
+                fn deserialize<__D: __p::Deserializer<'de>>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
+                    __p::deserialize_name(__deserializer)
+                }
+            }
+
+            impl ::core::str::FromStr for #ident {
+                type Err = __p::NameError;
+                fn from_str(__s: &str) -> ::core::result::Result<Self, Self::Err> {
+                    __p::parse_name::<Self>(__s)
+                }
+            }
+
+            impl ::core::fmt::Display for #ident {
+                fn fmt(&self, __f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    __p::display_name(self, __f)
+                }
+            }
+
+            ::matrix_widget_api::__impl_wire_name_schema!(#ident);
+        };
+    }
+}
+
+/// Stub impls emitted next to the errors when the attributes are wrong, so that uses of the
+/// type elsewhere do not add errors of their own.
+pub(crate) fn fallback(ident: &Ident) -> TokenStream {
+    let body = quote! {
+        impl __p::WireName for #ident {
+            const WHAT: &'static str = "";
+            const OPEN: bool = false;
+            const NAMES: &'static [__p::NameSpec] = &[];
+            fn parse_name(__s: &str) -> ::core::result::Result<(Self, ::core::option::Option<__p::Spelling>), __p::NameError> {
+                ::core::unimplemented!()
+            }
+            fn name_in(&self, __spelling: __p::Spelling) -> __p::Cow<'_, str> {
+                ::core::unimplemented!()
+            }
+        }
+    };
+    wrap(ident, body)
+}

@@ -1,0 +1,651 @@
+//! Decoding a message in stages, so that a host can always answer:
+//!
+//! 1. Not JSON, or not an envelope (§1.2 transport rules) → [`DecodeError::Malformed`]:
+//!    there is no request to answer.
+//! 2. A valid envelope whose `data` (or `response`) is wrong → [`DecodeError::Invalid`],
+//!    which still carries the envelope and can build the error reply.
+//! 3. Otherwise a typed [`Message`].
+//!
+//! When `api` and `action` come before `data` (as every known peer writes them), `data` is
+//! decoded into its typed payload in the same pass over the bytes. Otherwise, or when the
+//! first pass fails, `data` is captured as raw JSON and decoded after the envelope, which
+//! is also how the precise error of stage 2 is found.
+
+use crate::action::{Action, ActionName};
+use crate::api::Api;
+use crate::message::{Envelope, Request, Response, UntypedFromWidget, UntypedToWidget, decode_result, reply_from_source, to_json};
+use crate::naming::Spelled;
+use crate::payload::{Extra, RawObject, strip_position};
+use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::value::RawValue;
+use std::borrow::Cow;
+use std::fmt;
+
+/// Which side is decoding. A host receives fromWidget requests and responses to its
+/// toWidget requests; a widget the reverse (§1.2). Anything else is malformed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// The client embedding the widget.
+    Host,
+    /// The widget.
+    Widget,
+}
+
+macro_rules! registry {
+    (
+        $api:expr, $Req:ident, $Resp:ident, $Data:ident, $Untyped:ty, $dir:literal;
+        $( $Variant:ident => $marker:ty ),* $(,)?
+    ) => {
+        #[doc = concat!("A ", $dir, " request, by action.")]
+        #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
+        pub enum $Req {
+            $(
+                #[doc = concat!("See [`", stringify!($marker), "`].")]
+                $Variant(Request<$marker>),
+            )*
+            /// An action without typed payloads; `data` is kept raw.
+            Other(Request<$Untyped>),
+        }
+
+        #[doc = concat!("A reply to a ", $dir, " request, by action.")]
+        #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
+        pub enum $Resp {
+            $(
+                #[doc = concat!("See [`", stringify!($marker), "`].")]
+                $Variant(Response<$marker>),
+            )*
+            /// An action without typed payloads; `response` is kept raw.
+            Other(Response<$Untyped>),
+        }
+
+        impl $Req {
+            /// The envelope.
+            pub fn envelope(&self) -> &Envelope {
+                match self {
+                    $( Self::$Variant(r) => &r.envelope, )*
+                    Self::Other(r) => &r.envelope,
+                }
+            }
+
+            /// The message exactly as it arrived, if it was decoded.
+            pub fn source(&self) -> Option<&str> {
+                match self {
+                    $( Self::$Variant(r) => r.source(), )*
+                    Self::Other(r) => r.source(),
+                }
+            }
+
+            fn from_data(envelope: Envelope, data: $Data, source: Option<Box<str>>) -> Self {
+                match data {
+                    $( $Data::$Variant(d) => Self::$Variant(Request::decoded(envelope, d, source)), )*
+                    $Data::Other(d) => Self::Other(Request::decoded(envelope, d, source)),
+                }
+            }
+        }
+
+        impl Serialize for $Req {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    $( Self::$Variant(r) => r.serialize(serializer), )*
+                    Self::Other(r) => r.serialize(serializer),
+                }
+            }
+        }
+
+        impl $Resp {
+            /// The envelope.
+            pub fn envelope(&self) -> &Envelope {
+                match self {
+                    $( Self::$Variant(r) => &r.envelope, )*
+                    Self::Other(r) => &r.envelope,
+                }
+            }
+
+            /// Whether the reply is an error response.
+            pub fn is_error(&self) -> bool {
+                match self {
+                    $( Self::$Variant(r) => r.result.is_err(), )*
+                    Self::Other(r) => r.result.is_err(),
+                }
+            }
+
+            fn from_raw(envelope: Envelope, data: RawObject, response: &RawValue) -> Result<Self, serde_json::Error> {
+                $(
+                    if *envelope.action == <$marker as Action>::NAME {
+                        return Ok(Self::$Variant(Response::new(envelope, data, decode_result(response)?)));
+                    }
+                )*
+                Ok(Self::Other(Response::new(envelope, data, decode_result(response)?)))
+            }
+        }
+
+        impl Serialize for $Resp {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    $( Self::$Variant(r) => r.serialize(serializer), )*
+                    Self::Other(r) => r.serialize(serializer),
+                }
+            }
+        }
+
+        impl $Req {
+            /// The action names with typed payloads in this direction.
+            pub fn typed_actions() -> Vec<ActionName> {
+                vec![$( <$marker as Action>::NAME ),*]
+            }
+        }
+
+        #[cfg(feature = "schema")]
+        const _: () = {
+            use crate::message::schema::*;
+            use schemars::{JsonSchema, Schema, SchemaGenerator};
+            use std::borrow::Cow;
+
+            $(
+                impl JsonSchema for Request<$marker> {
+                    fn schema_name() -> Cow<'static, str> { request_name::<$marker>() }
+                    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+                        request_schema::<$marker>(generator, &$Req::typed_actions())
+                    }
+                }
+                impl JsonSchema for Response<$marker> {
+                    fn schema_name() -> Cow<'static, str> { response_name::<$marker>() }
+                    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+                        response_schema::<$marker>(generator, &$Req::typed_actions())
+                    }
+                }
+            )*
+            impl JsonSchema for Request<$Untyped> {
+                fn schema_name() -> Cow<'static, str> { request_name::<$Untyped>() }
+                fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+                    request_schema::<$Untyped>(generator, &$Req::typed_actions())
+                }
+            }
+            impl JsonSchema for Response<$Untyped> {
+                fn schema_name() -> Cow<'static, str> { response_name::<$Untyped>() }
+                fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+                    response_schema::<$Untyped>(generator, &$Req::typed_actions())
+                }
+            }
+            impl JsonSchema for $Req {
+                fn schema_name() -> Cow<'static, str> { stringify!($Req).into() }
+                fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+                    one_of(concat!("A ", $dir, " request."), vec![
+                        $( generator.subschema_for::<Request<$marker>>(), )*
+                        generator.subschema_for::<Request<$Untyped>>(),
+                    ])
+                }
+            }
+            impl JsonSchema for $Resp {
+                fn schema_name() -> Cow<'static, str> { stringify!($Resp).into() }
+                fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+                    one_of(concat!("A reply to a ", $dir, " request."), vec![
+                        $( generator.subschema_for::<Response<$marker>>(), )*
+                        generator.subschema_for::<Response<$Untyped>>(),
+                    ])
+                }
+            }
+        };
+
+        /// Typed request data of one direction.
+        enum $Data {
+            $( $Variant(<$marker as Action>::Request), )*
+            Other(RawObject),
+        }
+
+        impl $Data {
+            fn deserialize<'de, D: Deserializer<'de>>(action: &ActionName, deserializer: D) -> Result<Self, D::Error> {
+                $(
+                    if *action == <$marker as Action>::NAME {
+                        return <<$marker as Action>::Request as Deserialize>::deserialize(deserializer).map(Self::$Variant);
+                    }
+                )*
+                RawObject::deserialize(deserializer).map(Self::Other)
+            }
+        }
+    };
+}
+
+// The one table of typed actions: a new action is a module under `from_widget/` or
+// `to_widget/` and one line here.
+registry! {
+    Api::FromWidget, FromWidgetRequest, FromWidgetResponse, FromWidgetData, UntypedFromWidget, "fromWidget";
+    SendEvent => crate::from_widget::send_event::SendEvent,
+    UpdateDelayedEvent => crate::from_widget::update_delayed_event::UpdateDelayedEvent,
+}
+
+registry! {
+    Api::ToWidget, ToWidgetRequest, ToWidgetResponse, ToWidgetData, UntypedToWidget, "toWidget";
+    Capabilities => crate::to_widget::capabilities::Capabilities,
+    NotifyCapabilities => crate::to_widget::notify_capabilities::NotifyCapabilities,
+}
+
+/// Any decoded message.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum Message {
+    /// A request from the widget (received by a host).
+    FromWidgetRequest(FromWidgetRequest),
+    /// A request from the host (received by a widget).
+    ToWidgetRequest(ToWidgetRequest),
+    /// A reply to a fromWidget request (received by the widget).
+    FromWidgetResponse(FromWidgetResponse),
+    /// A reply to a toWidget request (received by the host).
+    ToWidgetResponse(ToWidgetResponse),
+}
+
+impl Message {
+    /// The envelope.
+    pub fn envelope(&self) -> &Envelope {
+        match self {
+            Message::FromWidgetRequest(m) => m.envelope(),
+            Message::ToWidgetRequest(m) => m.envelope(),
+            Message::FromWidgetResponse(m) => m.envelope(),
+            Message::ToWidgetResponse(m) => m.envelope(),
+        }
+    }
+
+    /// Whether it is a reply.
+    pub fn is_response(&self) -> bool {
+        matches!(self, Message::FromWidgetResponse(_) | Message::ToWidgetResponse(_))
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Message {
+    fn schema_name() -> Cow<'static, str> {
+        "Message".into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut schema = crate::message::schema::one_of(
+            "Any Matrix Widget API message: a request in either direction, or a reply to one.",
+            vec![
+                generator.subschema_for::<FromWidgetRequest>(),
+                generator.subschema_for::<ToWidgetRequest>(),
+                generator.subschema_for::<FromWidgetResponse>(),
+                generator.subschema_for::<ToWidgetResponse>(),
+            ],
+        );
+        schema.insert("title".into(), "Message".into());
+        schema
+    }
+}
+
+impl Serialize for Message {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Message::FromWidgetRequest(m) => m.serialize(serializer),
+            Message::ToWidgetRequest(m) => m.serialize(serializer),
+            Message::FromWidgetResponse(m) => m.serialize(serializer),
+            Message::ToWidgetResponse(m) => m.serialize(serializer),
+        }
+    }
+}
+
+/// Why a message could not be decoded.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum DecodeError {
+    /// Not JSON, or not a widget API envelope: there is nothing to answer.
+    Malformed(serde_json::Error),
+    /// A valid envelope with invalid `data` or `response`.
+    Invalid(Box<InvalidMessage>),
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DecodeError::Malformed(e) => write!(f, "malformed widget API message: {e}"),
+            DecodeError::Invalid(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for DecodeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            DecodeError::Malformed(e) => Some(e),
+            DecodeError::Invalid(e) => Some(&e.error),
+        }
+    }
+}
+
+impl DecodeError {
+    /// The envelope, when there was one.
+    pub fn envelope(&self) -> Option<&Envelope> {
+        match self {
+            DecodeError::Malformed(_) => None,
+            DecodeError::Invalid(e) => Some(&e.envelope),
+        }
+    }
+
+    /// The error reply to send, when the message was a request with a valid envelope.
+    pub fn error_reply(&self) -> Option<String> {
+        match self {
+            DecodeError::Malformed(_) => None,
+            DecodeError::Invalid(e) => e.error_reply(),
+        }
+    }
+}
+
+/// A message with a valid envelope but invalid `data` (a request) or `response` (a reply).
+#[derive(Debug)]
+pub struct InvalidMessage {
+    /// The envelope.
+    pub envelope: Envelope,
+    /// Whether it was a reply.
+    pub is_response: bool,
+    /// What was wrong.
+    pub error: serde_json::Error,
+    source: Box<str>,
+}
+
+impl InvalidMessage {
+    /// What was wrong, without the position: `invalid `delay`: delay out of range: …`.
+    pub fn message(&self) -> String {
+        strip_position(&self.error.to_string()).to_owned()
+    }
+
+    /// For a request, the error reply: the request echoed exactly, plus
+    /// `response: {error: {message: "Invalid request - …"}}`. `None` for a reply (replies
+    /// are never answered).
+    pub fn error_reply(&self) -> Option<String> {
+        if self.is_response {
+            return None;
+        }
+        let error = crate::error::ErrorResponse::new(format!("Invalid request - {}", self.message()));
+        Some(reply_from_source(&self.source, &to_json(&error)))
+    }
+}
+
+impl fmt::Display for InvalidMessage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = if self.is_response { "response" } else { "request data" };
+        write!(f, "invalid {what} for {} `{}` (requestId {:?}): {}", self.envelope.api, self.envelope.action, self.envelope.request_id, self.message())
+    }
+}
+
+/// Decodes any message, classifying it by its `response` field.
+pub fn decode(text: &str) -> Result<Message, DecodeError> {
+    decode_inner(None, text)
+}
+
+/// Decodes a message received by `role`; messages that cannot reach that role (a
+/// fromWidget request at a widget, say) are [`DecodeError::Malformed`].
+pub fn decode_as(role: Role, text: &str) -> Result<Message, DecodeError> {
+    decode_inner(Some(role), text)
+}
+
+/// [`decode`] for bytes; invalid UTF-8 is malformed.
+pub fn decode_slice(bytes: &[u8]) -> Result<Message, DecodeError> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => decode(text),
+        Err(_) => Err(DecodeError::Malformed(de::Error::custom("message is not valid UTF-8"))),
+    }
+}
+
+fn decode_inner(role: Option<Role>, text: &str) -> Result<Message, DecodeError> {
+    match run(role, text, true) {
+        Ok(Ok(message)) => Ok(message),
+        Ok(Err(invalid)) => Err(DecodeError::Invalid(invalid)),
+        // The one-pass decode failed somewhere: decode the envelope alone to find out
+        // whether the envelope or the payload was at fault.
+        Err(_) => match run(role, text, false) {
+            Ok(Ok(message)) => Ok(message),
+            Ok(Err(invalid)) => Err(DecodeError::Invalid(invalid)),
+            Err(e) => Err(DecodeError::Malformed(e)),
+        },
+    }
+}
+
+type Outcome = Result<Message, Box<InvalidMessage>>;
+
+fn run(role: Option<Role>, text: &str, typed: bool) -> Result<Outcome, serde_json::Error> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let outcome = MessageSeed { role, text, typed }.deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok(outcome)
+}
+
+struct MessageSeed<'a> {
+    role: Option<Role>,
+    text: &'a str,
+    /// Decode `data` into its typed payload during the pass.
+    typed: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for MessageSeed<'_> {
+    type Value = Outcome;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Outcome, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+enum Key<'de> {
+    Api,
+    WidgetId,
+    RequestId,
+    Action,
+    Data,
+    Response,
+    Other(Cow<'de, str>),
+}
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key::known(v).unwrap_or_else(|| Key::Other(Cow::Owned(v.to_owned()))))
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key::known(v).unwrap_or(Key::Other(Cow::Borrowed(v))))
+            }
+        }
+        deserializer.deserialize_identifier(KeyVisitor)
+    }
+}
+
+impl Key<'_> {
+    fn known(v: &str) -> Option<Self> {
+        Some(match v {
+            "api" => Key::Api,
+            "widgetId" => Key::WidgetId,
+            "requestId" => Key::RequestId,
+            "action" => Key::Action,
+            "data" => Key::Data,
+            "response" => Key::Response,
+            _ => return None,
+        })
+    }
+}
+
+/// Typed request data of either direction.
+enum TypedData {
+    FromWidget(FromWidgetData),
+    ToWidget(ToWidgetData),
+}
+
+impl TypedData {
+    fn deserialize<'de, D: Deserializer<'de>>(api: Api, action: &ActionName, deserializer: D) -> Result<Self, D::Error> {
+        match api {
+            Api::FromWidget => FromWidgetData::deserialize(action, deserializer).map(TypedData::FromWidget),
+            Api::ToWidget => ToWidgetData::deserialize(action, deserializer).map(TypedData::ToWidget),
+        }
+    }
+}
+
+/// `data` as far as the pass got with it.
+enum DataSlot<'de> {
+    Typed(TypedData),
+    Raw(&'de RawValue),
+}
+
+struct DataSeed<'a> {
+    api: Api,
+    action: &'a ActionName,
+}
+
+impl<'de> DeserializeSeed<'de> for DataSeed<'_> {
+    type Value = DataSlot<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<DataSlot<'de>, D::Error> {
+        TypedData::deserialize(self.api, self.action, deserializer).map(DataSlot::Typed)
+    }
+}
+
+fn missing<E: de::Error>(field: &'static str) -> E {
+    E::missing_field(field)
+}
+
+fn non_empty<E: de::Error>(field: &'static str, value: String) -> Result<String, E> {
+    if value.is_empty() { Err(E::custom(format_args!("`{field}` must not be empty"))) } else { Ok(value) }
+}
+
+impl<'de> Visitor<'de> for MessageSeed<'_> {
+    type Value = Outcome;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a widget API message (a JSON object with api, widgetId, requestId, action and data)")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Outcome, A::Error> {
+        let mut api: Option<Api> = None;
+        let mut widget_id: Option<String> = None;
+        let mut request_id: Option<String> = None;
+        let mut action: Option<Spelled<ActionName>> = None;
+        let mut data: Option<DataSlot<'de>> = None;
+        let mut response: Option<Option<&'de RawValue>> = None;
+        let mut extra = Extra::new();
+
+        macro_rules! once {
+            ($slot:ident, $name:literal, $value:expr) => {{
+                if $slot.is_some() {
+                    return Err(de::Error::duplicate_field($name));
+                }
+                $slot = Some($value);
+            }};
+        }
+
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            match key {
+                Key::Api => once!(api, "api", map.next_value().map_err(|e| crate::payload::field_error("api", e))?),
+                Key::WidgetId => once!(widget_id, "widgetId", non_empty("widgetId", map.next_value()?)?),
+                Key::RequestId => once!(request_id, "requestId", non_empty("requestId", map.next_value()?)?),
+                Key::Action => once!(action, "action", map.next_value()?),
+                Key::Response => once!(response, "response", map.next_value::<Option<&'de RawValue>>()?),
+                Key::Data => {
+                    // Typed in this pass when we know the payload type and that this is a
+                    // request; raw otherwise.
+                    let typed = match (self.typed, api, &action) {
+                        (true, Some(api), Some(action)) if !self.expects_response(api) && response.is_none() => Some((api, action)),
+                        _ => None,
+                    };
+                    let slot = match typed {
+                        Some((api, action)) => map.next_value_seed(DataSeed { api, action: action.value() })?,
+                        None => DataSlot::Raw(map.next_value()?),
+                    };
+                    once!(data, "data", slot)
+                }
+                Key::Other(key) => crate::payload::read_extra(&mut extra, key, &mut map)?,
+            }
+        }
+
+        let api = api.ok_or_else(|| missing("api"))?;
+        let widget_id = widget_id.ok_or_else(|| missing("widgetId"))?;
+        let request_id = request_id.ok_or_else(|| missing("requestId"))?;
+        let action = action.ok_or_else(|| missing("action"))?;
+        if matches!(action.value(), ActionName::Other(name) if name.is_empty()) {
+            return Err(de::Error::custom("`action` must not be empty"));
+        }
+        let data = data.ok_or_else(|| missing("data"))?;
+        let response = match response.flatten() {
+            Some(raw) if raw.get().starts_with('{') => Some(raw),
+            Some(raw) => return Err(de::Error::custom(format_args!("`response` must be an object, found `{}`", crate::payload::abbreviate(raw.get())))),
+            None => None,
+        };
+        let is_response = response.is_some();
+        if let Some(role) = self.role
+            && is_response != self.expects_response(api)
+        {
+            let (got, receives) = match role {
+                Role::Host => ("host", "fromWidget requests and toWidget responses"),
+                Role::Widget => ("widget", "toWidget requests and fromWidget responses"),
+            };
+            let kind = if is_response { "response" } else { "request" };
+            return Err(de::Error::custom(format_args!("a {got} receives {receives}, not a {api} {kind}")));
+        }
+
+        let envelope = Envelope { api, widget_id, request_id, action, extra };
+        Ok(self.finish(envelope, data, response))
+    }
+}
+
+impl MessageSeed<'_> {
+    /// Whether, for this role, a message with this `api` must be a response.
+    fn expects_response(&self, api: Api) -> bool {
+        matches!((self.role, api), (Some(Role::Host), Api::ToWidget) | (Some(Role::Widget), Api::FromWidget))
+    }
+
+    fn invalid(&self, envelope: Envelope, is_response: bool, error: serde_json::Error) -> Outcome {
+        Err(Box::new(InvalidMessage { envelope, is_response, error, source: self.text.into() }))
+    }
+
+    fn finish(&self, envelope: Envelope, data: DataSlot<'_>, response: Option<&RawValue>) -> Outcome {
+        if let Some(response) = response {
+            let data = match data {
+                DataSlot::Raw(raw) => RawObject::from_raw_value(raw),
+                DataSlot::Typed(_) => {
+                    // Only when the role was unknown and `response` came after `data`.
+                    return self.finish_reparsed(envelope, response);
+                }
+            };
+            let data = match data {
+                Ok(data) => data,
+                Err(e) => return self.invalid(envelope, true, crate::payload::field_error("data", e)),
+            };
+            let result = match envelope.api {
+                Api::FromWidget => FromWidgetResponse::from_raw(envelope.clone(), data, response).map(Message::FromWidgetResponse),
+                Api::ToWidget => ToWidgetResponse::from_raw(envelope.clone(), data, response).map(Message::ToWidgetResponse),
+            };
+            return match result {
+                Ok(message) => Ok(message),
+                Err(e) => self.invalid(envelope, true, crate::payload::field_error("response", e)),
+            };
+        }
+        let source = Some(self.text.into());
+        let data = match data {
+            DataSlot::Typed(typed) => typed,
+            DataSlot::Raw(raw) => {
+                let mut deserializer = serde_json::Deserializer::from_str(raw.get());
+                match TypedData::deserialize(envelope.api, envelope.action.value(), &mut deserializer) {
+                    Ok(typed) => typed,
+                    Err(e) => return self.invalid(envelope, false, crate::payload::field_error("data", e)),
+                }
+            }
+        };
+        Ok(match data {
+            TypedData::FromWidget(d) => Message::FromWidgetRequest(FromWidgetRequest::from_data(envelope, d, source)),
+            TypedData::ToWidget(d) => Message::ToWidgetRequest(ToWidgetRequest::from_data(envelope, d, source)),
+        })
+    }
+
+    /// A response whose `data` was typed in the pass: take `data` raw from the text again.
+    fn finish_reparsed(&self, envelope: Envelope, response: &RawValue) -> Outcome {
+        #[derive(Deserialize)]
+        struct DataOnly<'a> {
+            #[serde(borrow)]
+            data: &'a RawValue,
+        }
+        match serde_json::from_str::<DataOnly>(self.text) {
+            Ok(d) => self.finish(envelope, DataSlot::Raw(d.data), Some(response)),
+            Err(e) => self.invalid(envelope, true, e),
+        }
+    }
+}

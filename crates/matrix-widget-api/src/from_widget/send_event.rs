@@ -1,0 +1,360 @@
+//! `send_event` (fromWidget) — MSC2762, extended by MSC4157 (`delay`) and MSC4407 (sticky).
+//!
+//! A send is *delayed* exactly when `delay` is present (§7.4): `parent_delay_id` alone
+//! never makes it so. `null` reads as absent for every optional field (MSC2813, §7.5).
+
+use crate::action::{Action, ActionName};
+use crate::api::Api;
+use crate::payload::{Extra, Payload, RawObject};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer, de};
+use std::fmt;
+
+/// The `send_event` action from widget to host.
+#[derive(Debug)]
+pub enum SendEvent {}
+
+impl Action for SendEvent {
+    const API: Api = Api::FromWidget;
+    const NAME: ActionName = ActionName::SendEvent;
+    type Request = SendEventRequest;
+    type Response = SendEventResponse;
+}
+
+/// The request `data`: send a room or state event, now or after a delay.
+#[derive(Clone, Debug, PartialEq, Eq, Payload)]
+#[non_exhaustive]
+pub struct SendEventRequest {
+    /// The event type.
+    #[wire(rename = "type")]
+    pub event_type: String,
+    /// The event content, kept byte-exact.
+    pub content: RawObject,
+    /// Present for a state event: its state key.
+    pub state_key: Option<String>,
+    /// Another room to send to (needs a timeline capability for it).
+    pub room_id: Option<String>,
+    /// MSC4157: send after this many milliseconds, through MSC4140.
+    pub delay: Option<Delay>,
+    /// Deprecated and ignored (§7.4): in no MSC revision and implemented by no server.
+    /// Kept so that it round-trips; never set by the builders.
+    pub parent_delay_id: Option<String>,
+    /// MSC4407: make a message event sticky for this many milliseconds.
+    pub sticky_duration_ms: Option<StickyDuration>,
+    /// Fields the protocol does not define, kept for the round-trip.
+    #[wire(extra)]
+    pub extra: Extra,
+}
+
+impl SendEventRequest {
+    /// A room event of `event_type` with `content`, sent now.
+    pub fn new(event_type: impl Into<String>, content: RawObject) -> Self {
+        SendEventRequest {
+            event_type: event_type.into(),
+            content,
+            state_key: None,
+            room_id: None,
+            delay: None,
+            parent_delay_id: None,
+            sticky_duration_ms: None,
+            extra: Extra::new(),
+        }
+    }
+
+    /// A state event.
+    pub fn with_state_key(self, state_key: impl Into<String>) -> Self {
+        SendEventRequest { state_key: Some(state_key.into()), ..self }
+    }
+
+    /// Sent to another room.
+    pub fn with_room_id(self, room_id: impl Into<String>) -> Self {
+        SendEventRequest { room_id: Some(room_id.into()), ..self }
+    }
+
+    /// Sent after `delay` (MSC4157).
+    pub fn with_delay(self, delay: Delay) -> Self {
+        SendEventRequest { delay: Some(delay), ..self }
+    }
+
+    /// Sticky for `duration` (MSC4407; message events only).
+    pub fn with_sticky_duration(self, duration: StickyDuration) -> Self {
+        SendEventRequest { sticky_duration_ms: Some(duration), ..self }
+    }
+
+    /// Whether this is a delayed send: `delay` is present.
+    pub fn is_delayed(&self) -> bool {
+        self.delay.is_some()
+    }
+
+    /// Whether this is a state event: `state_key` is present.
+    pub fn is_state(&self) -> bool {
+        self.state_key.is_some()
+    }
+}
+
+/// The largest integer a JavaScript number holds exactly: 2^53 − 1.
+pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+
+/// A delay in milliseconds: an integer from 1 to 2^53 − 1 (§7.5). `0`, negatives,
+/// fractions and strings are rejected with an error naming the value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Delay(u64);
+
+impl Delay {
+    /// The largest accepted delay, 2^53 − 1 ms.
+    pub const MAX: Delay = Delay(MAX_SAFE_INTEGER);
+
+    /// `Some` if `ms` is in range.
+    pub const fn from_millis(ms: u64) -> Option<Self> {
+        if ms >= 1 && ms <= MAX_SAFE_INTEGER { Some(Delay(ms)) } else { None }
+    }
+
+    /// The delay in milliseconds.
+    pub const fn as_millis(self) -> u64 {
+        self.0
+    }
+}
+
+impl Serialize for Delay {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u64(self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Delay {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_u64(BoundedMillis { what: "a delay", min: 1, max: MAX_SAFE_INTEGER }).map(Delay)
+    }
+}
+
+/// How long a sticky event stays sticky: an integer from 0 to 3 600 000 ms (§7.8).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct StickyDuration(u32);
+
+impl StickyDuration {
+    /// The longest accepted duration, one hour.
+    pub const MAX: StickyDuration = StickyDuration(3_600_000);
+
+    /// `Some` if `ms` is in range.
+    pub const fn from_millis(ms: u32) -> Option<Self> {
+        if ms <= Self::MAX.0 { Some(StickyDuration(ms)) } else { None }
+    }
+
+    /// The duration in milliseconds.
+    pub const fn as_millis(self) -> u32 {
+        self.0
+    }
+}
+
+impl Serialize for StickyDuration {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u32(self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for StickyDuration {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let ms = deserializer.deserialize_u64(BoundedMillis { what: "a sticky duration", min: 0, max: u64::from(Self::MAX.0) })?;
+        // In range by construction.
+        Ok(StickyDuration(u32::try_from(ms).unwrap_or(Self::MAX.0)))
+    }
+}
+
+/// Reads an integer number of milliseconds in `min..=max`. An integral float (`8000.0`)
+/// counts as an integer, as it does in JavaScript and JSON Schema.
+struct BoundedMillis {
+    what: &'static str,
+    min: u64,
+    max: u64,
+}
+
+impl BoundedMillis {
+    fn check<E: de::Error>(&self, v: u64) -> Result<u64, E> {
+        if (self.min..=self.max).contains(&v) { Ok(v) } else { Err(self.out_of_range(v)) }
+    }
+
+    fn out_of_range<E: de::Error>(&self, v: impl fmt::Display) -> E {
+        E::custom(format_args!("{} out of range: {v} is not an integer number of milliseconds from {} to {}", self.what, self.min, self.max))
+    }
+}
+
+impl de::Visitor<'_> for BoundedMillis {
+    type Value = u64;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} in milliseconds (an integer from {} to {})", self.what, self.min, self.max)
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<u64, E> {
+        self.check(v)
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<u64, E> {
+        match u64::try_from(v) {
+            Ok(v) => self.check(v),
+            Err(_) => Err(self.out_of_range(v)),
+        }
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<u64, E> {
+        // `as` saturates; the range check below rejects anything it could have clipped.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        if v.is_finite() && v.fract() == 0.0 && v >= 0.0 && v <= self.max as f64 {
+            self.check(v as u64)
+        } else {
+            Err(self.out_of_range(v))
+        }
+    }
+}
+
+/// The success `response`: the room, and the sent event's ID or the scheduled delay's ID.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SendEventResponse {
+    /// The room the event went to. Always emitted; accepted as optional (§7.30).
+    pub room_id: Option<String>,
+    /// Sent now or scheduled.
+    pub outcome: SendOutcome,
+    /// Fields the protocol does not define, kept for the round-trip.
+    pub extra: Extra,
+}
+
+/// What a `send_event` did. The wire has exactly one of `event_id` and `delay_id`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SendOutcome {
+    /// Sent now: `event_id`.
+    Sent {
+        /// The new event's ID.
+        event_id: String,
+    },
+    /// Scheduled through MSC4140: `delay_id`.
+    Scheduled {
+        /// The delayed event's ID, for `update_delayed_event`.
+        delay_id: String,
+    },
+}
+
+impl SendEventResponse {
+    /// An event sent now.
+    pub fn sent(room_id: impl Into<String>, event_id: impl Into<String>) -> Self {
+        SendEventResponse { room_id: Some(room_id.into()), outcome: SendOutcome::Sent { event_id: event_id.into() }, extra: Extra::new() }
+    }
+
+    /// A delayed event scheduled.
+    pub fn scheduled(room_id: impl Into<String>, delay_id: impl Into<String>) -> Self {
+        SendEventResponse { room_id: Some(room_id.into()), outcome: SendOutcome::Scheduled { delay_id: delay_id.into() }, extra: Extra::new() }
+    }
+
+    /// The event ID, if it was sent now.
+    pub fn event_id(&self) -> Option<&str> {
+        match &self.outcome {
+            SendOutcome::Sent { event_id } => Some(event_id),
+            SendOutcome::Scheduled { .. } => None,
+        }
+    }
+
+    /// The delay ID, if it was scheduled.
+    pub fn delay_id(&self) -> Option<&str> {
+        match &self.outcome {
+            SendOutcome::Scheduled { delay_id } => Some(delay_id),
+            SendOutcome::Sent { .. } => None,
+        }
+    }
+}
+
+/// The wire form of [`SendEventResponse`]; the "exactly one of" rule is checked on top.
+#[derive(Payload)]
+struct SendEventResponseWire {
+    /// The room the event went to.
+    room_id: Option<String>,
+    /// The ID of the event sent now.
+    event_id: Option<String>,
+    /// The ID of the delayed event scheduled (MSC4157).
+    delay_id: Option<String>,
+    #[wire(extra)]
+    extra: Extra,
+}
+
+impl Serialize for SendEventResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(room_id) = &self.room_id {
+            map.serialize_entry("room_id", room_id)?;
+        }
+        match &self.outcome {
+            SendOutcome::Sent { event_id } => map.serialize_entry("event_id", event_id)?,
+            SendOutcome::Scheduled { delay_id } => map.serialize_entry("delay_id", delay_id)?,
+        }
+        crate::payload::serialize_extra(&self.extra, &mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SendEventResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let wire = SendEventResponseWire::deserialize(deserializer)?;
+        let outcome = match (wire.event_id, wire.delay_id) {
+            (Some(event_id), None) => SendOutcome::Sent { event_id },
+            (None, Some(delay_id)) => SendOutcome::Scheduled { delay_id },
+            (Some(_), Some(_)) => return Err(de::Error::custom("a send_event response has both `event_id` and `delay_id`; exactly one is allowed")),
+            (None, None) => return Err(de::Error::custom("a send_event response needs `event_id` or `delay_id`")),
+        };
+        Ok(SendEventResponse { room_id: wire.room_id, outcome, extra: wire.extra })
+    }
+}
+
+#[cfg(feature = "schema")]
+mod schema {
+    use super::*;
+    use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+    use std::borrow::Cow;
+
+    impl JsonSchema for Delay {
+        fn schema_name() -> Cow<'static, str> {
+            "Delay".into()
+        }
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            json_schema!({
+                "description": "A delay in milliseconds (MSC4157): an integer from 1 to 2^53 - 1.",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": MAX_SAFE_INTEGER,
+            })
+        }
+    }
+
+    impl JsonSchema for StickyDuration {
+        fn schema_name() -> Cow<'static, str> {
+            "StickyDuration".into()
+        }
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            json_schema!({
+                "description": "How long a sticky event stays sticky (MSC4407), in milliseconds.",
+                "type": "integer",
+                "minimum": 0,
+                "maximum": StickyDuration::MAX.0,
+            })
+        }
+    }
+
+    impl JsonSchema for SendEventResponse {
+        fn schema_name() -> Cow<'static, str> {
+            "SendEventResponse".into()
+        }
+        fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+            let mut schema = SendEventResponseWire::json_schema(generator);
+            schema.insert(
+                "description".into(),
+                "The response to `send_event`: the room, and exactly one of `event_id` (sent now) and `delay_id` (scheduled, MSC4157).".into(),
+            );
+            schema.insert(
+                "oneOf".into(),
+                serde_json::json!([
+                    { "required": ["event_id"], "properties": { "event_id": { "type": "string" } } },
+                    { "required": ["delay_id"], "properties": { "delay_id": { "type": "string" } } },
+                ]),
+            );
+            schema
+        }
+    }
+}

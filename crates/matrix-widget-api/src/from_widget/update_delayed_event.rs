@@ -1,0 +1,57 @@
+//! `update_delayed_event` (fromWidget) — MSC4157: cancel, restart or send a delayed event.
+//!
+//! Emitted as `org.matrix.msc4157.update_delayed_event`; `update_delayed_event` (stable) and
+//! `org.matrix.msc4157.update.delayed_event` (widget-api 1.8.0–1.8.1) are accepted (§7.2).
+
+use crate::action::{Action, ActionName};
+use crate::api::Api;
+use crate::naming::{Spelled, WireName};
+use crate::payload::{Empty, Extra, Payload};
+
+/// The `update_delayed_event` action from widget to host.
+#[derive(Debug)]
+pub enum UpdateDelayedEvent {}
+
+impl Action for UpdateDelayedEvent {
+    const API: Api = Api::FromWidget;
+    const NAME: ActionName = ActionName::UpdateDelayedEvent;
+    type Request = UpdateDelayedEventRequest;
+    type Response = Empty;
+}
+
+/// The request `data`.
+#[derive(Clone, Debug, PartialEq, Eq, Payload)]
+#[non_exhaustive]
+pub struct UpdateDelayedEventRequest {
+    /// The delayed event, as returned in `send_event`'s `delay_id`.
+    pub delay_id: String,
+    /// What to do with it.
+    pub action: Spelled<UpdateAction>,
+    /// Fields the protocol does not define, kept for the round-trip.
+    #[wire(extra)]
+    pub extra: Extra,
+}
+
+impl UpdateDelayedEventRequest {
+    /// Apply `action` to the delayed event `delay_id`.
+    pub fn new(delay_id: impl Into<String>, action: UpdateAction) -> Self {
+        UpdateDelayedEventRequest { delay_id: delay_id.into(), action: Spelled::new(action), extra: Extra::new() }
+    }
+}
+
+/// What `update_delayed_event` does. Anything else is an error naming the value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, WireName)]
+#[wire(what = "delayed event update action")]
+pub enum UpdateAction {
+    /// Cancel it: it will never be sent.
+    #[wire("cancel")]
+    Cancel,
+    /// Restart its timer from now with the original delay. MSC4157's text says `refresh`
+    /// (copied from an old MSC4140); every implementation says `restart`, so `refresh` is
+    /// accepted as an alias (§7.1).
+    #[wire("restart", legacy = "refresh")]
+    Restart,
+    /// Send it now.
+    #[wire("send")]
+    Send,
+}

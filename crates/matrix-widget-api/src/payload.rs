@@ -1,0 +1,248 @@
+//! Building blocks of `data` and `response` payloads: raw JSON kept byte-exact
+//! ([`RawObject`]), unknown fields kept for the round-trip ([`Extra`]), and the
+//! [`Payload`] derive that uses them.
+
+use serde::de::{self, MapAccess};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::value::RawValue;
+use std::borrow::Cow;
+use std::fmt;
+
+pub use matrix_widget_api_macros::Payload;
+
+/// A JSON object kept exactly as it arrived (for example an event's `content`), with typed
+/// access through [`RawObject::deserialize_as`].
+///
+/// Equality compares the JSON text, so two objects that differ only in white space or key
+/// order are not equal.
+#[derive(Clone)]
+pub struct RawObject(Box<RawValue>);
+
+impl RawObject {
+    /// The empty object `{}`.
+    pub fn empty() -> Self {
+        RawObject(RawValue::from_string("{}".to_owned()).expect("`{}` is valid JSON"))
+    }
+
+    /// Serialises `value`, which must serialise to a JSON object.
+    pub fn from_serialize<T: Serialize + ?Sized>(value: &T) -> Result<Self, serde_json::Error> {
+        Self::from_raw(serde_json::value::to_raw_value(value)?)
+    }
+
+    /// Parses `json`, which must be a JSON object; its text is kept as given.
+    pub fn from_json(json: &str) -> Result<Self, serde_json::Error> {
+        Self::from_raw(RawValue::from_string(json.to_owned())?)
+    }
+
+    /// Copies `raw`, which must be a JSON object.
+    pub(crate) fn from_raw_value(raw: &RawValue) -> Result<Self, serde_json::Error> {
+        Self::from_raw(raw.to_owned())
+    }
+
+    fn from_raw(raw: Box<RawValue>) -> Result<Self, serde_json::Error> {
+        if raw.get().starts_with('{') {
+            Ok(RawObject(raw))
+        } else {
+            Err(de::Error::custom(format_args!("expected a JSON object, found `{}`", abbreviate(raw.get()))))
+        }
+    }
+
+    /// The JSON text.
+    pub fn get(&self) -> &str {
+        self.0.get()
+    }
+
+    /// The raw value.
+    pub fn as_raw(&self) -> &RawValue {
+        &self.0
+    }
+
+    /// Deserialises the object into `T`.
+    pub fn deserialize_as<'a, T: Deserialize<'a>>(&'a self) -> Result<T, serde_json::Error> {
+        serde_json::from_str(self.0.get())
+    }
+}
+
+impl fmt::Debug for RawObject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.get())
+    }
+}
+
+impl PartialEq for RawObject {
+    fn eq(&self, other: &Self) -> bool {
+        self.get() == other.get()
+    }
+}
+
+impl Eq for RawObject {}
+
+impl Default for RawObject {
+    fn default() -> Self {
+        Self::empty()
+    }
+}
+
+impl Serialize for RawObject {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for RawObject {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = Box::<RawValue>::deserialize(deserializer)?;
+        if raw.get().starts_with('{') {
+            Ok(RawObject(raw))
+        } else {
+            Err(de::Error::custom(format_args!("expected a JSON object, found `{}`", abbreviate(raw.get()))))
+        }
+    }
+}
+
+/// At most 40 characters of `s`, for error messages.
+pub(crate) fn abbreviate(s: &str) -> Cow<'_, str> {
+    match s.char_indices().nth(40) {
+        Some((i, _)) => Cow::Owned(format!("{}…", &s[..i])),
+        None => Cow::Borrowed(s),
+    }
+}
+
+/// The fields of a payload that its type does not know, in the order they arrived, with
+/// their values kept as raw JSON. Serialising the payload writes them back after the
+/// known fields, so nothing a peer sent is lost.
+#[derive(Clone, Default)]
+pub struct Extra(Vec<(String, Box<RawValue>)>);
+
+impl Extra {
+    /// No unknown fields.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The raw value of `key`.
+    pub fn get(&self, key: &str) -> Option<&RawValue> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| &**v)
+    }
+
+    /// Sets `key` to `value` (replacing an earlier value of `key`).
+    pub fn insert<T: Serialize + ?Sized>(&mut self, key: impl Into<String>, value: &T) -> Result<(), serde_json::Error> {
+        let key = key.into();
+        let value = serde_json::value::to_raw_value(value)?;
+        match self.0.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, slot)) => *slot = value,
+            None => self.0.push((key, value)),
+        }
+        Ok(())
+    }
+
+    /// Removes `key`, returning its raw value.
+    pub fn remove(&mut self, key: &str) -> Option<Box<RawValue>> {
+        let i = self.0.iter().position(|(k, _)| k == key)?;
+        Some(self.0.remove(i).1)
+    }
+
+    /// The unknown fields in arrival order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &RawValue)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), &**v))
+    }
+
+    /// How many unknown fields there are.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for Extra {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.0.iter().map(|(k, v)| (k, v.get()))).finish()
+    }
+}
+
+impl PartialEq for Extra {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.len() == other.0.len() && self.0.iter().zip(&other.0).all(|((k1, v1), (k2, v2))| k1 == k2 && v1.get() == v2.get())
+    }
+}
+
+impl Eq for Extra {}
+
+// ---- Support for the generated code (reached through `crate::__private`). ----
+
+/// Prefixes a field's error with the field's name. serde_json appends the position to
+/// errors; the inner one is dropped because the outer error gets its own.
+#[doc(hidden)]
+pub fn field_error<E: de::Error>(field: &str, err: E) -> E {
+    let message = err.to_string();
+    E::custom(format_args!("invalid `{field}`: {}", strip_position(&message)))
+}
+
+/// `"… at line 1 column 7"` → `"…"`.
+pub(crate) fn strip_position(message: &str) -> &str {
+    if let Some(i) = message.rfind(" at line ") {
+        let tail = &message[i + " at line ".len()..];
+        let mut parts = tail.split(" column ");
+        if let (Some(line), Some(col), None) = (parts.next(), parts.next(), parts.next())
+            && !line.is_empty()
+            && !col.is_empty()
+            && line.bytes().chain(col.bytes()).all(|b| b.is_ascii_digit())
+        {
+            return &message[..i];
+        }
+    }
+    message
+}
+
+#[doc(hidden)]
+pub fn read_extra<'de, A: MapAccess<'de>>(extra: &mut Extra, key: Cow<'de, str>, map: &mut A) -> Result<(), A::Error> {
+    let value: Box<RawValue> = map.next_value()?;
+    if extra.0.iter().any(|(k, _)| *k == key) {
+        return Err(de::Error::custom(format_args!("duplicate field `{key}`")));
+    }
+    extra.0.push((key.into_owned(), value));
+    Ok(())
+}
+
+#[doc(hidden)]
+pub fn serialize_extra<M: SerializeMap>(extra: &Extra, map: &mut M) -> Result<(), M::Error> {
+    for (k, v) in &extra.0 {
+        map.serialize_entry(k, v)?;
+    }
+    Ok(())
+}
+
+/// An object payload with no known fields: the `{}` of acknowledgements and of requests
+/// without data. Whatever a peer puts in it is kept in `extra`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Payload)]
+#[non_exhaustive]
+pub struct Empty {
+    /// Fields the protocol does not define, kept for the round-trip.
+    #[wire(extra)]
+    pub extra: Extra,
+}
+
+impl Empty {
+    /// `{}`.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for RawObject {
+    fn schema_name() -> Cow<'static, str> {
+        "RawObject".into()
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "object" })
+    }
+}

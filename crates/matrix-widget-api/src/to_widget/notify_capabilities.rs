@@ -1,0 +1,41 @@
+//! `notify_capabilities` (toWidget) — MSC2871: the host tells the widget what it granted.
+//!
+//! `approved` must echo the widget's own capability strings (§7.3): a parsed
+//! [`Spelled`] capability does. Both lists are emitted cumulatively (§7.18).
+
+use crate::action::{Action, ActionName};
+use crate::api::Api;
+use crate::capability::Capability;
+use crate::naming::Spelled;
+use crate::payload::{Empty, Extra, Payload};
+
+/// The `notify_capabilities` action from host to widget.
+#[derive(Debug)]
+pub enum NotifyCapabilities {}
+
+impl Action for NotifyCapabilities {
+    const API: Api = Api::ToWidget;
+    const NAME: ActionName = ActionName::NotifyCapabilities;
+    type Request = NotifyCapabilitiesRequest;
+    type Response = Empty;
+}
+
+/// The request `data`.
+#[derive(Clone, Debug, PartialEq, Eq, Payload)]
+#[non_exhaustive]
+pub struct NotifyCapabilitiesRequest {
+    /// What the widget asked for.
+    pub requested: Vec<Spelled<Capability>>,
+    /// What the host granted.
+    pub approved: Vec<Spelled<Capability>>,
+    /// Fields the protocol does not define, kept for the round-trip.
+    #[wire(extra)]
+    pub extra: Extra,
+}
+
+impl NotifyCapabilitiesRequest {
+    /// Reports `requested` and `approved`.
+    pub fn new(requested: Vec<Spelled<Capability>>, approved: Vec<Spelled<Capability>>) -> Self {
+        NotifyCapabilitiesRequest { requested, approved, extra: Extra::new() }
+    }
+}

@@ -1,0 +1,64 @@
+//! API versions advertised by `supported_api_versions` (catalogue §4).
+
+use crate::naming::WireName;
+
+/// One entry of `supported_versions`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, WireName)]
+#[wire(what = "API version")]
+#[non_exhaustive]
+pub enum ApiVersion {
+    /// `0.0.1`, the first prerelease of the spec draft.
+    #[wire("0.0.1")]
+    Prerelease1,
+    /// `0.0.2`.
+    #[wire("0.0.2")]
+    Prerelease2,
+    /// `0.1.0` (only in a comment of the reference implementation).
+    #[wire("0.1.0")]
+    V0_1_0,
+    /// Send and receive events (MSC2762).
+    #[wire("org.matrix.msc2762")]
+    Msc2762,
+    /// The widget understands toWidget `update_state` (MSC2762).
+    #[wire("org.matrix.msc2762_update_state")]
+    Msc2762UpdateState,
+    /// `notify_capabilities` (MSC2871).
+    #[wire("org.matrix.msc2871")]
+    Msc2871,
+    /// Theme and language changes (MSC2873).
+    #[wire("org.matrix.msc2873")]
+    Msc2873,
+    /// `navigate` (MSC2931).
+    #[wire("org.matrix.msc2931")]
+    Msc2931,
+    /// `request_capabilities` (MSC2974).
+    #[wire("org.matrix.msc2974")]
+    Msc2974,
+    /// `read_events` (MSC2876).
+    #[wire("org.matrix.msc2876")]
+    Msc2876,
+    /// To-device messages (MSC3819).
+    #[wire("org.matrix.msc3819")]
+    Msc3819,
+    /// TURN servers (MSC3846).
+    #[wire("town.robin.msc3846")]
+    Msc3846,
+    /// `read_relations` (MSC3869).
+    #[wire("org.matrix.msc3869")]
+    Msc3869,
+    /// User directory search (MSC3973).
+    #[wire("org.matrix.msc3973")]
+    Msc3973,
+    /// Media (MSC4039).
+    #[wire("org.matrix.msc4039")]
+    Msc4039,
+    /// RTC transports (MSC4515).
+    #[wire("org.matrix.msc4515")]
+    Msc4515,
+    /// LiveKit (MSC4533).
+    #[wire("org.matrix.msc4533")]
+    Msc4533,
+    /// Any other version string, kept verbatim.
+    #[wire(other)]
+    Other(String),
+}
