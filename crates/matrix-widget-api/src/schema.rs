@@ -57,7 +57,8 @@ pub fn wire_name_schema<T: WireName>() -> Schema {
 fn regex_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if "\\.+*?()|[]{}^$#&-~".contains(c) {
+        // ECMA-262 (`u` flag) allows escaping only the syntax characters.
+        if "\\^$.*+?()[]{}|/".contains(c) {
             out.push('\\');
         }
         out.push(c);

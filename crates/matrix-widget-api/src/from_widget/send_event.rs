@@ -123,7 +123,7 @@ impl Serialize for Delay {
 
 impl<'de> Deserialize<'de> for Delay {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_u64(BoundedMillis { what: "a delay", min: 1, max: MAX_SAFE_INTEGER }).map(Delay)
+        deserializer.deserialize_u64(BoundedMillis { what: "delay", min: 1, max: MAX_SAFE_INTEGER }).map(Delay)
     }
 }
 
@@ -154,7 +154,7 @@ impl Serialize for StickyDuration {
 
 impl<'de> Deserialize<'de> for StickyDuration {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let ms = deserializer.deserialize_u64(BoundedMillis { what: "a sticky duration", min: 0, max: u64::from(Self::MAX.0) })?;
+        let ms = deserializer.deserialize_u64(BoundedMillis { what: "sticky duration", min: 0, max: u64::from(Self::MAX.0) })?;
         // In range by construction.
         Ok(StickyDuration(u32::try_from(ms).unwrap_or(Self::MAX.0)))
     }
@@ -182,7 +182,7 @@ impl de::Visitor<'_> for BoundedMillis {
     type Value = u64;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} in milliseconds (an integer from {} to {})", self.what, self.min, self.max)
+        write!(f, "a {} in milliseconds (an integer from {} to {})", self.what, self.min, self.max)
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<u64, E> {

@@ -1,0 +1,268 @@
+//! MSC4157 end to end: `send_event` with `delay`, the response, `update_delayed_event`, and
+//! every invalid example the issue lists, each asserting its error, its error reply and the
+//! schema's verdict.
+
+use crate::schema::message_validator;
+use matrix_widget_api::decode::{FromWidgetRequest, FromWidgetResponse};
+use matrix_widget_api::error::{ErrorResponse, MatrixApiError, MatrixErrorBody, WidgetError};
+use matrix_widget_api::from_widget::send_event::{Delay, SendEvent, SendEventRequest, SendEventResponse, SendOutcome, StickyDuration};
+use matrix_widget_api::from_widget::update_delayed_event::{UpdateAction, UpdateDelayedEvent, UpdateDelayedEventRequest};
+use matrix_widget_api::naming::{Naming, to_string_with};
+use matrix_widget_api::payload::{Empty, RawObject};
+use matrix_widget_api::{Message, Request, decode};
+use serde_json::{Value, json};
+
+fn send_event(data: Value) -> String {
+    json!({"api": "fromWidget", "widgetId": "w1", "requestId": "r1", "action": "send_event", "data": data}).to_string()
+}
+
+fn update(data: Value) -> String {
+    json!({"api": "fromWidget", "widgetId": "w1", "requestId": "r2", "action": "org.matrix.msc4157.update_delayed_event", "data": data}).to_string()
+}
+
+fn decode_send_event(text: &str) -> Request<SendEvent> {
+    match decode(text) {
+        Ok(Message::FromWidgetRequest(FromWidgetRequest::SendEvent(r))) => r,
+        other => panic!("expected a send_event request, got {other:?}"),
+    }
+}
+
+/// The message is rejected with `expected` in the error; the error reply echoes the request
+/// and carries the message; and the schema rejects it too.
+fn assert_rejected(text: &str, expected: &str) {
+    let err = decode(text).expect_err(text);
+    let message = err.to_string();
+    assert!(message.contains(expected), "error {message:?} does not contain {expected:?}");
+    let reply = err.error_reply().expect("a request with a valid envelope can be answered");
+    let reply: Value = serde_json::from_str(&reply).expect("reply is JSON");
+    let mut request: Value = serde_json::from_str(text).expect("JSON");
+    let error_message = reply["response"]["error"]["message"].as_str().expect("message").to_owned();
+    assert!(error_message.starts_with("Invalid request - ") && error_message.contains(expected), "{error_message}");
+    request["response"] = json!({"error": {"message": error_message}});
+    assert_eq!(reply, request, "the error reply must echo the request");
+    let instance: Value = serde_json::from_str(text).expect("JSON");
+    assert!(!message_validator().is_valid(&instance), "the schema accepts what decoding rejects: {text}");
+}
+
+fn assert_accepted(text: &str) {
+    decode(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+    let instance: Value = serde_json::from_str(text).expect("JSON");
+    let errors: Vec<String> = message_validator().iter_errors(&instance).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "the schema rejects what decoding accepts: {text}: {errors:?}");
+}
+
+#[test]
+fn delay_must_be_an_integer_from_1_to_2_pow_53_minus_1() {
+    let base = |delay: Value| send_event(json!({"type": "m.room.message", "content": {}, "delay": delay}));
+    assert_rejected(&base(json!(0)), "delay out of range: 0 is not an integer number of milliseconds from 1 to 9007199254740991");
+    assert_rejected(&base(json!(-5)), "delay out of range: -5");
+    assert_rejected(&base(json!(1.5)), "delay out of range: 1.5");
+    assert_rejected(&base(json!(9_007_199_254_740_992_u64)), "delay out of range: 9007199254740992");
+    assert_rejected(&base(json!("8000")), "invalid type: string \"8000\", expected a delay in milliseconds (an integer from 1 to 9007199254740991)");
+    assert_rejected(&base(json!(true)), "invalid type: boolean `true`, expected a delay");
+    assert_rejected(&base(json!({"ms": 5})), "invalid `delay`");
+    for ok in [json!(1), json!(8000), json!(9_007_199_254_740_991_u64)] {
+        let text = base(ok.clone());
+        assert_accepted(&text);
+        assert_eq!(decode_send_event(&text).data.delay.map(Delay::as_millis), ok.as_u64());
+    }
+    // An integral float is an integer, in JavaScript and in JSON Schema alike.
+    let text = send_event(json!({"type": "m.room.message", "content": {}})).replace("\"content\":{}", "\"content\":{},\"delay\":8000.0");
+    assert_accepted(&text);
+    assert_eq!(decode_send_event(&text).data.delay, Delay::from_millis(8000));
+}
+
+#[test]
+fn delay_null_means_absent() {
+    let text = send_event(json!({"type": "m.room.message", "content": {}, "delay": null}));
+    assert_accepted(&text);
+    let req = decode_send_event(&text);
+    assert_eq!(req.data.delay, None);
+    assert!(!req.data.is_delayed());
+    // Absent optional fields are not emitted as null.
+    assert_eq!(serde_json::to_value(&req.data).expect("ok"), json!({"type": "m.room.message", "content": {}}));
+}
+
+#[test]
+fn parent_delay_id_is_kept_but_never_makes_a_send_delayed() {
+    let text = send_event(json!({"type": "m.room.message", "content": {}, "parent_delay_id": "syd_parent"}));
+    let req = decode_send_event(&text);
+    assert_eq!(req.data.parent_delay_id.as_deref(), Some("syd_parent"));
+    assert!(!req.data.is_delayed());
+    assert_eq!(serde_json::to_value(&req).expect("ok"), serde_json::from_str::<Value>(&text).expect("JSON"));
+    // Builders never set it.
+    let built = SendEventRequest::new("m.room.message", RawObject::empty()).with_delay(Delay::from_millis(5).expect("in range"));
+    assert!(built.parent_delay_id.is_none());
+    assert!(!serde_json::to_string(&built).expect("ok").contains("parent_delay_id"));
+}
+
+#[test]
+fn state_room_and_sticky_fields() {
+    let text = r#"{"api":"fromWidget","widgetId":"w1","requestId":"r1","action":"send_event","data":{
+        "type":"org.matrix.msc3401.call.member","state_key":"_@a:b_DEV","room_id":"!r:b",
+        "content":{"b":1,"a":[true,null]},"delay":8000,"sticky_duration_ms":3600000}}"#;
+    let req = decode_send_event(text).data;
+    assert!(req.is_state() && req.is_delayed());
+    assert_eq!(req.room_id.as_deref(), Some("!r:b"));
+    assert_eq!(req.sticky_duration_ms, StickyDuration::from_millis(3_600_000));
+    // `content` is kept byte-exact, with typed access.
+    assert_eq!(req.content.get(), r#"{"b":1,"a":[true,null]}"#);
+    let content: std::collections::BTreeMap<String, Value> = req.content.deserialize_as().expect("object");
+    assert_eq!(content["b"], json!(1));
+
+    let sticky = |ms: Value| send_event(json!({"type": "m.room.message", "content": {}, "sticky_duration_ms": ms}));
+    assert_accepted(&sticky(json!(0)));
+    assert_rejected(&sticky(json!(3_600_001)), "sticky duration out of range: 3600001");
+    assert_rejected(&sticky(json!(-1)), "sticky duration out of range: -1");
+    assert_rejected(&send_event(json!({"type": "m.room.message", "content": []})), "invalid `content`: expected a JSON object, found `[]`");
+    assert_rejected(&send_event(json!({"content": {}})), "missing field `type`");
+    assert_rejected(&send_event(json!({"type": 5, "content": {}})), "invalid `type`: invalid type: integer `5`, expected a string");
+    assert_rejected(&send_event(json!({"type": "m.room.message", "content": {}, "state_key": 1})), "invalid `state_key`");
+}
+
+#[test]
+fn duplicate_fields_are_errors() {
+    let text = r#"{"api":"fromWidget","widgetId":"w1","requestId":"r1","action":"send_event","data":{"type":"a","type":"b","content":{}}}"#;
+    let err = decode(text).expect_err("duplicate");
+    assert!(err.to_string().contains("duplicate field `type`"), "{err}");
+}
+
+#[test]
+fn send_event_response_has_exactly_one_of_event_id_and_delay_id() {
+    let scheduled = SendEventResponse::scheduled("!r:b", "syd_abc");
+    assert_eq!(serde_json::to_value(&scheduled).expect("ok"), json!({"room_id": "!r:b", "delay_id": "syd_abc"}));
+    let sent = SendEventResponse::sent("!r:b", "$e");
+    assert_eq!(serde_json::to_value(&sent).expect("ok"), json!({"room_id": "!r:b", "event_id": "$e"}));
+    assert_eq!(sent.event_id(), Some("$e"));
+    assert_eq!(scheduled.delay_id(), Some("syd_abc"));
+
+    let parse = |v: Value| serde_json::from_value::<SendEventResponse>(v);
+    assert_eq!(parse(json!({"room_id": "!r:b", "delay_id": "d", "event_id": null})).expect("null is absent").outcome, SendOutcome::Scheduled { delay_id: "d".into() });
+    assert!(parse(json!({"delay_id": "d"})).expect("room_id is optional on input").room_id.is_none());
+    let both = parse(json!({"room_id": "!r:b", "delay_id": "d", "event_id": "$e"})).expect_err("both").to_string();
+    assert!(both.contains("both `event_id` and `delay_id`"), "{both}");
+    let neither = parse(json!({"room_id": "!r:b"})).expect_err("neither").to_string();
+    assert!(neither.contains("needs `event_id` or `delay_id`"), "{neither}");
+
+    // The schema agrees, inside a whole reply.
+    let reply = |response: Value| {
+        json!({"api": "fromWidget", "widgetId": "w", "requestId": "r", "action": "send_event", "data": {"type": "t", "content": {}}, "response": response}).to_string()
+    };
+    assert_accepted(&reply(json!({"room_id": "!r:b", "delay_id": "d"})));
+    assert_accepted(&reply(json!({"room_id": "!r:b", "delay_id": "d", "event_id": null})));
+    for bad in [json!({"room_id": "!r:b", "delay_id": "d", "event_id": "$e"}), json!({"room_id": "!r:b"})] {
+        let text = reply(bad);
+        assert!(matches!(decode(&text), Err(ref e) if e.error_reply().is_none()), "a bad reply is an error that is never answered");
+        assert!(!message_validator().is_valid(&serde_json::from_str(&text).expect("JSON")), "{text}");
+    }
+}
+
+#[test]
+fn reply_echoes_the_request_bytes_and_only_takes_the_right_response_type() {
+    // Odd spacing and key order survive: the reply is built from the request's bytes.
+    let text = "{ \"api\" : \"fromWidget\", \"widgetId\":\"w1\",\"requestId\":\"r1\",\"action\":\"send_event\",\n\"data\":{\"type\":\"m.room.message\",\"content\":{\"body\":\"x\"},\"delay\":8000}, \"x-extra\": [1] }\n";
+    let req = decode_send_event(text);
+    let reply = req.reply(&SendEventResponse::scheduled("!r:b", "syd_abc"));
+    assert_eq!(
+        reply,
+        "{ \"api\" : \"fromWidget\", \"widgetId\":\"w1\",\"requestId\":\"r1\",\"action\":\"send_event\",\n\"data\":{\"type\":\"m.room.message\",\"content\":{\"body\":\"x\"},\"delay\":8000}, \"x-extra\": [1],\"response\":{\"room_id\":\"!r:b\",\"delay_id\":\"syd_abc\"}}"
+    );
+    // The widget reads it back as the typed outcome.
+    match decode(&reply).expect("reply decodes") {
+        Message::FromWidgetResponse(FromWidgetResponse::SendEvent(resp)) => {
+            assert_eq!(resp.result.expect("success").delay_id(), Some("syd_abc"));
+        }
+        other => panic!("{other:?}"),
+    }
+    // Error replies carry matrix_api_error with every field filled (§7.17).
+    let error = WidgetError::new("Error sending event").with_matrix_api_error(MatrixApiError::new(
+        403,
+        Default::default(),
+        "",
+        MatrixErrorBody::new("M_FORBIDDEN", "delay too long"),
+    ));
+    let reply: Value = serde_json::from_str(&req.reply_error(error)).expect("JSON");
+    assert_eq!(
+        reply["response"],
+        json!({"error": {"message": "Error sending event", "matrix_api_error": {"http_status": 403, "http_headers": {}, "url": "", "response": {"errcode": "M_FORBIDDEN", "error": "delay too long"}}}})
+    );
+}
+
+#[test]
+fn update_delayed_event_actions() {
+    for (action, expected) in [("cancel", UpdateAction::Cancel), ("restart", UpdateAction::Restart), ("refresh", UpdateAction::Restart), ("send", UpdateAction::Send)] {
+        let text = update(json!({"delay_id": "syd_abc", "action": action}));
+        assert_accepted(&text);
+        let Ok(Message::FromWidgetRequest(FromWidgetRequest::UpdateDelayedEvent(req))) = decode(&text) else { panic!("{text}") };
+        assert_eq!(req.data.action, expected);
+        assert_eq!(req.reply(&Empty::new()), format!("{},\"response\":{{}}}}", &text[..text.len() - 1]));
+    }
+    assert_rejected(&update(json!({"delay_id": "syd_abc", "action": "pause"})), "unknown delayed event update action \"pause\", expected one of \"cancel\", \"restart\", \"refresh\", \"send\"");
+    assert_rejected(&update(json!({"delay_id": "syd_abc", "action": "Cancel"})), "unknown delayed event update action \"Cancel\"");
+    assert_rejected(&update(json!({"delay_id": "syd_abc"})), "missing field `action`");
+    assert_rejected(&update(json!({"action": "send"})), "missing field `delay_id`");
+    assert_rejected(&update(json!({"delay_id": 7, "action": "send"})), "invalid `delay_id`");
+}
+
+#[test]
+fn every_action_spelling_reaches_the_typed_request() {
+    for name in ["update_delayed_event", "org.matrix.msc4157.update_delayed_event", "org.matrix.msc4157.update.delayed_event"] {
+        let text = json!({"api": "fromWidget", "widgetId": "w", "requestId": "r", "action": name, "data": {"delay_id": "d", "action": "send"}}).to_string();
+        assert_accepted(&text);
+        let Ok(Message::FromWidgetRequest(FromWidgetRequest::UpdateDelayedEvent(req))) = decode(&text) else { panic!("{name}") };
+        // The reply echoes the exact action string.
+        let reply: Value = serde_json::from_str(&req.reply(&Empty::new())).expect("JSON");
+        assert_eq!(reply["action"], name);
+    }
+}
+
+#[test]
+fn widget_side_builds_requests_in_the_chosen_naming() {
+    let req: Request<UpdateDelayedEvent> = Request::new("w1", "r1", UpdateDelayedEventRequest::new("syd_abc", UpdateAction::Restart));
+    assert_eq!(
+        serde_json::to_value(&req).expect("ok"),
+        json!({"api": "fromWidget", "widgetId": "w1", "requestId": "r1", "action": "org.matrix.msc4157.update_delayed_event", "data": {"delay_id": "syd_abc", "action": "restart"}})
+    );
+    let stable: Value = serde_json::from_str(&to_string_with(&req, Naming::Stable).expect("ok")).expect("JSON");
+    assert_eq!(stable["action"], "update_delayed_event");
+
+    let send: Request<SendEvent> = Request::new(
+        "w1",
+        "r2",
+        SendEventRequest::new("org.matrix.msc3401.call.member", RawObject::from_json("{}").expect("object"))
+            .with_state_key("_@a:b_DEV")
+            .with_delay(Delay::from_millis(8000).expect("in range")),
+    );
+    // The §5.7 example of the catalogue.
+    assert_eq!(
+        serde_json::to_value(&send).expect("ok"),
+        json!({"api": "fromWidget", "widgetId": "w1", "requestId": "r2", "action": "send_event",
+               "data": {"type": "org.matrix.msc3401.call.member", "content": {}, "state_key": "_@a:b_DEV", "delay": 8000}})
+    );
+    // A built request is answered by serialising it (it has no source bytes).
+    let reply: Value = serde_json::from_str(&send.reply(&SendEventResponse::scheduled("!r:b", "syd_abc"))).expect("JSON");
+    assert_eq!(reply["response"], json!({"room_id": "!r:b", "delay_id": "syd_abc"}));
+    assert_eq!(reply["data"]["delay"], 8000);
+}
+
+#[test]
+fn delay_and_sticky_constructors_check_ranges() {
+    assert_eq!(Delay::from_millis(0), None);
+    assert_eq!(Delay::from_millis(1).map(Delay::as_millis), Some(1));
+    assert_eq!(Delay::from_millis(1 << 53), None);
+    assert_eq!(Delay::MAX.as_millis(), (1 << 53) - 1);
+    assert_eq!(StickyDuration::from_millis(3_600_001), None);
+    assert_eq!(StickyDuration::from_millis(0).map(StickyDuration::as_millis), Some(0));
+}
+
+#[test]
+fn error_responses_accept_rust_sdk_and_keep_unknown_fields() {
+    let body = json!({"error": {"message": "Error sending event", "org.example": 1, "matrix_api_error": {"http_status": 400, "response": {
+        "errcode": "M_UNKNOWN", "error": "too long", "org.matrix.msc4140.errcode": "M_MAX_DELAY_EXCEEDED", "org.matrix.msc4140.max_delay": 3600000}}}});
+    let parsed: ErrorResponse = serde_json::from_value(body.clone()).expect("parses");
+    let api_error = parsed.error.matrix_api_error.as_ref().expect("present");
+    assert_eq!(api_error.http_headers, None);
+    assert_eq!(api_error.url, None);
+    assert_eq!(api_error.response.extra.get("org.matrix.msc4140.max_delay").map(|v| v.get()), Some("3600000"));
+    assert_eq!(serde_json::to_value(&parsed).expect("ok"), body, "nothing lost, nothing added");
+}

@@ -1,0 +1,214 @@
+//! `cargo xtask ci`: every check CI runs, in order, stopping at the first failure.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::codegen;
+use crate::util::{Error, Result, cargo, project_root, run as run_command};
+
+/// The npm conformance project, relative to the project root.
+const NPM_DIR: &str = "tests/npm";
+/// The oldest Node.js major version the npm conformance step supports.
+const MIN_NODE_MAJOR: u32 = 20;
+
+/// What one step does.
+enum Action {
+    /// `cargo <args>`.
+    Cargo(&'static [&'static str]),
+    /// `cargo xtask codegen --check`, called in-process.
+    CodegenCheck,
+    /// `npm ci` then `node capture.mjs --check` in `tests/npm/`.
+    NpmConformance,
+}
+
+/// One CI step: the name printed in its header and in failure messages, and what it does.
+struct Step {
+    name: &'static str,
+    action: Action,
+}
+
+const STEPS: [Step; 5] = [
+    Step {
+        name: "cargo fmt --check",
+        action: Action::Cargo(&["fmt", "--all", "--", "--check"]),
+    },
+    Step {
+        name: "cargo clippy",
+        action: Action::Cargo(&[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--all-features",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    },
+    Step {
+        name: "cargo test",
+        action: Action::Cargo(&["test", "--workspace", "--all-features"]),
+    },
+    Step {
+        name: "cargo xtask codegen --check",
+        action: Action::CodegenCheck,
+    },
+    Step {
+        name: "npm conformance (tests/npm)",
+        action: Action::NpmConformance,
+    },
+];
+
+/// How a step ended, when it did not fail.
+enum Outcome {
+    Passed,
+    Skipped,
+}
+
+/// `cargo xtask ci`.
+pub(crate) fn run() -> Result<()> {
+    let root = project_root();
+    let mut passed = 0;
+    for step in &STEPS {
+        println!("==> {}", step.name);
+        match run_step(&root, &step.action) {
+            Ok(Outcome::Passed) => passed += 1,
+            Ok(Outcome::Skipped) => {}
+            Err(err) => {
+                return Err(Error::msg(format!(
+                    "ci: step `{}` failed:\n{err}",
+                    step.name
+                )));
+            }
+        }
+    }
+    println!("ci: all {passed} steps passed");
+    Ok(())
+}
+
+fn run_step(root: &Path, action: &Action) -> Result<Outcome> {
+    match action {
+        Action::Cargo(args) => {
+            run_command(Command::new(cargo()).current_dir(root).args(*args))?;
+        }
+        Action::CodegenCheck => codegen::run(true)?,
+        Action::NpmConformance => return npm_conformance(&root.join(NPM_DIR)),
+    }
+    Ok(Outcome::Passed)
+}
+
+fn npm_conformance(dir: &Path) -> Result<Outcome> {
+    if !dir.join("package.json").is_file() {
+        println!("note: skipping the npm conformance step: {NPM_DIR}/package.json does not exist");
+        return Ok(Outcome::Skipped);
+    }
+    let node = program("node");
+    let npm = program("npm");
+    check_node_and_npm(node, npm)?;
+    run_command(
+        Command::new(npm)
+            .current_dir(dir)
+            .args(["ci", "--no-audit", "--no-fund"]),
+    )?;
+    run_command(
+        Command::new(node)
+            .current_dir(dir)
+            .args(["capture.mjs", "--check"]),
+    )?;
+    Ok(Outcome::Passed)
+}
+
+/// The executable name of a Node.js tool (`npm` is a batch file on Windows).
+fn program(name: &'static str) -> &'static str {
+    match (cfg!(windows), name) {
+        (true, "npm") => "npm.cmd",
+        _ => name,
+    }
+}
+
+fn check_node_and_npm(node: &str, npm: &str) -> Result<()> {
+    let requirement = || {
+        format!(
+            "Node.js >= {MIN_NODE_MAJOR} and npm are required for the npm conformance step \
+             ({NPM_DIR}/package.json exists)"
+        )
+    };
+    let node_version = version_of(node)
+        .ok_or_else(|| Error::msg(format!("{}: `{node}` was not found", requirement())))?;
+    match node_major(&node_version) {
+        Some(major) if major >= MIN_NODE_MAJOR => {}
+        _ => {
+            return Err(Error::msg(format!(
+                "{}: found node {node_version}",
+                requirement()
+            )));
+        }
+    }
+    version_of(npm)
+        .ok_or_else(|| Error::msg(format!("{}: `{npm}` was not found", requirement())))?;
+    Ok(())
+}
+
+/// `<program> --version`, trimmed, or `None` when it cannot be run or fails.
+fn version_of(program: &str) -> Option<String> {
+    let output = Command::new(program).arg("--version").output().ok()?;
+    output
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&output.stdout).trim().to_owned())
+}
+
+/// `v20.20.2` → `20`.
+fn node_major(version: &str) -> Option<u32> {
+    version
+        .trim()
+        .trim_start_matches('v')
+        .split('.')
+        .next()?
+        .parse()
+        .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn node_versions() {
+        assert_eq!(node_major("v20.20.2"), Some(20));
+        assert_eq!(node_major("v18.0.0\n"), Some(18));
+        assert_eq!(node_major("22.1.0"), Some(22));
+        assert_eq!(node_major("garbage"), None);
+    }
+
+    #[test]
+    fn missing_node_is_a_clear_error() {
+        let err = check_node_and_npm("definitely-not-node-xtask", "npm").expect_err("missing");
+        assert_eq!(
+            err.to_string(),
+            "Node.js >= 20 and npm are required for the npm conformance step \
+             (tests/npm/package.json exists): `definitely-not-node-xtask` was not found"
+        );
+    }
+
+    #[test]
+    fn npm_step_is_skipped_without_package_json() {
+        let dir = std::env::temp_dir().join(format!("xtask-ci-npm-{}", std::process::id()));
+        let outcome = npm_conformance(&dir).expect("skip");
+        assert!(matches!(outcome, Outcome::Skipped));
+    }
+
+    #[test]
+    fn steps_run_in_the_documented_order() {
+        let names: Vec<_> = STEPS.iter().map(|step| step.name).collect();
+        assert_eq!(
+            names,
+            [
+                "cargo fmt --check",
+                "cargo clippy",
+                "cargo test",
+                "cargo xtask codegen --check",
+                "npm conformance (tests/npm)",
+            ]
+        );
+    }
+}
