@@ -2,8 +2,28 @@
 //! with its span, and all of them are reported together.
 
 use proc_macro2::TokenStream;
-use quote::ToTokens;
+use quote::{ToTokens, quote};
 use std::fmt::Display;
+use syn::{Data, DeriveInput};
+
+/// `struct Name`, `enum Name` or `union Name`: where errors about the kind of item point.
+pub(crate) fn item_head(input: &DeriveInput) -> TokenStream {
+    let ident = &input.ident;
+    match &input.data {
+        Data::Struct(d) => {
+            let kw = d.struct_token;
+            quote!(#kw #ident)
+        }
+        Data::Enum(d) => {
+            let kw = d.enum_token;
+            quote!(#kw #ident)
+        }
+        Data::Union(d) => {
+            let kw = d.union_token;
+            quote!(#kw #ident)
+        }
+    }
+}
 
 /// Collects errors while the input is read and checked.
 #[derive(Default)]

@@ -22,9 +22,15 @@ pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
         (Ok(()), Some(parsed)) => expand::expand(&parsed),
         (Err(errors), _) => {
             let mut out = errors;
-            out.extend(expand::fallback(&input.ident));
+            out.extend(fallback(input));
             out
         }
-        (Ok(()), None) => expand::fallback(&input.ident),
+        (Ok(()), None) => fallback(input),
     }
+}
+
+/// The stub impls, except for a generic type: they would name it without its parameters and
+/// add an error of their own, and generics are already reported as unsupported.
+fn fallback(input: &DeriveInput) -> TokenStream {
+    if input.generics.params.is_empty() { expand::fallback(&input.ident) } else { TokenStream::new() }
 }

@@ -1,6 +1,7 @@
 //! The struct as `#[derive(Payload)]` sees it, with its `#[wire(...)]` attributes read.
 
-use crate::ctxt::Ctxt;
+use crate::ctxt::{Ctxt, item_head};
+use quote::ToTokens;
 use syn::{Data, DeriveInput, Fields, GenericArgument, Ident, LitStr, PathArguments, Type};
 
 /// A `#[derive(Payload)]` struct.
@@ -42,11 +43,13 @@ pub(crate) struct Field<'a> {
 impl<'a> Struct<'a> {
     pub(crate) fn from_input(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Self> {
         let Data::Struct(data) = &input.data else {
-            cx.error_spanned_by(input, "#[derive(Payload)] only works on structs with named fields");
+            cx.error_spanned_by(item_head(input), "#[derive(Payload)] only works on structs with named fields");
             return None;
         };
         let Fields::Named(named) = &data.fields else {
-            cx.error_spanned_by(&data.fields, "#[derive(Payload)] only works on structs with named fields");
+            // A unit struct has no field tokens to point at.
+            let span = if matches!(data.fields, Fields::Unit) { item_head(input) } else { data.fields.to_token_stream() };
+            cx.error_spanned_by(span, "#[derive(Payload)] only works on structs with named fields");
             return None;
         };
         if !input.generics.params.is_empty() {
@@ -73,8 +76,16 @@ impl<'a> Struct<'a> {
                                 return Err(meta.error("`rename` is given twice"));
                             }
                         }
-                        "default" => default_flag = Some(key),
-                        "extra" => extra = Some(key),
+                        "default" | "extra" => {
+                            if !meta.input.is_empty() && !meta.input.peek(syn::Token![,]) {
+                                return Err(meta.error(format!("`{key}` is a flag and takes no value: write #[wire({key})]")));
+                            }
+                            if key == "default" {
+                                default_flag = Some(key);
+                            } else {
+                                extra = Some(key);
+                            }
+                        }
                         other => {
                             return Err(meta.error(format!(
                                 "unknown key `{other}` in #[wire(...)]; expected `rename = \"...\"`, `default` or `extra`"

@@ -178,6 +178,7 @@ pub(crate) fn expand(input: &Struct) -> TokenStream {
 /// errors of their own.
 pub(crate) fn fallback(ident: &Ident) -> TokenStream {
     let unimplemented = quote::quote_spanned!(Span::call_site()=> ::core::unimplemented!());
+    let name = ident.to_string();
     quote! {
         #[doc(hidden)]
         const _: () = {
@@ -192,6 +193,7 @@ pub(crate) fn fallback(ident: &Ident) -> TokenStream {
                     #unimplemented
                 }
             }
+            ::matrix_widget_api::__impl_payload_schema!(#ident, #name, "", false, []);
         };
     }
 }

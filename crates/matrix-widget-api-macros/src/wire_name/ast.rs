@@ -38,7 +38,7 @@ impl Variant<'_> {
 impl<'a> Enum<'a> {
     pub(crate) fn from_input(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Self> {
         let Data::Enum(data) = &input.data else {
-            cx.error_spanned_by(input, "#[derive(WireName)] only works on enums");
+            cx.error_spanned_by(crate::ctxt::item_head(input), "#[derive(WireName)] only works on enums");
             return None;
         };
         if !input.generics.params.is_empty() {

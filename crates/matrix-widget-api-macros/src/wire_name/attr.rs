@@ -50,7 +50,8 @@ pub(crate) fn container_what(cx: &mut Ctxt, attrs: &[Attribute]) -> Option<Strin
                 what = Some(lit.value());
                 Ok(())
             } else {
-                Err(meta.error("unknown key in #[wire(...)] on the enum; expected `what`"))
+                let key = meta.path.segments.iter().map(|s| s.ident.to_string()).collect::<Vec<_>>().join("::");
+                Err(meta.error(format!("unknown key `{key}` in #[wire(...)] on the enum; expected `what = \"...\"`")))
             }
         });
         if let Err(e) = result {
@@ -116,8 +117,16 @@ fn parse_variant_args(attr: &Attribute, input: ParseStream) -> syn::Result<Names
                     }
                     *slot = Some(lit);
                 }
-                "prefix" => prefix = Some(key),
-                "other" => other = Some(key),
+                "prefix" | "other" => {
+                    if !input.is_empty() && !input.peek(Token![,]) {
+                        return Err(syn::Error::new_spanned(&key, format!("`{key}` is a flag and takes no value: write #[wire(..., {key})]")));
+                    }
+                    if key == "prefix" {
+                        prefix = Some(key);
+                    } else {
+                        other = Some(key);
+                    }
+                }
                 _ => {
                     return Err(syn::Error::new_spanned(
                         &key,

@@ -87,6 +87,9 @@ pub(crate) fn expand(input: &Enum) -> TokenStream {
         }
     });
 
+    // An empty enum: `match self {}` on a reference is not exhaustive, `match *self {}` is.
+    let scrutinee = if input.variants.is_empty() { quote!(*self) } else { quote!(self) };
+
     let body = quote! {
         impl __p::WireName for #ident {
             const WHAT: &'static str = #what;
@@ -104,7 +107,7 @@ pub(crate) fn expand(input: &Enum) -> TokenStream {
 
             fn name_in(&self, __spelling: __p::Spelling) -> __p::Cow<'_, str> {
                 #[allow(unreachable_patterns)]
-                match self {
+                match #scrutinee {
                     #(#name_arms)*
                 }
             }

@@ -16,7 +16,7 @@ pub(crate) fn check(cx: &mut Ctxt, input: &Enum) {
 fn check_fields(cx: &mut Ctxt, input: &Enum) {
     for v in &input.variants {
         let (wants_field, what) = match &v.names {
-            Names::Exact(_) => (false, "a name variant must be a unit variant (no fields)"),
+            Names::Exact(_) => (false, "a variant with an exact name must be a unit variant (no fields); a parameterised name needs `prefix`"),
             Names::Prefix(_) => (true, "a `prefix` variant must have exactly one unnamed field: the parameter"),
             Names::Other(_) => (true, "the #[wire(other)] variant must have exactly one unnamed field, e.g. `Other(String)`"),
         };
@@ -54,7 +54,12 @@ fn check_spellings(cx: &mut Ctxt, input: &Enum) {
                 continue;
             }
             if let Some((_, owner)) = seen.iter().find(|(s, _)| *s == value) {
-                cx.error_spanned_by(lit, format!("duplicate spelling \"{value}\": already used by variant `{owner}`"));
+                let message = if *owner == v.ident {
+                    format!("duplicate spelling \"{value}\": already a spelling of this variant")
+                } else {
+                    format!("duplicate spelling \"{value}\": already used by variant `{owner}`")
+                };
+                cx.error_spanned_by(lit, message);
                 continue;
             }
             seen.push((value.clone(), v.ident));

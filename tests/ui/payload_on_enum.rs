@@ -1,0 +1,8 @@
+use matrix_widget_api::payload::Payload;
+
+#[derive(Payload)]
+enum Data {
+    A,
+}
+
+fn main() {}

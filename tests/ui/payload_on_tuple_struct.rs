@@ -1,0 +1,6 @@
+use matrix_widget_api::payload::Payload;
+
+#[derive(Payload)]
+struct Data(String);
+
+fn main() {}

@@ -1,0 +1,10 @@
+use matrix_widget_api::naming::WireName;
+
+#[derive(WireName)]
+#[wire(whatt = "capability")]
+enum Name {
+    #[wire("m.a")]
+    A,
+}
+
+fn main() {}

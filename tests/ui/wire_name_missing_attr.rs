@@ -1,0 +1,10 @@
+use matrix_widget_api::naming::WireName;
+
+#[derive(WireName)]
+enum Name {
+    #[wire("m.a")]
+    A,
+    B,
+}
+
+fn main() {}
