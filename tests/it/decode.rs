@@ -96,3 +96,4 @@ fn null_response_is_a_request() {
     let text = r#"{"api":"fromWidget","widgetId":"w","requestId":"r","action":"send_event","data":{"type":"t","content":{}},"response":null}"#;
     assert!(matches!(decode(text), Ok(Message::FromWidgetRequest(_))));
 }
+

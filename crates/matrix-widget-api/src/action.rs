@@ -19,7 +19,7 @@ pub trait Action: 'static {
     /// The request's `data`.
     type Request: Serialize + DeserializeOwned + Clone + std::fmt::Debug + PartialEq;
     /// The success `response`.
-    type Response: Serialize + DeserializeOwned + Clone + std::fmt::Debug + PartialEq;
+    type Response: Serialize + DeserializeOwned + Clone + std::fmt::Debug + PartialEq + crate::payload::UnknownFields;
 }
 
 /// The name in a message's `action` field.

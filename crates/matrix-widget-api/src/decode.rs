@@ -13,14 +13,16 @@
 
 use crate::action::{Action, ActionName};
 use crate::api::Api;
+use crate::error::{ErrorResponse, WidgetError};
 use crate::message::{Envelope, Request, Response, UntypedFromWidget, UntypedToWidget, decode_result, reply_from_source, to_json};
 use crate::naming::Spelled;
-use crate::payload::{Extra, RawObject, strip_position};
+use crate::payload::{Extra, RawObject, UnknownFields, strip_position};
 use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 use std::borrow::Cow;
 use std::fmt;
+use std::marker::PhantomData;
 
 /// Which side is decoding. A host receives fromWidget requests and responses to its
 /// toWidget requests; a widget the reverse (§1.2). Anything else is malformed.
@@ -34,7 +36,7 @@ pub enum Role {
 
 macro_rules! registry {
     (
-        $api:expr, $Req:ident, $Resp:ident, $Data:ident, $Untyped:ty, $dir:literal;
+        $api:expr, $Req:ident, $Resp:ident, $Data:ident, $Result:ident, $Untyped:ty, $dir:literal;
         $( $Variant:ident => $marker:ty ),* $(,)?
     ) => {
         #[doc = concat!("A ", $dir, " request, by action.")]
@@ -112,13 +114,20 @@ macro_rules! registry {
                 }
             }
 
-            fn from_raw(envelope: Envelope, data: RawObject, response: &RawValue) -> Result<Self, serde_json::Error> {
+            /// The typed reply; on error the envelope comes back with the error.
+            fn from_raw(envelope: Envelope, data: RawObject, response: &RawValue) -> Result<Self, (Envelope, serde_json::Error)> {
                 $(
                     if *envelope.action == <$marker as Action>::NAME {
-                        return Ok(Self::$Variant(Response::new(envelope, data, decode_result(response)?)));
+                        return match decode_result(response) {
+                            Ok(result) => Ok(Self::$Variant(Response::new(envelope, data, result))),
+                            Err(e) => Err((envelope, e)),
+                        };
                     }
                 )*
-                Ok(Self::Other(Response::new(envelope, data, decode_result(response)?)))
+                match decode_result(response) {
+                    Ok(result) => Ok(Self::Other(Response::new(envelope, data, result))),
+                    Err(e) => Err((envelope, e)),
+                }
             }
         }
 
@@ -190,6 +199,33 @@ macro_rules! registry {
             }
         };
 
+        /// A typed outcome of one direction.
+        enum $Result {
+            $( $Variant(Result<<$marker as Action>::Response, ErrorResponse>), )*
+            Other(Result<RawObject, ErrorResponse>),
+        }
+
+        impl $Result {
+            fn deserialize<'de, D: Deserializer<'de>>(action: &ActionName, deserializer: D) -> Result<Self, D::Error> {
+                $(
+                    if *action == <$marker as Action>::NAME {
+                        return deserializer.deserialize_map(OutcomeVisitor::<<$marker as Action>::Response>(PhantomData)).map(Self::$Variant);
+                    }
+                )*
+                let raw = <&RawValue>::deserialize(deserializer)?;
+                decode_result(raw).map(Self::Other).map_err(de::Error::custom)
+            }
+        }
+
+        impl $Resp {
+            fn from_typed(envelope: Envelope, data: RawObject, result: $Result) -> Self {
+                match result {
+                    $( $Result::$Variant(r) => Self::$Variant(Response::new(envelope, data, r)), )*
+                    $Result::Other(r) => Self::Other(Response::new(envelope, data, r)),
+                }
+            }
+        }
+
         /// Typed request data of one direction.
         enum $Data {
             $( $Variant(<$marker as Action>::Request), )*
@@ -212,13 +248,13 @@ macro_rules! registry {
 // The one table of typed actions: a new action is a module under `from_widget/` or
 // `to_widget/` and one line here.
 registry! {
-    Api::FromWidget, FromWidgetRequest, FromWidgetResponse, FromWidgetData, UntypedFromWidget, "fromWidget";
+    Api::FromWidget, FromWidgetRequest, FromWidgetResponse, FromWidgetData, FromWidgetResult, UntypedFromWidget, "fromWidget";
     SendEvent => crate::from_widget::send_event::SendEvent,
     UpdateDelayedEvent => crate::from_widget::update_delayed_event::UpdateDelayedEvent,
 }
 
 registry! {
-    Api::ToWidget, ToWidgetRequest, ToWidgetResponse, ToWidgetData, UntypedToWidget, "toWidget";
+    Api::ToWidget, ToWidgetRequest, ToWidgetResponse, ToWidgetData, ToWidgetResult, UntypedToWidget, "toWidget";
     Capabilities => crate::to_widget::capabilities::Capabilities,
     NotifyCapabilities => crate::to_widget::notify_capabilities::NotifyCapabilities,
 }
@@ -453,7 +489,20 @@ impl<'de> Deserialize<'de> for Key<'de> {
     }
 }
 
-impl Key<'_> {
+impl<'de> Key<'de> {
+    /// The key as written.
+    fn into_name(self) -> Cow<'de, str> {
+        Cow::Borrowed(match self {
+            Key::Api => "api",
+            Key::WidgetId => "widgetId",
+            Key::RequestId => "requestId",
+            Key::Action => "action",
+            Key::Data => "data",
+            Key::Response => "response",
+            Key::Other(name) => return name,
+        })
+    }
+
     fn known(v: &str) -> Option<Self> {
         Some(match v {
             "api" => Key::Api,
@@ -480,6 +529,92 @@ impl TypedData {
             Api::ToWidget => ToWidgetData::deserialize(action, deserializer).map(TypedData::ToWidget),
         }
     }
+}
+
+/// A typed outcome of either direction.
+enum TypedResult {
+    FromWidget(FromWidgetResult),
+    ToWidget(ToWidgetResult),
+}
+
+struct ResultSeed<'a> {
+    api: Api,
+    action: &'a ActionName,
+}
+
+impl<'de> DeserializeSeed<'de> for ResultSeed<'_> {
+    type Value = TypedResult;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<TypedResult, D::Error> {
+        match self.api {
+            Api::FromWidget => FromWidgetResult::deserialize(self.action, deserializer).map(TypedResult::FromWidget),
+            Api::ToWidget => ToWidgetResult::deserialize(self.action, deserializer).map(TypedResult::ToWidget),
+        }
+    }
+}
+
+/// Reads a `response` object in one pass as an error response (when its first key is
+/// `error` and holds an error) or as `R`. A success value that turns out to hold an
+/// `error` field after all is left to the two-stage path, which decides exactly as
+/// widget-api's `isErrorResponse` does.
+struct OutcomeVisitor<R>(PhantomData<R>);
+
+impl<'de, R: Deserialize<'de> + UnknownFields> Visitor<'de> for OutcomeVisitor<R> {
+    type Value = Result<R, ErrorResponse>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a response object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let first = map.next_key::<Key<'de>>()?;
+        if let Some(Key::Other(key)) = &first
+            && key == "error"
+        {
+            let raw: &'de RawValue = map.next_value()?;
+            if let Ok(error) = serde_json::from_str::<WidgetError>(raw.get()) {
+                let mut extra = Extra::new();
+                while let Some(key) = map.next_key::<Key<'de>>()? {
+                    crate::payload::read_extra(&mut extra, key.into_name(), &mut map)?;
+                }
+                return Ok(Err(ErrorResponse { error, extra }));
+            }
+            return Err(de::Error::custom("an `error` field that is not a valid error; decoded on the two-stage path"));
+        }
+        let replay = Replay { first: first.map(Key::into_name), inner: map };
+        let value = R::deserialize(de::value::MapAccessDeserializer::new(replay))?;
+        if value.may_have_unknown_field("error") {
+            return Err(de::Error::custom("an `error` field after other fields; decoded on the two-stage path"));
+        }
+        Ok(Ok(value))
+    }
+}
+
+/// A map whose first key was already read: it hands that key out again, then the rest.
+struct Replay<'de, A> {
+    first: Option<Cow<'de, str>>,
+    inner: A,
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for Replay<'de, A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
+        match self.first.take() {
+            Some(Cow::Borrowed(key)) => seed.deserialize(de::value::BorrowedStrDeserializer::new(key)).map(Some),
+            Some(Cow::Owned(key)) => seed.deserialize(de::value::StringDeserializer::new(key)).map(Some),
+            None => self.inner.next_key_seed(seed),
+        }
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        self.inner.next_value_seed(seed)
+    }
+}
+
+/// `response` as far as the pass got with it.
+enum ResponseSlot<'de> {
+    Raw(Option<&'de RawValue>),
+    Typed(TypedResult),
 }
 
 /// `data` as far as the pass got with it.
@@ -521,7 +656,7 @@ impl<'de> Visitor<'de> for MessageSeed<'_> {
         let mut request_id: Option<String> = None;
         let mut action: Option<Spelled<ActionName>> = None;
         let mut data: Option<DataSlot<'de>> = None;
-        let mut response: Option<Option<&'de RawValue>> = None;
+        let mut response: Option<ResponseSlot<'de>> = None;
         let mut extra = Extra::new();
 
         macro_rules! once {
@@ -539,7 +674,17 @@ impl<'de> Visitor<'de> for MessageSeed<'_> {
                 Key::WidgetId => once!(widget_id, "widgetId", non_empty("widgetId", map.next_value()?)?),
                 Key::RequestId => once!(request_id, "requestId", non_empty("requestId", map.next_value()?)?),
                 Key::Action => once!(action, "action", map.next_value()?),
-                Key::Response => once!(response, "response", map.next_value::<Option<&'de RawValue>>()?),
+                Key::Response => {
+                    // Typed in this pass when the role says this must be a reply and the
+                    // action is known; raw otherwise.
+                    let slot = match (self.typed, api, &action) {
+                        (true, Some(api), Some(action)) if self.expects_response(api) => {
+                            ResponseSlot::Typed(map.next_value_seed(ResultSeed { api, action: action.value() })?)
+                        }
+                        _ => ResponseSlot::Raw(map.next_value()?),
+                    };
+                    once!(response, "response", slot)
+                }
                 Key::Data => {
                     // Typed in this pass when we know the payload type and that this is a
                     // request; raw otherwise.
@@ -565,10 +710,13 @@ impl<'de> Visitor<'de> for MessageSeed<'_> {
             return Err(de::Error::custom("`action` must not be empty"));
         }
         let data = data.ok_or_else(|| missing("data"))?;
-        let response = match response.flatten() {
-            Some(raw) if raw.get().starts_with('{') => Some(raw),
-            Some(raw) => return Err(de::Error::custom(format_args!("`response` must be an object, found `{}`", crate::payload::abbreviate(raw.get())))),
-            None => None,
+        let response = match response {
+            Some(ResponseSlot::Raw(Some(raw))) if raw.get().starts_with('{') => Some(ResponseSlot::Raw(Some(raw))),
+            Some(ResponseSlot::Raw(Some(raw))) => {
+                return Err(de::Error::custom(format_args!("`response` must be an object, found `{}`", crate::payload::abbreviate(raw.get()))));
+            }
+            Some(ResponseSlot::Raw(None)) | None => None,
+            typed => typed,
         };
         let is_response = response.is_some();
         if let Some(role) = self.role
@@ -597,7 +745,25 @@ impl MessageSeed<'_> {
         Err(Box::new(InvalidMessage { envelope, is_response, error, source: self.text.into() }))
     }
 
-    fn finish(&self, envelope: Envelope, data: DataSlot<'_>, response: Option<&RawValue>) -> Outcome {
+    fn finish(&self, envelope: Envelope, data: DataSlot<'_>, response: Option<ResponseSlot<'_>>) -> Outcome {
+        let response = match response {
+            None => None,
+            Some(ResponseSlot::Raw(raw)) => raw,
+            Some(ResponseSlot::Typed(result)) => {
+                let DataSlot::Raw(raw) = data else {
+                    // A typed reply implies a role, and with a role a reply's data is raw.
+                    return self.invalid(envelope, true, de::Error::custom("a reply's data was not kept raw"));
+                };
+                let data = match RawObject::from_raw_value(raw) {
+                    Ok(data) => data,
+                    Err(e) => return self.invalid(envelope, true, crate::payload::field_error("data", e)),
+                };
+                return Ok(match result {
+                    TypedResult::FromWidget(r) => Message::FromWidgetResponse(FromWidgetResponse::from_typed(envelope, data, r)),
+                    TypedResult::ToWidget(r) => Message::ToWidgetResponse(ToWidgetResponse::from_typed(envelope, data, r)),
+                });
+            }
+        };
         if let Some(response) = response {
             let data = match data {
                 DataSlot::Raw(raw) => RawObject::from_raw_value(raw),
@@ -611,12 +777,12 @@ impl MessageSeed<'_> {
                 Err(e) => return self.invalid(envelope, true, crate::payload::field_error("data", e)),
             };
             let result = match envelope.api {
-                Api::FromWidget => FromWidgetResponse::from_raw(envelope.clone(), data, response).map(Message::FromWidgetResponse),
-                Api::ToWidget => ToWidgetResponse::from_raw(envelope.clone(), data, response).map(Message::ToWidgetResponse),
+                Api::FromWidget => FromWidgetResponse::from_raw(envelope, data, response).map(Message::FromWidgetResponse),
+                Api::ToWidget => ToWidgetResponse::from_raw(envelope, data, response).map(Message::ToWidgetResponse),
             };
             return match result {
                 Ok(message) => Ok(message),
-                Err(e) => self.invalid(envelope, true, crate::payload::field_error("response", e)),
+                Err((envelope, e)) => self.invalid(envelope, true, crate::payload::field_error("response", e)),
             };
         }
         let source = Some(self.text.into());
@@ -644,7 +810,7 @@ impl MessageSeed<'_> {
             data: &'a RawValue,
         }
         match serde_json::from_str::<DataOnly>(self.text) {
-            Ok(d) => self.finish(envelope, DataSlot::Raw(d.data), Some(response)),
+            Ok(d) => self.finish(envelope, DataSlot::Raw(d.data), Some(ResponseSlot::Raw(Some(response)))),
             Err(e) => self.invalid(envelope, true, e),
         }
     }

@@ -271,6 +271,12 @@ pub(crate) fn decode_result<R: serde::de::DeserializeOwned>(raw: &RawValue) -> R
 }
 
 fn is_error_response(raw: &RawValue) -> bool {
+    // An error response has the key `error`, written out or with escapes; a success
+    // response usually has neither, and then the probe below is skipped.
+    let text = raw.get();
+    if !text.contains("\"error\"") && !text.contains('\\') {
+        return false;
+    }
     #[derive(Deserialize)]
     struct Probe<'a> {
         #[serde(borrow)]
@@ -281,7 +287,7 @@ fn is_error_response(raw: &RawValue) -> bool {
         #[serde(borrow)]
         message: Option<&'a RawValue>,
     }
-    serde_json::from_str::<Probe>(raw.get())
+    serde_json::from_str::<Probe>(text)
         .ok()
         .and_then(|p| p.error)
         .filter(|e| e.get().starts_with('{'))

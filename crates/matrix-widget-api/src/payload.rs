@@ -173,6 +173,23 @@ impl PartialEq for Extra {
 
 impl Eq for Extra {}
 
+/// What a payload type can say about the fields it did not know, so a decoder can tell a
+/// success response from an error response after parsing it once. Implemented by
+/// `#[derive(Payload)]`.
+pub trait UnknownFields {
+    /// Whether the parsed value may hold an unknown field `key` (for raw payloads: whether
+    /// the text may contain it).
+    fn may_have_unknown_field(&self, key: &str) -> bool;
+}
+
+impl UnknownFields for RawObject {
+    fn may_have_unknown_field(&self, key: &str) -> bool {
+        // Conservative: any backslash could be an escaped key.
+        let text = self.get();
+        text.contains('\\') || text.match_indices(key).any(|(i, _)| text[..i].ends_with('"'))
+    }
+}
+
 // ---- Support for the generated code (reached through `crate::__private`). ----
 
 /// Prefixes a field's error with the field's name. serde_json appends the position to

@@ -92,6 +92,13 @@ pub(crate) fn expand(input: &Struct) -> TokenStream {
         quote! { (#key, #ty, #required, #nullable, #doc) }
     });
     let has_extra = extra.is_some();
+    let unknown_fields = match extra {
+        Some(f) => {
+            let fi = f.ident;
+            quote! { self.#fi.get(__key).is_some() }
+        }
+        None => quote! { { let _ = __key; false } },
+    };
     let doc = &input.doc;
 
     quote! {
@@ -169,6 +176,12 @@ pub(crate) fn expand(input: &Struct) -> TokenStream {
                 }
             }
 
+            impl __p::UnknownFields for #ident {
+                fn may_have_unknown_field(&self, __key: &str) -> bool {
+                    #unknown_fields
+                }
+            }
+
             ::matrix_widget_api::__impl_payload_schema!(#ident, #name, #doc, #has_extra, [#(#schema_fields),*]);
         };
     }
@@ -190,6 +203,11 @@ pub(crate) fn fallback(ident: &Ident) -> TokenStream {
             }
             impl<'de> __p::Deserialize<'de> for #ident {
                 fn deserialize<__D: __p::Deserializer<'de>>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
+                    #unimplemented
+                }
+            }
+            impl __p::UnknownFields for #ident {
+                fn may_have_unknown_field(&self, __key: &str) -> bool {
                     #unimplemented
                 }
             }

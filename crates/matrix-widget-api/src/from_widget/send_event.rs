@@ -275,6 +275,12 @@ struct SendEventResponseWire {
     extra: Extra,
 }
 
+impl crate::payload::UnknownFields for SendEventResponse {
+    fn may_have_unknown_field(&self, key: &str) -> bool {
+        self.extra.get(key).is_some()
+    }
+}
+
 impl Serialize for SendEventResponse {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
