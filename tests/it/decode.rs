@@ -22,7 +22,10 @@ fn malformed_input_has_nothing_to_answer() {
     malformed(r#"{"api":"fromWidget","widgetId":"","requestId":"r","action":"x","data":{}}"#, "`widgetId` must not be empty");
     malformed(r#"{"api":"fromWidget","widgetId":"w","requestId":"","action":"x","data":{}}"#, "`requestId` must not be empty");
     malformed(r#"{"api":"fromWidget","widgetId":"w","requestId":"r","action":"","data":{}}"#, "`action` must not be empty");
-    malformed(r#"{"api":"sideways","widgetId":"w","requestId":"r","action":"x","data":{}}"#, "invalid `api`: unknown api direction \"sideways\"");
+    malformed(
+        r#"{"api":"sideways","widgetId":"w","requestId":"r","action":"x","data":{}}"#,
+        "invalid `api`: unknown api direction \"sideways\"",
+    );
     malformed(r#"{"api":"fromWidget","widgetId":"w","requestId":"r","action":"x"}"#, "missing field `data`");
     malformed(r#"{"api":"fromWidget","widgetId":"w","requestId":"r","action":"x","data":{},"response":5}"#, "`response` must be an object");
     malformed(r#"{"api":"fromWidget","widgetId":"w","requestId":"r","action":"x","data":{}} trailing"#, "trailing characters");
@@ -70,7 +73,9 @@ fn unknown_actions_and_fields_round_trip() {
     let Message::ToWidgetRequest(ToWidgetRequest::Other(req)) = &message else { panic!("{message:?}") };
     assert_eq!(*req.envelope.action, ActionName::Other("io.element.device_mute".into()));
     assert_eq!(serde_json::to_value(&message).expect("ok"), serde_json::from_str::<Value>(text).expect("JSON"));
-    let reply: Value = serde_json::from_str(&req.reply(&matrix_widget_api::payload::RawObject::from_json(r#"{"ok":true}"#).expect("object"))).expect("JSON");
+    let reply: Value =
+        serde_json::from_str(&req.reply(&matrix_widget_api::payload::RawObject::from_json(r#"{"ok":true}"#).expect("object")))
+            .expect("JSON");
     assert_eq!(reply["response"], json!({"ok": true}));
     assert_eq!(reply["org.example"], "top");
 }
@@ -93,7 +98,55 @@ fn roles_only_accept_what_can_reach_them() {
 
 #[test]
 fn null_response_is_a_request() {
-    let text = r#"{"api":"fromWidget","widgetId":"w","requestId":"r","action":"send_event","data":{"type":"t","content":{}},"response":null}"#;
+    let text =
+        r#"{"api":"fromWidget","widgetId":"w","requestId":"r","action":"send_event","data":{"type":"t","content":{}},"response":null}"#;
     assert!(matches!(decode(text), Ok(Message::FromWidgetRequest(_))));
 }
 
+#[test]
+fn replies_are_classified_like_widget_api_is_error_response_on_every_path() {
+    use matrix_widget_api::decode::FromWidgetResponse;
+    let envelope = |action: &str, response: &str| {
+        format!(
+            r#"{{"api":"fromWidget","widgetId":"w","requestId":"r","action":"{action}","data":{{"delay_id":"d","action":"send","type":"t","content":{{}}}},"response":{response}}}"#
+        )
+    };
+    // (action, response, is an error response?)
+    let cases = [
+        ("send_event", r#"{"error":{"message":"m"}}"#, true),
+        ("send_event", r#"{"room_id":"!r","event_id":"$e","error":{"message":"m"}}"#, true),
+        ("send_event", r#"{"room_id":"!r","delay_id":"d","error":"not an object"}"#, false),
+        ("send_event", r#"{"error":{"message":5},"room_id":"!r","delay_id":"d"}"#, false),
+        ("send_event", r#"{"\u0065rror":{"message":"escaped key"}}"#, true),
+        ("org.matrix.msc4157.update_delayed_event", r#"{"x":1,"error":{"message":"late"}}"#, true),
+        (
+            "org.matrix.msc4157.update_delayed_event",
+            r#"{"error":{"message":"m","matrix_api_error":{"http_status":404,"response":{"errcode":"M_NOT_FOUND"}}},"x":1}"#,
+            true,
+        ),
+        ("org.matrix.msc4157.update_delayed_event", r#"{"error":null}"#, false),
+        ("io.element.join", r#"{"error":{"message":"vendor"}}"#, true),
+        ("io.element.join", r#"{"ok":true}"#, false),
+    ];
+    for (action, response, is_error) in cases {
+        let text = envelope(action, response);
+        let by_role = decode_as(Role::Widget, &text).unwrap_or_else(|e| panic!("{text}: {e}"));
+        let any = decode(&text).unwrap_or_else(|e| panic!("{text}: {e}"));
+        assert_eq!(by_role, any, "{text}");
+        let Message::FromWidgetResponse(reply) = &by_role else { panic!("{by_role:?}") };
+        assert_eq!(reply.is_error(), is_error, "{text}");
+        // Nothing is lost either way.
+        let reencoded: Value = serde_json::to_value(&by_role).expect("ok");
+        assert_eq!(reencoded, serde_json::from_str::<Value>(&text).expect("JSON"), "{text}");
+        if let FromWidgetResponse::SendEvent(r) = reply
+            && let Err(e) = &r.result
+        {
+            assert!(!e.error.message.is_empty());
+        }
+    }
+    // An error-shaped reply whose error is invalid is an invalid reply, not a success.
+    let text = envelope("send_event", r#"{"error":{"message":"m","matrix_api_error":{"http_status":"x"}}}"#);
+    let err = decode_as(Role::Widget, &text).expect_err("invalid matrix_api_error");
+    assert!(err.to_string().contains("invalid `response`: invalid `error`: invalid `matrix_api_error`: invalid `http_status`"), "{err}");
+    assert!(err.error_reply().is_none());
+}

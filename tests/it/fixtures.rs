@@ -108,14 +108,18 @@ fn requests_are_answered_by_echoing_their_bytes() {
         let Some((_, captured_reply)) = all.iter().find(|(n, _)| *n == reply_name) else { continue };
         let Ok(Message::FromWidgetResponse(captured)) = decode(captured_reply) else { continue };
         let ours = match (decode(text), &captured) {
-            (Ok(Message::FromWidgetRequest(FromWidgetRequest::SendEvent(req))), FromWidgetResponse::SendEvent(resp)) => match &resp.result {
-                Ok(ok) => req.reply(ok),
-                Err(err) => req.reply_error(err.clone()),
-            },
-            (Ok(Message::FromWidgetRequest(FromWidgetRequest::UpdateDelayedEvent(req))), FromWidgetResponse::UpdateDelayedEvent(resp)) => match &resp.result {
-                Ok(ok) => req.reply(ok),
-                Err(err) => req.reply_error(err.clone()),
-            },
+            (Ok(Message::FromWidgetRequest(FromWidgetRequest::SendEvent(req))), FromWidgetResponse::SendEvent(resp)) => {
+                match &resp.result {
+                    Ok(ok) => req.reply(ok),
+                    Err(err) => req.reply_error(err.clone()),
+                }
+            }
+            (Ok(Message::FromWidgetRequest(FromWidgetRequest::UpdateDelayedEvent(req))), FromWidgetResponse::UpdateDelayedEvent(resp)) => {
+                match &resp.result {
+                    Ok(ok) => req.reply(ok),
+                    Err(err) => req.reply_error(err.clone()),
+                }
+            }
             _ => continue,
         };
         assert!(ours.starts_with(text.trim_end().trim_end_matches('}')), "{name}: reply does not start with the request bytes");

@@ -1,5 +1,8 @@
 //! Integration tests: one binary, so the link step happens once.
 
+// Tests fail by panicking.
+#![allow(clippy::panic, clippy::unwrap_used)]
+
 mod decode;
 mod derive_ui;
 mod fixtures;

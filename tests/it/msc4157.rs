@@ -17,7 +17,8 @@ fn send_event(data: Value) -> String {
 }
 
 fn update(data: Value) -> String {
-    json!({"api": "fromWidget", "widgetId": "w1", "requestId": "r2", "action": "org.matrix.msc4157.update_delayed_event", "data": data}).to_string()
+    json!({"api": "fromWidget", "widgetId": "w1", "requestId": "r2", "action": "org.matrix.msc4157.update_delayed_event", "data": data})
+        .to_string()
 }
 
 fn decode_send_event(text: &str) -> Request<SendEvent> {
@@ -58,7 +59,10 @@ fn delay_must_be_an_integer_from_1_to_2_pow_53_minus_1() {
     assert_rejected(&base(json!(-5)), "delay out of range: -5");
     assert_rejected(&base(json!(1.5)), "delay out of range: 1.5");
     assert_rejected(&base(json!(9_007_199_254_740_992_u64)), "delay out of range: 9007199254740992");
-    assert_rejected(&base(json!("8000")), "invalid type: string \"8000\", expected a delay in milliseconds (an integer from 1 to 9007199254740991)");
+    assert_rejected(
+        &base(json!("8000")),
+        "invalid type: string \"8000\", expected a delay in milliseconds (an integer from 1 to 9007199254740991)",
+    );
     assert_rejected(&base(json!(true)), "invalid type: boolean `true`, expected a delay");
     assert_rejected(&base(json!({"ms": 5})), "invalid `delay`");
     for ok in [json!(1), json!(8000), json!(9_007_199_254_740_991_u64)] {
@@ -137,7 +141,10 @@ fn send_event_response_has_exactly_one_of_event_id_and_delay_id() {
     assert_eq!(scheduled.delay_id(), Some("syd_abc"));
 
     let parse = |v: Value| serde_json::from_value::<SendEventResponse>(v);
-    assert_eq!(parse(json!({"room_id": "!r:b", "delay_id": "d", "event_id": null})).expect("null is absent").outcome, SendOutcome::Scheduled { delay_id: "d".into() });
+    assert_eq!(
+        parse(json!({"room_id": "!r:b", "delay_id": "d", "event_id": null})).expect("null is absent").outcome,
+        SendOutcome::Scheduled { delay_id: "d".into() }
+    );
     assert!(parse(json!({"delay_id": "d"})).expect("room_id is optional on input").room_id.is_none());
     let both = parse(json!({"room_id": "!r:b", "delay_id": "d", "event_id": "$e"})).expect_err("both").to_string();
     assert!(both.contains("both `event_id` and `delay_id`"), "{both}");
@@ -190,14 +197,22 @@ fn reply_echoes_the_request_bytes_and_only_takes_the_right_response_type() {
 
 #[test]
 fn update_delayed_event_actions() {
-    for (action, expected) in [("cancel", UpdateAction::Cancel), ("restart", UpdateAction::Restart), ("refresh", UpdateAction::Restart), ("send", UpdateAction::Send)] {
+    for (action, expected) in [
+        ("cancel", UpdateAction::Cancel),
+        ("restart", UpdateAction::Restart),
+        ("refresh", UpdateAction::Restart),
+        ("send", UpdateAction::Send),
+    ] {
         let text = update(json!({"delay_id": "syd_abc", "action": action}));
         assert_accepted(&text);
         let Ok(Message::FromWidgetRequest(FromWidgetRequest::UpdateDelayedEvent(req))) = decode(&text) else { panic!("{text}") };
         assert_eq!(req.data.action, expected);
         assert_eq!(req.reply(&Empty::new()), format!("{},\"response\":{{}}}}", &text[..text.len() - 1]));
     }
-    assert_rejected(&update(json!({"delay_id": "syd_abc", "action": "pause"})), "unknown delayed event update action \"pause\", expected one of \"cancel\", \"restart\", \"refresh\", \"send\"");
+    assert_rejected(
+        &update(json!({"delay_id": "syd_abc", "action": "pause"})),
+        "unknown delayed event update action \"pause\", expected one of \"cancel\", \"restart\", \"refresh\", \"send\"",
+    );
     assert_rejected(&update(json!({"delay_id": "syd_abc", "action": "Cancel"})), "unknown delayed event update action \"Cancel\"");
     assert_rejected(&update(json!({"delay_id": "syd_abc"})), "missing field `action`");
     assert_rejected(&update(json!({"action": "send"})), "missing field `delay_id`");
@@ -207,7 +222,9 @@ fn update_delayed_event_actions() {
 #[test]
 fn every_action_spelling_reaches_the_typed_request() {
     for name in ["update_delayed_event", "org.matrix.msc4157.update_delayed_event", "org.matrix.msc4157.update.delayed_event"] {
-        let text = json!({"api": "fromWidget", "widgetId": "w", "requestId": "r", "action": name, "data": {"delay_id": "d", "action": "send"}}).to_string();
+        let text =
+            json!({"api": "fromWidget", "widgetId": "w", "requestId": "r", "action": name, "data": {"delay_id": "d", "action": "send"}})
+                .to_string();
         assert_accepted(&text);
         let Ok(Message::FromWidgetRequest(FromWidgetRequest::UpdateDelayedEvent(req))) = decode(&text) else { panic!("{name}") };
         // The reply echoes the exact action string.

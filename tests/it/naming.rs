@@ -2,7 +2,7 @@
 //! and emitting the caller's choice for values built in code.
 
 use matrix_widget_api::from_widget::update_delayed_event::UpdateAction;
-use matrix_widget_api::naming::{Naming, NameSpec, Spelled, Spelling, WireName, to_string_with, with_naming};
+use matrix_widget_api::naming::{NameSpec, Naming, Spelled, Spelling, WireName, to_string_with, with_naming};
 use matrix_widget_api::{ActionName, Api, ApiVersion, Capability};
 use std::collections::HashSet;
 
@@ -138,7 +138,10 @@ fn unknown_names_are_kept_verbatim() {
 #[test]
 fn closed_name_types_reject_unknown_strings_with_the_alternatives() {
     let err = "pause".parse::<UpdateAction>().expect_err("closed");
-    assert_eq!(err.to_string(), "unknown delayed event update action \"pause\", expected one of \"cancel\", \"restart\", \"refresh\", \"send\"");
+    assert_eq!(
+        err.to_string(),
+        "unknown delayed event update action \"pause\", expected one of \"cancel\", \"restart\", \"refresh\", \"send\""
+    );
     let err = serde_json::from_str::<Api>("\"FromWidget\"").expect_err("closed, case-sensitive").to_string();
     assert!(err.contains("unknown api direction \"FromWidget\""), "{err}");
     let err = serde_json::from_str::<Spelled<Capability>>("42").expect_err("not a string").to_string();
@@ -162,4 +165,32 @@ fn escaped_and_borrowed_strings_parse_alike() {
     assert_eq!(escaped.spelling(), Some(Spelling::Stable));
     let from_reader: Spelled<Capability> = serde_json::from_reader(&b"\"m.send.delayed_event\""[..]).expect("parses");
     assert_eq!(from_reader, escaped);
+}
+
+/// The lsp-types marker table test: every typed action's marker names its own action, and
+/// every spelling of that action decodes to the typed variant, not to `Other`.
+#[test]
+fn every_typed_marker_is_reached_by_every_spelling() {
+    use matrix_widget_api::decode::{FromWidgetRequest, ToWidgetRequest};
+    use matrix_widget_api::{Message, decode};
+    let directions = [("fromWidget", FromWidgetRequest::typed_actions()), ("toWidget", ToWidgetRequest::typed_actions())];
+    let mut checked = 0;
+    for (api, actions) in directions {
+        for action in actions {
+            let spec = ActionName::NAMES.iter().find(|s| s.stable == action.name(Naming::Stable)).expect("declared");
+            for spelling in NameSpec::spellings(spec) {
+                // `{}` is not valid data for most actions; the point is which variant is tried.
+                let text = format!(r#"{{"api":"{api}","widgetId":"w","requestId":"r","action":"{spelling}","data":{{}}}}"#);
+                let typed = match decode(&text) {
+                    Ok(Message::FromWidgetRequest(FromWidgetRequest::Other(_))) | Ok(Message::ToWidgetRequest(ToWidgetRequest::Other(_))) => false,
+                    Ok(_) => true,
+                    // Rejected by the typed payload: it was the typed variant that was tried.
+                    Err(e) => e.to_string().contains("missing field"),
+                };
+                assert!(typed, "{api} {spelling} did not reach its typed payload");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 6, "{checked}");
 }

@@ -20,10 +20,8 @@ use std::process::{Command, Stdio};
 use crate::util::{Error, Result, cargo, describe, project_root};
 
 /// The ratios printed at the end: (label, numerator row, denominator row).
-const RATIOS: [(&str, &str, &str); 2] = [
-    ("decode/typed_vs_ignored_any", "typed", "ignored_any"),
-    ("decode/value_vs_typed", "value", "typed"),
-];
+const RATIOS: [(&str, &str, &str); 2] =
+    [("decode/typed_vs_ignored_any", "typed", "ignored_any"), ("decode/value_vs_typed", "value", "typed")];
 
 /// The divan group the ratio rows live in.
 const GROUP: &str = "decode";
@@ -35,13 +33,7 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
         _ => args,
     };
     let mut command = Command::new(cargo());
-    command.current_dir(project_root()).args([
-        "bench",
-        "-p",
-        "matrix-widget-api",
-        "--bench",
-        "decode",
-    ]);
+    command.current_dir(project_root()).args(["bench", "-p", "matrix-widget-api", "--bench", "decode"]);
     if !args.is_empty() {
         command.arg("--").args(args);
     }
@@ -58,16 +50,12 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
 /// unless it exits successfully. Stderr (cargo's progress) is inherited.
 fn run_teeing_stdout(command: &mut Command) -> Result<String> {
     let what = describe(command);
-    let mut child = command
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(|err| Error::msg(format!("cannot run `{what}`: {err}")))?;
+    let mut child = command.stdout(Stdio::piped()).spawn().map_err(|err| Error::msg(format!("cannot run `{what}`: {err}")))?;
     let mut captured = String::new();
     if let Some(stdout) = child.stdout.take() {
         let mut ours = std::io::stdout().lock();
         for line in BufReader::new(stdout).lines() {
-            let line =
-                line.map_err(|err| Error::msg(format!("cannot read output of `{what}`: {err}")))?;
+            let line = line.map_err(|err| Error::msg(format!("cannot read output of `{what}`: {err}")))?;
             // A closed stdout (`| head`) must not stop us from draining the child.
             let _ = writeln!(ours, "{line}");
             let _ = ours.flush();
@@ -75,14 +63,8 @@ fn run_teeing_stdout(command: &mut Command) -> Result<String> {
             captured.push('\n');
         }
     }
-    let status = child
-        .wait()
-        .map_err(|err| Error::msg(format!("cannot wait for `{what}`: {err}")))?;
-    if status.success() {
-        Ok(captured)
-    } else {
-        Err(Error::msg(format!("`{what}` failed ({status})")))
-    }
+    let status = child.wait().map_err(|err| Error::msg(format!("cannot wait for `{what}`: {err}")))?;
+    if status.success() { Ok(captured) } else { Err(Error::msg(format!("`{what}` failed ({status})"))) }
 }
 
 /// One line of divan's tree.
@@ -111,10 +93,7 @@ pub(crate) fn parse_divan(output: &str) -> Vec<Row> {
         let cells: Vec<&str> = line.split('│').collect();
         let Some(first) = cells.first() else { continue };
         let chars: Vec<char> = first.chars().collect();
-        let prefix_len = chars
-            .iter()
-            .take_while(|ch| matches!(ch, ' ' | '│' | '├' | '╰' | '─'))
-            .count();
+        let prefix_len = chars.iter().take_while(|ch| matches!(ch, ' ' | '│' | '├' | '╰' | '─')).count();
         let prefix: String = chars[..prefix_len].iter().collect();
         // Counter lines (throughput under a row) and anything else carry no tree marker.
         if !(prefix.contains("├─") || prefix.contains("╰─")) {
@@ -122,17 +101,10 @@ pub(crate) fn parse_divan(output: &str) -> Vec<Row> {
         }
         // The name column is padded to the longest name plus at least two spaces.
         let rest: String = chars[prefix_len..].iter().collect();
-        let name = rest
-            .split("  ")
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_owned();
+        let name = rest.split("  ").next().unwrap_or_default().trim().to_owned();
         stack.truncate((prefix_len / 3).saturating_sub(1));
         stack.push(name);
-        let median_ns = cells
-            .get(table.median_cell)
-            .and_then(|cell| parse_duration_ns(cell.trim()));
+        let median_ns = cells.get(table.median_cell).and_then(|cell| parse_duration_ns(cell.trim()));
         let mut path = vec![table.root.clone()];
         path.extend(stack.iter().cloned());
         rows.push(Row { path, median_ns });
@@ -153,13 +125,8 @@ impl Table {
         let cells: Vec<&str> = line.split('│').collect();
         let first = cells.first()?;
         let fastest_at = first.find("fastest")?;
-        let median_cell = cells
-            .iter()
-            .position(|cell| cell.split_whitespace().last() == Some("median"))?;
-        Some(Self {
-            root: first[..fastest_at].trim().to_owned(),
-            median_cell,
-        })
+        let median_cell = cells.iter().position(|cell| cell.split_whitespace().last() == Some("median"))?;
+        Some(Self { root: first[..fastest_at].trim().to_owned(), median_cell })
     }
 }
 
@@ -203,11 +170,7 @@ pub(crate) fn parse_duration_ns(text: &str) -> Option<f64> {
 fn median(rows: &[Row], name: &str) -> Result<f64> {
     let matches: Vec<&Row> = rows
         .iter()
-        .filter(|row| {
-            row.path.len() >= 2
-                && row.path[row.path.len() - 1] == name
-                && row.path[row.path.len() - 2] == GROUP
-        })
+        .filter(|row| row.path.len() >= 2 && row.path[row.path.len() - 1] == name && row.path[row.path.len() - 2] == GROUP)
         .collect();
     match matches.as_slice() {
         [] => Err(Error::msg(format!(
@@ -224,11 +187,7 @@ fn median(rows: &[Row], name: &str) -> Result<f64> {
         }),
         several => Err(Error::msg(format!(
             "benchmark `{GROUP}/{name}` is ambiguous: {}",
-            several
-                .iter()
-                .map(|row| row.path.join("/"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            several.iter().map(|row| row.path.join("/")).collect::<Vec<_>>().join(", ")
         ))),
     }
 }
@@ -241,9 +200,7 @@ pub(crate) fn ratio_lines(rows: &[Row]) -> Result<Vec<String>> {
             let top = median(rows, numerator)?;
             let bottom = median(rows, denominator)?;
             if bottom <= 0.0 {
-                return Err(Error::msg(format!(
-                    "benchmark `{GROUP}/{denominator}` has a median of zero; cannot compute {label}"
-                )));
+                return Err(Error::msg(format!("benchmark `{GROUP}/{denominator}` has a median of zero; cannot compute {label}")));
             }
             Ok(format!("{label} {:.2}", top / bottom))
         })
@@ -274,10 +231,7 @@ decode             fastest       │ slowest       │ median        │ mean   
 ";
 
     fn row(path: &[&str], median_ns: Option<f64>) -> Row {
-        Row {
-            path: path.iter().map(|s| (*s).to_owned()).collect(),
-            median_ns,
-        }
+        Row { path: path.iter().map(|s| (*s).to_owned()).collect(), median_ns }
     }
 
     #[test]
@@ -302,13 +256,7 @@ decode             fastest       │ slowest       │ median        │ mean   
     fn prints_ratios_with_two_decimals() {
         let lines = ratio_lines(&parse_divan(SAMPLE)).expect("ratios");
         // 936.4 / 0.271 = 3455.35…; 327400 / 936.4 = 349.636…
-        assert_eq!(
-            lines,
-            [
-                "decode/typed_vs_ignored_any 3455.35",
-                "decode/value_vs_typed 349.64"
-            ]
-        );
+        assert_eq!(lines, ["decode/typed_vs_ignored_any 3455.35", "decode/value_vs_typed 349.64"]);
     }
 
     #[test]
@@ -320,13 +268,7 @@ decode          fastest       │ slowest       │ median        │ mean      
 ├─ typed        200 ns        │ 300 ns        │ 220 ns        │ 230 ns        │ 100     │ 1600
 ╰─ value        1 µs          │ 2 µs          │ 1.1 µs        │ 1.2 µs        │ 100     │ 400
 ";
-        assert_eq!(
-            ratio_lines(&parse_divan(output)).expect("ratios"),
-            [
-                "decode/typed_vs_ignored_any 2.00",
-                "decode/value_vs_typed 5.00"
-            ]
-        );
+        assert_eq!(ratio_lines(&parse_divan(output)).expect("ratios"), ["decode/typed_vs_ignored_any 2.00", "decode/value_vs_typed 5.00"]);
     }
 
     #[test]
@@ -337,34 +279,17 @@ decode          fastest       │ slowest       │ median        │ mean      
    ├─ ignored_any  \u{1b}[32m1 ns\u{1b}[0m │ 1 ns │ \u{1b}[32m1 ns\u{1b}[0m │ 1 ns │ 1 │ 1
 ";
         let rows = parse_divan(output);
-        assert_eq!(
-            rows[1],
-            row(&["decode", "decode", "ignored_any"], Some(1.0))
-        );
+        assert_eq!(rows[1], row(&["decode", "decode", "ignored_any"], Some(1.0)));
     }
 
     #[test]
     fn missing_or_grouped_rows_are_clear_errors() {
-        let missing =
-            ratio_lines(&[row(&["decode", "decode", "typed"], Some(1.0))]).expect_err("missing");
-        assert!(
-            missing
-                .to_string()
-                .starts_with("benchmark `decode/ignored_any` not found"),
-            "{missing}"
-        );
+        let missing = ratio_lines(&[row(&["decode", "decode", "typed"], Some(1.0))]).expect_err("missing");
+        assert!(missing.to_string().starts_with("benchmark `decode/ignored_any` not found"), "{missing}");
 
-        let grouped = ratio_lines(&[
-            row(&["decode", "decode", "typed"], None),
-            row(&["decode", "decode", "ignored_any"], Some(1.0)),
-        ])
-        .expect_err("group");
-        assert!(
-            grouped
-                .to_string()
-                .starts_with("benchmark `decode/decode/typed` has no median"),
-            "{grouped}"
-        );
+        let grouped = ratio_lines(&[row(&["decode", "decode", "typed"], None), row(&["decode", "decode", "ignored_any"], Some(1.0))])
+            .expect_err("group");
+        assert!(grouped.to_string().starts_with("benchmark `decode/decode/typed` has no median"), "{grouped}");
     }
 
     #[test]

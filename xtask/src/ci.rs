@@ -28,34 +28,14 @@ struct Step {
 }
 
 const STEPS: [Step; 5] = [
-    Step {
-        name: "cargo fmt --check",
-        action: Action::Cargo(&["fmt", "--all", "--", "--check"]),
-    },
+    Step { name: "cargo fmt --check", action: Action::Cargo(&["fmt", "--all", "--", "--check"]) },
     Step {
         name: "cargo clippy",
-        action: Action::Cargo(&[
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--all-features",
-            "--",
-            "-D",
-            "warnings",
-        ]),
+        action: Action::Cargo(&["clippy", "--workspace", "--all-targets", "--all-features", "--", "-D", "warnings"]),
     },
-    Step {
-        name: "cargo test",
-        action: Action::Cargo(&["test", "--workspace", "--all-features"]),
-    },
-    Step {
-        name: "cargo xtask codegen --check",
-        action: Action::CodegenCheck,
-    },
-    Step {
-        name: "npm conformance (tests/npm)",
-        action: Action::NpmConformance,
-    },
+    Step { name: "cargo test", action: Action::Cargo(&["test", "--workspace", "--all-features"]) },
+    Step { name: "cargo xtask codegen --check", action: Action::CodegenCheck },
+    Step { name: "npm conformance (tests/npm)", action: Action::NpmConformance },
 ];
 
 /// How a step ended, when it did not fail.
@@ -74,10 +54,7 @@ pub(crate) fn run() -> Result<()> {
             Ok(Outcome::Passed) => passed += 1,
             Ok(Outcome::Skipped) => {}
             Err(err) => {
-                return Err(Error::msg(format!(
-                    "ci: step `{}` failed:\n{err}",
-                    step.name
-                )));
+                return Err(Error::msg(format!("ci: step `{}` failed:\n{err}", step.name)));
             }
         }
     }
@@ -104,16 +81,8 @@ fn npm_conformance(dir: &Path) -> Result<Outcome> {
     let node = program("node");
     let npm = program("npm");
     check_node_and_npm(node, npm)?;
-    run_command(
-        Command::new(npm)
-            .current_dir(dir)
-            .args(["ci", "--no-audit", "--no-fund"]),
-    )?;
-    run_command(
-        Command::new(node)
-            .current_dir(dir)
-            .args(["capture.mjs", "--check"]),
-    )?;
+    run_command(Command::new(npm).current_dir(dir).args(["ci", "--no-audit", "--no-fund"]))?;
+    run_command(Command::new(node).current_dir(dir).args(["capture.mjs", "--check"]))?;
     Ok(Outcome::Passed)
 }
 
@@ -132,40 +101,26 @@ fn check_node_and_npm(node: &str, npm: &str) -> Result<()> {
              ({NPM_DIR}/package.json exists)"
         )
     };
-    let node_version = version_of(node)
-        .ok_or_else(|| Error::msg(format!("{}: `{node}` was not found", requirement())))?;
+    let node_version = version_of(node).ok_or_else(|| Error::msg(format!("{}: `{node}` was not found", requirement())))?;
     match node_major(&node_version) {
         Some(major) if major >= MIN_NODE_MAJOR => {}
         _ => {
-            return Err(Error::msg(format!(
-                "{}: found node {node_version}",
-                requirement()
-            )));
+            return Err(Error::msg(format!("{}: found node {node_version}", requirement())));
         }
     }
-    version_of(npm)
-        .ok_or_else(|| Error::msg(format!("{}: `{npm}` was not found", requirement())))?;
+    version_of(npm).ok_or_else(|| Error::msg(format!("{}: `{npm}` was not found", requirement())))?;
     Ok(())
 }
 
 /// `<program> --version`, trimmed, or `None` when it cannot be run or fails.
 fn version_of(program: &str) -> Option<String> {
     let output = Command::new(program).arg("--version").output().ok()?;
-    output
-        .status
-        .success()
-        .then(|| String::from_utf8_lossy(&output.stdout).trim().to_owned())
+    output.status.success().then(|| String::from_utf8_lossy(&output.stdout).trim().to_owned())
 }
 
 /// `v20.20.2` → `20`.
 fn node_major(version: &str) -> Option<u32> {
-    version
-        .trim()
-        .trim_start_matches('v')
-        .split('.')
-        .next()?
-        .parse()
-        .ok()
+    version.trim().trim_start_matches('v').split('.').next()?.parse().ok()
 }
 
 #[cfg(test)]
@@ -202,13 +157,7 @@ mod tests {
         let names: Vec<_> = STEPS.iter().map(|step| step.name).collect();
         assert_eq!(
             names,
-            [
-                "cargo fmt --check",
-                "cargo clippy",
-                "cargo test",
-                "cargo xtask codegen --check",
-                "npm conformance (tests/npm)",
-            ]
+            ["cargo fmt --check", "cargo clippy", "cargo test", "cargo xtask codegen --check", "npm conformance (tests/npm)",]
         );
     }
 }

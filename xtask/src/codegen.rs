@@ -41,10 +41,7 @@ pub(crate) struct Input {
 pub(crate) fn inputs() -> Vec<Input> {
     matrix_widget_api::schema::roots()
         .into_iter()
-        .map(|root| Input {
-            name: root.name.to_owned(),
-            schema: root.schema.to_value(),
-        })
+        .map(|root| Input { name: root.name.to_owned(), schema: root.schema.to_value() })
         .collect()
 }
 
@@ -77,14 +74,9 @@ pub(crate) fn generate(root: &Path, inputs: &[Input], check: bool) -> Result<()>
     for stale in stale_schema_files(&dir, &files)? {
         let path = dir.join(&stale);
         if check {
-            out_of_date.push(Error::OutOfDate {
-                path,
-                reason: "stale: no longer generated",
-            });
+            out_of_date.push(Error::OutOfDate { path, reason: "stale: no longer generated" });
         } else {
-            std::fs::remove_file(&path).map_err(|err| {
-                Error::msg(format!("cannot remove {}: {err}", display_path(&path)))
-            })?;
+            std::fs::remove_file(&path).map_err(|err| Error::msg(format!("cannot remove {}: {err}", display_path(&path))))?;
             println!("removed {}", display_path(&path));
         }
     }
@@ -98,9 +90,7 @@ pub(crate) fn generate(root: &Path, inputs: &[Input], check: bool) -> Result<()>
             message.push_str(&format!("  {} ({reason})\n", display_path(path)));
         }
     }
-    message.push_str(
-        "generated files are out of date; run `cargo xtask codegen` and commit the result",
-    );
+    message.push_str("generated files are out of date; run `cargo xtask codegen` and commit the result");
     Err(Error::msg(message))
 }
 
@@ -110,16 +100,12 @@ fn stale_schema_files(dir: &Path, files: &BTreeMap<String, String>) -> Result<Ve
         Ok(entries) => entries,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(err) => {
-            return Err(Error::msg(format!(
-                "cannot list {}: {err}",
-                display_path(dir)
-            )));
+            return Err(Error::msg(format!("cannot list {}: {err}", display_path(dir))));
         }
     };
     let mut stale = Vec::new();
     for entry in entries {
-        let entry =
-            entry.map_err(|err| Error::msg(format!("cannot list {}: {err}", display_path(dir))))?;
+        let entry = entry.map_err(|err| Error::msg(format!("cannot list {}: {err}", display_path(dir))))?;
         let name = entry.file_name().to_string_lossy().into_owned();
         if name.ends_with(SCHEMA_SUFFIX) && !files.contains_key(&name) {
             stale.push(name);
@@ -137,10 +123,7 @@ pub(crate) fn render_files(inputs: &[Input]) -> Result<BTreeMap<String, String>>
         check_name(&input.name)?;
         let file = format!("{}{SCHEMA_SUFFIX}", input.name);
         let Value::Object(schema) = sort_keys(&input.schema) else {
-            return Err(Error::msg(format!(
-                "schema `{}` must be a JSON object, not a boolean schema",
-                input.name
-            )));
+            return Err(Error::msg(format!("schema `{}` must be a JSON object, not a boolean schema", input.name)));
         };
         check_refs(&file, &schema)?;
 
@@ -149,16 +132,9 @@ pub(crate) fn render_files(inputs: &[Input]) -> Result<BTreeMap<String, String>>
         let json = serde_json::to_string_pretty(&sort_keys(&Value::Object(published)))
             .map_err(|err| Error::msg(format!("cannot serialise {file}: {err}")))?;
         if files.insert(file.clone(), json + "\n").is_some() {
-            return Err(Error::msg(format!(
-                "two schemas are both named `{}`",
-                input.name
-            )));
+            return Err(Error::msg(format!("two schemas are both named `{}`", input.name)));
         }
-        documents.push(Document {
-            file,
-            type_name: root_type_name(&input.name, &schema),
-            schema,
-        });
+        documents.push(Document { file, type_name: root_type_name(&input.name, &schema), schema });
     }
     documents.sort_by(|a, b| a.file.cmp(&b.file));
 
@@ -188,28 +164,15 @@ struct Declaration<'a> {
 }
 
 /// Keywords that describe a document rather than its root type.
-const DOCUMENT_KEYWORDS: [&str; 6] = [
-    "$comment",
-    "$defs",
-    "$id",
-    "$schema",
-    "definitions",
-    "title",
-];
+const DOCUMENT_KEYWORDS: [&str; 6] = ["$comment", "$defs", "$id", "$schema", "definitions", "title"];
 
 fn render_typescript(documents: &[Document]) -> Result<String> {
     let mut declarations: BTreeMap<String, Declaration<'_>> = BTreeMap::new();
     for document in documents {
-        let definitions = document
-            .schema
-            .get("$defs")
-            .or_else(|| document.schema.get("definitions"));
+        let definitions = document.schema.get("$defs").or_else(|| document.schema.get("definitions"));
         if let Some(definitions) = definitions {
             let Value::Object(definitions) = definitions else {
-                return Err(Error::msg(format!(
-                    "`$defs` in {} must be an object",
-                    document.file
-                )));
+                return Err(Error::msg(format!("`$defs` in {} must be an object", document.file)));
             };
             for (name, schema) in definitions {
                 add_declaration(
@@ -229,11 +192,7 @@ fn render_typescript(documents: &[Document]) -> Result<String> {
             add_declaration(
                 &mut declarations,
                 document.type_name.clone(),
-                Declaration {
-                    schema: root,
-                    root_type: &document.type_name,
-                    origin: format!("the root of `{}`", document.file),
-                },
+                Declaration { schema: root, root_type: &document.type_name, origin: format!("the root of `{}`", document.file) },
             )?;
         }
     }
@@ -241,23 +200,13 @@ fn render_typescript(documents: &[Document]) -> Result<String> {
     let mut out = format!("// {PREAMBLE}\n");
     for (name, declaration) in &declarations {
         out.push('\n');
-        out.push_str(&typescript::declaration(
-            name,
-            &declaration.schema,
-            typescript::Context {
-                root: Some(declaration.root_type),
-            },
-        ));
+        out.push_str(&typescript::declaration(name, &declaration.schema, typescript::Context { root: Some(declaration.root_type) }));
     }
     Ok(out)
 }
 
 /// Adds a declaration, merging it with an identical one of the same name.
-fn add_declaration<'a>(
-    declarations: &mut BTreeMap<String, Declaration<'a>>,
-    name: String,
-    declaration: Declaration<'a>,
-) -> Result<()> {
+fn add_declaration<'a>(declarations: &mut BTreeMap<String, Declaration<'a>>, name: String, declaration: Declaration<'a>) -> Result<()> {
     match declarations.get(&name) {
         None => {
             declarations.insert(name, declaration);
@@ -265,8 +214,7 @@ fn add_declaration<'a>(
         }
         Some(existing)
             if existing.schema == declaration.schema
-                && (existing.root_type == declaration.root_type
-                    || !mentions_document_root(&declaration.schema)) =>
+                && (existing.root_type == declaration.root_type || !mentions_document_root(&declaration.schema)) =>
         {
             Ok(())
         }
@@ -283,10 +231,7 @@ fn mentions_document_root(schema: &Value) -> bool {
     match schema {
         Value::Object(map) => {
             map.get("$ref").and_then(Value::as_str) == Some("#")
-                || map
-                    .iter()
-                    .filter(|(key, _)| !is_data_keyword(key))
-                    .any(|(_, value)| mentions_document_root(value))
+                || map.iter().filter(|(key, _)| !is_data_keyword(key)).any(|(_, value)| mentions_document_root(value))
         }
         Value::Array(items) => items.iter().any(mentions_document_root),
         _ => false,
@@ -299,9 +244,7 @@ fn is_alias_of_same_name(root: &Value, type_name: &str) -> bool {
     let Some(map) = root.as_object() else {
         return false;
     };
-    let only_ref = map
-        .keys()
-        .all(|key| matches!(key.as_str(), "$ref" | "description"));
+    let only_ref = map.keys().all(|key| matches!(key.as_str(), "$ref" | "description"));
     only_ref
         && map
             .get("$ref")
@@ -332,17 +275,12 @@ fn root_type_name(name: &str, schema: &Map<String, Value>) -> String {
 
 /// Schema names become file names: keep them boring.
 fn check_name(name: &str) -> Result<()> {
-    let boring = !name.is_empty()
-        && !name.starts_with('.')
-        && name
-            .chars()
-            .all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '.' | '_' | '-'));
+    let boring =
+        !name.is_empty() && !name.starts_with('.') && name.chars().all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '.' | '_' | '-'));
     if boring {
         Ok(())
     } else {
-        Err(Error::msg(format!(
-            "schema name {name:?} is not a plain file stem (use ASCII letters, digits, `.`, `_`, `-`)"
-        )))
+        Err(Error::msg(format!("schema name {name:?} is not a plain file stem (use ASCII letters, digits, `.`, `_`, `-`)")))
     }
 }
 
@@ -371,17 +309,12 @@ fn check_refs(file: &str, document: &Map<String, Value>) -> Result<()> {
     }
     let mut references = BTreeSet::new();
     walk(&Value::Object(document.clone()), &mut references);
-    let definitions = document
-        .get("$defs")
-        .or_else(|| document.get("definitions"))
-        .and_then(Value::as_object);
+    let definitions = document.get("$defs").or_else(|| document.get("definitions")).and_then(Value::as_object);
     for reference in references {
         if let Some(target) = typescript::definition_name(&reference)
             && !definitions.is_some_and(|defs| defs.contains_key(&target))
         {
-            return Err(Error::msg(format!(
-                "`{file}` refers to `{reference}`, which it does not define"
-            )));
+            return Err(Error::msg(format!("`{file}` refers to `{reference}`, which it does not define")));
         }
     }
     Ok(())
@@ -394,12 +327,7 @@ fn sort_keys(value: &Value) -> Value {
         Value::Object(map) => {
             let mut entries: Vec<_> = map.iter().collect();
             entries.sort_by(|a, b| a.0.cmp(b.0));
-            Value::Object(
-                entries
-                    .into_iter()
-                    .map(|(key, value)| (key.clone(), sort_keys(value)))
-                    .collect(),
-            )
+            Value::Object(entries.into_iter().map(|(key, value)| (key.clone(), sort_keys(value))).collect())
         }
         Value::Array(items) => Value::Array(items.iter().map(sort_keys).collect()),
         other => other.clone(),
@@ -427,11 +355,7 @@ fn render_readme(documents: &[Document]) -> String {
             .unwrap_or("")
             .trim()
             .replace('|', "\\|");
-        out.push_str(&format!(
-            "| [`{file}`]({file}) | `{ty}` | {summary} |\n",
-            file = document.file,
-            ty = document.type_name,
-        ));
+        out.push_str(&format!("| [`{file}`]({file}) | `{ty}` | {summary} |\n", file = document.file, ty = document.type_name,));
     }
     out
 }
@@ -443,10 +367,7 @@ mod tests {
     use super::*;
 
     fn input(name: &str, schema: Value) -> Input {
-        Input {
-            name: name.to_owned(),
-            schema,
-        }
+        Input { name: name.to_owned(), schema }
     }
 
     fn temp_root(name: &str) -> std::path::PathBuf {
@@ -460,11 +381,7 @@ mod tests {
     #[test]
     fn codegen_is_fresh() {
         let result = generate(&project_root(), &inputs(), true);
-        assert!(
-            result.is_ok(),
-            "{}",
-            result.err().map(|e| e.to_string()).unwrap_or_default()
-        );
+        assert!(result.is_ok(), "{}", result.err().map(|e| e.to_string()).unwrap_or_default());
     }
 
     #[test]
@@ -489,23 +406,14 @@ mod tests {
 }
 "#
         );
-        assert_eq!(
-            files.keys().collect::<Vec<_>>(),
-            ["README.md", "message.schema.json", "widget-api.d.ts"]
-        );
+        assert_eq!(files.keys().collect::<Vec<_>>(), ["README.md", "message.schema.json", "widget-api.d.ts"]);
     }
 
     #[test]
     fn no_inputs_give_preamble_only_files() {
         let files = render_files(&[]).expect("render");
-        assert_eq!(
-            files["widget-api.d.ts"],
-            "// Generated by `cargo xtask codegen`, do not edit by hand.\n"
-        );
-        assert!(
-            files["README.md"]
-                .starts_with("<!-- Generated by `cargo xtask codegen`, do not edit by hand. -->\n")
-        );
+        assert_eq!(files["widget-api.d.ts"], "// Generated by `cargo xtask codegen`, do not edit by hand.\n");
+        assert!(files["README.md"].starts_with("<!-- Generated by `cargo xtask codegen`, do not edit by hand. -->\n"));
         assert_eq!(files.len(), 2);
     }
 
@@ -568,14 +476,8 @@ JSON Schemas (draft 2020-12) for the Matrix Widget API wire types, generated fro
     #[test]
     fn conflicting_defs_name_both_documents() {
         let err = render_files(&[
-            input(
-                "a",
-                json!({"title": "A", "$defs": {"Kind": {"type": "string"}}}),
-            ),
-            input(
-                "b",
-                json!({"title": "B", "$defs": {"Kind": {"type": "integer"}}}),
-            ),
+            input("a", json!({"title": "A", "$defs": {"Kind": {"type": "string"}}})),
+            input("b", json!({"title": "B", "$defs": {"Kind": {"type": "integer"}}})),
         ])
         .expect_err("conflict");
         assert_eq!(
@@ -587,16 +489,12 @@ JSON Schemas (draft 2020-12) for the Matrix Widget API wire types, generated fro
 
     #[test]
     fn a_root_and_a_def_of_the_same_type_merge() {
-        let event =
-            json!({"type": "object", "properties": {"id": {"type": "string"}}, "required": ["id"]});
+        let event = json!({"type": "object", "properties": {"id": {"type": "string"}}, "required": ["id"]});
         let mut root = event.clone();
         root["title"] = json!("Event");
         let files = render_files(&[
             input("event", root),
-            input(
-                "batch",
-                json!({"title": "Batch", "type": "array", "items": {"$ref": "#/$defs/Event"}, "$defs": {"Event": event}}),
-            ),
+            input("batch", json!({"title": "Batch", "type": "array", "items": {"$ref": "#/$defs/Event"}, "$defs": {"Event": event}})),
         ])
         .expect("render");
         assert_eq!(
@@ -620,24 +518,16 @@ export interface Event {
             json!({"title": "Tree", "$ref": "#/$defs/Tree", "$defs": {"Tree": {"type": "array", "items": {"$ref": "#/$defs/Tree"}}}}),
         )])
         .expect("render");
-        assert_eq!(
-            files["widget-api.d.ts"],
-            "// Generated by `cargo xtask codegen`, do not edit by hand.\n\nexport type Tree = Tree[];\n"
-        );
+        assert_eq!(files["widget-api.d.ts"], "// Generated by `cargo xtask codegen`, do not edit by hand.\n\nexport type Tree = Tree[];\n");
     }
 
     #[test]
     fn dangling_refs_and_bad_names_are_errors() {
-        let err =
-            render_files(&[input("a", json!({"$ref": "#/$defs/Missing"}))]).expect_err("dangling");
-        assert_eq!(
-            err.to_string(),
-            "`a.schema.json` refers to `#/$defs/Missing`, which it does not define"
-        );
+        let err = render_files(&[input("a", json!({"$ref": "#/$defs/Missing"}))]).expect_err("dangling");
+        assert_eq!(err.to_string(), "`a.schema.json` refers to `#/$defs/Missing`, which it does not define");
         let err = render_files(&[input("../evil", json!({}))]).expect_err("name");
         assert!(err.to_string().contains("not a plain file stem"), "{err}");
-        let err =
-            render_files(&[input("a", json!({})), input("a", json!({}))]).expect_err("duplicate");
+        let err = render_files(&[input("a", json!({})), input("a", json!({}))]).expect_err("duplicate");
         assert_eq!(err.to_string(), "two schemas are both named `a`");
     }
 
@@ -654,9 +544,7 @@ export interface Event {
         std::fs::remove_file(dir.join(README_FILE)).expect("delete");
         std::fs::write(dir.join("old.schema.json"), "{}\n").expect("stale");
 
-        let message = generate(&root, &inputs, true)
-            .expect_err("stale")
-            .to_string();
+        let message = generate(&root, &inputs, true).expect_err("stale").to_string();
         assert_eq!(
             message,
             "these generated files are out of date:
@@ -666,10 +554,7 @@ export interface Event {
 generated files are out of date; run `cargo xtask codegen` and commit the result"
                 .replace("schemas/", &format!("{}/", display_path(&dir)))
         );
-        assert_eq!(
-            std::fs::read_to_string(dir.join("one.schema.json")).expect("read"),
-            "{}\n"
-        );
+        assert_eq!(std::fs::read_to_string(dir.join("one.schema.json")).expect("read"), "{}\n");
         assert!(!dir.join(README_FILE).exists());
         assert!(dir.join("old.schema.json").exists());
 

@@ -51,11 +51,7 @@ pub(crate) fn type_name(raw: &str) -> String {
             replaced = true;
         }
     }
-    let trimmed = if replaced {
-        name.trim_end_matches('_')
-    } else {
-        &name
-    };
+    let trimmed = if replaced { name.trim_end_matches('_') } else { &name };
     let mut name = trimmed.to_owned();
     if name.is_empty() || name.starts_with(|ch: char| ch.is_ascii_digit()) {
         name.insert(0, '_');
@@ -86,17 +82,10 @@ enum Ts {
     /// `T[]`.
     Array(Box<Ts>),
     /// `[A, B?, ...R[]]`.
-    Tuple {
-        items: Vec<Ts>,
-        optional_from: usize,
-        rest: Option<Box<Ts>>,
-    },
+    Tuple { items: Vec<Ts>, optional_from: usize, rest: Option<Box<Ts>> },
     /// An object literal type (`{ [key: string]: never }` when closed and empty: no reliance on
     /// global names such as `Record`, which a schema might also define).
-    Object {
-        props: Vec<Prop>,
-        index: Option<Box<Ts>>,
-    },
+    Object { props: Vec<Prop>, index: Option<Box<Ts>> },
     /// `A | B`, at least two members.
     Union(Vec<Member>),
     /// `A & B`, at least two members.
@@ -144,10 +133,7 @@ fn is_unknown(ts: &Ts) -> bool {
 }
 
 fn undocumented(ty: Ts) -> Member {
-    Member {
-        doc: Vec::new(),
-        ty,
-    }
+    Member { doc: Vec::new(), ty }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -158,10 +144,7 @@ fn render(schema: &Value, ctx: Context<'_>) -> Ts {
         Value::Bool(true) => unknown(),
         Value::Bool(false) => raw("never"),
         Value::Object(map) => render_map(map, ctx),
-        other => unsupported(&format!(
-            "a schema must be an object or a boolean, found {}",
-            json_kind(other)
-        )),
+        other => unsupported(&format!("a schema must be an object or a boolean, found {}", json_kind(other))),
     }
 }
 
@@ -176,14 +159,8 @@ fn render_map(map: &Map<String, Value>, ctx: Context<'_>) -> Ts {
         // `{"type": "object"}` next to a combinator only says "an object", which every member
         // already is; dropping it avoids a noisy `{ [key: string]: unknown } & (A | B)`.
         let trivial_object = ty.as_str() == Some("object") && !has_object_keywords(map);
-        let has_other_parts = ["$ref", "allOf", "anyOf", "oneOf"]
-            .iter()
-            .any(|key| map.contains_key(*key));
-        if trivial_object && has_other_parts {
-            None
-        } else {
-            Some(render_type_keyword(map, ty, ctx))
-        }
+        let has_other_parts = ["$ref", "allOf", "anyOf", "oneOf"].iter().any(|key| map.contains_key(*key));
+        if trivial_object && has_other_parts { None } else { Some(render_type_keyword(map, ty, ctx)) }
     } else if has_object_keywords(map) {
         Some(render_object(map, ctx))
     } else if map.contains_key("items") || map.contains_key("prefixItems") {
@@ -205,15 +182,9 @@ fn render_map(map: &Map<String, Value>, ctx: Context<'_>) -> Ts {
     for keyword in ["anyOf", "oneOf"] {
         if let Some(value) = map.get(keyword) {
             match value {
-                Value::Array(schemas) => parts.push(union(
-                    schemas
-                        .iter()
-                        .map(|schema| Member {
-                            doc: doc_lines(schema),
-                            ty: render(schema, ctx),
-                        })
-                        .collect(),
-                )),
+                Value::Array(schemas) => {
+                    parts.push(union(schemas.iter().map(|schema| Member { doc: doc_lines(schema), ty: render(schema, ctx) }).collect()))
+                }
                 _ => parts.push(unsupported(&format!("`{keyword}` must be an array"))),
             }
         }
@@ -222,9 +193,7 @@ fn render_map(map: &Map<String, Value>, ctx: Context<'_>) -> Ts {
 }
 
 fn has_object_keywords(map: &Map<String, Value>) -> bool {
-    ["properties", "additionalProperties", "required"]
-        .iter()
-        .any(|key| map.contains_key(*key))
+    ["properties", "additionalProperties", "required"].iter().any(|key| map.contains_key(*key))
         || map.get("unevaluatedProperties") == Some(&Value::Bool(false))
 }
 
@@ -237,28 +206,18 @@ fn render_type_keyword(map: &Map<String, Value>, ty: &Value, ctx: Context<'_>) -
                 .map(|name| {
                     undocumented(match name {
                         Value::String(name) => render_single_type(map, name, ctx),
-                        other => unsupported(&format!(
-                            "`type` entry must be a string, found {}",
-                            json_kind(other)
-                        )),
+                        other => unsupported(&format!("`type` entry must be a string, found {}", json_kind(other))),
                     })
                 })
                 .collect(),
         ),
-        other => unsupported(&format!(
-            "`type` must be a string or an array, found {}",
-            json_kind(other)
-        )),
+        other => unsupported(&format!("`type` must be a string or an array, found {}", json_kind(other))),
     }
 }
 
 fn render_single_type(map: &Map<String, Value>, name: &str, ctx: Context<'_>) -> Ts {
     match name {
-        "string" => map
-            .get("pattern")
-            .and_then(Value::as_str)
-            .and_then(pattern_type)
-            .unwrap_or_else(|| raw("string")),
+        "string" => map.get("pattern").and_then(Value::as_str).and_then(pattern_type).unwrap_or_else(|| raw("string")),
         "integer" | "number" => raw("number"),
         "boolean" => raw("boolean"),
         "null" => raw("null"),
@@ -269,11 +228,8 @@ fn render_single_type(map: &Map<String, Value>, name: &str, ctx: Context<'_>) ->
 }
 
 fn render_object(map: &Map<String, Value>, ctx: Context<'_>) -> Ts {
-    let required: BTreeSet<&str> = map
-        .get("required")
-        .and_then(Value::as_array)
-        .map(|names| names.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
+    let required: BTreeSet<&str> =
+        map.get("required").and_then(Value::as_array).map(|names| names.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
 
     let mut props = Vec::new();
     if let Some(Value::Object(properties)) = map.get("properties") {
@@ -309,10 +265,7 @@ fn render_object(map: &Map<String, Value>, ctx: Context<'_>) -> Ts {
         }
         index => index,
     };
-    Ts::Object {
-        props,
-        index: index.map(Box::new),
-    }
+    Ts::Object { props, index: index.map(Box::new) }
 }
 
 fn render_array(map: &Map<String, Value>, ctx: Context<'_>) -> Ts {
@@ -328,20 +281,12 @@ fn render_array(map: &Map<String, Value>, ctx: Context<'_>) -> Ts {
     };
 
     let len = prefix.len();
-    let bound = |key: &str| {
-        map.get(key)
-            .and_then(Value::as_u64)
-            .and_then(|n| usize::try_from(n).ok())
-    };
+    let bound = |key: &str| map.get(key).and_then(Value::as_u64).and_then(|n| usize::try_from(n).ok());
     let closed = rest == Some(&Value::Bool(false)) || bound("maxItems") == Some(len);
     Ts::Tuple {
         items: prefix.iter().map(|s| render(s, ctx)).collect(),
         optional_from: bound("minItems").unwrap_or(0).min(len),
-        rest: if closed {
-            None
-        } else {
-            Some(Box::new(rest.map_or_else(unknown, |s| render(s, ctx))))
-        },
+        rest: if closed { None } else { Some(Box::new(rest.map_or_else(unknown, |s| render(s, ctx)))) },
     }
 }
 
@@ -377,10 +322,7 @@ fn decode_pointer_segment(segment: &str) -> Option<String> {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|hex| std::str::from_utf8(hex).ok())
-            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        let hex = bytes.get(i + 1..i + 3).and_then(|hex| std::str::from_utf8(hex).ok()).and_then(|hex| u8::from_str_radix(hex, 16).ok());
         match (bytes[i], hex) {
             (b'%', Some(byte)) => {
                 out.push(byte);
@@ -398,13 +340,8 @@ fn decode_pointer_segment(segment: &str) -> Option<String> {
 
 fn literal(value: &Value) -> Ts {
     match value {
-        Value::String(_) | Value::Number(_) | Value::Bool(_) | Value::Null => {
-            Ts::Raw(value.to_string())
-        }
-        Value::Array(_) | Value::Object(_) => unsupported(&format!(
-            "{} literal {value}",
-            json_kind(value).trim_start_matches("an ")
-        )),
+        Value::String(_) | Value::Number(_) | Value::Bool(_) | Value::Null => Ts::Raw(value.to_string()),
+        Value::Array(_) | Value::Object(_) => unsupported(&format!("{} literal {value}", json_kind(value).trim_start_matches("an "))),
     }
 }
 
@@ -433,19 +370,15 @@ fn union(members: Vec<Member>) -> Ts {
                     flat.push(inner);
                 }
             }
-            ty => flat.push(Member {
-                doc: member.doc,
-                ty,
-            }),
+            ty => flat.push(Member { doc: member.doc, ty }),
         }
     }
     flat.retain(|member| member.ty != raw("never"));
     let mut seen = BTreeSet::new();
     flat.retain(|member| seen.insert(print(&member.ty, 0)));
 
-    let has_string_literal = flat.iter().any(|member| {
-        matches!(&member.ty, Ts::Raw(text) if text.starts_with('"') || text.starts_with('`'))
-    });
+    let has_string_literal =
+        flat.iter().any(|member| matches!(&member.ty, Ts::Raw(text) if text.starts_with('"') || text.starts_with('`')));
     if has_string_literal {
         for member in &mut flat {
             if member.ty == raw("string") {
@@ -488,10 +421,7 @@ fn intersection(parts: Vec<Ts>) -> Ts {
 /// (the caller falls back to `string`).
 fn pattern_type(pattern: &str) -> Option<Ts> {
     let after_anchor = pattern.strip_prefix('^')?;
-    let (alternatives, rest) = match after_anchor
-        .strip_prefix("(?:")
-        .or_else(|| after_anchor.strip_prefix('('))
-    {
+    let (alternatives, rest) = match after_anchor.strip_prefix("(?:").or_else(|| after_anchor.strip_prefix('(')) {
         Some(mut group) => {
             let mut alternatives = Vec::new();
             loop {
@@ -518,25 +448,14 @@ fn pattern_type(pattern: &str) -> Option<Ts> {
     };
 
     let members = if rest == "$" {
-        alternatives
-            .iter()
-            .map(|literal| undocumented(Ts::Raw(Value::from(literal.as_str()).to_string())))
-            .collect()
+        alternatives.iter().map(|literal| undocumented(Ts::Raw(Value::from(literal.as_str()).to_string()))).collect()
     } else {
         // Whatever follows the prefix only narrows the set further, unless it starts a new
         // top-level alternative, which we do not try to parse.
         if rest.contains('|') || alternatives.iter().any(String::is_empty) {
             return None;
         }
-        alternatives
-            .iter()
-            .map(|literal| {
-                undocumented(Ts::Raw(format!(
-                    "`{}${{string}}`",
-                    escape_template(literal)
-                )))
-            })
-            .collect()
+        alternatives.iter().map(|literal| undocumented(Ts::Raw(format!("`{}${{string}}`", escape_template(literal))))).collect()
     };
     Some(union(members))
 }
@@ -603,12 +522,7 @@ fn doc_lines(schema: &Value) -> Vec<String> {
     };
     let mut lines = Vec::new();
     if let Some(Value::String(description)) = map.get("description") {
-        lines.extend(
-            description
-                .trim()
-                .lines()
-                .map(|line| escape_comment(line.trim_end())),
-        );
+        lines.extend(description.trim().lines().map(|line| escape_comment(line.trim_end())));
     }
     if map.get("deprecated") == Some(&Value::Bool(true)) {
         lines.push("@deprecated".to_owned());
@@ -616,17 +530,9 @@ fn doc_lines(schema: &Value) -> Vec<String> {
     if let Some(Value::String(format)) = map.get("format") {
         lines.push(escape_comment(&format!("@format {format}")));
     }
-    for key in [
-        "minimum",
-        "maximum",
-        "exclusiveMinimum",
-        "exclusiveMaximum",
-        "multipleOf",
-        "minLength",
-        "maxLength",
-        "minItems",
-        "maxItems",
-    ] {
+    for key in
+        ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minLength", "maxLength", "minItems", "maxItems"]
+    {
         if let Some(value) = map.get(key) {
             lines.push(escape_comment(&format!("@{key} {value}")));
         }
@@ -700,37 +606,24 @@ fn print(ts: &Ts, indent: usize) -> String {
         Ts::Raw(text) => text.clone(),
         Ts::Unsupported(reason) => format!("unknown /* unsupported: {reason} */"),
         Ts::Array(item) => format!("{}[]", print_operand(item, Prec::Primary, indent)),
-        Ts::Tuple {
-            items,
-            optional_from,
-            rest,
-        } => {
+        Ts::Tuple { items, optional_from, rest } => {
             let mut elements: Vec<String> = items
                 .iter()
                 .enumerate()
-                .map(|(i, item)| {
-                    if i < *optional_from {
-                        print(item, indent)
-                    } else {
-                        format!("{}?", print_operand(item, Prec::Primary, indent))
-                    }
-                })
+                .map(
+                    |(i, item)| {
+                        if i < *optional_from { print(item, indent) } else { format!("{}?", print_operand(item, Prec::Primary, indent)) }
+                    },
+                )
                 .collect();
             if let Some(rest) = rest {
-                elements.push(format!(
-                    "...{}[]",
-                    print_operand(rest, Prec::Primary, indent)
-                ));
+                elements.push(format!("...{}[]", print_operand(rest, Prec::Primary, indent)));
             }
             format!("[{}]", elements.join(", "))
         }
         Ts::Object { props, index } => print_object(props, index.as_deref(), indent),
         Ts::Union(members) => print_union(members, indent),
-        Ts::Intersection(parts) => parts
-            .iter()
-            .map(|part| print_operand(part, Prec::Primary, indent))
-            .collect::<Vec<_>>()
-            .join(" & "),
+        Ts::Intersection(parts) => parts.iter().map(|part| print_operand(part, Prec::Primary, indent)).collect::<Vec<_>>().join(" & "),
     }
 }
 
@@ -746,12 +639,7 @@ fn print_object(props: &[Prop], index: Option<&Ts>, indent: usize) -> String {
     for prop in props {
         let ty = print(&prop.ty, indent + 2);
         out.push_str(&jsdoc(&prop.doc, indent + 2));
-        out.push_str(&format!(
-            "{pad}{}{}:{}{ty};\n",
-            prop.name,
-            if prop.optional { "?" } else { "" },
-            separator(&ty),
-        ));
+        out.push_str(&format!("{pad}{}{}:{}{ty};\n", prop.name, if prop.optional { "?" } else { "" }, separator(&ty),));
     }
     if let Some(index) = index {
         let ty = print(index, indent + 2);
@@ -763,11 +651,7 @@ fn print_object(props: &[Prop], index: Option<&Ts>, indent: usize) -> String {
 }
 
 fn print_union(members: &[Member], indent: usize) -> String {
-    let one_line = members
-        .iter()
-        .map(|member| print_operand(&member.ty, Prec::Primary, indent))
-        .collect::<Vec<_>>()
-        .join(" | ");
+    let one_line = members.iter().map(|member| print_operand(&member.ty, Prec::Primary, indent)).collect::<Vec<_>>().join(" | ");
     let documented = members.iter().any(|member| !member.doc.is_empty());
     if !documented && !one_line.contains('\n') && indent + one_line.len() <= 72 {
         return one_line;
@@ -793,14 +677,8 @@ fn is_ident_char(ch: char) -> bool {
 
 /// A property name as written in an object type: bare when it is an identifier, quoted otherwise.
 fn property_name(name: &str) -> String {
-    let is_identifier = name
-        .starts_with(|ch: char| ch.is_ascii_alphabetic() || ch == '_' || ch == '$')
-        && name.chars().all(is_ident_char);
-    if is_identifier {
-        name.to_owned()
-    } else {
-        Value::from(name).to_string()
-    }
+    let is_identifier = name.starts_with(|ch: char| ch.is_ascii_alphabetic() || ch == '_' || ch == '$') && name.chars().all(is_ident_char);
+    if is_identifier { name.to_owned() } else { Value::from(name).to_string() }
 }
 
 fn json_kind(value: &Value) -> &'static str {
@@ -840,14 +718,8 @@ mod tests {
     #[test]
     fn type_arrays_become_unions() {
         assert_eq!(ty(json!({"type": ["string", "null"]})), "string | null");
-        assert_eq!(
-            ty(json!({"type": ["integer", "null"], "format": "uint32", "minimum": 0})),
-            "number | null"
-        );
-        assert_eq!(
-            ty(json!({"type": ["array", "null"], "items": {"type": "string"}})),
-            "string[] | null"
-        );
+        assert_eq!(ty(json!({"type": ["integer", "null"], "format": "uint32", "minimum": 0})), "number | null");
+        assert_eq!(ty(json!({"type": ["array", "null"], "items": {"type": "string"}})), "string[] | null");
     }
 
     #[test]
@@ -874,31 +746,19 @@ mod tests {
 
     #[test]
     fn open_objects_get_an_unknown_index_signature() {
-        let absent =
-            json!({"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]});
+        let absent = json!({"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]});
         assert_eq!(ty(absent), "{\n  a: string;\n  [key: string]: unknown;\n}");
-        let explicit =
-            json!({"properties": {"a": {"type": "string"}}, "additionalProperties": true});
-        assert_eq!(
-            ty(explicit),
-            "{\n  a?: string;\n  [key: string]: unknown;\n}"
-        );
-        let unevaluated =
-            json!({"type": "object", "properties": {"a": true}, "unevaluatedProperties": false});
+        let explicit = json!({"properties": {"a": {"type": "string"}}, "additionalProperties": true});
+        assert_eq!(ty(explicit), "{\n  a?: string;\n  [key: string]: unknown;\n}");
+        let unevaluated = json!({"type": "object", "properties": {"a": true}, "unevaluatedProperties": false});
         assert_eq!(ty(unevaluated), "{\n  a?: unknown;\n}");
     }
 
     #[test]
     fn additional_properties_schema_is_an_index_signature() {
-        assert_eq!(
-            ty(json!({"type": "object", "additionalProperties": {"type": "string"}})),
-            "{ [key: string]: string }"
-        );
+        assert_eq!(ty(json!({"type": "object", "additionalProperties": {"type": "string"}})), "{ [key: string]: string }");
         assert_eq!(ty(json!({"type": "object"})), "{ [key: string]: unknown }");
-        assert_eq!(
-            ty(json!({"type": "object", "additionalProperties": false})),
-            "{ [key: string]: never }"
-        );
+        assert_eq!(ty(json!({"type": "object", "additionalProperties": false})), "{ [key: string]: never }");
         // With properties, the index signature must also admit every property's type.
         assert_eq!(
             ty(json!({
@@ -933,27 +793,15 @@ mod tests {
             "required": ["m.relates_to", "$ok_1", "9lives", "with space"],
             "additionalProperties": false,
         });
-        assert_eq!(
-            ty(schema),
-            "{\n  $ok_1: string;\n  \"9lives\": string;\n  \"m.relates_to\": string;\n  \"with space\": string;\n}"
-        );
+        assert_eq!(ty(schema), "{\n  $ok_1: string;\n  \"9lives\": string;\n  \"m.relates_to\": string;\n  \"with space\": string;\n}");
     }
 
     #[test]
     fn arrays_and_tuples() {
-        assert_eq!(
-            ty(json!({"type": "array", "items": {"type": "integer"}})),
-            "number[]"
-        );
+        assert_eq!(ty(json!({"type": "array", "items": {"type": "integer"}})), "number[]");
         assert_eq!(ty(json!({"type": "array"})), "unknown[]");
-        assert_eq!(
-            ty(json!({"type": "array", "items": {"type": ["string", "null"]}})),
-            "(string | null)[]"
-        );
-        assert_eq!(
-            ty(json!({"type": "array", "items": {"type": "array", "items": {"type": "boolean"}}})),
-            "boolean[][]"
-        );
+        assert_eq!(ty(json!({"type": "array", "items": {"type": ["string", "null"]}})), "(string | null)[]");
+        assert_eq!(ty(json!({"type": "array", "items": {"type": "array", "items": {"type": "boolean"}}})), "boolean[][]");
         assert_eq!(
             ty(json!({
                 "type": "array",
@@ -976,56 +824,25 @@ mod tests {
 
     #[test]
     fn refs_name_definitions() {
-        assert_eq!(
-            ty(json!({"$ref": "#/$defs/SendEventRequest"})),
-            "SendEventRequest"
-        );
+        assert_eq!(ty(json!({"$ref": "#/$defs/SendEventRequest"})), "SendEventRequest");
         assert_eq!(ty(json!({"$ref": "#/definitions/Legacy"})), "Legacy");
-        assert_eq!(
-            ty(json!({"$ref": "#/$defs/Wrapper%3CEvent%3E"})),
-            "Wrapper_Event"
-        );
-        assert_eq!(
-            ty(json!({"$ref": "#"})),
-            "unknown /* unsupported: `$ref` to the document root outside a root schema */"
-        );
-        assert_eq!(
-            type_expression(&json!({"$ref": "#"}), Context { root: Some("Tree") }),
-            "Tree"
-        );
-        assert_eq!(
-            ty(json!({"$ref": "other.json#/$defs/X"})),
-            "unknown /* unsupported: $ref \"other.json#/$defs/X\" */"
-        );
+        assert_eq!(ty(json!({"$ref": "#/$defs/Wrapper%3CEvent%3E"})), "Wrapper_Event");
+        assert_eq!(ty(json!({"$ref": "#"})), "unknown /* unsupported: `$ref` to the document root outside a root schema */");
+        assert_eq!(type_expression(&json!({"$ref": "#"}), Context { root: Some("Tree") }), "Tree");
+        assert_eq!(ty(json!({"$ref": "other.json#/$defs/X"})), "unknown /* unsupported: $ref \"other.json#/$defs/X\" */");
     }
 
     #[test]
     fn any_of_and_one_of_are_unions() {
-        assert_eq!(
-            ty(json!({"anyOf": [{"$ref": "#/$defs/A"}, {"type": "null"}]})),
-            "A | null"
-        );
-        assert_eq!(
-            ty(
-                json!({"oneOf": [{"$ref": "#/$defs/A"}, {"$ref": "#/$defs/B"}, {"$ref": "#/$defs/A"}]})
-            ),
-            "A | B"
-        );
+        assert_eq!(ty(json!({"anyOf": [{"$ref": "#/$defs/A"}, {"type": "null"}]})), "A | null");
+        assert_eq!(ty(json!({"oneOf": [{"$ref": "#/$defs/A"}, {"$ref": "#/$defs/B"}, {"$ref": "#/$defs/A"}]})), "A | B");
         assert_eq!(ty(json!({"oneOf": [{"type": "string"}]})), "string");
     }
 
     #[test]
     fn all_of_is_an_intersection() {
-        assert_eq!(
-            ty(json!({"allOf": [{"$ref": "#/$defs/A"}, {"$ref": "#/$defs/B"}]})),
-            "A & B"
-        );
-        assert_eq!(
-            ty(
-                json!({"allOf": [{"$ref": "#/$defs/A"}, {"anyOf": [{"$ref": "#/$defs/B"}, {"$ref": "#/$defs/C"}]}]})
-            ),
-            "A & (B | C)"
-        );
+        assert_eq!(ty(json!({"allOf": [{"$ref": "#/$defs/A"}, {"$ref": "#/$defs/B"}]})), "A & B");
+        assert_eq!(ty(json!({"allOf": [{"$ref": "#/$defs/A"}, {"anyOf": [{"$ref": "#/$defs/B"}, {"$ref": "#/$defs/C"}]}]})), "A & (B | C)");
         assert_eq!(ty(json!({"allOf": [{"$ref": "#/$defs/A"}]})), "A");
     }
 
@@ -1037,37 +854,19 @@ mod tests {
             "required": ["id"],
             "oneOf": [{"$ref": "#/$defs/A"}, {"$ref": "#/$defs/B"}],
         });
-        assert_eq!(
-            ty(schema),
-            "{\n  id: string;\n  [key: string]: unknown;\n} & (A | B)"
-        );
+        assert_eq!(ty(schema), "{\n  id: string;\n  [key: string]: unknown;\n} & (A | B)");
         // A bare `"type": "object"` adds nothing next to the combinator.
-        assert_eq!(
-            ty(json!({"type": "object", "oneOf": [{"$ref": "#/$defs/A"}, {"$ref": "#/$defs/B"}]})),
-            "A | B"
-        );
+        assert_eq!(ty(json!({"type": "object", "oneOf": [{"$ref": "#/$defs/A"}, {"$ref": "#/$defs/B"}]})), "A | B");
     }
 
     #[test]
     fn enum_and_const_are_literals() {
-        assert_eq!(
-            ty(json!({"type": "string", "enum": ["toWidget", "fromWidget"]})),
-            "\"toWidget\" | \"fromWidget\""
-        );
-        assert_eq!(
-            ty(json!({"enum": [1, -2.5, true, null]})),
-            "1 | -2.5 | true | null"
-        );
-        assert_eq!(
-            ty(json!({"type": "string", "const": "m.room.message"})),
-            "\"m.room.message\""
-        );
+        assert_eq!(ty(json!({"type": "string", "enum": ["toWidget", "fromWidget"]})), "\"toWidget\" | \"fromWidget\"");
+        assert_eq!(ty(json!({"enum": [1, -2.5, true, null]})), "1 | -2.5 | true | null");
+        assert_eq!(ty(json!({"type": "string", "const": "m.room.message"})), "\"m.room.message\"");
         assert_eq!(ty(json!({"const": "quote\"d"})), "\"quote\\\"d\"");
         assert_eq!(ty(json!({"const": false})), "false");
-        assert_eq!(
-            ty(json!({"const": {"a": 1}})),
-            "unknown /* unsupported: object literal {\"a\":1} */"
-        );
+        assert_eq!(ty(json!({"const": {"a": 1}})), "unknown /* unsupported: object literal {\"a\":1} */");
     }
 
     #[test]
@@ -1083,62 +882,29 @@ mod tests {
         let with_enum = json!({"anyOf": [{"enum": ["x", "y"]}, {"type": "string"}]});
         assert_eq!(ty(with_enum), "\"x\" | \"y\" | (string & {})");
         // Without literals, `string` stays plain.
-        assert_eq!(
-            ty(json!({"anyOf": [{"type": "string"}, {"type": "null"}]})),
-            "string | null"
-        );
+        assert_eq!(ty(json!({"anyOf": [{"type": "string"}, {"type": "null"}]})), "string | null");
     }
 
     #[test]
     fn literal_prefix_patterns_become_template_literals() {
-        assert_eq!(
-            ty(json!({"type": "string", "pattern": "^m\\.send\\.event:"})),
-            "`m.send.event:${string}`"
-        );
-        assert_eq!(
-            ty(json!({"type": "string", "pattern": "^(?:a\\.b:|c\\.d:)"})),
-            "`a.b:${string}` | `c.d:${string}`"
-        );
-        assert_eq!(
-            ty(json!({"type": "string", "pattern": "^(x|y)"})),
-            "`x${string}` | `y${string}`"
-        );
+        assert_eq!(ty(json!({"type": "string", "pattern": "^m\\.send\\.event:"})), "`m.send.event:${string}`");
+        assert_eq!(ty(json!({"type": "string", "pattern": "^(?:a\\.b:|c\\.d:)"})), "`a.b:${string}` | `c.d:${string}`");
+        assert_eq!(ty(json!({"type": "string", "pattern": "^(x|y)"})), "`x${string}` | `y${string}`");
         assert_eq!(
             ty(json!({"type": "string", "pattern": "^org\\.matrix\\.msc2762\\.timeline:.*$"})),
             "`org.matrix.msc2762.timeline:${string}`"
         );
-        assert_eq!(
-            ty(json!({"type": "string", "pattern": "^exact\\.name$"})),
-            "\"exact.name\""
-        );
+        assert_eq!(ty(json!({"type": "string", "pattern": "^exact\\.name$"})), "\"exact.name\"");
         // A quantifier makes the last literal optional, so it is not part of the prefix.
-        assert_eq!(
-            ty(json!({"type": "string", "pattern": "^abc?"})),
-            "`ab${string}`"
-        );
+        assert_eq!(ty(json!({"type": "string", "pattern": "^abc?"})), "`ab${string}`");
         // Template-literal metacharacters are escaped.
-        assert_eq!(
-            ty(json!({"type": "string", "pattern": "^a\\$\\{b`"})),
-            "`a\\${b\\`${string}`"
-        );
+        assert_eq!(ty(json!({"type": "string", "pattern": "^a\\$\\{b`"})), "`a\\${b\\`${string}`");
     }
 
     #[test]
     fn other_patterns_are_plain_strings() {
-        for pattern in [
-            "[a-z]+",
-            "^\\d+",
-            "^a|b",
-            "^(?:a|b)?c",
-            "^(?:a\\d|b)",
-            "^(a|)x",
-            "^",
-        ] {
-            assert_eq!(
-                ty(json!({"type": "string", "pattern": pattern})),
-                "string",
-                "pattern {pattern}"
-            );
+        for pattern in ["[a-z]+", "^\\d+", "^a|b", "^(?:a|b)?c", "^(?:a\\d|b)", "^(a|)x", "^"] {
+            assert_eq!(ty(json!({"type": "string", "pattern": pattern})), "string", "pattern {pattern}");
         }
     }
 
@@ -1189,24 +955,15 @@ export interface Request {
     #[test]
     fn declarations_use_type_aliases_for_everything_but_plain_objects() {
         assert_eq!(
-            decl(
-                "Direction",
-                json!({"type": "string", "enum": ["toWidget", "fromWidget"]})
-            ),
+            decl("Direction", json!({"type": "string", "enum": ["toWidget", "fromWidget"]})),
             "export type Direction = \"toWidget\" | \"fromWidget\";\n"
         );
         assert_eq!(
-            decl(
-                "Count",
-                json!({"type": "integer", "format": "uint64", "minimum": 0})
-            ),
+            decl("Count", json!({"type": "integer", "format": "uint64", "minimum": 0})),
             "/**\n * @format uint64\n * @minimum 0\n */\nexport type Count = number;\n"
         );
         assert_eq!(
-            decl(
-                "Map",
-                json!({"type": "object", "additionalProperties": {"type": "integer"}})
-            ),
+            decl("Map", json!({"type": "object", "additionalProperties": {"type": "integer"}})),
             "export type Map = { [key: string]: number };\n"
         );
     }
@@ -1318,23 +1075,11 @@ export type Direction =
 
     #[test]
     fn unsupported_constructs_fall_back_to_unknown() {
-        assert_eq!(
-            ty(json!({"type": "date"})),
-            "unknown /* unsupported: type \"date\" */"
-        );
-        assert_eq!(
-            ty(json!(42)),
-            "unknown /* unsupported: a schema must be an object or a boolean, found a number */"
-        );
-        assert_eq!(
-            ty(json!({"anyOf": {"type": "string"}})),
-            "unknown /* unsupported: `anyOf` must be an array */"
-        );
+        assert_eq!(ty(json!({"type": "date"})), "unknown /* unsupported: type \"date\" */");
+        assert_eq!(ty(json!(42)), "unknown /* unsupported: a schema must be an object or a boolean, found a number */");
+        assert_eq!(ty(json!({"anyOf": {"type": "string"}})), "unknown /* unsupported: `anyOf` must be an array */");
         // Unknown keywords are ignored.
-        assert_eq!(
-            ty(json!({"type": "string", "x-custom": 1, "not": {}})),
-            "string"
-        );
+        assert_eq!(ty(json!({"type": "string", "x-custom": 1, "not": {}})), "string");
     }
 
     #[test]
@@ -1343,10 +1088,7 @@ export type Direction =
         assert_eq!(type_name("Foo<Bar>"), "Foo_Bar");
         assert_eq!(type_name("Array_of_string"), "Array_of_string");
         assert_eq!(type_name("2fa"), "_2fa");
-        assert_eq!(
-            pascal_case("from_widget.send_event.request"),
-            "FromWidgetSendEventRequest"
-        );
+        assert_eq!(pascal_case("from_widget.send_event.request"), "FromWidgetSendEventRequest");
         assert_eq!(pascal_case("message"), "Message");
     }
 }

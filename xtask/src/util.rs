@@ -50,11 +50,7 @@ pub(crate) fn project_root() -> PathBuf {
 /// `path` relative to the project root, with `/` separators, for messages.
 pub(crate) fn display_path(path: &Path) -> String {
     match path.strip_prefix(project_root()) {
-        Ok(relative) => relative
-            .components()
-            .map(|component| component.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/"),
+        Ok(relative) => relative.components().map(|component| component.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"),
         Err(_) => path.display().to_string(),
     }
 }
@@ -71,10 +67,7 @@ pub(crate) fn ensure_file_contents(path: &Path, contents: &str, check: bool) -> 
         Ok(current) => Some(current),
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
         Err(err) => {
-            return Err(Error::msg(format!(
-                "cannot read {}: {err}",
-                display_path(path)
-            )));
+            return Err(Error::msg(format!("cannot read {}: {err}", display_path(path))));
         }
     };
     if let Some(current) = &current
@@ -83,31 +76,18 @@ pub(crate) fn ensure_file_contents(path: &Path, contents: &str, check: bool) -> 
         return Ok(());
     }
     if check {
-        return Err(Error::OutOfDate {
-            path: path.to_path_buf(),
-            reason: if current.is_some() {
-                "differs"
-            } else {
-                "missing"
-            },
-        });
+        return Err(Error::OutOfDate { path: path.to_path_buf(), reason: if current.is_some() { "differs" } else { "missing" } });
     }
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)
-            .map_err(|err| Error::msg(format!("cannot create {}: {err}", display_path(parent))))?;
+        std::fs::create_dir_all(parent).map_err(|err| Error::msg(format!("cannot create {}: {err}", display_path(parent))))?;
     }
-    std::fs::write(path, contents)
-        .map_err(|err| Error::msg(format!("cannot write {}: {err}", display_path(path))))?;
+    std::fs::write(path, contents).map_err(|err| Error::msg(format!("cannot write {}: {err}", display_path(path))))?;
     println!("updated {}", display_path(path));
     Ok(())
 }
 
 fn normalize_newlines(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.contains("\r\n") {
-        std::borrow::Cow::Owned(text.replace("\r\n", "\n"))
-    } else {
-        std::borrow::Cow::Borrowed(text)
-    }
+    if text.contains("\r\n") { std::borrow::Cow::Owned(text.replace("\r\n", "\n")) } else { std::borrow::Cow::Borrowed(text) }
 }
 
 /// The `cargo` executable that launched us (`$CARGO`), falling back to `cargo` on the `PATH`.
@@ -120,26 +100,13 @@ pub(crate) fn cargo() -> String {
 pub(crate) fn describe(command: &Command) -> String {
     let program = command.get_program();
     let program = Path::new(program).file_name().unwrap_or(program);
-    std::iter::once(program)
-        .chain(command.get_args())
-        .map(|part| part.to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join(" ")
+    std::iter::once(program).chain(command.get_args()).map(|part| part.to_string_lossy().into_owned()).collect::<Vec<_>>().join(" ")
 }
 
 /// Runs `command` with inherited stdio and fails unless it exits successfully.
 pub(crate) fn run(command: &mut Command) -> Result<()> {
-    let status = command
-        .status()
-        .map_err(|err| Error::msg(format!("cannot run `{}`: {err}", describe(command))))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(Error::msg(format!(
-            "`{}` failed ({status})",
-            describe(command)
-        )))
-    }
+    let status = command.status().map_err(|err| Error::msg(format!("cannot run `{}`: {err}", describe(command))))?;
+    if status.success() { Ok(()) } else { Err(Error::msg(format!("`{}` failed ({status})", describe(command)))) }
 }
 
 #[cfg(test)]
@@ -159,30 +126,12 @@ mod tests {
         let path = dir.join("a.txt");
 
         let missing = ensure_file_contents(&path, "new\n", true);
-        assert!(
-            matches!(
-                missing,
-                Err(Error::OutOfDate {
-                    reason: "missing",
-                    ..
-                })
-            ),
-            "{missing:?}"
-        );
+        assert!(matches!(missing, Err(Error::OutOfDate { reason: "missing", .. })), "{missing:?}");
         assert!(!path.exists(), "check mode must not create files");
 
         std::fs::write(&path, "old\n").expect("write");
         let differs = ensure_file_contents(&path, "new\n", true);
-        assert!(
-            matches!(
-                differs,
-                Err(Error::OutOfDate {
-                    reason: "differs",
-                    ..
-                })
-            ),
-            "{differs:?}"
-        );
+        assert!(matches!(differs, Err(Error::OutOfDate { reason: "differs", .. })), "{differs:?}");
         assert_eq!(std::fs::read_to_string(&path).expect("read"), "old\n");
 
         std::fs::write(&path, "new\r\n").expect("write");

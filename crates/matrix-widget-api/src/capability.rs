@@ -79,11 +79,7 @@ pub enum Capability {
     DownloadFile,
     /// Send events with a `delay` (MSC4157). Needed *in addition to* the event-type
     /// capability. `m.send.delay_events` is the MSC text's spelling from 2024-07 to 2026-01.
-    #[wire(
-        stable = "m.send.delayed_event",
-        unstable = "org.matrix.msc4157.send.delayed_event",
-        legacy = "m.send.delay_events"
-    )]
+    #[wire(stable = "m.send.delayed_event", unstable = "org.matrix.msc4157.send.delayed_event", legacy = "m.send.delay_events")]
     SendDelayedEvent,
     /// Cancel, restart or send delayed events (MSC4157). The dotted legacy spelling is
     /// widget-api 1.8.0–1.8.1.

@@ -400,7 +400,14 @@ impl InvalidMessage {
 impl fmt::Display for InvalidMessage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let what = if self.is_response { "response" } else { "request data" };
-        write!(f, "invalid {what} for {} `{}` (requestId {:?}): {}", self.envelope.api, self.envelope.action, self.envelope.request_id, self.message())
+        write!(
+            f,
+            "invalid {what} for {} `{}` (requestId {:?}): {}",
+            self.envelope.api,
+            self.envelope.action,
+            self.envelope.request_id,
+            self.message()
+        )
     }
 }
 
@@ -612,6 +619,8 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Replay<'de, A> {
 }
 
 /// `response` as far as the pass got with it.
+// Lives on the stack for one decode; boxing the large variant would cost an allocation.
+#[allow(clippy::large_enum_variant)]
 enum ResponseSlot<'de> {
     Raw(Option<&'de RawValue>),
     Typed(TypedResult),
@@ -713,7 +722,10 @@ impl<'de> Visitor<'de> for MessageSeed<'_> {
         let response = match response {
             Some(ResponseSlot::Raw(Some(raw))) if raw.get().starts_with('{') => Some(ResponseSlot::Raw(Some(raw))),
             Some(ResponseSlot::Raw(Some(raw))) => {
-                return Err(de::Error::custom(format_args!("`response` must be an object, found `{}`", crate::payload::abbreviate(raw.get()))));
+                return Err(de::Error::custom(format_args!(
+                    "`response` must be an object, found `{}`",
+                    crate::payload::abbreviate(raw.get())
+                )));
             }
             Some(ResponseSlot::Raw(None)) | None => None,
             typed => typed,

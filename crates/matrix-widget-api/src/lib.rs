@@ -14,8 +14,8 @@ pub mod api;
 pub mod capability;
 pub mod decode;
 pub mod error;
-pub mod message;
 pub mod from_widget;
+pub mod message;
 pub mod naming;
 pub mod payload;
 #[cfg(feature = "schema")]
@@ -29,10 +29,15 @@ pub mod __private {
 }
 mod private;
 
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;
+
 pub use action::{Action, ActionName};
 pub use api::Api;
 pub use capability::Capability;
-pub use naming::{Naming, Spelled, Spelling};
-pub use version::ApiVersion;
 pub use decode::{DecodeError, Message, Role, decode, decode_as, decode_slice};
 pub use message::{Envelope, Request, Response};
+pub use naming::{Naming, Spelled, Spelling};
+pub use version::ApiVersion;

@@ -41,7 +41,12 @@ impl Envelope {
     }
 
     /// Writes the envelope's fields, then `data` and `response`, then the extra fields.
-    fn serialize_with<S: Serializer>(&self, serializer: S, data: &impl Serialize, response: Option<&dyn erased::Response>) -> Result<S::Ok, S::Error> {
+    fn serialize_with<S: Serializer>(
+        &self,
+        serializer: S,
+        data: &impl Serialize,
+        response: Option<&dyn erased::Response>,
+    ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("api", &self.api)?;
         map.serialize_entry("widgetId", &self.widget_id)?;
@@ -100,7 +105,9 @@ impl<A: Action> Request<A> {
     fn reply_with<R: Serialize>(&self, response: &R) -> String {
         match &self.source {
             Some(source) => reply_from_source(source, &to_json(response)),
-            None => to_json(&EnvelopeWith { envelope: &self.envelope, data: &self.data, response: Some(response as &dyn erased::Response) }),
+            None => {
+                to_json(&EnvelopeWith { envelope: &self.envelope, data: &self.data, response: Some(response as &dyn erased::Response) })
+            }
         }
     }
 }

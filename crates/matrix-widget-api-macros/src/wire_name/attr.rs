@@ -68,10 +68,7 @@ pub(crate) fn variant_names(cx: &mut Ctxt, variant: &Variant) -> Option<Names> {
     let Some(attr) = attrs.next() else {
         cx.error_spanned_by(
             &variant.ident,
-            format!(
-                "variant `{}` needs a #[wire(...)] attribute naming it, e.g. #[wire(\"name\")]",
-                variant.ident
-            ),
+            format!("variant `{}` needs a #[wire(...)] attribute naming it, e.g. #[wire(\"name\")]", variant.ident),
         );
         return None;
     };
@@ -98,7 +95,10 @@ fn parse_variant_args(attr: &Attribute, input: ParseStream) -> syn::Result<Names
         if input.peek(LitStr) {
             let lit: LitStr = input.parse()?;
             if single.is_some() {
-                return Err(syn::Error::new_spanned(&lit, "a variant has only one positional name; use `legacy = \"...\"` for more spellings"));
+                return Err(syn::Error::new_spanned(
+                    &lit,
+                    "a variant has only one positional name; use `legacy = \"...\"` for more spellings",
+                ));
             }
             single = Some(lit);
         } else {
@@ -119,7 +119,10 @@ fn parse_variant_args(attr: &Attribute, input: ParseStream) -> syn::Result<Names
                 }
                 "prefix" | "other" => {
                     if !input.is_empty() && !input.peek(Token![,]) {
-                        return Err(syn::Error::new_spanned(&key, format!("`{key}` is a flag and takes no value: write #[wire(..., {key})]")));
+                        return Err(syn::Error::new_spanned(
+                            &key,
+                            format!("`{key}` is a flag and takes no value: write #[wire(..., {key})]"),
+                        ));
                     }
                     if key == "prefix" {
                         prefix = Some(key);
@@ -128,10 +131,7 @@ fn parse_variant_args(attr: &Attribute, input: ParseStream) -> syn::Result<Names
                     }
                 }
                 _ => {
-                    return Err(syn::Error::new_spanned(
-                        &key,
-                        format!("unknown key `{key}` in #[wire(...)]; expected {VARIANT_KEYS}"),
-                    ));
+                    return Err(syn::Error::new_spanned(&key, format!("unknown key `{key}` in #[wire(...)]; expected {VARIANT_KEYS}")));
                 }
             }
         }

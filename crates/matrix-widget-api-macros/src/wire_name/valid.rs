@@ -16,7 +16,9 @@ pub(crate) fn check(cx: &mut Ctxt, input: &Enum) {
 fn check_fields(cx: &mut Ctxt, input: &Enum) {
     for v in &input.variants {
         let (wants_field, what) = match &v.names {
-            Names::Exact(_) => (false, "a variant with an exact name must be a unit variant (no fields); a parameterised name needs `prefix`"),
+            Names::Exact(_) => {
+                (false, "a variant with an exact name must be a unit variant (no fields); a parameterised name needs `prefix`")
+            }
             Names::Prefix(_) => (true, "a `prefix` variant must have exactly one unnamed field: the parameter"),
             Names::Other(_) => (true, "the #[wire(other)] variant must have exactly one unnamed field, e.g. `Other(String)`"),
         };

@@ -174,7 +174,10 @@ impl BoundedMillis {
     }
 
     fn out_of_range<E: de::Error>(&self, v: impl fmt::Display) -> E {
-        E::custom(format_args!("{} out of range: {v} is not an integer number of milliseconds from {} to {}", self.what, self.min, self.max))
+        E::custom(format_args!(
+            "{} out of range: {v} is not an integer number of milliseconds from {} to {}",
+            self.what, self.min, self.max
+        ))
     }
 }
 
@@ -199,11 +202,7 @@ impl de::Visitor<'_> for BoundedMillis {
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<u64, E> {
         // `as` saturates; the range check below rejects anything it could have clipped.
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        if v.is_finite() && v.fract() == 0.0 && v >= 0.0 && v <= self.max as f64 {
-            self.check(v as u64)
-        } else {
-            Err(self.out_of_range(v))
-        }
+        if v.is_finite() && v.fract() == 0.0 && v >= 0.0 && v <= self.max as f64 { self.check(v as u64) } else { Err(self.out_of_range(v)) }
     }
 }
 
@@ -242,7 +241,11 @@ impl SendEventResponse {
 
     /// A delayed event scheduled.
     pub fn scheduled(room_id: impl Into<String>, delay_id: impl Into<String>) -> Self {
-        SendEventResponse { room_id: Some(room_id.into()), outcome: SendOutcome::Scheduled { delay_id: delay_id.into() }, extra: Extra::new() }
+        SendEventResponse {
+            room_id: Some(room_id.into()),
+            outcome: SendOutcome::Scheduled { delay_id: delay_id.into() },
+            extra: Extra::new(),
+        }
     }
 
     /// The event ID, if it was sent now.
@@ -302,7 +305,9 @@ impl<'de> Deserialize<'de> for SendEventResponse {
         let outcome = match (wire.event_id, wire.delay_id) {
             (Some(event_id), None) => SendOutcome::Sent { event_id },
             (None, Some(delay_id)) => SendOutcome::Scheduled { delay_id },
-            (Some(_), Some(_)) => return Err(de::Error::custom("a send_event response has both `event_id` and `delay_id`; exactly one is allowed")),
+            (Some(_), Some(_)) => {
+                return Err(de::Error::custom("a send_event response has both `event_id` and `delay_id`; exactly one is allowed"));
+            }
             (None, None) => return Err(de::Error::custom("a send_event response needs `event_id` or `delay_id`")),
         };
         Ok(SendEventResponse { room_id: wire.room_id, outcome, extra: wire.extra })
@@ -351,7 +356,8 @@ mod schema {
             let mut schema = SendEventResponseWire::json_schema(generator);
             schema.insert(
                 "description".into(),
-                "The response to `send_event`: the room, and exactly one of `event_id` (sent now) and `delay_id` (scheduled, MSC4157).".into(),
+                "The response to `send_event`: the room, and exactly one of `event_id` (sent now) and `delay_id` (scheduled, MSC4157)."
+                    .into(),
             );
             schema.insert(
                 "oneOf".into(),
