@@ -182,7 +182,8 @@ fn every_typed_marker_is_reached_by_every_spelling() {
                 // `{}` is not valid data for most actions; the point is which variant is tried.
                 let text = format!(r#"{{"api":"{api}","widgetId":"w","requestId":"r","action":"{spelling}","data":{{}}}}"#);
                 let typed = match decode(&text) {
-                    Ok(Message::FromWidgetRequest(FromWidgetRequest::Other(_))) | Ok(Message::ToWidgetRequest(ToWidgetRequest::Other(_))) => false,
+                    Ok(Message::FromWidgetRequest(FromWidgetRequest::Other(_)))
+                    | Ok(Message::ToWidgetRequest(ToWidgetRequest::Other(_))) => false,
                     Ok(_) => true,
                     // Rejected by the typed payload: it was the typed variant that was tried.
                     Err(e) => e.to_string().contains("missing field"),

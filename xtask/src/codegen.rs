@@ -371,10 +371,7 @@ mod tests {
     }
 
     fn temp_root(name: &str) -> std::path::PathBuf {
-        let dir = std::env::temp_dir().join(format!("xtask-codegen-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("create temp dir");
-        dir
+        crate::util::temp_dir(&format!("codegen-{name}"))
     }
 
     /// `cargo test` fails when someone changes a wire type without re-running codegen.

@@ -50,3 +50,29 @@ impl Ctxt {
         Err(self.errors.into_iter().map(|e| e.to_compile_error()).collect())
     }
 }
+
+/// Runs a derive: read the input, check it, and emit the code, or every error plus the
+/// fallback impls (none for generic types, whose stubs would only add errors).
+pub(crate) fn derive<'a, T>(
+    input: &'a syn::DeriveInput,
+    read: impl FnOnce(&mut Ctxt, &'a syn::DeriveInput) -> Option<T>,
+    check: impl FnOnce(&mut Ctxt, &T),
+    expand: impl FnOnce(&T) -> TokenStream,
+    fallback: impl FnOnce(&syn::Ident) -> TokenStream,
+) -> TokenStream {
+    let mut cx = Ctxt::default();
+    let parsed = read(&mut cx, input);
+    if let Some(parsed) = &parsed {
+        check(&mut cx, parsed);
+    }
+    let fallback = || if input.generics.params.is_empty() { fallback(&input.ident) } else { TokenStream::new() };
+    match (cx.check(), parsed) {
+        (Ok(()), Some(parsed)) => expand(&parsed),
+        (Err(errors), _) => {
+            let mut out = errors;
+            out.extend(fallback());
+            out
+        }
+        (Ok(()), None) => fallback(),
+    }
+}

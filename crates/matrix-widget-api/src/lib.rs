@@ -2,7 +2,7 @@
 //! between a Matrix client (the *host*) and an embedded web app (the *widget*), with
 //! MSC4157 delayed events at its heart.
 //!
-//! Start with [`decode`] (bytes → a typed [`Message`]) and [`Request::reply`] (a typed
+//! Start with [`decode()`] (bytes → a typed [`Message`]) and [`Request::reply`] (a typed
 //! response → reply bytes that echo the request). Names with several spellings are
 //! explained in [`naming`].
 #![forbid(unsafe_code)]
