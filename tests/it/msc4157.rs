@@ -23,7 +23,7 @@ fn update(data: Value) -> String {
 
 fn decode_send_event(text: &str) -> Request<SendEvent> {
     match decode(text) {
-        Ok(Message::FromWidgetRequest(FromWidgetRequest::SendEvent(r))) => r,
+        Ok(Message::FromWidgetRequest(FromWidgetRequest::SendEvent(r))) => *r,
         other => panic!("expected a send_event request, got {other:?}"),
     }
 }

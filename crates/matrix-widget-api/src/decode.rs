@@ -45,10 +45,10 @@ macro_rules! registry {
         pub enum $Req {
             $(
                 #[doc = concat!("See [`", stringify!($marker), "`].")]
-                $Variant(Request<$marker>),
+                $Variant(Box<Request<$marker>>),
             )*
             /// An action without typed payloads; `data` is kept raw.
-            Other(Request<$Untyped>),
+            Other(Box<Request<$Untyped>>),
         }
 
         #[doc = concat!("A reply to a ", $dir, " request, by action.")]
@@ -57,10 +57,10 @@ macro_rules! registry {
         pub enum $Resp {
             $(
                 #[doc = concat!("See [`", stringify!($marker), "`].")]
-                $Variant(Response<$marker>),
+                $Variant(Box<Response<$marker>>),
             )*
             /// An action without typed payloads; `response` is kept raw.
-            Other(Response<$Untyped>),
+            Other(Box<Response<$Untyped>>),
         }
 
         impl $Req {
@@ -82,8 +82,8 @@ macro_rules! registry {
 
             fn from_data(envelope: Envelope, data: $Data, source: Option<Box<str>>) -> Self {
                 match data {
-                    $( $Data::$Variant(d) => Self::$Variant(Request::decoded(envelope, d, source)), )*
-                    $Data::Other(d) => Self::Other(Request::decoded(envelope, d, source)),
+                    $( $Data::$Variant(d) => Self::$Variant(Box::new(Request::decoded(envelope, d, source))), )*
+                    $Data::Other(d) => Self::Other(Box::new(Request::decoded(envelope, d, source))),
                 }
             }
         }
@@ -119,13 +119,13 @@ macro_rules! registry {
                 $(
                     if *envelope.action == <$marker as Action>::NAME {
                         return match decode_result(response) {
-                            Ok(result) => Ok(Self::$Variant(Response::new(envelope, data, result))),
+                            Ok(result) => Ok(Self::$Variant(Box::new(Response::new(envelope, data, result)))),
                             Err(e) => Err((envelope, e)),
                         };
                     }
                 )*
                 match decode_result(response) {
-                    Ok(result) => Ok(Self::Other(Response::new(envelope, data, result))),
+                    Ok(result) => Ok(Self::Other(Box::new(Response::new(envelope, data, result)))),
                     Err(e) => Err((envelope, e)),
                 }
             }
@@ -220,8 +220,8 @@ macro_rules! registry {
         impl $Resp {
             fn from_typed(envelope: Envelope, data: RawObject, result: $Result) -> Self {
                 match result {
-                    $( $Result::$Variant(r) => Self::$Variant(Response::new(envelope, data, r)), )*
-                    $Result::Other(r) => Self::Other(Response::new(envelope, data, r)),
+                    $( $Result::$Variant(r) => Self::$Variant(Box::new(Response::new(envelope, data, r))), )*
+                    $Result::Other(r) => Self::Other(Box::new(Response::new(envelope, data, r))),
                 }
             }
         }
