@@ -82,7 +82,7 @@ macro_rules! registry {
 
             fn from_data(envelope: Envelope, data: $Data, source: Option<Box<str>>) -> Self {
                 match data {
-                    $( $Data::$Variant(d) => Self::$Variant(Box::new(Request::decoded(envelope, d, source))), )*
+                    $( $Data::$Variant(d) => Self::$Variant(Box::new(Request::decoded(envelope, *d, source))), )*
                     $Data::Other(d) => Self::Other(Box::new(Request::decoded(envelope, d, source))),
                 }
             }
@@ -228,7 +228,7 @@ macro_rules! registry {
 
         /// Typed request data of one direction.
         enum $Data {
-            $( $Variant(<$marker as Action>::Request), )*
+            $( $Variant(Box<<$marker as Action>::Request>), )*
             Other(RawObject),
         }
 
@@ -236,7 +236,7 @@ macro_rules! registry {
             fn deserialize<'de, D: Deserializer<'de>>(action: &ActionName, deserializer: D) -> Result<Self, D::Error> {
                 $(
                     if *action == <$marker as Action>::NAME {
-                        return <<$marker as Action>::Request as Deserialize>::deserialize(deserializer).map(Self::$Variant);
+                        return <<$marker as Action>::Request as Deserialize>::deserialize(deserializer).map(|d| Self::$Variant(Box::new(d)));
                     }
                 )*
                 RawObject::deserialize(deserializer).map(Self::Other)
