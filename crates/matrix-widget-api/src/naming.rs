@@ -84,6 +84,8 @@ impl NameSpec {
 pub trait WireName: Sized {
     /// What one of these names is ("action", "capability"), for error messages.
     const WHAT: &'static str;
+    /// The type's documentation (the schema's description).
+    const DOC: &'static str = "";
     /// Whether unknown strings are kept in a catch-all variant instead of rejected.
     const OPEN: bool;
     /// The declared spellings, in declaration order (the catch-all is not listed).

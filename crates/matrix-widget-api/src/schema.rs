@@ -24,7 +24,12 @@ pub fn roots() -> Vec<SchemaRoot> {
         let generator = schemars::generate::SchemaSettings::draft2020_12().into_generator();
         SchemaRoot { name, schema: generator.into_root_schema_for::<T>() }
     }
-    vec![root::<crate::Message>("message")]
+    vec![
+        root::<crate::Message>("message"),
+        root::<crate::ActionName>("action"),
+        root::<crate::Capability>("capability"),
+        root::<crate::ApiVersion>("api_version"),
+    ]
 }
 
 /// The schema of a `#[derive(WireName)]` type: its spellings, prefixes as patterns, and
@@ -46,10 +51,13 @@ pub fn wire_name_schema<T: WireName>() -> Schema {
     if T::OPEN {
         branches.push(json!({ "type": "string", "description": format!("Any other {}, kept verbatim.", T::WHAT) }));
     }
-    let value = match branches.len() {
+    let mut value = match branches.len() {
         1 => branches.remove(0),
         _ => json!({ "anyOf": branches }),
     };
+    if !T::DOC.is_empty() {
+        value["description"] = Value::from(T::DOC);
+    }
     Schema::try_from(value).unwrap_or_else(|_| json_schema!({ "type": "string" }))
 }
 

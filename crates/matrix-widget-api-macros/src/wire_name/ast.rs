@@ -10,6 +10,8 @@ pub(crate) struct Enum<'a> {
     pub(crate) ident: &'a Ident,
     /// What one of these names is, for error messages ("action", "capability").
     pub(crate) what: String,
+    /// The enum's documentation.
+    pub(crate) doc: String,
     pub(crate) variants: Vec<Variant<'a>>,
 }
 
@@ -63,6 +65,6 @@ impl<'a> Enum<'a> {
                 fields: &variant.fields,
             });
         }
-        Some(Enum { ident: &input.ident, what, variants })
+        Some(Enum { ident: &input.ident, what, doc: attr::doc(&input.attrs), variants })
     }
 }

@@ -13,6 +13,7 @@ use syn::Ident;
 pub(crate) fn expand(input: &Enum) -> TokenStream {
     let ident = input.ident;
     let what = &input.what;
+    let doc = &input.doc;
     let open = input.variants.iter().any(|v| matches!(v.names, Names::Other(_)));
 
     let specs = input.variants.iter().filter_map(|v| {
@@ -93,6 +94,7 @@ pub(crate) fn expand(input: &Enum) -> TokenStream {
     let body = quote! {
         impl __p::WireName for #ident {
             const WHAT: &'static str = #what;
+            const DOC: &'static str = #doc;
             const OPEN: bool = #open;
             const NAMES: &'static [__p::NameSpec] = &[#(#specs),*];
 
