@@ -307,11 +307,13 @@ export interface FromWidgetUpdateDelayedEventResponse {
 
 /** A failed client-server API request, forwarded to the widget. */
 export interface MatrixApiError {
-  /** The response headers (optional on input; emitted as `{}` when unknown). */
-  http_headers?: { [key: string]: string } | null;
+  /**
+   * The response headers, kept verbatim (optional on input; emitted as `{}` when
+   * unknown).
+   */
+  http_headers?: { [key: string]: unknown } | null;
   /**
    * The HTTP status.
-   * @format uint16
    * @minimum 0
    * @maximum 65535
    */
@@ -324,14 +326,13 @@ export interface MatrixApiError {
 }
 
 /**
- * A Matrix error body: `{errcode, error, …}`. Everything beyond the two standard fields
- * (e.g. `org.matrix.msc4140.max_delay`, `retry_after_ms`) stays in `extra`, verbatim.
+ * A Matrix error body, forwarded verbatim: `errcode` is typed; `error` and every other
+ * field (e.g. `org.matrix.msc4140.max_delay`, `retry_after_ms`) stay in `extra` exactly as
+ * they came, `null`s included.
  */
 export interface MatrixErrorBody {
   /** The error code, e.g. `M_FORBIDDEN`. */
   errcode: string;
-  /** The human-readable error. */
-  error?: string | null;
   [key: string]: unknown;
 }
 

@@ -4,8 +4,10 @@
 #![allow(clippy::panic, clippy::unwrap_used)]
 
 mod decode;
+mod derive_forms;
 mod derive_ui;
 mod fixtures;
+mod hostile;
 mod msc4157;
 mod naming;
 mod schema;

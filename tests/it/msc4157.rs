@@ -184,7 +184,7 @@ fn reply_echoes_the_request_bytes_and_only_takes_the_right_response_type() {
     // Error replies carry matrix_api_error with every field filled (§7.17).
     let error = WidgetError::new("Error sending event").with_matrix_api_error(MatrixApiError::new(
         403,
-        Default::default(),
+        &Default::default(),
         "",
         MatrixErrorBody::new("M_FORBIDDEN", "delay too long"),
     ));

@@ -14,7 +14,7 @@
 use crate::action::{Action, ActionName};
 use crate::api::Api;
 use crate::error::{ErrorResponse, WidgetError};
-use crate::message::{Envelope, Request, Response, UntypedFromWidget, UntypedToWidget, decode_result, reply_from_source, to_json};
+use crate::message::{Envelope, Request, Response, Source, UntypedFromWidget, UntypedToWidget, decode_result, to_json};
 use crate::naming::Spelled;
 use crate::payload::{Extra, RawObject, UnknownFields, strip_position};
 use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
@@ -80,7 +80,7 @@ macro_rules! registry {
                 }
             }
 
-            fn from_data(envelope: Envelope, data: $Data, source: Option<Box<str>>) -> Self {
+            fn from_data(envelope: Envelope, data: $Data, source: Option<Source>) -> Self {
                 match data {
                     $( $Data::$Variant(d) => Self::$Variant(Box::new(Request::decoded(envelope, *d, source))), )*
                     $Data::Other(d) => Self::Other(Box::new(Request::decoded(envelope, d, source))),
@@ -376,7 +376,7 @@ pub struct InvalidMessage {
     pub is_response: bool,
     /// What was wrong.
     pub error: serde_json::Error,
-    source: Box<str>,
+    source: Source,
 }
 
 impl InvalidMessage {
@@ -393,7 +393,7 @@ impl InvalidMessage {
             return None;
         }
         let error = crate::error::ErrorResponse::new(format!("Invalid request - {}", self.message()));
-        Some(reply_from_source(&self.source, &to_json(&error)))
+        Some(self.source.reply(&to_json(&error)))
     }
 }
 
@@ -581,8 +581,13 @@ impl<'de, R: Deserialize<'de> + UnknownFields> Visitor<'de> for OutcomeVisitor<R
             if let Ok(error) = serde_json::from_str::<WidgetError>(raw.get()) {
                 let mut extra = Extra::new();
                 while let Some(key) = map.next_key::<Key<'de>>()? {
-                    crate::payload::read_extra(&mut extra, key.into_name(), &mut map)?;
+                    let key = key.into_name();
+                    if key == "error" {
+                        return Err(de::Error::duplicate_field("error"));
+                    }
+                    crate::payload::read_extra(&mut extra, key, &mut map)?;
                 }
+                crate::payload::finish_extra(&extra)?;
                 return Ok(Err(ErrorResponse { error, extra }));
             }
             return Err(de::Error::custom("an `error` field that is not a valid error; decoded on the two-stage path"));
@@ -666,6 +671,7 @@ impl<'de> Visitor<'de> for MessageSeed<'_> {
         let mut action: Option<Spelled<ActionName>> = None;
         let mut data: Option<DataSlot<'de>> = None;
         let mut response: Option<ResponseSlot<'de>> = None;
+        let mut null_response = None;
         let mut extra = Extra::new();
 
         macro_rules! once {
@@ -690,7 +696,15 @@ impl<'de> Visitor<'de> for MessageSeed<'_> {
                         (true, Some(api), Some(action)) if self.expects_response(api) => {
                             ResponseSlot::Typed(map.next_value_seed(ResultSeed { api, action: action.value() })?)
                         }
-                        _ => ResponseSlot::Raw(map.next_value()?),
+                        _ => {
+                            let raw: &'de RawValue = map.next_value()?;
+                            if raw.get() == "null" {
+                                null_response = self.offset_of(raw);
+                                ResponseSlot::Raw(None)
+                            } else {
+                                ResponseSlot::Raw(Some(raw))
+                            }
+                        }
                     };
                     once!(response, "response", slot)
                 }
@@ -711,6 +725,7 @@ impl<'de> Visitor<'de> for MessageSeed<'_> {
             }
         }
 
+        crate::payload::finish_extra(&extra)?;
         let api = api.ok_or_else(|| missing("api"))?;
         let widget_id = widget_id.ok_or_else(|| missing("widgetId"))?;
         let request_id = request_id.ok_or_else(|| missing("requestId"))?;
@@ -743,7 +758,7 @@ impl<'de> Visitor<'de> for MessageSeed<'_> {
         }
 
         let envelope = Envelope { api, widget_id, request_id, action, extra };
-        Ok(self.finish(envelope, data, response))
+        Ok(self.finish(envelope, data, response, null_response))
     }
 }
 
@@ -754,10 +769,33 @@ impl MessageSeed<'_> {
     }
 
     fn invalid(&self, envelope: Envelope, is_response: bool, error: serde_json::Error) -> Outcome {
-        Err(Box::new(InvalidMessage { envelope, is_response, error, source: self.text.into() }))
+        self.invalid_request_or_reply(envelope, is_response, error, None)
     }
 
-    fn finish(&self, envelope: Envelope, data: DataSlot<'_>, response: Option<ResponseSlot<'_>>) -> Outcome {
+    fn invalid_request_or_reply(
+        &self,
+        envelope: Envelope,
+        is_response: bool,
+        error: serde_json::Error,
+        null_response: Option<std::ops::Range<usize>>,
+    ) -> Outcome {
+        Err(Box::new(InvalidMessage { envelope, is_response, error, source: Source::new(self.text, null_response) }))
+    }
+
+    /// Where `raw`, a slice of the text, starts and ends in it.
+    fn offset_of(&self, raw: &RawValue) -> Option<std::ops::Range<usize>> {
+        let start = (raw.get().as_ptr() as usize).checked_sub(self.text.as_ptr() as usize)?;
+        let end = start + raw.get().len();
+        (self.text.get(start..end) == Some(raw.get())).then_some(start..end)
+    }
+
+    fn finish(
+        &self,
+        envelope: Envelope,
+        data: DataSlot<'_>,
+        response: Option<ResponseSlot<'_>>,
+        null_response: Option<std::ops::Range<usize>>,
+    ) -> Outcome {
         let response = match response {
             None => None,
             Some(ResponseSlot::Raw(raw)) => raw,
@@ -797,14 +835,14 @@ impl MessageSeed<'_> {
                 Err((envelope, e)) => self.invalid(envelope, true, crate::payload::field_error("response", e)),
             };
         }
-        let source = Some(self.text.into());
+        let source = Some(Source::new(self.text, null_response.clone()));
         let data = match data {
             DataSlot::Typed(typed) => typed,
             DataSlot::Raw(raw) => {
                 let mut deserializer = serde_json::Deserializer::from_str(raw.get());
                 match TypedData::deserialize(envelope.api, envelope.action.value(), &mut deserializer) {
                     Ok(typed) => typed,
-                    Err(e) => return self.invalid(envelope, false, crate::payload::field_error("data", e)),
+                    Err(e) => return self.invalid_request_or_reply(envelope, false, crate::payload::field_error("data", e), null_response),
                 }
             }
         };
@@ -822,7 +860,7 @@ impl MessageSeed<'_> {
             data: &'a RawValue,
         }
         match serde_json::from_str::<DataOnly>(self.text) {
-            Ok(d) => self.finish(envelope, DataSlot::Raw(d.data), Some(ResponseSlot::Raw(Some(response)))),
+            Ok(d) => self.finish(envelope, DataSlot::Raw(d.data), Some(ResponseSlot::Raw(Some(response))), None),
             Err(e) => self.invalid(envelope, true, e),
         }
     }

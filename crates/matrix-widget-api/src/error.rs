@@ -5,7 +5,7 @@
 //! and unknown fields kept. Never key logic on `message`: its text changed across
 //! widget-api releases.
 
-use crate::payload::{Extra, Payload};
+use crate::payload::{BoundedInt, Extra, Payload, RawObject};
 use std::collections::BTreeMap;
 
 /// The `response` of a failed request.
@@ -62,9 +62,10 @@ impl WidgetError {
 #[non_exhaustive]
 pub struct MatrixApiError {
     /// The HTTP status.
-    pub http_status: u16,
-    /// The response headers (optional on input; emitted as `{}` when unknown).
-    pub http_headers: Option<BTreeMap<String, String>>,
+    pub http_status: HttpStatus,
+    /// The response headers, kept verbatim (optional on input; emitted as `{}` when
+    /// unknown).
+    pub http_headers: Option<RawObject>,
     /// The request URL (optional on input; emitted as `""` when unknown).
     pub url: Option<String>,
     /// The standard Matrix error body, forwarded verbatim.
@@ -76,21 +77,71 @@ pub struct MatrixApiError {
 
 impl MatrixApiError {
     /// An error with every field set, as §7.17 says to emit it.
-    pub fn new(http_status: u16, headers: BTreeMap<String, String>, url: impl Into<String>, response: MatrixErrorBody) -> Self {
-        MatrixApiError { http_status, http_headers: Some(headers), url: Some(url.into()), response, extra: Extra::new() }
+    pub fn new(http_status: u16, headers: &BTreeMap<String, String>, url: impl Into<String>, response: MatrixErrorBody) -> Self {
+        let headers = RawObject::from_serialize(headers).unwrap_or_default();
+        MatrixApiError {
+            http_status: HttpStatus(http_status),
+            http_headers: Some(headers),
+            url: Some(url.into()),
+            response,
+            extra: Extra::new(),
+        }
     }
 }
 
-/// A Matrix error body: `{errcode, error, …}`. Everything beyond the two standard fields
-/// (e.g. `org.matrix.msc4140.max_delay`, `retry_after_ms`) stays in `extra`, verbatim.
+/// An HTTP status code as forwarded in `matrix_api_error` (any integer from 0 to 65535;
+/// integral floats such as `404.0` are read as integers, as JSON Schema does).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct HttpStatus(u16);
+
+impl HttpStatus {
+    /// The status code.
+    pub const fn as_u16(self) -> u16 {
+        self.0
+    }
+}
+
+impl From<u16> for HttpStatus {
+    fn from(status: u16) -> Self {
+        HttpStatus(status)
+    }
+}
+
+impl serde::Serialize for HttpStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u16(self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HttpStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let status = deserializer.deserialize_u64(BoundedInt::plain("HTTP status", 0, u64::from(u16::MAX)))?;
+        Ok(HttpStatus(u16::try_from(status).unwrap_or(u16::MAX)))
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for HttpStatus {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "HttpStatus".into()
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "integer", "minimum": 0, "maximum": 65535 })
+    }
+}
+
+/// A Matrix error body, forwarded verbatim: `errcode` is typed; `error` and every other
+/// field (e.g. `org.matrix.msc4140.max_delay`, `retry_after_ms`) stay in `extra` exactly as
+/// they came, `null`s included.
 #[derive(Clone, Debug, PartialEq, Eq, Payload)]
 #[non_exhaustive]
 pub struct MatrixErrorBody {
     /// The error code, e.g. `M_FORBIDDEN`.
     pub errcode: String,
-    /// The human-readable error.
-    pub error: Option<String>,
-    /// Every other field of the body.
+    /// Every other field of the body, `error` among them.
     #[wire(extra)]
     pub extra: Extra,
 }
@@ -98,6 +149,14 @@ pub struct MatrixErrorBody {
 impl MatrixErrorBody {
     /// A body with a code and a message.
     pub fn new(errcode: impl Into<String>, error: impl Into<String>) -> Self {
-        MatrixErrorBody { errcode: errcode.into(), error: Some(error.into()), extra: Extra::new() }
+        let mut extra = Extra::new();
+        // A string always serialises.
+        let _ = extra.insert("error", &error.into());
+        MatrixErrorBody { errcode: errcode.into(), extra }
+    }
+
+    /// The human-readable `error`, when it is a string.
+    pub fn error(&self) -> Option<String> {
+        self.extra.get("error").and_then(|raw| serde_json::from_str(raw.get()).ok())
     }
 }

@@ -68,7 +68,7 @@ pub struct Request<A: Action> {
     /// The typed `data`.
     pub data: A::Request,
     /// The message exactly as it arrived, when it was decoded.
-    source: Option<Box<str>>,
+    source: Option<Source>,
 }
 
 impl<A: Action> Request<A> {
@@ -83,13 +83,13 @@ impl<A: Action> Request<A> {
         Request { envelope, data, source: None }
     }
 
-    pub(crate) fn decoded(envelope: Envelope, data: A::Request, source: Option<Box<str>>) -> Self {
+    pub(crate) fn decoded(envelope: Envelope, data: A::Request, source: Option<Source>) -> Self {
         Request { envelope, data, source }
     }
 
     /// The message exactly as it arrived, if it was decoded.
     pub fn source(&self) -> Option<&str> {
-        self.source.as_deref()
+        self.source.as_ref().map(|s| &*s.text)
     }
 
     /// The success reply: the request echoed exactly, plus `response`.
@@ -104,7 +104,7 @@ impl<A: Action> Request<A> {
 
     fn reply_with<R: Serialize>(&self, response: &R) -> String {
         match &self.source {
-            Some(source) => reply_from_source(source, &to_json(response)),
+            Some(source) => source.reply(&response_json(response)),
             None => {
                 to_json(&EnvelopeWith { envelope: &self.envelope, data: &self.data, response: Some(response as &dyn erased::Response) })
             }
@@ -112,17 +112,45 @@ impl<A: Action> Request<A> {
     }
 }
 
-/// Appends `,"response":<response>` inside the request's closing brace, leaving every byte
-/// of the request as it was.
-pub(crate) fn reply_from_source(source: &str, response: &str) -> String {
-    let body = source.trim_end();
-    let body = body.strip_suffix('}').unwrap_or(body).trim_end();
-    let mut out = String::with_capacity(body.len() + response.len() + 14);
-    out.push_str(body);
-    out.push_str(",\"response\":");
-    out.push_str(response);
-    out.push('}');
-    out
+/// A decoded request's text, from which its replies are built.
+#[derive(Clone, Debug)]
+pub(crate) struct Source {
+    text: Box<str>,
+    /// Where the value of a `"response": null` member is, if the request had one.
+    null_response: Option<std::ops::Range<usize>>,
+}
+
+impl Source {
+    pub(crate) fn new(text: &str, null_response: Option<std::ops::Range<usize>>) -> Self {
+        Source { text: text.into(), null_response }
+    }
+
+    /// The request with `response` added, leaving every other byte as it was: the value of a
+    /// `"response": null` member is replaced, else `,"response":<response>` goes before the
+    /// closing brace.
+    pub(crate) fn reply(&self, response: &str) -> String {
+        let text = &*self.text;
+        if let Some(range) = &self.null_response
+            && let (Some(before), Some(after)) = (text.get(..range.start), text.get(range.end..))
+        {
+            return [before, response, after].concat();
+        }
+        let body = text.trim_end();
+        let body = body.strip_suffix('}').unwrap_or(body).trim_end();
+        let mut out = String::with_capacity(body.len() + response.len() + 14);
+        out.push_str(body);
+        out.push_str(",\"response\":");
+        out.push_str(response);
+        out.push('}');
+        out
+    }
+}
+
+/// A response payload as JSON text. A payload type that fails to serialise (only possible
+/// for a third-party `Action`) becomes an error response saying so, rather than a panic.
+fn response_json<R: Serialize>(response: &R) -> String {
+    serde_json::to_string(response)
+        .unwrap_or_else(|e| to_json(&ErrorResponse::new(format!("the host could not serialise its response: {e}"))))
 }
 
 /// Serialises a value the crate built; its types have string keys and no fallible parts.
@@ -326,7 +354,12 @@ pub(crate) mod schema {
         if name.is_empty() {
             return "Untyped".to_owned();
         }
-        name.split(['_', '.']).map(|w| w[..1].to_uppercase() + &w[1..]).collect()
+        name.split(['_', '.'])
+            .map(|w| {
+                let mut chars = w.chars();
+                chars.next().map(|c| c.to_uppercase().chain(chars).collect::<String>()).unwrap_or_default()
+            })
+            .collect()
     }
 
     fn direction<A: Action>() -> &'static str {

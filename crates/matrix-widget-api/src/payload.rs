@@ -173,6 +173,73 @@ impl PartialEq for Extra {
 
 impl Eq for Extra {}
 
+/// Reads an integer in `min..=max`. An integral float (`8000.0`, `4e3`) counts as an
+/// integer, as it does in JavaScript and in JSON Schema's `"type": "integer"`, so decoding
+/// accepts exactly what the schemas accept.
+pub(crate) struct BoundedInt {
+    /// What the number is, for messages: "delay".
+    what: &'static str,
+    /// Its unit, for messages: "milliseconds", or "" for a plain number.
+    unit: &'static str,
+    min: u64,
+    max: u64,
+}
+
+impl BoundedInt {
+    /// An integer number of milliseconds.
+    pub(crate) const fn millis(what: &'static str, min: u64, max: u64) -> Self {
+        BoundedInt { what, unit: "milliseconds", min, max }
+    }
+
+    /// A plain integer.
+    pub(crate) const fn plain(what: &'static str, min: u64, max: u64) -> Self {
+        BoundedInt { what, unit: "", min, max }
+    }
+
+    fn check<E: de::Error>(&self, v: u64) -> Result<u64, E> {
+        if (self.min..=self.max).contains(&v) { Ok(v) } else { Err(self.out_of_range(v)) }
+    }
+
+    fn out_of_range<E: de::Error>(&self, v: impl fmt::Display) -> E {
+        let (what, min, max) = (self.what, self.min, self.max);
+        if self.unit.is_empty() {
+            E::custom(format_args!("{what} out of range: {v} is not an integer from {min} to {max}"))
+        } else {
+            E::custom(format_args!("{what} out of range: {v} is not an integer number of {} from {min} to {max}", self.unit))
+        }
+    }
+}
+
+impl de::Visitor<'_> for BoundedInt {
+    type Value = u64;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (what, min, max) = (self.what, self.min, self.max);
+        if self.unit.is_empty() {
+            write!(f, "a {what} (an integer from {min} to {max})")
+        } else {
+            write!(f, "a {what} in {} (an integer from {min} to {max})", self.unit)
+        }
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<u64, E> {
+        self.check(v)
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<u64, E> {
+        match u64::try_from(v) {
+            Ok(v) => self.check(v),
+            Err(_) => Err(self.out_of_range(v)),
+        }
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<u64, E> {
+        // `as` saturates; the range check rejects anything it could have clipped.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
+        if v.is_finite() && v.fract() == 0.0 && v >= 0.0 && v <= self.max as f64 { self.check(v as u64) } else { Err(self.out_of_range(v)) }
+    }
+}
+
 /// What a payload type can say about the fields it did not know, so a decoder can tell a
 /// success response from an error response after parsing it once. Implemented by
 /// `#[derive(Payload)]`.
@@ -216,14 +283,30 @@ pub(crate) fn strip_position(message: &str) -> &str {
     message
 }
 
+/// Keeps an unknown field. Duplicates are found once the object is read, by
+/// [`finish_extra`], so reading n unknown fields stays O(n log n).
 #[doc(hidden)]
 pub fn read_extra<'de, A: MapAccess<'de>>(extra: &mut Extra, key: Cow<'de, str>, map: &mut A) -> Result<(), A::Error> {
     let value: Box<RawValue> = map.next_value()?;
-    if extra.0.iter().any(|(k, _)| *k == key) {
-        return Err(de::Error::custom(format_args!("duplicate field `{key}`")));
-    }
     extra.0.push((key.into_owned(), value));
     Ok(())
+}
+
+/// Rejects an object that had an unknown field twice.
+#[doc(hidden)]
+pub fn finish_extra<E: de::Error>(extra: &Extra) -> Result<(), E> {
+    let fields = &extra.0;
+    let duplicate = if fields.len() <= 8 {
+        fields.iter().enumerate().find(|(i, (k, _))| fields[..*i].iter().any(|(seen, _)| seen == k)).map(|(_, (k, _))| k)
+    } else {
+        let mut keys: Vec<&str> = fields.iter().map(|(k, _)| k.as_str()).collect();
+        keys.sort_unstable();
+        keys.windows(2).find(|w| w[0] == w[1]).map(|w| w[0]).and_then(|k| fields.iter().map(|(key, _)| key).find(|key| *key == k))
+    };
+    match duplicate {
+        Some(key) => Err(de::Error::custom(format_args!("duplicate field `{key}`"))),
+        None => Ok(()),
+    }
 }
 
 #[doc(hidden)]

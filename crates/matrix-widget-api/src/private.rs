@@ -2,7 +2,7 @@
 
 pub use crate::naming::{NameError, NameParam, NameSpec, Spelling, WireName};
 pub use crate::naming::{deserialize_name, display_name, parse_name, serialize_name};
-pub use crate::payload::{UnknownFields, field_error, read_extra, serialize_extra};
+pub use crate::payload::{UnknownFields, field_error, finish_extra, read_extra, serialize_extra};
 #[cfg(feature = "schema")]
 pub use schemars;
 pub use serde::de::{self, MapAccess, Visitor};

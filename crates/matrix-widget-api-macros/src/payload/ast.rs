@@ -126,8 +126,11 @@ impl<'a> Struct<'a> {
     }
 }
 
-/// `Some(T)` when `ty` is written `Option<T>` (or `std::option::Option<T>`).
+/// `Some(T)` when `ty` is written `Option<T>` (or `std::option::Option<T>`), also when it
+/// reached the derive through a `macro_rules!` `$t:ty` (an invisible group) or parentheses.
+/// A type alias of `Option` is not seen through: write `Option<T>`.
 fn option_inner(ty: &Type) -> Option<&Type> {
+    let ty = ungroup(ty);
     let Type::Path(p) = ty else { return None };
     if p.qself.is_some() {
         return None;
@@ -140,5 +143,15 @@ fn option_inner(ty: &Type) -> Option<&Type> {
     match args.args.first() {
         Some(GenericArgument::Type(t)) if args.args.len() == 1 => Some(t),
         _ => None,
+    }
+}
+
+fn ungroup(mut ty: &Type) -> &Type {
+    loop {
+        match ty {
+            Type::Group(g) => ty = &g.elem,
+            Type::Paren(p) => ty = &p.elem,
+            _ => return ty,
+        }
     }
 }

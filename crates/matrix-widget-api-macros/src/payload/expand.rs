@@ -34,7 +34,7 @@ pub(crate) fn expand(input: &Struct) -> TokenStream {
     let slots: Vec<Ident> = (0..fields.len()).map(|i| format_ident!("__f{}", i)).collect();
     let keys: Vec<&String> = fields.iter().map(|f| &f.key).collect();
     let slot_decls = fields.iter().zip(&slots).map(|(f, slot)| {
-        let ty = f.ty;
+        let ty = replace_self(f.ty, ident);
         quote! { let mut #slot: ::core::option::Option<#ty> = ::core::option::Option::None; }
     });
     let key_arms = fields.iter().zip(&variants).zip(&slots).map(|((f, v), slot)| {
@@ -58,6 +58,7 @@ pub(crate) fn expand(input: &Struct) -> TokenStream {
             }
         },
     };
+    let finish_extra = extra.map(|_| quote! { __p::finish_extra::<__A::Error>(&__extra)?; });
     let extra_decl = extra.map(|f| {
         let ty = f.ty;
         quote! { let mut __extra: #ty = ::core::default::Default::default(); }
@@ -86,7 +87,7 @@ pub(crate) fn expand(input: &Struct) -> TokenStream {
     // --- Schema: a table the library turns into an object schema.
     let schema_fields = fields.iter().map(|f| {
         let (key, doc) = (&f.key, &f.doc);
-        let ty = f.inner_ty.unwrap_or(f.ty);
+        let ty = replace_self(f.inner_ty.unwrap_or(f.ty), ident);
         let required = f.presence == Presence::Required;
         let nullable = f.presence == Presence::Optional;
         quote! { (#key, #ty, #required, #nullable, #doc) }
@@ -168,6 +169,7 @@ pub(crate) fn expand(input: &Struct) -> TokenStream {
                                     #other_arm
                                 }
                             }
+                            #finish_extra
                             ::core::result::Result::Ok(#ident { #(#build)* })
                         }
                     }
@@ -185,6 +187,30 @@ pub(crate) fn expand(input: &Struct) -> TokenStream {
             ::matrix_widget_api::__impl_payload_schema!(#ident, #name, #doc, #has_extra, [#(#schema_fields),*]);
         };
     }
+}
+
+/// The type with every `Self` replaced by the struct's name: the generated code uses field
+/// types inside impls of other types, where `Self` would mean something else.
+fn replace_self(ty: &syn::Type, ident: &Ident) -> TokenStream {
+    fn walk(tokens: TokenStream, ident: &Ident) -> TokenStream {
+        tokens
+            .into_iter()
+            .map(|tt| match tt {
+                proc_macro2::TokenTree::Ident(i) if i == "Self" => {
+                    let mut replaced = ident.clone();
+                    replaced.set_span(i.span());
+                    proc_macro2::TokenTree::Ident(replaced)
+                }
+                proc_macro2::TokenTree::Group(g) => {
+                    let mut group = proc_macro2::Group::new(g.delimiter(), walk(g.stream(), ident));
+                    group.set_span(g.span());
+                    proc_macro2::TokenTree::Group(group)
+                }
+                other => other,
+            })
+            .collect()
+    }
+    walk(quote!(#ty), ident)
 }
 
 /// Stub impls emitted next to the errors, so that uses of the type elsewhere do not add

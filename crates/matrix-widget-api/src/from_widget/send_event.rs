@@ -5,10 +5,9 @@
 
 use crate::action::{Action, ActionName};
 use crate::api::Api;
-use crate::payload::{Extra, Payload, RawObject};
+use crate::payload::{BoundedInt, Extra, Payload, RawObject};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer, de};
-use std::fmt;
 
 /// The `send_event` action from widget to host.
 #[derive(Debug)]
@@ -123,7 +122,7 @@ impl Serialize for Delay {
 
 impl<'de> Deserialize<'de> for Delay {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_u64(BoundedMillis { what: "delay", min: 1, max: MAX_SAFE_INTEGER }).map(Delay)
+        deserializer.deserialize_u64(BoundedInt::millis("delay", 1, MAX_SAFE_INTEGER)).map(Delay)
     }
 }
 
@@ -154,55 +153,9 @@ impl Serialize for StickyDuration {
 
 impl<'de> Deserialize<'de> for StickyDuration {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let ms = deserializer.deserialize_u64(BoundedMillis { what: "sticky duration", min: 0, max: u64::from(Self::MAX.0) })?;
+        let ms = deserializer.deserialize_u64(BoundedInt::millis("sticky duration", 0, u64::from(Self::MAX.0)))?;
         // In range by construction.
         Ok(StickyDuration(u32::try_from(ms).unwrap_or(Self::MAX.0)))
-    }
-}
-
-/// Reads an integer number of milliseconds in `min..=max`. An integral float (`8000.0`)
-/// counts as an integer, as it does in JavaScript and JSON Schema.
-struct BoundedMillis {
-    what: &'static str,
-    min: u64,
-    max: u64,
-}
-
-impl BoundedMillis {
-    fn check<E: de::Error>(&self, v: u64) -> Result<u64, E> {
-        if (self.min..=self.max).contains(&v) { Ok(v) } else { Err(self.out_of_range(v)) }
-    }
-
-    fn out_of_range<E: de::Error>(&self, v: impl fmt::Display) -> E {
-        E::custom(format_args!(
-            "{} out of range: {v} is not an integer number of milliseconds from {} to {}",
-            self.what, self.min, self.max
-        ))
-    }
-}
-
-impl de::Visitor<'_> for BoundedMillis {
-    type Value = u64;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "a {} in milliseconds (an integer from {} to {})", self.what, self.min, self.max)
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<u64, E> {
-        self.check(v)
-    }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<u64, E> {
-        match u64::try_from(v) {
-            Ok(v) => self.check(v),
-            Err(_) => Err(self.out_of_range(v)),
-        }
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<u64, E> {
-        // `as` saturates; the range check below rejects anything it could have clipped.
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        if v.is_finite() && v.fract() == 0.0 && v >= 0.0 && v <= self.max as f64 { self.check(v as u64) } else { Err(self.out_of_range(v)) }
     }
 }
 

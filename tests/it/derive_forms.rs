@@ -1,0 +1,62 @@
+//! The derives on inputs the UI tests do not cover: types reached through `macro_rules!`,
+//! `Self` in field types, raw identifiers, and field names that look like generated ones.
+
+use matrix_widget_api::payload::{Extra, Payload};
+use serde_json::json;
+
+macro_rules! payload {
+    ($name:ident { $($field:ident : $ty:ty),* }) => {
+        #[derive(Debug, PartialEq, Payload)]
+        struct $name {
+            $($field: $ty,)*
+            #[wire(extra)]
+            extra: Extra,
+        }
+    };
+}
+
+payload!(FromMacro { a: Option<String>, b: u32 });
+
+#[derive(Debug, PartialEq, Payload)]
+struct Node {
+    name: String,
+    child: Option<Box<Self>>,
+    children: Vec<Self>,
+    #[wire(extra)]
+    extra: Extra,
+}
+
+#[derive(Debug, PartialEq, Payload)]
+struct Hygiene {
+    r#type: String,
+    __map: u8,
+    __extra: u8,
+    __key: Option<u8>,
+    __deserializer: u8,
+    #[wire(extra)]
+    extra: Extra,
+}
+
+#[test]
+fn option_through_macro_rules_is_optional() {
+    let v: FromMacro = serde_json::from_value(json!({"b": 1})).expect("`a` is optional");
+    assert_eq!(v.a, None);
+    assert_eq!(serde_json::to_value(&v).expect("ok"), json!({"b": 1}));
+}
+
+#[test]
+fn self_in_field_types_means_the_struct() {
+    let v: Node =
+        serde_json::from_value(json!({"name": "a", "child": {"name": "b", "children": []}, "children": [{"name": "c", "children": []}]}))
+            .expect("recursive");
+    assert_eq!(v.child.as_ref().map(|c| c.name.as_str()), Some("b"));
+    assert_eq!(v.children.len(), 1);
+}
+
+#[test]
+fn generated_names_do_not_clash_with_fields() {
+    let value = json!({"type": "t", "__map": 1, "__extra": 2, "__key": 3, "__deserializer": 4, "other": true});
+    let v: Hygiene = serde_json::from_value(value.clone()).expect("parses");
+    assert_eq!(v.r#type, "t");
+    assert_eq!(serde_json::to_value(&v).expect("ok"), value);
+}
