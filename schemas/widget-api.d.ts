@@ -352,7 +352,13 @@ export interface NotifyCapabilitiesRequest {
   [key: string]: unknown;
 }
 
-/** The request `data`: send a room or state event, now or after a delay. */
+/**
+ * The request `data`: send a room or state event, now or after a delay.
+ *
+ * Rejected when parsed (and by [`SendEventRequest::validate`] for values built in code):
+ * an empty `type`, and a state event with `sticky_duration_ms` (§7.8: sticky events are
+ * message events; widget-api's host refuses them too).
+ */
 export interface SendEventRequest {
   /** The event content, kept byte-exact. */
   content: { [key: string]: unknown };
@@ -369,7 +375,10 @@ export interface SendEventRequest {
   state_key?: string | null;
   /** MSC4407: make a message event sticky for this many milliseconds. */
   sticky_duration_ms?: StickyDuration | null;
-  /** The event type. */
+  /**
+   * The event type.
+   * @minLength 1
+   */
   type: string;
   [key: string]: unknown;
 }
@@ -501,11 +510,17 @@ export interface ToWidgetUntypedResponse {
 /** What `update_delayed_event` does. Anything else is an error naming the value. */
 export type UpdateAction = "cancel" | "restart" | "refresh" | "send";
 
-/** The request `data`. */
+/**
+ * The request `data`. An empty `delay_id` is rejected (widget-api's host treats it as
+ * missing; it would also make an invalid MSC4140 path).
+ */
 export interface UpdateDelayedEventRequest {
   /** What to do with it. */
   action: UpdateAction;
-  /** The delayed event, as returned in `send_event`'s `delay_id`. */
+  /**
+   * The delayed event, as returned in `send_event`'s `delay_id`.
+   * @minLength 1
+   */
   delay_id: string;
   [key: string]: unknown;
 }

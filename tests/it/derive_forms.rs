@@ -60,3 +60,25 @@ fn generated_names_do_not_clash_with_fields() {
     assert_eq!(v.r#type, "t");
     assert_eq!(serde_json::to_value(&v).expect("ok"), value);
 }
+
+#[derive(Debug, PartialEq, Payload)]
+#[wire(check = "Checked::check")]
+struct Checked {
+    low: u8,
+    high: u8,
+    #[wire(extra)]
+    extra: Extra,
+}
+
+impl Checked {
+    fn check(&self) -> Result<(), String> {
+        if self.low <= self.high { Ok(()) } else { Err(format!("low {} is above high {}", self.low, self.high)) }
+    }
+}
+
+#[test]
+fn container_check_runs_after_parsing() {
+    assert!(serde_json::from_value::<Checked>(json!({"low": 1, "high": 2})).is_ok());
+    let err = serde_json::from_value::<Checked>(json!({"low": 3, "high": 2})).expect_err("checked").to_string();
+    assert_eq!(err, "low 3 is above high 2");
+}

@@ -104,11 +104,14 @@ fn parent_delay_id_is_kept_but_never_makes_a_send_delayed() {
 fn state_room_and_sticky_fields() {
     let text = r#"{"api":"fromWidget","widgetId":"w1","requestId":"r1","action":"send_event","data":{
         "type":"org.matrix.msc3401.call.member","state_key":"_@a:b_DEV","room_id":"!r:b",
-        "content":{"b":1,"a":[true,null]},"delay":8000,"sticky_duration_ms":3600000}}"#;
+        "content":{"b":1,"a":[true,null]},"delay":8000}}"#;
     let req = decode_send_event(text).data;
     assert!(req.is_state() && req.is_delayed());
     assert_eq!(req.room_id.as_deref(), Some("!r:b"));
-    assert_eq!(req.sticky_duration_ms, StickyDuration::from_millis(3_600_000));
+    let sticky =
+        decode_send_event(&send_event(json!({"type": "m.rtc.member", "content": {}, "delay": 5, "sticky_duration_ms": 3_600_000}))).data;
+    assert_eq!(sticky.sticky_duration_ms, StickyDuration::from_millis(3_600_000));
+    assert!(sticky.is_delayed() && !sticky.is_state());
     // `content` is kept byte-exact, with typed access.
     assert_eq!(req.content.get(), r#"{"b":1,"a":[true,null]}"#);
     let content: std::collections::BTreeMap<String, Value> = req.content.deserialize_as().expect("object");
@@ -122,6 +125,25 @@ fn state_room_and_sticky_fields() {
     assert_rejected(&send_event(json!({"content": {}})), "missing field `type`");
     assert_rejected(&send_event(json!({"type": 5, "content": {}})), "invalid `type`: invalid type: integer `5`, expected a string");
     assert_rejected(&send_event(json!({"type": "m.room.message", "content": {}, "state_key": 1})), "invalid `state_key`");
+}
+
+#[test]
+fn sticky_state_events_and_empty_names_are_rejected() {
+    assert_rejected(
+        &send_event(json!({"type": "m.room.member", "state_key": "@a:b", "content": {}, "sticky_duration_ms": 1000})),
+        "a state event cannot have `sticky_duration_ms`",
+    );
+    // `null` is absent, so these are fine.
+    assert_accepted(&send_event(json!({"type": "m.room.member", "state_key": "@a:b", "content": {}, "sticky_duration_ms": null})));
+    assert_accepted(&send_event(json!({"type": "m.room.message", "state_key": null, "content": {}, "sticky_duration_ms": 1000})));
+    assert_rejected(&send_event(json!({"type": "", "content": {}})), "`type` must not be empty");
+    assert_rejected(&update(json!({"delay_id": "", "action": "cancel"})), "`delay_id` must not be empty");
+    // Values built in code are checked by `validate`.
+    let built = SendEventRequest::new("m.room.member", RawObject::empty())
+        .with_state_key("@a:b")
+        .with_sticky_duration(StickyDuration::from_millis(5).expect("in range"));
+    assert!(built.validate().is_err());
+    assert!(UpdateDelayedEventRequest::new("", UpdateAction::Send).validate().is_err());
 }
 
 #[test]

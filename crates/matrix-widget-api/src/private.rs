@@ -31,14 +31,14 @@ macro_rules! __impl_wire_name_schema {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __impl_payload_schema {
-    ($ty:ident, $name:expr, $doc:expr, $extra:expr, [$(($key:expr, $fty:ty, $required:expr, $nullable:expr, $fdoc:expr)),* $(,)?]) => {
+    ($ty:ident, $name:expr, $doc:expr, $extra:expr, [$(($key:expr, $fty:ty, $required:expr, $nullable:expr, $fdoc:expr)),* $(,)?] $(, extend = $extend:path)?) => {
         impl $crate::__private::schemars::JsonSchema for $ty {
             fn schema_name() -> $crate::__private::Cow<'static, str> {
                 $crate::__private::Cow::Borrowed($name)
             }
             fn json_schema(generator: &mut $crate::__private::schemars::SchemaGenerator) -> $crate::__private::schemars::Schema {
                 let _ = &generator;
-                $crate::schema::object_schema($doc, $extra, ::std::vec![$(
+                let schema = $crate::schema::object_schema($doc, $extra, ::std::vec![$(
                     $crate::schema::FieldSchema {
                         key: $key,
                         schema: generator.subschema_for::<$fty>(),
@@ -46,7 +46,9 @@ macro_rules! __impl_payload_schema {
                         nullable: $nullable,
                         doc: $fdoc,
                     }
-                ),*])
+                ),*]);
+                $( let schema = $extend(schema); )?
+                schema
             }
         }
     };

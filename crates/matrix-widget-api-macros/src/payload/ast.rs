@@ -9,6 +9,11 @@ pub(crate) struct Struct<'a> {
     pub(crate) ident: &'a Ident,
     pub(crate) doc: String,
     pub(crate) fields: Vec<Field<'a>>,
+    /// `#[wire(check = "path")]`: `fn(&Self) -> Result<(), String>`, run after parsing.
+    pub(crate) check: Option<syn::Path>,
+    /// `#[wire(extend_schema = "path")]`: `fn(Schema) -> Schema`, the schema's counterpart of
+    /// `check`.
+    pub(crate) extend_schema: Option<syn::Path>,
 }
 
 /// How a field is read when its key is absent.
@@ -55,8 +60,29 @@ impl<'a> Struct<'a> {
         if !input.generics.params.is_empty() {
             cx.error_spanned_by(&input.generics, "#[derive(Payload)] does not support generics");
         }
+        let mut check = None;
+        let mut extend_schema = None;
         for attr in input.attrs.iter().filter(|a| a.path().is_ident("wire")) {
-            cx.error_spanned_by(attr, "#[derive(Payload)] takes no #[wire(...)] on the struct; put it on fields");
+            let result = attr.parse_nested_meta(|meta| {
+                let slot = if meta.path.is_ident("check") {
+                    &mut check
+                } else if meta.path.is_ident("extend_schema") {
+                    &mut extend_schema
+                } else {
+                    let key = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
+                    return Err(meta.error(format!(
+                        "unknown key `{key}` in #[wire(...)] on the struct; expected `check = \"path\"` or `extend_schema = \"path\"` (field attributes go on fields)"
+                    )));
+                };
+                let lit: LitStr = meta.value()?.parse()?;
+                if slot.replace(lit.parse::<syn::Path>()?).is_some() {
+                    return Err(meta.error("given twice"));
+                }
+                Ok(())
+            });
+            if let Err(e) = result {
+                cx.syn_error(e);
+            }
         }
         let mut fields = Vec::new();
         for field in &named.named {
@@ -122,7 +148,7 @@ impl<'a> Struct<'a> {
                 doc: crate::wire_name::doc(&field.attrs),
             });
         }
-        Some(Struct { ident: &input.ident, doc: crate::wire_name::doc(&input.attrs), fields })
+        Some(Struct { ident: &input.ident, doc: crate::wire_name::doc(&input.attrs), fields, check, extend_schema })
     }
 }
 

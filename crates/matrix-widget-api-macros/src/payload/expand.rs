@@ -58,6 +58,13 @@ pub(crate) fn expand(input: &Struct) -> TokenStream {
             }
         },
     };
+    let check = input.check.as_ref().map(|path| {
+        quote! {
+            if let ::core::result::Result::Err(__e) = #path(&__value) {
+                return ::core::result::Result::Err(<__A::Error as __p::de::Error>::custom(__e));
+            }
+        }
+    });
     let finish_extra = extra.map(|_| quote! { __p::finish_extra::<__A::Error>(&__extra)?; });
     let extra_decl = extra.map(|f| {
         let ty = f.ty;
@@ -93,6 +100,7 @@ pub(crate) fn expand(input: &Struct) -> TokenStream {
         quote! { (#key, #ty, #required, #nullable, #doc) }
     });
     let has_extra = extra.is_some();
+    let extend = input.extend_schema.as_ref().map(|path| quote! { , extend = #path });
     let unknown_fields = match extra {
         Some(f) => {
             let fi = f.ident;
@@ -170,7 +178,9 @@ pub(crate) fn expand(input: &Struct) -> TokenStream {
                                 }
                             }
                             #finish_extra
-                            ::core::result::Result::Ok(#ident { #(#build)* })
+                            let __value = #ident { #(#build)* };
+                            #check
+                            ::core::result::Result::Ok(__value)
                         }
                     }
 
@@ -184,7 +194,7 @@ pub(crate) fn expand(input: &Struct) -> TokenStream {
                 }
             }
 
-            ::matrix_widget_api::__impl_payload_schema!(#ident, #name, #doc, #has_extra, [#(#schema_fields),*]);
+            ::matrix_widget_api::__impl_payload_schema!(#ident, #name, #doc, #has_extra, [#(#schema_fields),*] #extend);
         };
     }
 }

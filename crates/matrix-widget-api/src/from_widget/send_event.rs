@@ -21,7 +21,12 @@ impl Action for SendEvent {
 }
 
 /// The request `data`: send a room or state event, now or after a delay.
+///
+/// Rejected when parsed (and by [`SendEventRequest::validate`] for values built in code):
+/// an empty `type`, and a state event with `sticky_duration_ms` (§7.8: sticky events are
+/// message events; widget-api's host refuses them too).
 #[derive(Clone, Debug, PartialEq, Eq, Payload)]
+#[wire(check = "SendEventRequest::validate", extend_schema = "SendEventRequest::extend_schema")]
 #[non_exhaustive]
 pub struct SendEventRequest {
     /// The event type.
@@ -78,6 +83,34 @@ impl SendEventRequest {
     /// Sticky for `duration` (MSC4407; message events only).
     pub fn with_sticky_duration(self, duration: StickyDuration) -> Self {
         SendEventRequest { sticky_duration_ms: Some(duration), ..self }
+    }
+
+    /// The rules beyond field types: a non-empty `type`, and no sticky state events.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.event_type.is_empty() {
+            return Err("`type` must not be empty".to_owned());
+        }
+        if self.state_key.is_some() && self.sticky_duration_ms.is_some() {
+            return Err("a state event cannot have `sticky_duration_ms`: sticky events are message events (MSC4407)".to_owned());
+        }
+        Ok(())
+    }
+
+    /// [`SendEventRequest::validate`] in the schema.
+    #[cfg(feature = "schema")]
+    fn extend_schema(mut schema: schemars::Schema) -> schemars::Schema {
+        if let Some(event_type) = schema.get_mut("properties").and_then(|p| p.get_mut("type")).and_then(|t| t.as_object_mut()) {
+            event_type.insert("minLength".into(), 1.into());
+        }
+        schema.insert(
+            "not".into(),
+            serde_json::json!({
+                "description": "A state event cannot be sticky.",
+                "required": ["state_key", "sticky_duration_ms"],
+                "properties": { "state_key": { "type": "string" }, "sticky_duration_ms": { "type": "integer" } },
+            }),
+        );
+        schema
     }
 
     /// Whether this is a delayed send: `delay` is present.

@@ -19,8 +19,10 @@ impl Action for UpdateDelayedEvent {
     type Response = Empty;
 }
 
-/// The request `data`.
+/// The request `data`. An empty `delay_id` is rejected (widget-api's host treats it as
+/// missing; it would also make an invalid MSC4140 path).
 #[derive(Clone, Debug, PartialEq, Eq, Payload)]
+#[wire(check = "UpdateDelayedEventRequest::validate", extend_schema = "UpdateDelayedEventRequest::extend_schema")]
 #[non_exhaustive]
 pub struct UpdateDelayedEventRequest {
     /// The delayed event, as returned in `send_event`'s `delay_id`.
@@ -33,6 +35,20 @@ pub struct UpdateDelayedEventRequest {
 }
 
 impl UpdateDelayedEventRequest {
+    /// The rules beyond field types: a non-empty `delay_id`.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.delay_id.is_empty() { Err("`delay_id` must not be empty".to_owned()) } else { Ok(()) }
+    }
+
+    /// [`UpdateDelayedEventRequest::validate`] in the schema.
+    #[cfg(feature = "schema")]
+    fn extend_schema(mut schema: schemars::Schema) -> schemars::Schema {
+        if let Some(delay_id) = schema.get_mut("properties").and_then(|p| p.get_mut("delay_id")).and_then(|t| t.as_object_mut()) {
+            delay_id.insert("minLength".into(), 1.into());
+        }
+        schema
+    }
+
     /// Apply `action` to the delayed event `delay_id`.
     pub fn new(delay_id: impl Into<String>, action: UpdateAction) -> Self {
         UpdateDelayedEventRequest { delay_id: delay_id.into(), action: Spelled::new(action), extra: Extra::new() }
