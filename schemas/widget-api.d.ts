@@ -237,13 +237,15 @@ export interface FromWidgetSendEventResponse {
   data: { [key: string]: unknown };
   /** @minLength 1 */
   requestId: string;
-  response: unknown;
+  response: ErrorResponse | SendEventResponse;
   /** @minLength 1 */
   widgetId: string;
   [key: string]: unknown;
 }
 
-/** A fromWidget `(other)` request: the whole message. */
+/**
+ * A fromWidget untyped (any action without typed payloads, data kept as is) request: the whole message.
+ */
 export interface FromWidgetUntypedRequest {
   /** @minLength 1 */
   action: string;
@@ -257,7 +259,9 @@ export interface FromWidgetUntypedRequest {
   [key: string]: unknown;
 }
 
-/** A reply to a fromWidget `(other)` request: the request echoed, plus `response`. */
+/**
+ * A reply to a fromWidget untyped (any action without typed payloads, data kept as is) request: the request echoed, plus `response`.
+ */
 export interface FromWidgetUntypedResponse {
   /** @minLength 1 */
   action: string;
@@ -266,7 +270,7 @@ export interface FromWidgetUntypedResponse {
   data: { [key: string]: unknown };
   /** @minLength 1 */
   requestId: string;
-  response: unknown;
+  response: ErrorResponse | { [key: string]: unknown };
   /** @minLength 1 */
   widgetId: string;
   [key: string]: unknown;
@@ -299,7 +303,7 @@ export interface FromWidgetUpdateDelayedEventResponse {
   data: { [key: string]: unknown };
   /** @minLength 1 */
   requestId: string;
-  response: unknown;
+  response: ErrorResponse | Empty;
   /** @minLength 1 */
   widgetId: string;
   [key: string]: unknown;
@@ -433,7 +437,7 @@ export interface ToWidgetCapabilitiesResponse {
   data: { [key: string]: unknown };
   /** @minLength 1 */
   requestId: string;
-  response: unknown;
+  response: ErrorResponse | CapabilitiesResponse;
   /** @minLength 1 */
   widgetId: string;
   [key: string]: unknown;
@@ -460,7 +464,7 @@ export interface ToWidgetNotifyCapabilitiesResponse {
   data: { [key: string]: unknown };
   /** @minLength 1 */
   requestId: string;
-  response: unknown;
+  response: ErrorResponse | Empty;
   /** @minLength 1 */
   widgetId: string;
   [key: string]: unknown;
@@ -478,7 +482,9 @@ export type ToWidgetResponse =
   | ToWidgetNotifyCapabilitiesResponse
   | ToWidgetUntypedResponse;
 
-/** A toWidget `(other)` request: the whole message. */
+/**
+ * A toWidget untyped (any action without typed payloads, data kept as is) request: the whole message.
+ */
 export interface ToWidgetUntypedRequest {
   /** @minLength 1 */
   action: string;
@@ -492,7 +498,9 @@ export interface ToWidgetUntypedRequest {
   [key: string]: unknown;
 }
 
-/** A reply to a toWidget `(other)` request: the request echoed, plus `response`. */
+/**
+ * A reply to a toWidget untyped (any action without typed payloads, data kept as is) request: the request echoed, plus `response`.
+ */
 export interface ToWidgetUntypedResponse {
   /** @minLength 1 */
   action: string;
@@ -501,7 +509,7 @@ export interface ToWidgetUntypedResponse {
   data: { [key: string]: unknown };
   /** @minLength 1 */
   requestId: string;
-  response: unknown;
+  response: ErrorResponse | { [key: string]: unknown };
   /** @minLength 1 */
   widgetId: string;
   [key: string]: unknown;

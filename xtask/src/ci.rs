@@ -17,7 +17,7 @@ enum Action {
     Cargo(&'static [&'static str]),
     /// `cargo xtask codegen --check`, called in-process.
     CodegenCheck,
-    /// `npm ci` then `node capture.mjs --check` in `tests/npm/`.
+    /// `npm ci`, `node capture.mjs --check` and `tsc --strict` over the typings, in `tests/npm/`.
     NpmConformance,
 }
 
@@ -83,6 +83,13 @@ fn npm_conformance(dir: &Path) -> Result<Outcome> {
     check_node_and_npm(node, npm)?;
     run_command(Command::new(npm).current_dir(dir).args(["ci", "--no-audit", "--no-fund"]))?;
     run_command(Command::new(node).current_dir(dir).args(["capture.mjs", "--check"]))?;
+    // The generated typings must compile under `tsc --strict`.
+    run_command(Command::new(node).current_dir(dir).args([
+        "node_modules/typescript/bin/tsc",
+        "--noEmit",
+        "--strict",
+        "../../schemas/widget-api.d.ts",
+    ]))?;
     Ok(Outcome::Passed)
 }
 

@@ -159,7 +159,7 @@ fn render_map(map: &Map<String, Value>, ctx: Context<'_>) -> Ts {
         // `{"type": "object"}` next to a combinator only says "an object", which every member
         // already is; dropping it avoids a noisy `{ [key: string]: unknown } & (A | B)`.
         let trivial_object = ty.as_str() == Some("object") && !has_object_keywords(map);
-        let has_other_parts = ["$ref", "allOf", "anyOf", "oneOf"].iter().any(|key| map.contains_key(*key));
+        let has_other_parts = ["$ref", "allOf", "anyOf", "oneOf", "then"].iter().any(|key| map.contains_key(*key));
         if trivial_object && has_other_parts { None } else { Some(render_type_keyword(map, ty, ctx)) }
     } else if has_object_keywords(map) {
         Some(render_object(map, ctx))
@@ -178,6 +178,13 @@ fn render_map(map: &Map<String, Value>, ctx: Context<'_>) -> Ts {
             Value::Array(schemas) => parts.extend(schemas.iter().map(|s| render(s, ctx))),
             _ => parts.push(unsupported("`allOf` must be an array")),
         }
+    }
+    // `if`/`then`/`else` picks one of two shapes: the value is `then` or `else`.
+    if let (Some(then), Some(otherwise)) = (map.get("then"), map.get("else")) {
+        parts.push(union(vec![
+            Member { doc: doc_lines(then), ty: render(then, ctx) },
+            Member { doc: doc_lines(otherwise), ty: render(otherwise, ctx) },
+        ]));
     }
     for keyword in ["anyOf", "oneOf"] {
         if let Some(value) = map.get(keyword) {
@@ -844,6 +851,8 @@ mod tests {
         assert_eq!(ty(json!({"allOf": [{"$ref": "#/$defs/A"}, {"$ref": "#/$defs/B"}]})), "A & B");
         assert_eq!(ty(json!({"allOf": [{"$ref": "#/$defs/A"}, {"anyOf": [{"$ref": "#/$defs/B"}, {"$ref": "#/$defs/C"}]}]})), "A & (B | C)");
         assert_eq!(ty(json!({"allOf": [{"$ref": "#/$defs/A"}]})), "A");
+        let if_then_else = json!({"if": {"required": ["error"]}, "then": {"$ref": "#/$defs/E"}, "else": {"$ref": "#/$defs/S"}});
+        assert_eq!(ty(if_then_else), "E | S");
     }
 
     #[test]

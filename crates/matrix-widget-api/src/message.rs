@@ -398,7 +398,7 @@ pub(crate) mod schema {
         properties.insert("data".into(), generator.subschema_for::<A::Request>().to_value());
         properties.insert("response".into(), json!({ "type": "null" }));
         let schema = json!({
-            "description": format!("A {} `{}` request: the whole message.", A::API, spellings(&A::NAME).first().copied().unwrap_or("(other)")),
+            "description": format!("A {} {} request: the whole message.", A::API, action_phrase::<A>()),
             "type": "object",
             "properties": properties,
             "required": ["api", "widgetId", "requestId", "action", "data"],
@@ -427,12 +427,20 @@ pub(crate) mod schema {
             }),
         );
         let schema = json!({
-            "description": format!("A reply to a {} `{}` request: the request echoed, plus `response`.", A::API, spellings(&A::NAME).first().copied().unwrap_or("(other)")),
+            "description": format!("A reply to a {} {} request: the request echoed, plus `response`.", A::API, action_phrase::<A>()),
             "type": "object",
             "properties": properties,
             "required": ["api", "widgetId", "requestId", "action", "data", "response"],
         });
         Schema::try_from(schema).unwrap_or_default()
+    }
+
+    /// "`send_event`", or a phrase for the untyped actions.
+    fn action_phrase<A: Action>() -> String {
+        match spellings(&A::NAME).first() {
+            Some(name) => format!("`{name}`"),
+            None => "untyped (any action without typed payloads, data kept as is)".to_owned(),
+        }
     }
 
     pub(crate) fn request_name<A: Action>() -> Cow<'static, str> {
