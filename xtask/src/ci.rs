@@ -15,6 +15,8 @@ const MIN_NODE_MAJOR: u32 = 20;
 enum Action {
     /// `cargo <args>`.
     Cargo(&'static [&'static str]),
+    /// `cargo doc` for the published crates, with rustdoc warnings (broken links) as errors.
+    Doc,
     /// `cargo xtask codegen --check`, called in-process.
     CodegenCheck,
     /// `npm ci`, `node capture.mjs --check` and `tsc --strict` over the typings, in `tests/npm/`.
@@ -27,13 +29,14 @@ struct Step {
     action: Action,
 }
 
-const STEPS: [Step; 5] = [
+const STEPS: [Step; 6] = [
     Step { name: "cargo fmt --check", action: Action::Cargo(&["fmt", "--all", "--", "--check"]) },
     Step {
         name: "cargo clippy",
         action: Action::Cargo(&["clippy", "--workspace", "--all-targets", "--all-features", "--", "-D", "warnings"]),
     },
     Step { name: "cargo test", action: Action::Cargo(&["test", "--workspace", "--all-features"]) },
+    Step { name: "cargo doc", action: Action::Doc },
     Step { name: "cargo xtask codegen --check", action: Action::CodegenCheck },
     Step { name: "npm conformance (tests/npm)", action: Action::NpmConformance },
 ];
@@ -64,6 +67,17 @@ pub(crate) fn run() -> Result<()> {
 
 fn run_step(root: &Path, action: &Action) -> Result<Outcome> {
     match action {
+        Action::Doc => {
+            run_command(Command::new(cargo()).current_dir(root).env("RUSTDOCFLAGS", "-D warnings").args([
+                "doc",
+                "--no-deps",
+                "-p",
+                "matrix-widget-api",
+                "-p",
+                "matrix-widget-api-macros",
+                "--all-features",
+            ]))?;
+        }
         Action::Cargo(args) => {
             run_command(Command::new(cargo()).current_dir(root).args(*args))?;
         }
@@ -164,7 +178,7 @@ mod tests {
         let names: Vec<_> = STEPS.iter().map(|step| step.name).collect();
         assert_eq!(
             names,
-            ["cargo fmt --check", "cargo clippy", "cargo test", "cargo xtask codegen --check", "npm conformance (tests/npm)",]
+            ["cargo fmt --check", "cargo clippy", "cargo test", "cargo doc", "cargo xtask codegen --check", "npm conformance (tests/npm)",]
         );
     }
 }

@@ -19,7 +19,7 @@ usage: cargo xtask <command>
 commands:
   codegen [--check]   regenerate schemas/ (JSON Schemas, widget-api.d.ts, README.md);
                       with --check, change nothing and fail if they are out of date
-  ci                  run what CI runs: fmt, clippy, tests, codegen --check, npm conformance
+  ci                  run what CI runs: fmt, clippy, tests, docs, codegen --check, npm conformance
   bench [-- <args>]   run the decode benchmarks (args go to the bench binary), then print
                       the median ratios typed/ignored_any and value/typed
   help                print this message";
