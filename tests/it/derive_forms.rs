@@ -82,3 +82,35 @@ fn container_check_runs_after_parsing() {
     let err = serde_json::from_value::<Checked>(json!({"low": 3, "high": 2})).expect_err("checked").to_string();
     assert_eq!(err, "low 3 is above high 2");
 }
+
+/// A parameter that accepts only digits, and says so for the schema.
+#[derive(Debug, Clone, PartialEq)]
+struct Digits(String);
+
+impl matrix_widget_api::naming::NameParam for Digits {
+    const PATTERN: Option<&'static str> = Some("[0-9]+");
+    fn parse_param(s: &str) -> Option<Self> {
+        (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())).then(|| Digits(s.to_owned()))
+    }
+    fn write_param(&self, out: &mut String) {
+        out.push_str(&self.0);
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, matrix_widget_api::naming::WireName)]
+#[wire(what = "counter")]
+enum Counter {
+    #[wire(stable = "m.count:", unstable = "org.example.count:", prefix)]
+    Count(Digits),
+}
+
+#[test]
+fn a_parameter_pattern_keeps_the_schema_exact() {
+    let schema = serde_json::to_value(schemars::schema_for!(Counter)).expect("schema");
+    let validator = jsonschema::draft202012::new(&schema).expect("valid schema");
+    for (text, ok) in [("m.count:12", true), ("org.example.count:7", true), ("m.count:", false), ("m.count:1a", false), ("m.other", false)]
+    {
+        assert_eq!(text.parse::<Counter>().is_ok(), ok, "{text}");
+        assert_eq!(validator.is_valid(&json!(text)), ok, "schema disagrees on {text}");
+    }
+}

@@ -68,6 +68,9 @@ pub struct NameSpec {
     pub legacy: &'static [&'static str],
     /// `true` when the spelling is a prefix followed by a parameter (`m.send.event:<type>`).
     pub prefix: bool,
+    /// For a prefix: the regular expression (ECMA-262) of the parameter's text, when it is
+    /// not "any text" — see [`NameParam::PATTERN`].
+    pub param_pattern: Option<&'static str>,
     /// The variant's documentation.
     pub doc: &'static str,
 }
@@ -106,6 +109,11 @@ pub trait WireName: Sized {
 
 /// Parameters of prefixed names (`m.send.event:<parameter>`).
 pub trait NameParam: Sized {
+    /// The parameter texts [`NameParam::parse_param`] accepts, as an ECMA-262 regular
+    /// expression for the schemas; `None` (the default) when it accepts any text. A parser
+    /// that rejects some texts must say which, or the schema would accept more than parsing.
+    const PATTERN: Option<&'static str> = None;
+
     /// Parses the text after the prefix; `None` if this variant does not apply (the string
     /// then falls through to later variants and finally the catch-all).
     fn parse_param(s: &str) -> Option<Self>;

@@ -42,7 +42,11 @@ pub fn wire_name_schema<T: WireName>() -> Schema {
     }
     for spec in T::NAMES.iter().filter(|n| n.prefix) {
         let alternatives: Vec<String> = spec.spellings().map(regex_escape).collect();
-        let mut branch = json!({ "type": "string", "pattern": format!("^(?:{})", alternatives.join("|")) });
+        let pattern = match spec.param_pattern {
+            Some(param) => format!("^(?:{})(?:{param})$", alternatives.join("|")),
+            None => format!("^(?:{})", alternatives.join("|")),
+        };
+        let mut branch = json!({ "type": "string", "pattern": pattern });
         if !spec.doc.is_empty() {
             branch["description"] = Value::from(spec.doc);
         }

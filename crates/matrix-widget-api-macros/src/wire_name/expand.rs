@@ -24,6 +24,10 @@ pub(crate) fn expand(input: &Enum) -> TokenStream {
         };
         let variant = v.ident.to_string();
         let (stable, unstable, legacy, doc) = (&s.stable, &s.unstable, &s.legacy, &v.doc);
+        let param_pattern = match v.field {
+            Some(ty) if prefix => quote! { <#ty as __p::NameParam>::PATTERN },
+            _ => quote! { ::core::option::Option::None },
+        };
         Some(quote! {
             __p::NameSpec {
                 variant: #variant,
@@ -31,6 +35,7 @@ pub(crate) fn expand(input: &Enum) -> TokenStream {
                 unstable: #unstable,
                 legacy: &[#(#legacy),*],
                 prefix: #prefix,
+                param_pattern: #param_pattern,
                 doc: #doc,
             }
         })
