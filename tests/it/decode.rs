@@ -150,3 +150,38 @@ fn replies_are_classified_like_widget_api_is_error_response_on_every_path() {
     assert!(err.to_string().contains("invalid `response`: invalid `error`: invalid `matrix_api_error`: invalid `http_status`"), "{err}");
     assert!(err.error_reply().is_none());
 }
+
+/// A third-party response type whose serialisation fails.
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+struct Unserialisable;
+
+impl serde::Serialize for Unserialisable {
+    fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+        Err(serde::ser::Error::custom("deliberately unserialisable"))
+    }
+}
+
+impl matrix_widget_api::payload::UnknownFields for Unserialisable {
+    fn may_have_unknown_field(&self, _: &str) -> bool {
+        false
+    }
+}
+
+enum ThirdParty {}
+
+impl matrix_widget_api::Action for ThirdParty {
+    const API: matrix_widget_api::Api = matrix_widget_api::Api::FromWidget;
+    const NAME: ActionName = ActionName::Other(String::new());
+    type Request = matrix_widget_api::payload::Empty;
+    type Response = Unserialisable;
+}
+
+#[test]
+fn a_response_that_cannot_be_serialised_becomes_an_error_reply() {
+    use matrix_widget_api::{Envelope, Request, Spelled};
+    let envelope = Envelope::new(matrix_widget_api::Api::FromWidget, "w", "r", Spelled::new(ActionName::Other("org.example.x".into())));
+    let request: Request<ThirdParty> = Request::from_parts(envelope, matrix_widget_api::payload::Empty::new());
+    let reply: Value = serde_json::from_str(&request.reply(&Unserialisable)).expect("still JSON");
+    let message = reply["response"]["error"]["message"].as_str().expect("an error reply");
+    assert!(message.contains("deliberately unserialisable"), "{message}");
+}

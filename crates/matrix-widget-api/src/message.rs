@@ -41,11 +41,11 @@ impl Envelope {
     }
 
     /// Writes the envelope's fields, then `data` and `response`, then the extra fields.
-    fn serialize_with<S: Serializer>(
+    fn serialize_with<S: Serializer, R: Serialize>(
         &self,
         serializer: S,
         data: &impl Serialize,
-        response: Option<&dyn erased::Response>,
+        response: Option<&R>,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("api", &self.api)?;
@@ -54,7 +54,7 @@ impl Envelope {
         map.serialize_entry("action", &self.action)?;
         map.serialize_entry("data", data)?;
         if let Some(response) = response {
-            map.serialize_entry("response", &erased::AsSerialize(response))?;
+            map.serialize_entry("response", response)?;
         }
         serialize_extra(&self.extra, &mut map)?;
         map.end()
@@ -105,9 +105,10 @@ impl<A: Action> Request<A> {
     fn reply_with<R: Serialize>(&self, response: &R) -> String {
         match &self.source {
             Some(source) => source.reply(&response_json(response)),
-            None => {
-                to_json(&EnvelopeWith { envelope: &self.envelope, data: &self.data, response: Some(response as &dyn erased::Response) })
-            }
+            // A response type that fails to serialise (only a third-party `Action`'s can)
+            // becomes an error reply saying so, rather than a panic.
+            None => serde_json::to_string(&EnvelopeWith { envelope: &self.envelope, data: &self.data, response })
+                .unwrap_or_else(|e| self.reply_with(&ErrorResponse::new(format!("the host could not serialise its response: {e}")))),
         }
     }
 }
@@ -179,7 +180,7 @@ impl<A: Action> PartialEq for Request<A> {
 
 impl<A: Action> Serialize for Request<A> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.envelope.serialize_with(serializer, &self.data, None)
+        self.envelope.serialize_with(serializer, &self.data, None::<&()>)
     }
 }
 
@@ -227,47 +228,23 @@ impl<A: Action> PartialEq for Response<A> {
 
 impl<A: Action> Serialize for Response<A> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let response: &dyn erased::Response = match &self.result {
-            Ok(r) => r,
-            Err(e) => e,
-        };
-        self.envelope.serialize_with(serializer, &self.data, Some(response))
+        match &self.result {
+            Ok(response) => self.envelope.serialize_with(serializer, &self.data, Some(response)),
+            Err(error) => self.envelope.serialize_with(serializer, &self.data, Some(error)),
+        }
     }
 }
 
-struct EnvelopeWith<'a, D> {
+/// A built request with its response, for replies to requests that have no source text.
+struct EnvelopeWith<'a, D, R> {
     envelope: &'a Envelope,
     data: &'a D,
-    response: Option<&'a dyn erased::Response>,
+    response: &'a R,
 }
 
-impl<D: Serialize> Serialize for EnvelopeWith<'_, D> {
+impl<D: Serialize, R: Serialize> Serialize for EnvelopeWith<'_, D, R> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.envelope.serialize_with(serializer, self.data, self.response)
-    }
-}
-
-/// Object-safe serialisation of a response payload into JSON text.
-mod erased {
-    use serde::{Serialize, Serializer};
-    use serde_json::value::RawValue;
-
-    pub(crate) trait Response {
-        fn to_raw(&self) -> Result<Box<RawValue>, serde_json::Error>;
-    }
-
-    impl<T: Serialize> Response for T {
-        fn to_raw(&self) -> Result<Box<RawValue>, serde_json::Error> {
-            serde_json::value::to_raw_value(self)
-        }
-    }
-
-    pub(crate) struct AsSerialize<'a>(pub(crate) &'a dyn Response);
-
-    impl Serialize for AsSerialize<'_> {
-        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            self.0.to_raw().map_err(serde::ser::Error::custom)?.serialize(serializer)
-        }
+        self.envelope.serialize_with(serializer, self.data, Some(self.response))
     }
 }
 
