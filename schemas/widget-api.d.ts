@@ -204,17 +204,449 @@ export interface ErrorResponse {
   [key: string]: unknown;
 }
 
+/** A fromWidget `close_modal` request: the whole message. */
+export interface FromWidgetCloseModalRequest {
+  action: "close_modal";
+  api: "fromWidget";
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response?: null;
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A reply to a fromWidget `close_modal` request: the request echoed, plus `response`. */
+export interface FromWidgetCloseModalResponse {
+  action: "close_modal";
+  api: "fromWidget";
+  /** The request's data, echoed. */
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response: ErrorResponse | { [key: string]: unknown };
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A fromWidget `content_loaded` request: the whole message. */
+export interface FromWidgetContentLoadedRequest {
+  action: "content_loaded";
+  api: "fromWidget";
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response?: null;
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A reply to a fromWidget `content_loaded` request: the request echoed, plus `response`. */
+export interface FromWidgetContentLoadedResponse {
+  action: "content_loaded";
+  api: "fromWidget";
+  /** The request's data, echoed. */
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response: ErrorResponse | { [key: string]: unknown };
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A fromWidget `download_file` request: the whole message. */
+export interface FromWidgetDownloadFileRequest {
+  action: "download_file" | "org.matrix.msc4039.download_file";
+  api: "fromWidget";
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response?: null;
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A reply to a fromWidget `download_file` request: the request echoed, plus `response`. */
+export interface FromWidgetDownloadFileResponse {
+  action: "download_file" | "org.matrix.msc4039.download_file";
+  api: "fromWidget";
+  /** The request's data, echoed. */
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response: ErrorResponse | { [key: string]: unknown };
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A fromWidget `get_media_config` request: the whole message. */
+export interface FromWidgetGetMediaConfigRequest {
+  action: "get_media_config" | "org.matrix.msc4039.get_media_config";
+  api: "fromWidget";
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response?: null;
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A reply to a fromWidget `get_media_config` request: the request echoed, plus `response`. */
+export interface FromWidgetGetMediaConfigResponse {
+  action: "get_media_config" | "org.matrix.msc4039.get_media_config";
+  api: "fromWidget";
+  /** The request's data, echoed. */
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response: ErrorResponse | { [key: string]: unknown };
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A fromWidget `get_openid` request: the whole message. */
+export interface FromWidgetGetOpenIdRequest {
+  action: "get_openid";
+  api: "fromWidget";
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response?: null;
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A reply to a fromWidget `get_openid` request: the request echoed, plus `response`. */
+export interface FromWidgetGetOpenIdResponse {
+  action: "get_openid";
+  api: "fromWidget";
+  /** The request's data, echoed. */
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response: ErrorResponse | { [key: string]: unknown };
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A fromWidget `get_rtc_transports` request: the whole message. */
+export interface FromWidgetGetRtcTransportsRequest {
+  action: "get_rtc_transports" | "org.matrix.msc4515.get_rtc_transports";
+  api: "fromWidget";
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response?: null;
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A reply to a fromWidget `get_rtc_transports` request: the request echoed, plus `response`. */
+export interface FromWidgetGetRtcTransportsResponse {
+  action: "get_rtc_transports" | "org.matrix.msc4515.get_rtc_transports";
+  api: "fromWidget";
+  /** The request's data, echoed. */
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response: ErrorResponse | { [key: string]: unknown };
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A fromWidget `navigate` request: the whole message. */
+export interface FromWidgetNavigateRequest {
+  action: "navigate" | "org.matrix.msc2931.navigate";
+  api: "fromWidget";
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response?: null;
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A reply to a fromWidget `navigate` request: the request echoed, plus `response`. */
+export interface FromWidgetNavigateResponse {
+  action: "navigate" | "org.matrix.msc2931.navigate";
+  api: "fromWidget";
+  /** The request's data, echoed. */
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response: ErrorResponse | { [key: string]: unknown };
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A fromWidget `open_modal` request: the whole message. */
+export interface FromWidgetOpenModalRequest {
+  action: "open_modal";
+  api: "fromWidget";
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response?: null;
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A reply to a fromWidget `open_modal` request: the request echoed, plus `response`. */
+export interface FromWidgetOpenModalResponse {
+  action: "open_modal";
+  api: "fromWidget";
+  /** The request's data, echoed. */
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response: ErrorResponse | { [key: string]: unknown };
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A fromWidget `read_events` request: the whole message. */
+export interface FromWidgetReadEventsRequest {
+  action: "read_events" | "org.matrix.msc2876.read_events";
+  api: "fromWidget";
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response?: null;
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A reply to a fromWidget `read_events` request: the request echoed, plus `response`. */
+export interface FromWidgetReadEventsResponse {
+  action: "read_events" | "org.matrix.msc2876.read_events";
+  api: "fromWidget";
+  /** The request's data, echoed. */
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response: ErrorResponse | { [key: string]: unknown };
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A fromWidget `read_relations` request: the whole message. */
+export interface FromWidgetReadRelationsRequest {
+  action: "read_relations" | "org.matrix.msc3869.read_relations";
+  api: "fromWidget";
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response?: null;
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A reply to a fromWidget `read_relations` request: the request echoed, plus `response`. */
+export interface FromWidgetReadRelationsResponse {
+  action: "read_relations" | "org.matrix.msc3869.read_relations";
+  api: "fromWidget";
+  /** The request's data, echoed. */
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response: ErrorResponse | { [key: string]: unknown };
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A fromWidget `com.beeper.read_room_account_data` request: the whole message. */
+export interface FromWidgetReadRoomAccountDataRequest {
+  action: "com.beeper.read_room_account_data";
+  api: "fromWidget";
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response?: null;
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/**
+ * A reply to a fromWidget `com.beeper.read_room_account_data` request: the request echoed, plus `response`.
+ */
+export interface FromWidgetReadRoomAccountDataResponse {
+  action: "com.beeper.read_room_account_data";
+  api: "fromWidget";
+  /** The request's data, echoed. */
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response: ErrorResponse | { [key: string]: unknown };
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
 /** A fromWidget request. */
 export type FromWidgetRequest =
+  | FromWidgetSupportedApiVersionsRequest
+  | FromWidgetContentLoadedRequest
+  | FromWidgetStickerRequest
+  | FromWidgetSetAlwaysOnScreenRequest
+  | FromWidgetGetOpenIdRequest
+  | FromWidgetCloseModalRequest
+  | FromWidgetOpenModalRequest
+  | FromWidgetSetButtonEnabledRequest
   | FromWidgetSendEventRequest
+  | FromWidgetSendToDeviceRequest
+  | FromWidgetWatchTurnServersRequest
+  | FromWidgetUnwatchTurnServersRequest
+  | FromWidgetReadEventsRequest
+  | FromWidgetNavigateRequest
+  | FromWidgetRequestCapabilitiesRequest
+  | FromWidgetReadRelationsRequest
+  | FromWidgetUserDirectorySearchRequest
+  | FromWidgetGetMediaConfigRequest
+  | FromWidgetUploadFileRequest
+  | FromWidgetDownloadFileRequest
   | FromWidgetUpdateDelayedEventRequest
+  | FromWidgetReadRoomAccountDataRequest
+  | FromWidgetGetRtcTransportsRequest
+  | FromWidgetRtcLivekitGetTokenRequest
+  | FromWidgetRtcLivekitDelegateDelayedLeaveRequest
   | FromWidgetUntypedRequest;
+
+/** A fromWidget `request_capabilities` request: the whole message. */
+export interface FromWidgetRequestCapabilitiesRequest {
+  action: "request_capabilities" | "org.matrix.msc2974.request_capabilities";
+  api: "fromWidget";
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response?: null;
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A reply to a fromWidget `request_capabilities` request: the request echoed, plus `response`. */
+export interface FromWidgetRequestCapabilitiesResponse {
+  action: "request_capabilities" | "org.matrix.msc2974.request_capabilities";
+  api: "fromWidget";
+  /** The request's data, echoed. */
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response: ErrorResponse | { [key: string]: unknown };
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
 
 /** A reply to a fromWidget request. */
 export type FromWidgetResponse =
+  | FromWidgetSupportedApiVersionsResponse
+  | FromWidgetContentLoadedResponse
+  | FromWidgetStickerResponse
+  | FromWidgetSetAlwaysOnScreenResponse
+  | FromWidgetGetOpenIdResponse
+  | FromWidgetCloseModalResponse
+  | FromWidgetOpenModalResponse
+  | FromWidgetSetButtonEnabledResponse
   | FromWidgetSendEventResponse
+  | FromWidgetSendToDeviceResponse
+  | FromWidgetWatchTurnServersResponse
+  | FromWidgetUnwatchTurnServersResponse
+  | FromWidgetReadEventsResponse
+  | FromWidgetNavigateResponse
+  | FromWidgetRequestCapabilitiesResponse
+  | FromWidgetReadRelationsResponse
+  | FromWidgetUserDirectorySearchResponse
+  | FromWidgetGetMediaConfigResponse
+  | FromWidgetUploadFileResponse
+  | FromWidgetDownloadFileResponse
   | FromWidgetUpdateDelayedEventResponse
+  | FromWidgetReadRoomAccountDataResponse
+  | FromWidgetGetRtcTransportsResponse
+  | FromWidgetRtcLivekitGetTokenResponse
+  | FromWidgetRtcLivekitDelegateDelayedLeaveResponse
   | FromWidgetUntypedResponse;
+
+/**
+ * A fromWidget `org.matrix.msc4533.rtc_livekit_delegate_delayed_leave` request: the whole message.
+ */
+export interface FromWidgetRtcLivekitDelegateDelayedLeaveRequest {
+  action: "org.matrix.msc4533.rtc_livekit_delegate_delayed_leave";
+  api: "fromWidget";
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response?: null;
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/**
+ * A reply to a fromWidget `org.matrix.msc4533.rtc_livekit_delegate_delayed_leave` request: the request echoed, plus `response`.
+ */
+export interface FromWidgetRtcLivekitDelegateDelayedLeaveResponse {
+  action: "org.matrix.msc4533.rtc_livekit_delegate_delayed_leave";
+  api: "fromWidget";
+  /** The request's data, echoed. */
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response: ErrorResponse | { [key: string]: unknown };
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A fromWidget `org.matrix.msc4533.rtc_livekit_get_token` request: the whole message. */
+export interface FromWidgetRtcLivekitGetTokenRequest {
+  action: "org.matrix.msc4533.rtc_livekit_get_token";
+  api: "fromWidget";
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response?: null;
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/**
+ * A reply to a fromWidget `org.matrix.msc4533.rtc_livekit_get_token` request: the request echoed, plus `response`.
+ */
+export interface FromWidgetRtcLivekitGetTokenResponse {
+  action: "org.matrix.msc4533.rtc_livekit_get_token";
+  api: "fromWidget";
+  /** The request's data, echoed. */
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response: ErrorResponse | { [key: string]: unknown };
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
 
 /** A fromWidget `send_event` request: the whole message. */
 export interface FromWidgetSendEventRequest {
@@ -243,6 +675,141 @@ export interface FromWidgetSendEventResponse {
   [key: string]: unknown;
 }
 
+/** A fromWidget `send_to_device` request: the whole message. */
+export interface FromWidgetSendToDeviceRequest {
+  action: "send_to_device";
+  api: "fromWidget";
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response?: null;
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A reply to a fromWidget `send_to_device` request: the request echoed, plus `response`. */
+export interface FromWidgetSendToDeviceResponse {
+  action: "send_to_device";
+  api: "fromWidget";
+  /** The request's data, echoed. */
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response: ErrorResponse | { [key: string]: unknown };
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A fromWidget `set_always_on_screen` request: the whole message. */
+export interface FromWidgetSetAlwaysOnScreenRequest {
+  action: "set_always_on_screen";
+  api: "fromWidget";
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response?: null;
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A reply to a fromWidget `set_always_on_screen` request: the request echoed, plus `response`. */
+export interface FromWidgetSetAlwaysOnScreenResponse {
+  action: "set_always_on_screen";
+  api: "fromWidget";
+  /** The request's data, echoed. */
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response: ErrorResponse | { [key: string]: unknown };
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A fromWidget `set_button_enabled` request: the whole message. */
+export interface FromWidgetSetButtonEnabledRequest {
+  action: "set_button_enabled";
+  api: "fromWidget";
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response?: null;
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A reply to a fromWidget `set_button_enabled` request: the request echoed, plus `response`. */
+export interface FromWidgetSetButtonEnabledResponse {
+  action: "set_button_enabled";
+  api: "fromWidget";
+  /** The request's data, echoed. */
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response: ErrorResponse | { [key: string]: unknown };
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A fromWidget `m.sticker` request: the whole message. */
+export interface FromWidgetStickerRequest {
+  action: "m.sticker";
+  api: "fromWidget";
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response?: null;
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A reply to a fromWidget `m.sticker` request: the request echoed, plus `response`. */
+export interface FromWidgetStickerResponse {
+  action: "m.sticker";
+  api: "fromWidget";
+  /** The request's data, echoed. */
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response: ErrorResponse | { [key: string]: unknown };
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A fromWidget `supported_api_versions` request: the whole message. */
+export interface FromWidgetSupportedApiVersionsRequest {
+  action: "supported_api_versions";
+  api: "fromWidget";
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response?: null;
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A reply to a fromWidget `supported_api_versions` request: the request echoed, plus `response`. */
+export interface FromWidgetSupportedApiVersionsResponse {
+  action: "supported_api_versions";
+  api: "fromWidget";
+  /** The request's data, echoed. */
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response: ErrorResponse | { [key: string]: unknown };
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
 /**
  * A fromWidget untyped (any action without typed payloads, data kept as is) request: the whole message.
  */
@@ -265,6 +832,33 @@ export interface FromWidgetUntypedRequest {
 export interface FromWidgetUntypedResponse {
   /** @minLength 1 */
   action: string;
+  api: "fromWidget";
+  /** The request's data, echoed. */
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response: ErrorResponse | { [key: string]: unknown };
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A fromWidget `unwatch_turn_servers` request: the whole message. */
+export interface FromWidgetUnwatchTurnServersRequest {
+  action: "unwatch_turn_servers";
+  api: "fromWidget";
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response?: null;
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A reply to a fromWidget `unwatch_turn_servers` request: the request echoed, plus `response`. */
+export interface FromWidgetUnwatchTurnServersResponse {
+  action: "unwatch_turn_servers";
   api: "fromWidget";
   /** The request's data, echoed. */
   data: { [key: string]: unknown };
@@ -304,6 +898,87 @@ export interface FromWidgetUpdateDelayedEventResponse {
   /** @minLength 1 */
   requestId: string;
   response: ErrorResponse | Empty;
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A fromWidget `upload_file` request: the whole message. */
+export interface FromWidgetUploadFileRequest {
+  action: "upload_file" | "org.matrix.msc4039.upload_file";
+  api: "fromWidget";
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response?: null;
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A reply to a fromWidget `upload_file` request: the request echoed, plus `response`. */
+export interface FromWidgetUploadFileResponse {
+  action: "upload_file" | "org.matrix.msc4039.upload_file";
+  api: "fromWidget";
+  /** The request's data, echoed. */
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response: ErrorResponse | { [key: string]: unknown };
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A fromWidget `user_directory_search` request: the whole message. */
+export interface FromWidgetUserDirectorySearchRequest {
+  action: "user_directory_search" | "org.matrix.msc3973.user_directory_search";
+  api: "fromWidget";
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response?: null;
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A reply to a fromWidget `user_directory_search` request: the request echoed, plus `response`. */
+export interface FromWidgetUserDirectorySearchResponse {
+  action: "user_directory_search" | "org.matrix.msc3973.user_directory_search";
+  api: "fromWidget";
+  /** The request's data, echoed. */
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response: ErrorResponse | { [key: string]: unknown };
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A fromWidget `watch_turn_servers` request: the whole message. */
+export interface FromWidgetWatchTurnServersRequest {
+  action: "watch_turn_servers";
+  api: "fromWidget";
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response?: null;
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A reply to a fromWidget `watch_turn_servers` request: the request echoed, plus `response`. */
+export interface FromWidgetWatchTurnServersResponse {
+  action: "watch_turn_servers";
+  api: "fromWidget";
+  /** The request's data, echoed. */
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response: ErrorResponse | { [key: string]: unknown };
   /** @minLength 1 */
   widgetId: string;
   [key: string]: unknown;
@@ -416,6 +1091,33 @@ export type SendEventResponse = {
  */
 export type StickyDuration = number;
 
+/** A toWidget `button_clicked` request: the whole message. */
+export interface ToWidgetButtonClickedRequest {
+  action: "button_clicked";
+  api: "toWidget";
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response?: null;
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A reply to a toWidget `button_clicked` request: the request echoed, plus `response`. */
+export interface ToWidgetButtonClickedResponse {
+  action: "button_clicked";
+  api: "toWidget";
+  /** The request's data, echoed. */
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response: ErrorResponse | { [key: string]: unknown };
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
 /** A toWidget `capabilities` request: the whole message. */
 export interface ToWidgetCapabilitiesRequest {
   action: "capabilities";
@@ -438,6 +1140,60 @@ export interface ToWidgetCapabilitiesResponse {
   /** @minLength 1 */
   requestId: string;
   response: ErrorResponse | CapabilitiesResponse;
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A toWidget `close_modal` request: the whole message. */
+export interface ToWidgetCloseModalRequest {
+  action: "close_modal";
+  api: "toWidget";
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response?: null;
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A reply to a toWidget `close_modal` request: the request echoed, plus `response`. */
+export interface ToWidgetCloseModalResponse {
+  action: "close_modal";
+  api: "toWidget";
+  /** The request's data, echoed. */
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response: ErrorResponse | { [key: string]: unknown };
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A toWidget `language_change` request: the whole message. */
+export interface ToWidgetLanguageChangeRequest {
+  action: "language_change";
+  api: "toWidget";
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response?: null;
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A reply to a toWidget `language_change` request: the request echoed, plus `response`. */
+export interface ToWidgetLanguageChangeResponse {
+  action: "language_change";
+  api: "toWidget";
+  /** The request's data, echoed. */
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response: ErrorResponse | { [key: string]: unknown };
   /** @minLength 1 */
   widgetId: string;
   [key: string]: unknown;
@@ -470,17 +1226,205 @@ export interface ToWidgetNotifyCapabilitiesResponse {
   [key: string]: unknown;
 }
 
+/** A toWidget `openid_credentials` request: the whole message. */
+export interface ToWidgetOpenIdCredentialsRequest {
+  action: "openid_credentials";
+  api: "toWidget";
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response?: null;
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A reply to a toWidget `openid_credentials` request: the request echoed, plus `response`. */
+export interface ToWidgetOpenIdCredentialsResponse {
+  action: "openid_credentials";
+  api: "toWidget";
+  /** The request's data, echoed. */
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response: ErrorResponse | { [key: string]: unknown };
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
 /** A toWidget request. */
 export type ToWidgetRequest =
+  | ToWidgetSupportedApiVersionsRequest
   | ToWidgetCapabilitiesRequest
   | ToWidgetNotifyCapabilitiesRequest
+  | ToWidgetThemeChangeRequest
+  | ToWidgetLanguageChangeRequest
+  | ToWidgetScreenshotRequest
+  | ToWidgetVisibilityRequest
+  | ToWidgetOpenIdCredentialsRequest
+  | ToWidgetWidgetConfigRequest
+  | ToWidgetCloseModalRequest
+  | ToWidgetButtonClickedRequest
+  | ToWidgetSendEventRequest
+  | ToWidgetSendToDeviceRequest
+  | ToWidgetUpdateStateRequest
+  | ToWidgetUpdateTurnServersRequest
   | ToWidgetUntypedRequest;
 
 /** A reply to a toWidget request. */
 export type ToWidgetResponse =
+  | ToWidgetSupportedApiVersionsResponse
   | ToWidgetCapabilitiesResponse
   | ToWidgetNotifyCapabilitiesResponse
+  | ToWidgetThemeChangeResponse
+  | ToWidgetLanguageChangeResponse
+  | ToWidgetScreenshotResponse
+  | ToWidgetVisibilityResponse
+  | ToWidgetOpenIdCredentialsResponse
+  | ToWidgetWidgetConfigResponse
+  | ToWidgetCloseModalResponse
+  | ToWidgetButtonClickedResponse
+  | ToWidgetSendEventResponse
+  | ToWidgetSendToDeviceResponse
+  | ToWidgetUpdateStateResponse
+  | ToWidgetUpdateTurnServersResponse
   | ToWidgetUntypedResponse;
+
+/** A toWidget `screenshot` request: the whole message. */
+export interface ToWidgetScreenshotRequest {
+  action: "screenshot";
+  api: "toWidget";
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response?: null;
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A reply to a toWidget `screenshot` request: the request echoed, plus `response`. */
+export interface ToWidgetScreenshotResponse {
+  action: "screenshot";
+  api: "toWidget";
+  /** The request's data, echoed. */
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response: ErrorResponse | { [key: string]: unknown };
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A toWidget `send_event` request: the whole message. */
+export interface ToWidgetSendEventRequest {
+  action: "send_event";
+  api: "toWidget";
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response?: null;
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A reply to a toWidget `send_event` request: the request echoed, plus `response`. */
+export interface ToWidgetSendEventResponse {
+  action: "send_event";
+  api: "toWidget";
+  /** The request's data, echoed. */
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response: ErrorResponse | { [key: string]: unknown };
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A toWidget `send_to_device` request: the whole message. */
+export interface ToWidgetSendToDeviceRequest {
+  action: "send_to_device";
+  api: "toWidget";
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response?: null;
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A reply to a toWidget `send_to_device` request: the request echoed, plus `response`. */
+export interface ToWidgetSendToDeviceResponse {
+  action: "send_to_device";
+  api: "toWidget";
+  /** The request's data, echoed. */
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response: ErrorResponse | { [key: string]: unknown };
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A toWidget `supported_api_versions` request: the whole message. */
+export interface ToWidgetSupportedApiVersionsRequest {
+  action: "supported_api_versions";
+  api: "toWidget";
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response?: null;
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A reply to a toWidget `supported_api_versions` request: the request echoed, plus `response`. */
+export interface ToWidgetSupportedApiVersionsResponse {
+  action: "supported_api_versions";
+  api: "toWidget";
+  /** The request's data, echoed. */
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response: ErrorResponse | { [key: string]: unknown };
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A toWidget `theme_change` request: the whole message. */
+export interface ToWidgetThemeChangeRequest {
+  action: "theme_change";
+  api: "toWidget";
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response?: null;
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A reply to a toWidget `theme_change` request: the request echoed, plus `response`. */
+export interface ToWidgetThemeChangeResponse {
+  action: "theme_change";
+  api: "toWidget";
+  /** The request's data, echoed. */
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response: ErrorResponse | { [key: string]: unknown };
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
 
 /**
  * A toWidget untyped (any action without typed payloads, data kept as is) request: the whole message.
@@ -504,6 +1448,114 @@ export interface ToWidgetUntypedRequest {
 export interface ToWidgetUntypedResponse {
   /** @minLength 1 */
   action: string;
+  api: "toWidget";
+  /** The request's data, echoed. */
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response: ErrorResponse | { [key: string]: unknown };
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A toWidget `update_state` request: the whole message. */
+export interface ToWidgetUpdateStateRequest {
+  action: "update_state";
+  api: "toWidget";
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response?: null;
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A reply to a toWidget `update_state` request: the request echoed, plus `response`. */
+export interface ToWidgetUpdateStateResponse {
+  action: "update_state";
+  api: "toWidget";
+  /** The request's data, echoed. */
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response: ErrorResponse | { [key: string]: unknown };
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A toWidget `update_turn_servers` request: the whole message. */
+export interface ToWidgetUpdateTurnServersRequest {
+  action: "update_turn_servers";
+  api: "toWidget";
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response?: null;
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A reply to a toWidget `update_turn_servers` request: the request echoed, plus `response`. */
+export interface ToWidgetUpdateTurnServersResponse {
+  action: "update_turn_servers";
+  api: "toWidget";
+  /** The request's data, echoed. */
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response: ErrorResponse | { [key: string]: unknown };
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A toWidget `visibility` request: the whole message. */
+export interface ToWidgetVisibilityRequest {
+  action: "visibility";
+  api: "toWidget";
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response?: null;
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A reply to a toWidget `visibility` request: the request echoed, plus `response`. */
+export interface ToWidgetVisibilityResponse {
+  action: "visibility";
+  api: "toWidget";
+  /** The request's data, echoed. */
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response: ErrorResponse | { [key: string]: unknown };
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A toWidget `widget_config` request: the whole message. */
+export interface ToWidgetWidgetConfigRequest {
+  action: "widget_config";
+  api: "toWidget";
+  data: { [key: string]: unknown };
+  /** @minLength 1 */
+  requestId: string;
+  response?: null;
+  /** @minLength 1 */
+  widgetId: string;
+  [key: string]: unknown;
+}
+
+/** A reply to a toWidget `widget_config` request: the request echoed, plus `response`. */
+export interface ToWidgetWidgetConfigResponse {
+  action: "widget_config";
   api: "toWidget";
   /** The request's data, echoed. */
   data: { [key: string]: unknown };

@@ -38,8 +38,8 @@ fn bad_data_keeps_the_envelope_for_the_error_reply() {
     let text = r#"{"api":"fromWidget","widgetId":"w9","requestId":"r9","action":"send_event","data":{"type":"t","content":{},"delay":0}}"#;
     let err = decode(text).expect_err("delay 0");
     let envelope = err.envelope().expect("valid envelope");
-    assert_eq!((envelope.widget_id.as_str(), envelope.request_id.as_str()), ("w9", "r9"));
-    assert_eq!(*envelope.action, ActionName::SendEvent);
+    assert_eq!((envelope.widget_id(), envelope.request_id()), ("w9", "r9"));
+    assert_eq!(*envelope.action(), ActionName::SendEvent);
     let reply = err.error_reply().expect("answerable");
     assert!(reply.starts_with(&text[..text.len() - 1]));
     // Data that is not an object, for a typed action and for an untyped one.
@@ -58,8 +58,8 @@ fn one_pass_and_fallback_paths_agree() {
     let b = decode(reordered).expect("decodes");
     assert_eq!(a, b);
     let Message::FromWidgetRequest(FromWidgetRequest::SendEvent(req)) = &b else { panic!("{b:?}") };
-    assert_eq!(req.data.extra.get("x").map(|v| v.get()), Some("[]"));
-    assert_eq!(req.envelope.extra.get("visible").map(|v| v.get()), Some("false"));
+    assert_eq!(req.data().extra.get("x").map(|v| v.get()), Some("[]"));
+    assert_eq!(req.envelope().extra().get("visible").map(|v| v.get()), Some("false"));
     // The error path gives the same error either way.
     let bad_in_order = in_order.replace("\"delay\":5", "\"delay\":-5");
     let bad_reordered = reordered.replace("\"delay\":5", "\"delay\":-5");
@@ -71,7 +71,7 @@ fn unknown_actions_and_fields_round_trip() {
     let text = r#"{"api":"toWidget","widgetId":"w","requestId":"r","action":"io.element.device_mute","data":{"audio_enabled":false,"nested":{"k":[1,2,{"z":null}]}},"org.example":"top"}"#;
     let message = decode(text).expect("decodes");
     let Message::ToWidgetRequest(ToWidgetRequest::Other(req)) = &message else { panic!("{message:?}") };
-    assert_eq!(*req.envelope.action, ActionName::Other("io.element.device_mute".into()));
+    assert_eq!(*req.envelope().action(), "io.element.device_mute".parse::<ActionName>().unwrap());
     assert_eq!(serde_json::to_value(&message).expect("ok"), serde_json::from_str::<Value>(text).expect("JSON"));
     let reply: Value =
         serde_json::from_str(&req.reply(&matrix_widget_api::payload::RawObject::from_json(r#"{"ok":true}"#).expect("object")))
@@ -139,7 +139,7 @@ fn replies_are_classified_like_widget_api_is_error_response_on_every_path() {
         let reencoded: Value = serde_json::to_value(&by_role).expect("ok");
         assert_eq!(reencoded, serde_json::from_str::<Value>(&text).expect("JSON"), "{text}");
         if let FromWidgetResponse::SendEvent(r) = reply
-            && let Err(e) = &r.result
+            && let Err(e) = &r.result()
         {
             assert!(!e.error.message.is_empty());
         }
@@ -171,16 +171,15 @@ enum ThirdParty {}
 
 impl matrix_widget_api::Action for ThirdParty {
     const API: matrix_widget_api::Api = matrix_widget_api::Api::FromWidget;
-    const NAME: ActionName = ActionName::Other(String::new());
+    const NAME: ActionName = ActionName::Other(matrix_widget_api::naming::CustomName::vendor::<ActionName>("org.example.x"));
     type Request = matrix_widget_api::payload::Empty;
     type Response = Unserialisable;
 }
 
 #[test]
 fn a_response_that_cannot_be_serialised_becomes_an_error_reply() {
-    use matrix_widget_api::{Envelope, Request, Spelled};
-    let envelope = Envelope::new(matrix_widget_api::Api::FromWidget, "w", "r", Spelled::new(ActionName::Other("org.example.x".into())));
-    let request: Request<ThirdParty> = Request::from_parts(envelope, matrix_widget_api::payload::Empty::new());
+    use matrix_widget_api::Request;
+    let request: Request<ThirdParty> = Request::new("w", "r", matrix_widget_api::payload::Empty::new()).unwrap();
     let reply: Value = serde_json::from_str(&request.reply(&Unserialisable)).expect("still JSON");
     let message = reply["response"]["error"]["message"].as_str().expect("an error reply");
     assert!(message.contains("deliberately unserialisable"), "{message}");

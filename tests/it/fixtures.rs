@@ -111,13 +111,13 @@ fn requests_are_answered_by_echoing_their_bytes() {
         let Ok(Message::FromWidgetResponse(captured)) = decode(captured_reply) else { continue };
         let ours = match (decode(text), &captured) {
             (Ok(Message::FromWidgetRequest(FromWidgetRequest::SendEvent(req))), FromWidgetResponse::SendEvent(resp)) => {
-                match &resp.result {
+                match &resp.result() {
                     Ok(ok) => req.reply(ok),
                     Err(err) => req.reply_error(err.clone()),
                 }
             }
             (Ok(Message::FromWidgetRequest(FromWidgetRequest::UpdateDelayedEvent(req))), FromWidgetResponse::UpdateDelayedEvent(resp)) => {
-                match &resp.result {
+                match &resp.result() {
                     Ok(ok) => req.reply(ok),
                     Err(err) => req.reply_error(err.clone()),
                 }

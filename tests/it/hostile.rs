@@ -16,8 +16,8 @@ fn many_unknown_fields_decode_and_a_duplicate_among_them_is_found() {
         keys.join(",")
     );
     let Ok(Message::FromWidgetRequest(FromWidgetRequest::SendEvent(req))) = decode(&text) else { panic!("many keys") };
-    assert_eq!(req.data.extra.len(), 100_000);
-    assert_eq!(req.data.extra.get("k99999").map(|v| v.get()), Some("99999"));
+    assert_eq!(req.data().extra.len(), 100_000);
+    assert_eq!(req.data().extra.get("k99999").map(|v| v.get()), Some("99999"));
     let duplicated = text.replacen("\"k5\":5", "\"k77777\":5", 1);
     let err = decode(&duplicated).expect_err("duplicate unknown key");
     assert!(err.to_string().contains("duplicate field `k77777`"), "{err}");

@@ -68,12 +68,12 @@ fn delay_must_be_an_integer_from_1_to_2_pow_53_minus_1() {
     for ok in [json!(1), json!(8000), json!(9_007_199_254_740_991_u64)] {
         let text = base(ok.clone());
         assert_accepted(&text);
-        assert_eq!(decode_send_event(&text).data.delay.map(Delay::as_millis), ok.as_u64());
+        assert_eq!(decode_send_event(&text).data().delay.map(Delay::as_millis), ok.as_u64());
     }
     // An integral float is an integer, in JavaScript and in JSON Schema alike.
     let text = send_event(json!({"type": "m.room.message", "content": {}})).replace("\"content\":{}", "\"content\":{},\"delay\":8000.0");
     assert_accepted(&text);
-    assert_eq!(decode_send_event(&text).data.delay, Delay::from_millis(8000));
+    assert_eq!(decode_send_event(&text).data().delay, Delay::from_millis(8000));
 }
 
 #[test]
@@ -81,18 +81,18 @@ fn delay_null_means_absent() {
     let text = send_event(json!({"type": "m.room.message", "content": {}, "delay": null}));
     assert_accepted(&text);
     let req = decode_send_event(&text);
-    assert_eq!(req.data.delay, None);
-    assert!(!req.data.is_delayed());
+    assert_eq!(req.data().delay, None);
+    assert!(!req.data().is_delayed());
     // Absent optional fields are not emitted as null.
-    assert_eq!(serde_json::to_value(&req.data).expect("ok"), json!({"type": "m.room.message", "content": {}}));
+    assert_eq!(serde_json::to_value(req.data()).expect("ok"), json!({"type": "m.room.message", "content": {}}));
 }
 
 #[test]
 fn parent_delay_id_is_kept_but_never_makes_a_send_delayed() {
     let text = send_event(json!({"type": "m.room.message", "content": {}, "parent_delay_id": "syd_parent"}));
     let req = decode_send_event(&text);
-    assert_eq!(req.data.parent_delay_id.as_deref(), Some("syd_parent"));
-    assert!(!req.data.is_delayed());
+    assert_eq!(req.data().parent_delay_id.as_deref(), Some("syd_parent"));
+    assert!(!req.data().is_delayed());
     assert_eq!(serde_json::to_value(&req).expect("ok"), serde_json::from_str::<Value>(&text).expect("JSON"));
     // Builders never set it.
     let built = SendEventRequest::new("m.room.message", RawObject::empty()).with_delay(Delay::from_millis(5).expect("in range"));
@@ -105,11 +105,13 @@ fn state_room_and_sticky_fields() {
     let text = r#"{"api":"fromWidget","widgetId":"w1","requestId":"r1","action":"send_event","data":{
         "type":"org.matrix.msc3401.call.member","state_key":"_@a:b_DEV","room_id":"!r:b",
         "content":{"b":1,"a":[true,null]},"delay":8000}}"#;
-    let req = decode_send_event(text).data;
+    let req = decode_send_event(text).data().clone();
     assert!(req.is_state() && req.is_delayed());
     assert_eq!(req.room_id.as_deref(), Some("!r:b"));
     let sticky =
-        decode_send_event(&send_event(json!({"type": "m.rtc.member", "content": {}, "delay": 5, "sticky_duration_ms": 3_600_000}))).data;
+        decode_send_event(&send_event(json!({"type": "m.rtc.member", "content": {}, "delay": 5, "sticky_duration_ms": 3_600_000})))
+            .data()
+            .clone();
     assert_eq!(sticky.sticky_duration_ms, StickyDuration::from_millis(3_600_000));
     assert!(sticky.is_delayed() && !sticky.is_state());
     // `content` is kept byte-exact, with typed access.
@@ -199,7 +201,7 @@ fn reply_echoes_the_request_bytes_and_only_takes_the_right_response_type() {
     // The widget reads it back as the typed outcome.
     match decode(&reply).expect("reply decodes") {
         Message::FromWidgetResponse(FromWidgetResponse::SendEvent(resp)) => {
-            assert_eq!(resp.result.expect("success").delay_id(), Some("syd_abc"));
+            assert_eq!(resp.result().as_ref().expect("success").delay_id(), Some("syd_abc"));
         }
         other => panic!("{other:?}"),
     }
@@ -228,7 +230,7 @@ fn update_delayed_event_actions() {
         let text = update(json!({"delay_id": "syd_abc", "action": action}));
         assert_accepted(&text);
         let Ok(Message::FromWidgetRequest(FromWidgetRequest::UpdateDelayedEvent(req))) = decode(&text) else { panic!("{text}") };
-        assert_eq!(req.data.action, expected);
+        assert_eq!(req.data().action, expected);
         assert_eq!(req.reply(&Empty::new()), format!("{},\"response\":{{}}}}", &text[..text.len() - 1]));
     }
     assert_rejected(
@@ -257,7 +259,8 @@ fn every_action_spelling_reaches_the_typed_request() {
 
 #[test]
 fn widget_side_builds_requests_in_the_chosen_naming() {
-    let req: Request<UpdateDelayedEvent> = Request::new("w1", "r1", UpdateDelayedEventRequest::new("syd_abc", UpdateAction::Restart));
+    let req: Request<UpdateDelayedEvent> =
+        Request::new("w1", "r1", UpdateDelayedEventRequest::new("syd_abc", UpdateAction::Restart)).unwrap();
     assert_eq!(
         serde_json::to_value(&req).expect("ok"),
         json!({"api": "fromWidget", "widgetId": "w1", "requestId": "r1", "action": "org.matrix.msc4157.update_delayed_event", "data": {"delay_id": "syd_abc", "action": "restart"}})
@@ -271,7 +274,8 @@ fn widget_side_builds_requests_in_the_chosen_naming() {
         SendEventRequest::new("org.matrix.msc3401.call.member", RawObject::from_json("{}").expect("object"))
             .with_state_key("_@a:b_DEV")
             .with_delay(Delay::from_millis(8000).expect("in range")),
-    );
+    )
+    .unwrap();
     // The §5.7 example of the catalogue.
     assert_eq!(
         serde_json::to_value(&send).expect("ok"),

@@ -46,7 +46,7 @@ fn msc4157_action_spellings() {
     for (text, spelling) in [
         ("update_delayed_event", Spelling::Stable),
         ("org.matrix.msc4157.update_delayed_event", Spelling::Unstable),
-        ("org.matrix.msc4157.update.delayed_event", Spelling::Legacy(0)),
+        ("org.matrix.msc4157.update.delayed_event", Spelling::Legacy("org.matrix.msc4157.update.delayed_event")),
     ] {
         let parsed = Spelled::<ActionName>::parse(text).expect(text);
         assert_eq!(parsed, ActionName::UpdateDelayedEvent);
@@ -62,10 +62,14 @@ fn msc4157_capability_spellings() {
     let cases = [
         ("m.send.delayed_event", Capability::SendDelayedEvent, Spelling::Stable),
         ("org.matrix.msc4157.send.delayed_event", Capability::SendDelayedEvent, Spelling::Unstable),
-        ("m.send.delay_events", Capability::SendDelayedEvent, Spelling::Legacy(0)),
+        ("m.send.delay_events", Capability::SendDelayedEvent, Spelling::Legacy("m.send.delay_events")),
         ("m.update_delayed_event", Capability::UpdateDelayedEvent, Spelling::Stable),
         ("org.matrix.msc4157.update_delayed_event", Capability::UpdateDelayedEvent, Spelling::Unstable),
-        ("org.matrix.msc4157.update.delayed_event", Capability::UpdateDelayedEvent, Spelling::Legacy(0)),
+        (
+            "org.matrix.msc4157.update.delayed_event",
+            Capability::UpdateDelayedEvent,
+            Spelling::Legacy("org.matrix.msc4157.update.delayed_event"),
+        ),
     ];
     for (text, capability, spelling) in cases {
         let parsed = Spelled::<Capability>::parse(text).expect(text);
@@ -126,12 +130,12 @@ fn parameterised_capabilities() {
 fn unknown_names_are_kept_verbatim() {
     for text in ["org.example.vendor_cap", "m.capbility.screenshot", "M.SEND.DELAYED_EVENT", ""] {
         let cap = Spelled::<Capability>::parse(text).expect("open enum accepts anything");
-        assert_eq!(*cap.value(), Capability::Other(text.to_owned()));
+        assert!(matches!(cap.value(), Capability::Other(name) if name.as_str() == text));
         assert_eq!(cap.spelling(), None);
         assert_eq!(to_string_with(&cap, Naming::Stable).expect("ok"), serde_json::to_string(text).expect("ok"));
     }
     let action: ActionName = "io.element.join".parse().expect("open");
-    assert_eq!(action, ActionName::Other("io.element.join".into()));
+    assert!(matches!(&action, ActionName::Other(name) if name.as_str() == "io.element.join"));
     assert_eq!(serde_json::to_string(&action).expect("ok"), "\"io.element.join\"");
 }
 

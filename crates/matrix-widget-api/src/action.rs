@@ -6,7 +6,7 @@
 //! direction (e.g. [`crate::from_widget::send_event::SendEvent`]) next to its payloads.
 
 use crate::api::Api;
-use crate::naming::WireName;
+use crate::naming::{CustomName, WireName};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -20,6 +20,14 @@ pub trait Action: 'static {
     type Request: Serialize + DeserializeOwned + Clone + std::fmt::Debug + PartialEq;
     /// The success `response`.
     type Response: Serialize + DeserializeOwned + Clone + std::fmt::Debug + PartialEq + crate::payload::UnknownFields;
+
+    /// Top-level fields the transport copies out of `data` into the envelope of a request
+    /// built in code. Only toWidget `visibility` has one (`visible`, a quirk of
+    /// matrix-widget-api's transport); on input such fields are kept in
+    /// [`Envelope::extra`](crate::Envelope::extra) and otherwise ignored.
+    fn top_level_fields(_data: &Self::Request) -> crate::payload::Extra {
+        crate::payload::Extra::new()
+    }
 }
 
 /// The name in a message's `action` field.
@@ -151,5 +159,5 @@ pub enum ActionName {
 
     /// Any other action name, kept verbatim (vendor extensions such as `io.element.join`).
     #[wire(other)]
-    Other(String),
+    Other(CustomName),
 }

@@ -9,7 +9,7 @@
 //! Parameterised capabilities carry the text after their prefix as written (event type,
 //! optional `#` key); the MSC2762 grammar (§3.2) is parsed by the permission layer.
 
-use crate::naming::WireName;
+use crate::naming::{CustomName, WireName};
 
 /// One capability string.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, WireName)]
@@ -114,5 +114,5 @@ pub enum Capability {
     RtcLivekitDelegateDelayedLeave,
     /// Any other capability, kept verbatim. Hosts deny it.
     #[wire(other)]
-    Other(String),
+    Other(CustomName),
 }

@@ -11,12 +11,16 @@
 //! first pass fails, `data` is captured as raw JSON and decoded after the envelope, which
 //! is also how the precise error of stage 2 is found.
 
-use crate::action::{Action, ActionName};
+use crate::action::ActionName;
 use crate::api::Api;
 use crate::error::{ErrorResponse, WidgetError};
-use crate::message::{Envelope, Request, Response, Source, UntypedFromWidget, UntypedToWidget, decode_result, to_json};
+use crate::from_widget::{FromWidgetData, FromWidgetResult};
+pub use crate::from_widget::{FromWidgetRequest, FromWidgetResponse};
+use crate::message::{Envelope, Source, to_json};
 use crate::naming::Spelled;
 use crate::payload::{Extra, RawObject, UnknownFields, strip_position};
+use crate::to_widget::{ToWidgetData, ToWidgetResult};
+pub use crate::to_widget::{ToWidgetRequest, ToWidgetResponse};
 use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
@@ -32,231 +36,6 @@ pub enum Role {
     Host,
     /// The widget.
     Widget,
-}
-
-macro_rules! registry {
-    (
-        $api:expr, $Req:ident, $Resp:ident, $Data:ident, $Result:ident, $Untyped:ty, $dir:literal;
-        $( $Variant:ident => $marker:ty ),* $(,)?
-    ) => {
-        #[doc = concat!("A ", $dir, " request, by action.")]
-        #[derive(Clone, Debug, PartialEq)]
-        #[non_exhaustive]
-        pub enum $Req {
-            $(
-                #[doc = concat!("See [`", stringify!($marker), "`].")]
-                $Variant(Box<Request<$marker>>),
-            )*
-            /// An action without typed payloads; `data` is kept raw.
-            Other(Box<Request<$Untyped>>),
-        }
-
-        #[doc = concat!("A reply to a ", $dir, " request, by action.")]
-        #[derive(Clone, Debug, PartialEq)]
-        #[non_exhaustive]
-        pub enum $Resp {
-            $(
-                #[doc = concat!("See [`", stringify!($marker), "`].")]
-                $Variant(Box<Response<$marker>>),
-            )*
-            /// An action without typed payloads; `response` is kept raw.
-            Other(Box<Response<$Untyped>>),
-        }
-
-        impl $Req {
-            /// The envelope.
-            pub fn envelope(&self) -> &Envelope {
-                match self {
-                    $( Self::$Variant(r) => &r.envelope, )*
-                    Self::Other(r) => &r.envelope,
-                }
-            }
-
-            /// The message exactly as it arrived, if it was decoded.
-            pub fn source(&self) -> Option<&str> {
-                match self {
-                    $( Self::$Variant(r) => r.source(), )*
-                    Self::Other(r) => r.source(),
-                }
-            }
-
-            fn from_data(envelope: Envelope, data: $Data, source: Option<Source>) -> Self {
-                match data {
-                    $( $Data::$Variant(d) => Self::$Variant(Box::new(Request::decoded(envelope, *d, source))), )*
-                    $Data::Other(d) => Self::Other(Box::new(Request::decoded(envelope, d, source))),
-                }
-            }
-        }
-
-        impl Serialize for $Req {
-            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                match self {
-                    $( Self::$Variant(r) => r.serialize(serializer), )*
-                    Self::Other(r) => r.serialize(serializer),
-                }
-            }
-        }
-
-        impl $Resp {
-            /// The envelope.
-            pub fn envelope(&self) -> &Envelope {
-                match self {
-                    $( Self::$Variant(r) => &r.envelope, )*
-                    Self::Other(r) => &r.envelope,
-                }
-            }
-
-            /// Whether the reply is an error response.
-            pub fn is_error(&self) -> bool {
-                match self {
-                    $( Self::$Variant(r) => r.result.is_err(), )*
-                    Self::Other(r) => r.result.is_err(),
-                }
-            }
-
-            /// The typed reply; on error the envelope comes back with the error.
-            fn from_raw(envelope: Envelope, data: RawObject, response: &RawValue) -> Result<Self, (Envelope, serde_json::Error)> {
-                $(
-                    if *envelope.action == <$marker as Action>::NAME {
-                        return match decode_result(response) {
-                            Ok(result) => Ok(Self::$Variant(Box::new(Response::new(envelope, data, result)))),
-                            Err(e) => Err((envelope, e)),
-                        };
-                    }
-                )*
-                match decode_result(response) {
-                    Ok(result) => Ok(Self::Other(Box::new(Response::new(envelope, data, result)))),
-                    Err(e) => Err((envelope, e)),
-                }
-            }
-        }
-
-        impl Serialize for $Resp {
-            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                match self {
-                    $( Self::$Variant(r) => r.serialize(serializer), )*
-                    Self::Other(r) => r.serialize(serializer),
-                }
-            }
-        }
-
-        impl $Req {
-            /// The action names with typed payloads in this direction.
-            pub fn typed_actions() -> Vec<ActionName> {
-                vec![$( <$marker as Action>::NAME ),*]
-            }
-        }
-
-        #[cfg(feature = "schema")]
-        const _: () = {
-            use crate::message::schema::*;
-            use schemars::{JsonSchema, Schema, SchemaGenerator};
-            use std::borrow::Cow;
-
-            $(
-                impl JsonSchema for Request<$marker> {
-                    fn schema_name() -> Cow<'static, str> { request_name::<$marker>() }
-                    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-                        request_schema::<$marker>(generator, &$Req::typed_actions())
-                    }
-                }
-                impl JsonSchema for Response<$marker> {
-                    fn schema_name() -> Cow<'static, str> { response_name::<$marker>() }
-                    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-                        response_schema::<$marker>(generator, &$Req::typed_actions())
-                    }
-                }
-            )*
-            impl JsonSchema for Request<$Untyped> {
-                fn schema_name() -> Cow<'static, str> { request_name::<$Untyped>() }
-                fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-                    request_schema::<$Untyped>(generator, &$Req::typed_actions())
-                }
-            }
-            impl JsonSchema for Response<$Untyped> {
-                fn schema_name() -> Cow<'static, str> { response_name::<$Untyped>() }
-                fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-                    response_schema::<$Untyped>(generator, &$Req::typed_actions())
-                }
-            }
-            impl JsonSchema for $Req {
-                fn schema_name() -> Cow<'static, str> { stringify!($Req).into() }
-                fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-                    one_of(concat!("A ", $dir, " request."), vec![
-                        $( generator.subschema_for::<Request<$marker>>(), )*
-                        generator.subschema_for::<Request<$Untyped>>(),
-                    ])
-                }
-            }
-            impl JsonSchema for $Resp {
-                fn schema_name() -> Cow<'static, str> { stringify!($Resp).into() }
-                fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-                    one_of(concat!("A reply to a ", $dir, " request."), vec![
-                        $( generator.subschema_for::<Response<$marker>>(), )*
-                        generator.subschema_for::<Response<$Untyped>>(),
-                    ])
-                }
-            }
-        };
-
-        /// A typed outcome of one direction.
-        enum $Result {
-            $( $Variant(Result<<$marker as Action>::Response, ErrorResponse>), )*
-            Other(Result<RawObject, ErrorResponse>),
-        }
-
-        impl $Result {
-            fn deserialize<'de, D: Deserializer<'de>>(action: &ActionName, deserializer: D) -> Result<Self, D::Error> {
-                $(
-                    if *action == <$marker as Action>::NAME {
-                        return deserializer.deserialize_map(OutcomeVisitor::<<$marker as Action>::Response>(PhantomData)).map(Self::$Variant);
-                    }
-                )*
-                let raw = <&RawValue>::deserialize(deserializer)?;
-                decode_result(raw).map(Self::Other).map_err(de::Error::custom)
-            }
-        }
-
-        impl $Resp {
-            fn from_typed(envelope: Envelope, data: RawObject, result: $Result) -> Self {
-                match result {
-                    $( $Result::$Variant(r) => Self::$Variant(Box::new(Response::new(envelope, data, r))), )*
-                    $Result::Other(r) => Self::Other(Box::new(Response::new(envelope, data, r))),
-                }
-            }
-        }
-
-        /// Typed request data of one direction.
-        enum $Data {
-            $( $Variant(Box<<$marker as Action>::Request>), )*
-            Other(RawObject),
-        }
-
-        impl $Data {
-            fn deserialize<'de, D: Deserializer<'de>>(action: &ActionName, deserializer: D) -> Result<Self, D::Error> {
-                $(
-                    if *action == <$marker as Action>::NAME {
-                        return <<$marker as Action>::Request as Deserialize>::deserialize(deserializer).map(|d| Self::$Variant(Box::new(d)));
-                    }
-                )*
-                RawObject::deserialize(deserializer).map(Self::Other)
-            }
-        }
-    };
-}
-
-// The one table of typed actions: a new action is a module under `from_widget/` or
-// `to_widget/` and one line here.
-registry! {
-    Api::FromWidget, FromWidgetRequest, FromWidgetResponse, FromWidgetData, FromWidgetResult, UntypedFromWidget, "fromWidget";
-    SendEvent => crate::from_widget::send_event::SendEvent,
-    UpdateDelayedEvent => crate::from_widget::update_delayed_event::UpdateDelayedEvent,
-}
-
-registry! {
-    Api::ToWidget, ToWidgetRequest, ToWidgetResponse, ToWidgetData, ToWidgetResult, UntypedToWidget, "toWidget";
-    Capabilities => crate::to_widget::capabilities::Capabilities,
-    NotifyCapabilities => crate::to_widget::notify_capabilities::NotifyCapabilities,
 }
 
 /// Any decoded message.
@@ -284,9 +63,139 @@ impl Message {
         }
     }
 
-    /// Whether it is a reply.
+    /// Whether it is a reply (a success or an error response).
     pub fn is_response(&self) -> bool {
         matches!(self, Message::FromWidgetResponse(_) | Message::ToWidgetResponse(_))
+    }
+
+    /// A request, a response or an error response.
+    pub fn kind(&self) -> MessageKind {
+        match self {
+            Message::FromWidgetRequest(_) | Message::ToWidgetRequest(_) => MessageKind::Request,
+            Message::FromWidgetResponse(r) if r.is_error() => MessageKind::ErrorResponse,
+            Message::ToWidgetResponse(r) if r.is_error() => MessageKind::ErrorResponse,
+            Message::FromWidgetResponse(_) | Message::ToWidgetResponse(_) => MessageKind::Response,
+        }
+    }
+
+    /// The direction of the request (a reply keeps its request's `api`).
+    pub fn api(&self) -> Api {
+        self.envelope().api()
+    }
+
+    /// The action, in the spelling it arrived in ([`Spelled::spelling`] is `None` for an
+    /// action this crate does not know).
+    pub fn action(&self) -> &Spelled<ActionName> {
+        self.envelope().action()
+    }
+
+    /// Whether the payload (`data` of a request, `response` of a reply) is typed, rather
+    /// than kept raw in an `Other` variant.
+    pub fn is_typed(&self) -> bool {
+        match self {
+            Message::FromWidgetRequest(m) => m.is_typed(),
+            Message::ToWidgetRequest(m) => m.is_typed(),
+            Message::FromWidgetResponse(m) => m.is_typed(),
+            Message::ToWidgetResponse(m) => m.is_typed(),
+        }
+    }
+}
+
+/// What a message is, as tools report it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MessageKind {
+    /// A request (no `response`).
+    Request,
+    /// A success reply.
+    Response,
+    /// A reply whose `response` is an error (`response.error.message` is a string).
+    ErrorResponse,
+}
+
+impl MessageKind {
+    /// `"request"`, `"response"` or `"error_response"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            MessageKind::Request => "request",
+            MessageKind::Response => "response",
+            MessageKind::ErrorResponse => "error_response",
+        }
+    }
+}
+
+/// What a host receives: the widget's requests, and the replies to the host's own
+/// toWidget requests. Decoded by [`decode_host`]; a match on it is exhaustive.
+#[derive(Clone, Debug, PartialEq)]
+pub enum HostMessage {
+    /// A request from the widget, to answer with [`Request::reply`](crate::Request::reply).
+    Request(FromWidgetRequest),
+    /// The widget's reply to a toWidget request.
+    Response(ToWidgetResponse),
+}
+
+/// What a widget receives: the host's requests, and the replies to the widget's own
+/// fromWidget requests. Decoded by [`decode_widget`]; a match on it is exhaustive.
+#[derive(Clone, Debug, PartialEq)]
+pub enum WidgetMessage {
+    /// A request from the host, to answer with [`Request::reply`](crate::Request::reply).
+    Request(ToWidgetRequest),
+    /// The host's reply to a fromWidget request.
+    Response(FromWidgetResponse),
+}
+
+impl HostMessage {
+    /// The envelope.
+    pub fn envelope(&self) -> &Envelope {
+        match self {
+            HostMessage::Request(m) => m.envelope(),
+            HostMessage::Response(m) => m.envelope(),
+        }
+    }
+}
+
+impl WidgetMessage {
+    /// The envelope.
+    pub fn envelope(&self) -> &Envelope {
+        match self {
+            WidgetMessage::Request(m) => m.envelope(),
+            WidgetMessage::Response(m) => m.envelope(),
+        }
+    }
+}
+
+impl From<HostMessage> for Message {
+    fn from(m: HostMessage) -> Self {
+        match m {
+            HostMessage::Request(r) => Message::FromWidgetRequest(r),
+            HostMessage::Response(r) => Message::ToWidgetResponse(r),
+        }
+    }
+}
+
+impl From<WidgetMessage> for Message {
+    fn from(m: WidgetMessage) -> Self {
+        match m {
+            WidgetMessage::Request(r) => Message::ToWidgetRequest(r),
+            WidgetMessage::Response(r) => Message::FromWidgetResponse(r),
+        }
+    }
+}
+
+impl Serialize for HostMessage {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            HostMessage::Request(m) => m.serialize(serializer),
+            HostMessage::Response(m) => m.serialize(serializer),
+        }
+    }
+}
+
+impl Serialize for WidgetMessage {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            WidgetMessage::Request(m) => m.serialize(serializer),
+            WidgetMessage::Response(m) => m.serialize(serializer),
+        }
     }
 }
 
@@ -411,23 +320,101 @@ impl fmt::Display for InvalidMessage {
     }
 }
 
-/// Decodes any message, classifying it by its `response` field.
+/// Decodes what a **host** receives from its widget: a fromWidget request or the reply to a
+/// toWidget request. Anything else (a toWidget request, a reply to a fromWidget request) is
+/// [`DecodeError::Malformed`]: it cannot come from a widget. This is the entry point for a
+/// host.
+///
+/// ```
+/// use matrix_widget_api::{HostMessage, FromWidgetRequest, decode_host};
+///
+/// let text = r#"{"api":"fromWidget","widgetId":"w1","requestId":"r1","action":"content_loaded","data":{}}"#;
+/// match decode_host(text)? {
+///     HostMessage::Request(FromWidgetRequest::ContentLoaded(request)) => assert_eq!(request.envelope().request_id(), "r1"),
+///     HostMessage::Request(_) | HostMessage::Response(_) => unreachable!(),
+/// }
+/// // A toWidget request cannot reach a host:
+/// let to_widget = r#"{"api":"toWidget","widgetId":"w1","requestId":"r2","action":"capabilities","data":{}}"#;
+/// assert!(decode_host(to_widget).is_err());
+/// # Ok::<(), matrix_widget_api::DecodeError>(())
+/// ```
+pub fn decode_host(text: &str) -> Result<HostMessage, DecodeError> {
+    match decode_inner(Some(Role::Host), text)? {
+        Message::FromWidgetRequest(r) => Ok(HostMessage::Request(r)),
+        Message::ToWidgetResponse(r) => Ok(HostMessage::Response(r)),
+        _ => Err(DecodeError::Malformed(de::Error::custom("a host receives fromWidget requests and toWidget responses"))),
+    }
+}
+
+/// [`decode_host`] for bytes; invalid UTF-8 is [`DecodeError::Malformed`].
+pub fn decode_host_slice(bytes: &[u8]) -> Result<HostMessage, DecodeError> {
+    decode_host(utf8(bytes)?)
+}
+
+/// Decodes what a **widget** receives from its host: a toWidget request or the reply to a
+/// fromWidget request; anything else is [`DecodeError::Malformed`]. This is the entry
+/// point for a widget.
+///
+/// ```
+/// use matrix_widget_api::{WidgetMessage, ToWidgetRequest, decode_widget};
+///
+/// let text = r#"{"api":"toWidget","widgetId":"w1","requestId":"r1","action":"capabilities","data":{}}"#;
+/// assert!(matches!(decode_widget(text)?, WidgetMessage::Request(ToWidgetRequest::Capabilities(_))));
+/// # Ok::<(), matrix_widget_api::DecodeError>(())
+/// ```
+pub fn decode_widget(text: &str) -> Result<WidgetMessage, DecodeError> {
+    match decode_inner(Some(Role::Widget), text)? {
+        Message::ToWidgetRequest(r) => Ok(WidgetMessage::Request(r)),
+        Message::FromWidgetResponse(r) => Ok(WidgetMessage::Response(r)),
+        _ => Err(DecodeError::Malformed(de::Error::custom("a widget receives toWidget requests and fromWidget responses"))),
+    }
+}
+
+/// [`decode_widget`] for bytes; invalid UTF-8 is [`DecodeError::Malformed`].
+pub fn decode_widget_slice(bytes: &[u8]) -> Result<WidgetMessage, DecodeError> {
+    decode_widget(utf8(bytes)?)
+}
+
+/// Decodes any message of either direction, classifying it by its `response` field.
+///
+/// This is the form for tools that see both sides (a trace of recorded traffic, a proxy,
+/// a debugger); a host or a widget should use [`decode_host`] or [`decode_widget`], which
+/// refuse what cannot reach them and return a type whose `match` has only their cases.
+///
+/// ```
+/// use matrix_widget_api::{Message, MessageKind, decode};
+///
+/// let text = r#"{"api":"fromWidget","widgetId":"w1","requestId":"r1","action":"io.element.join","data":{}}"#;
+/// let message = decode(text)?;
+/// assert_eq!(message.kind(), MessageKind::Request);
+/// assert_eq!(message.action().as_str(), "io.element.join");
+/// assert!(!message.is_typed()); // a vendor action: `data` is kept raw
+/// # Ok::<(), matrix_widget_api::DecodeError>(())
+/// ```
 pub fn decode(text: &str) -> Result<Message, DecodeError> {
     decode_inner(None, text)
 }
 
-/// Decodes a message received by `role`; messages that cannot reach that role (a
-/// fromWidget request at a widget, say) are [`DecodeError::Malformed`].
+/// [`decode`] for bytes; invalid UTF-8 is [`DecodeError::Malformed`].
+pub fn decode_slice(bytes: &[u8]) -> Result<Message, DecodeError> {
+    decode(utf8(bytes)?)
+}
+
+/// Decodes a message received by `role`, as the four-way [`Message`]; for code that is
+/// generic over the role. [`decode_host`] and [`decode_widget`] are the same with a
+/// role-specific result.
 pub fn decode_as(role: Role, text: &str) -> Result<Message, DecodeError> {
     decode_inner(Some(role), text)
 }
 
-/// [`decode`] for bytes; invalid UTF-8 is malformed.
-pub fn decode_slice(bytes: &[u8]) -> Result<Message, DecodeError> {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => decode(text),
-        Err(_) => Err(DecodeError::Malformed(de::Error::custom("message is not valid UTF-8"))),
-    }
+/// [`decode_as`] for bytes; invalid UTF-8 is [`DecodeError::Malformed`].
+pub fn decode_as_slice(role: Role, bytes: &[u8]) -> Result<Message, DecodeError> {
+    decode_as(role, utf8(bytes)?)
+}
+
+fn utf8(bytes: &[u8]) -> Result<&str, DecodeError> {
+    std::str::from_utf8(bytes)
+        .map_err(|e| DecodeError::Malformed(de::Error::custom(format_args!("message is not valid UTF-8 (at byte {})", e.valid_up_to()))))
 }
 
 fn decode_inner(role: Option<Role>, text: &str) -> Result<Message, DecodeError> {
@@ -563,7 +550,7 @@ impl<'de> DeserializeSeed<'de> for ResultSeed<'_> {
 /// `error` and holds an error) or as `R`. A success value that turns out to hold an
 /// `error` field after all is left to the two-stage path, which decides exactly as
 /// widget-api's `isErrorResponse` does.
-struct OutcomeVisitor<R>(PhantomData<R>);
+pub(crate) struct OutcomeVisitor<R>(pub(crate) PhantomData<R>);
 
 impl<'de, R: Deserialize<'de> + UnknownFields> Visitor<'de> for OutcomeVisitor<R> {
     type Value = Result<R, ErrorResponse>;
@@ -730,7 +717,7 @@ impl<'de> Visitor<'de> for MessageSeed<'_> {
         let widget_id = widget_id.ok_or_else(|| missing("widgetId"))?;
         let request_id = request_id.ok_or_else(|| missing("requestId"))?;
         let action = action.ok_or_else(|| missing("action"))?;
-        if matches!(action.value(), ActionName::Other(name) if name.is_empty()) {
+        if matches!(action.value(), ActionName::Other(name) if name.as_str().is_empty()) {
             return Err(de::Error::custom("`action` must not be empty"));
         }
         let data = data.ok_or_else(|| missing("data"))?;

@@ -28,6 +28,7 @@ pub mod __private {
     pub use crate::private::*;
 }
 mod private;
+mod registry;
 
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]
@@ -37,7 +38,14 @@ pub struct ReadmeDoctests;
 pub use action::{Action, ActionName};
 pub use api::Api;
 pub use capability::Capability;
-pub use decode::{DecodeError, Message, Role, decode, decode_as, decode_slice};
+pub use decode::{
+    DecodeError, HostMessage, Message, MessageKind, Role, WidgetMessage, decode, decode_as, decode_as_slice, decode_host,
+    decode_host_slice, decode_slice, decode_widget, decode_widget_slice,
+};
+pub use error::{ErrorResponse, MatrixApiError, MatrixErrorBody, WidgetError};
+pub use from_widget::{FromWidgetRequest, FromWidgetResponse};
+pub use message::BuildError;
 pub use message::{Envelope, Request, Response};
 pub use naming::{Naming, Spelled, Spelling};
+pub use to_widget::{ToWidgetRequest, ToWidgetResponse};
 pub use version::ApiVersion;

@@ -18,26 +18,73 @@ use std::marker::PhantomData;
 
 /// The fields every message has (`api`, `widgetId`, `requestId`, `action`), plus any
 /// top-level fields the protocol does not define (such as the `visible` copy of the
-/// `visibility` action, §1.1), kept for the round-trip.
+/// `visibility` action's data), kept for the round-trip.
+///
+/// Read-only: a decoded envelope is what arrived, and one built with [`Envelope::new`] was
+/// checked (non-empty IDs and action), so every envelope serialises to something
+/// [`decode`](crate::decode()) accepts.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub struct Envelope {
-    /// Who sent the request (a response keeps the request's `api`).
-    pub api: Api,
-    /// The widget's ID.
-    pub widget_id: String,
-    /// The request's ID, unique per session.
-    pub request_id: String,
-    /// The action, in the spelling it arrived in.
-    pub action: Spelled<ActionName>,
-    /// Other top-level fields.
-    pub extra: Extra,
+    pub(crate) api: Api,
+    pub(crate) widget_id: String,
+    pub(crate) request_id: String,
+    pub(crate) action: Spelled<ActionName>,
+    pub(crate) extra: Extra,
 }
 
 impl Envelope {
-    /// An envelope for a request.
-    pub fn new(api: Api, widget_id: impl Into<String>, request_id: impl Into<String>, action: Spelled<ActionName>) -> Self {
-        Envelope { api, widget_id: widget_id.into(), request_id: request_id.into(), action, extra: Extra::new() }
+    /// An envelope for a request; empty IDs and an empty action name are refused.
+    ///
+    /// ```
+    /// use matrix_widget_api::{ActionName, Api, Envelope, Spelled};
+    ///
+    /// let envelope = Envelope::new(Api::FromWidget, "w1", "r1", Spelled::new(ActionName::ContentLoaded))?;
+    /// assert_eq!(envelope.request_id(), "r1");
+    /// assert!(Envelope::new(Api::FromWidget, "", "r1", Spelled::new(ActionName::ContentLoaded)).is_err());
+    /// # Ok::<(), matrix_widget_api::message::BuildError>(())
+    /// ```
+    pub fn new(
+        api: Api,
+        widget_id: impl Into<String>,
+        request_id: impl Into<String>,
+        action: Spelled<ActionName>,
+    ) -> Result<Self, BuildError> {
+        let (widget_id, request_id) = (widget_id.into(), request_id.into());
+        if widget_id.is_empty() {
+            return Err(BuildError::EmptyWidgetId);
+        }
+        if request_id.is_empty() {
+            return Err(BuildError::EmptyRequestId);
+        }
+        if matches!(action.value(), ActionName::Other(name) if name.as_str().is_empty()) {
+            return Err(BuildError::EmptyAction);
+        }
+        Ok(Envelope { api, widget_id, request_id, action, extra: Extra::new() })
+    }
+
+    /// Who sent the request (a response keeps the request's `api`).
+    pub fn api(&self) -> Api {
+        self.api
+    }
+
+    /// The widget's ID.
+    pub fn widget_id(&self) -> &str {
+        &self.widget_id
+    }
+
+    /// The request's ID, unique per session.
+    pub fn request_id(&self) -> &str {
+        &self.request_id
+    }
+
+    /// The action, in the spelling it arrived in.
+    pub fn action(&self) -> &Spelled<ActionName> {
+        &self.action
+    }
+
+    /// Other top-level fields, in arrival order.
+    pub fn extra(&self) -> &Extra {
+        &self.extra
     }
 
     /// Writes the envelope's fields, then `data` and `response`, then the extra fields.
@@ -61,26 +108,106 @@ impl Envelope {
     }
 }
 
-/// A request of action `A`.
+/// A request of action `A`: the envelope, the typed `data`, and (when it was decoded) the
+/// message's own text, from which [`Request::reply`] builds the reply.
+///
+/// Read-only: a reply echoes the request's source bytes, so the data it was decoded from
+/// cannot be changed under it; a request built with [`Request::new`] was checked to
+/// serialise to something [`decode`](crate::decode()) accepts.
 pub struct Request<A: Action> {
-    /// The envelope.
-    pub envelope: Envelope,
-    /// The typed `data`.
-    pub data: A::Request,
+    envelope: Envelope,
+    data: A::Request,
     /// The message exactly as it arrived, when it was decoded.
     source: Option<Source>,
 }
 
+/// Why [`Request::new`] or [`Envelope::new`] refused to build a message: what was built
+/// would not decode.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// `widgetId` is empty.
+    EmptyWidgetId,
+    /// `requestId` is empty.
+    EmptyRequestId,
+    /// The action name is empty.
+    EmptyAction,
+    /// The envelope is for the other direction or another action than `A`.
+    WrongAction {
+        /// The action the envelope names.
+        found: String,
+        /// What `A` is.
+        expected: String,
+    },
+    /// The request data breaks a rule of its action (the message says which).
+    InvalidData(String),
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::EmptyWidgetId => f.write_str("`widgetId` must not be empty"),
+            BuildError::EmptyRequestId => f.write_str("`requestId` must not be empty"),
+            BuildError::EmptyAction => f.write_str("`action` must not be empty"),
+            BuildError::WrongAction { found, expected } => write!(f, "the envelope is for {found}, not {expected}"),
+            BuildError::InvalidData(message) => write!(f, "invalid `data`: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {}
+
 impl<A: Action> Request<A> {
     /// A new request of action `A`. Its action name follows the naming of the
-    /// serialisation call (unstable by default).
-    pub fn new(widget_id: impl Into<String>, request_id: impl Into<String>, data: A::Request) -> Self {
-        Request { envelope: Envelope::new(A::API, widget_id, request_id, Spelled::new(A::NAME)), data, source: None }
+    /// serialisation call (unstable by default). Refused, with the reason, when the IDs are
+    /// empty or `data` breaks a rule of the action (the same rules decoding applies).
+    ///
+    /// ```
+    /// use matrix_widget_api::from_widget::update_delayed_event::{UpdateAction, UpdateDelayedEvent, UpdateDelayedEventRequest};
+    /// use matrix_widget_api::Request;
+    ///
+    /// let request = Request::<UpdateDelayedEvent>::new("w1", "r1", UpdateDelayedEventRequest::new("syd_abc", UpdateAction::Cancel))?;
+    /// assert_eq!(request.data().delay_id, "syd_abc");
+    /// // An empty `delay_id` would not decode, so it cannot be built either.
+    /// let empty = Request::<UpdateDelayedEvent>::new("w1", "r2", UpdateDelayedEventRequest::new("", UpdateAction::Cancel));
+    /// assert_eq!(empty.unwrap_err().to_string(), "invalid `data`: `delay_id` must not be empty");
+    /// # Ok::<(), matrix_widget_api::message::BuildError>(())
+    /// ```
+    pub fn new(widget_id: impl Into<String>, request_id: impl Into<String>, data: A::Request) -> Result<Self, BuildError> {
+        let mut envelope = Envelope::new(A::API, widget_id, request_id, Spelled::new(A::NAME))?;
+        check_data::<A>(&data)?;
+        envelope.extra = A::top_level_fields(&data);
+        Ok(Request { envelope, data, source: None })
     }
 
-    /// A request from its parts (for example with an envelope of an untyped action).
-    pub fn from_parts(envelope: Envelope, data: A::Request) -> Self {
-        Request { envelope, data, source: None }
+    /// A request from its parts, for example a vendor action's envelope with the untyped
+    /// marker's raw data. The envelope must be `A`'s direction and, for a typed action, name
+    /// `A`; the data is checked as in [`Request::new`].
+    pub fn from_parts(envelope: Envelope, data: A::Request) -> Result<Self, BuildError> {
+        let typed = !matches!(&A::NAME, ActionName::Other(name) if name.as_str().is_empty());
+        if envelope.api != A::API || (typed && *envelope.action != A::NAME) {
+            return Err(BuildError::WrongAction {
+                found: format!("{} `{}`", envelope.api, envelope.action),
+                expected: format!("{} `{}`", A::API, A::NAME),
+            });
+        }
+        check_data::<A>(&data)?;
+        Ok(Request { envelope, data, source: None })
+    }
+
+    /// The envelope.
+    pub fn envelope(&self) -> &Envelope {
+        &self.envelope
+    }
+
+    /// The typed `data`.
+    pub fn data(&self) -> &A::Request {
+        &self.data
+    }
+
+    /// The envelope and the data.
+    pub fn into_parts(self) -> (Envelope, A::Request) {
+        (self.envelope, self.data)
     }
 
     pub(crate) fn decoded(envelope: Envelope, data: A::Request, source: Option<Source>) -> Self {
@@ -110,6 +237,16 @@ impl<A: Action> Request<A> {
             None => serde_json::to_string(&EnvelopeWith { envelope: &self.envelope, data: &self.data, response })
                 .unwrap_or_else(|e| self.reply_with(&ErrorResponse::new(format!("the host could not serialise its response: {e}")))),
         }
+    }
+}
+
+/// `data` must decode as it serialises: the rules of the action's decoder, applied to a
+/// value built in code.
+fn check_data<A: Action>(data: &A::Request) -> Result<(), BuildError> {
+    let text = serde_json::to_string(data).map_err(|e| BuildError::InvalidData(e.to_string()))?;
+    match serde_json::from_str::<A::Request>(&text) {
+        Ok(_) => Ok(()),
+        Err(e) => Err(BuildError::InvalidData(crate::payload::strip_position(&e.to_string()).to_owned())),
     }
 }
 
@@ -186,13 +323,9 @@ impl<A: Action> Serialize for Request<A> {
 
 /// A reply to a request of action `A`, as the requester receives it.
 pub struct Response<A: Action> {
-    /// The envelope (echoed from the request).
-    pub envelope: Envelope,
-    /// The echoed request `data`, kept raw: it is the requester's own, and a reply stays
-    /// readable even if the echo is something this crate would reject as a request.
-    pub data: RawObject,
-    /// The outcome: the typed success response or the error response.
-    pub result: Result<A::Response, ErrorResponse>,
+    envelope: Envelope,
+    data: RawObject,
+    result: Result<A::Response, ErrorResponse>,
     action: PhantomData<fn() -> A>,
 }
 
@@ -200,6 +333,32 @@ impl<A: Action> Response<A> {
     /// A response from its parts.
     pub fn new(envelope: Envelope, data: RawObject, result: Result<A::Response, ErrorResponse>) -> Self {
         Response { envelope, data, result, action: PhantomData }
+    }
+
+    /// The envelope (echoed from the request).
+    pub fn envelope(&self) -> &Envelope {
+        &self.envelope
+    }
+
+    /// The echoed request `data`, kept raw: it is the requester's own, and a reply stays
+    /// readable even if the echo is something this crate would reject as a request.
+    pub fn data(&self) -> &RawObject {
+        &self.data
+    }
+
+    /// The outcome: the typed success response or the error response.
+    pub fn result(&self) -> &Result<A::Response, ErrorResponse> {
+        &self.result
+    }
+
+    /// The outcome, by value.
+    pub fn into_result(self) -> Result<A::Response, ErrorResponse> {
+        self.result
+    }
+
+    /// Whether the reply is an error response.
+    pub fn is_error(&self) -> bool {
+        self.result.is_err()
     }
 
     /// The echoed request data, typed.
@@ -256,7 +415,7 @@ pub enum UntypedFromWidget {}
 
 impl Action for UntypedFromWidget {
     const API: Api = Api::FromWidget;
-    const NAME: ActionName = ActionName::Other(String::new());
+    const NAME: ActionName = ActionName::Other(crate::naming::CustomName::EMPTY);
     type Request = RawObject;
     type Response = RawObject;
 }
@@ -267,7 +426,7 @@ pub enum UntypedToWidget {}
 
 impl Action for UntypedToWidget {
     const API: Api = Api::ToWidget;
-    const NAME: ActionName = ActionName::Other(String::new());
+    const NAME: ActionName = ActionName::Other(crate::naming::CustomName::EMPTY);
     type Request = RawObject;
     type Response = RawObject;
 }
@@ -317,33 +476,11 @@ pub(crate) mod schema {
     use crate::naming::{NameSpec, Spelling, WireName};
     use schemars::{JsonSchema, Schema, SchemaGenerator};
     use serde_json::{Value, json};
-    use std::borrow::Cow;
 
     /// Every spelling of an action.
     pub(crate) fn spellings(action: &ActionName) -> Vec<&'static str> {
         let stable = action.name_in(Spelling::Stable);
         ActionName::NAMES.iter().find(|spec| spec.stable == stable).map(|spec| NameSpec::spellings(spec).collect()).unwrap_or_default()
-    }
-
-    /// `SendEvent` for `send_event`, `Untyped` for the untyped actions.
-    fn pascal(action: &ActionName) -> String {
-        let name = action.name_in(Spelling::Stable);
-        if name.is_empty() {
-            return "Untyped".to_owned();
-        }
-        name.split(['_', '.'])
-            .map(|w| {
-                let mut chars = w.chars();
-                chars.next().map(|c| c.to_uppercase().chain(chars).collect::<String>()).unwrap_or_default()
-            })
-            .collect()
-    }
-
-    fn direction<A: Action>() -> &'static str {
-        match A::API {
-            Api::FromWidget => "FromWidget",
-            Api::ToWidget => "ToWidget",
-        }
     }
 
     /// The envelope's properties, with `action` as given.
@@ -418,14 +555,6 @@ pub(crate) mod schema {
             Some(name) => format!("`{name}`"),
             None => "untyped (any action without typed payloads, data kept as is)".to_owned(),
         }
-    }
-
-    pub(crate) fn request_name<A: Action>() -> Cow<'static, str> {
-        format!("{}{}Request", direction::<A>(), pascal(&A::NAME)).into()
-    }
-
-    pub(crate) fn response_name<A: Action>() -> Cow<'static, str> {
-        format!("{}{}Response", direction::<A>(), pascal(&A::NAME)).into()
     }
 
     /// `oneOf` of references.

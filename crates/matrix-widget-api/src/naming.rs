@@ -36,14 +36,154 @@ pub enum Naming {
 }
 
 /// The spelling a name arrived in, or is to be written in.
+///
+/// A name declared with one spelling (`#[wire("send_event")]`) has no prefixed form: that
+/// one string is its stable name, so it parses as `Stable` (and is written the same in
+/// every naming). A name that so far has only a prefixed form (`#[wire(unstable =
+/// "org.matrix.msc4533.rtc_livekit_get_token")]`) parses as `Unstable`.
+///
+/// ```
+/// use matrix_widget_api::naming::{Spelled, Spelling};
+/// use matrix_widget_api::from_widget::update_delayed_event::UpdateAction;
+/// use matrix_widget_api::ActionName;
+///
+/// let refresh: Spelled<UpdateAction> = Spelled::parse("refresh")?;
+/// assert_eq!(refresh.spelling(), Some(Spelling::Legacy("refresh")));
+/// assert_eq!(*refresh, UpdateAction::Restart);
+/// let send_event: Spelled<ActionName> = Spelled::parse("send_event")?;
+/// assert_eq!(send_event.spelling(), Some(Spelling::Stable));
+/// # Ok::<(), matrix_widget_api::naming::NameError>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Spelling {
-    /// The stable spelling.
+    /// The stable spelling (for a name with a single spelling: that spelling).
     Stable,
-    /// The unstable spelling. Names with a single spelling parse as `Unstable`.
+    /// The unstable, prefixed spelling.
     Unstable,
-    /// The n-th legacy spelling (0-based, in declaration order). Only parsed values carry it.
-    Legacy(u8),
+    /// A legacy spelling: the string itself. Only parsed values carry it; writing a name
+    /// in a legacy spelling it does not have falls back to the unstable one.
+    Legacy(&'static str),
+}
+
+impl Spelling {
+    /// `"stable"`, `"unstable"` or `"legacy"`.
+    pub const fn kind(self) -> &'static str {
+        match self {
+            Spelling::Stable => "stable",
+            Spelling::Unstable => "unstable",
+            Spelling::Legacy(_) => "legacy",
+        }
+    }
+}
+
+/// The text of a name that is not in its type's table (a vendor action such as
+/// `io.element.join`, an unknown capability), as held by the `Other` variant of a name
+/// type.
+///
+/// It can only be made by parsing: a known spelling always parses to its own variant, so
+/// `ActionName::Other` never holds `"send_event"` and lookups keyed on the enum cannot miss.
+///
+/// ```
+/// use matrix_widget_api::ActionName;
+///
+/// let vendor: ActionName = "io.element.join".parse()?;
+/// match &vendor {
+///     ActionName::Other(name) => assert_eq!(name.as_str(), "io.element.join"),
+///     _ => unreachable!(),
+/// }
+/// assert_eq!("send_event".parse::<ActionName>()?, ActionName::SendEvent);
+/// # Ok::<(), matrix_widget_api::naming::NameError>(())
+/// ```
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CustomName(Cow<'static, str>);
+
+impl CustomName {
+    /// The name as it arrived.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Only for the generated parsers: wraps a string that matched no declared spelling.
+    #[doc(hidden)]
+    pub fn __from_unknown(s: &str) -> Self {
+        CustomName(Cow::Owned(s.to_owned()))
+    }
+
+    /// The empty name, the placeholder `NAME` of the untyped action markers.
+    pub(crate) const EMPTY: CustomName = CustomName(Cow::Borrowed(""));
+
+    /// A vendor name of a `T`, for code that declares its own names, such as the `NAME` of a
+    /// third-party [`Action`](crate::Action) marker.
+    ///
+    /// ```
+    /// use matrix_widget_api::ActionName;
+    /// use matrix_widget_api::naming::CustomName;
+    ///
+    /// const JOIN: ActionName = ActionName::Other(CustomName::vendor::<ActionName>("io.element.join"));
+    /// assert_eq!(JOIN, "io.element.join".parse::<ActionName>()?);
+    /// # Ok::<(), matrix_widget_api::naming::NameError>(())
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// If `name` is empty, is one of `T`'s declared spellings or starts with one of its
+    /// prefixes — in a `const`, that is a compile error. Such a name has its own variant.
+    #[allow(clippy::panic, clippy::indexing_slicing)]
+    pub const fn vendor<T: WireName>(name: &'static str) -> CustomName {
+        assert!(!name.is_empty(), "a vendor name must not be empty");
+        let mut i = 0;
+        while i < T::NAMES.len() {
+            let spec = &T::NAMES[i];
+            let spellings = [spec.stable, spec.unstable];
+            let mut j = 0;
+            while j < spec.legacy.len() + 2 {
+                let spelling = if j < 2 { spellings[j] } else { spec.legacy[j - 2] };
+                let known = if spec.prefix { starts_with(name, spelling) } else { const_eq(name, spelling) };
+                assert!(!known, "this name is declared in the type's table: use its own variant, not `Other`");
+                j += 1;
+            }
+            i += 1;
+        }
+        CustomName(Cow::Borrowed(name))
+    }
+}
+
+#[allow(clippy::indexing_slicing)]
+const fn starts_with(s: &str, prefix: &str) -> bool {
+    let (s, prefix) = (s.as_bytes(), prefix.as_bytes());
+    if prefix.len() > s.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < prefix.len() {
+        if s[i] != prefix[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+const fn const_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && starts_with(a, b)
+}
+
+impl fmt::Debug for CustomName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for CustomName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl AsRef<str> for CustomName {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
 }
 
 impl From<Naming> for Spelling {

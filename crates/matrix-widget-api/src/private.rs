@@ -1,6 +1,6 @@
 //! Items the derive macros' generated code refers to. Not public API.
 
-pub use crate::naming::{NameError, NameParam, NameSpec, Spelling, WireName};
+pub use crate::naming::{CustomName, NameError, NameParam, NameSpec, Spelling, WireName};
 pub use crate::naming::{deserialize_name, display_name, parse_name, serialize_name};
 pub use crate::payload::{UnknownFields, field_error, finish_extra, read_extra, serialize_extra};
 #[cfg(feature = "schema")]

@@ -1,6 +1,6 @@
 //! API versions advertised by `supported_api_versions` (catalogue §4).
 
-use crate::naming::WireName;
+use crate::naming::{CustomName, WireName};
 
 /// One entry of `supported_versions`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, WireName)]
@@ -60,5 +60,5 @@ pub enum ApiVersion {
     Msc4533,
     /// Any other version string, kept verbatim.
     #[wire(other)]
-    Other(String),
+    Other(CustomName),
 }

@@ -9,8 +9,12 @@ pub(crate) struct Spellings {
     pub(crate) stable: LitStr,
     pub(crate) unstable: LitStr,
     pub(crate) legacy: Vec<LitStr>,
-    /// Given as a single positional name: stable and unstable are the same literal.
+    /// Given as a single positional name, or as `unstable` only: stable and unstable are the
+    /// same literal.
     pub(crate) single: bool,
+    /// For a single name: whether it parses as [`Spelling::Stable`] (a positional name) or as
+    /// `Unstable` (an `unstable` name with no stable one yet).
+    pub(crate) single_is_stable: bool,
 }
 
 impl Spellings {
@@ -152,12 +156,12 @@ fn parse_variant_args(attr: &Attribute, input: ParseStream) -> syn::Result<Names
     }
 
     let spellings = match (single, stable, unstable) {
-        (Some(single), None, None) => Spellings { stable: single.clone(), unstable: single, legacy, single: true },
+        (Some(single), None, None) => Spellings { stable: single.clone(), unstable: single, legacy, single: true, single_is_stable: true },
         (Some(single), _, _) => {
             return Err(syn::Error::new_spanned(single, "give either one name or `stable`/`unstable` names, not both"));
         }
-        (None, Some(stable), Some(unstable)) => Spellings { stable, unstable, legacy, single: false },
-        (None, None, Some(unstable)) => Spellings { stable: unstable.clone(), unstable, legacy, single: true },
+        (None, Some(stable), Some(unstable)) => Spellings { stable, unstable, legacy, single: false, single_is_stable: false },
+        (None, None, Some(unstable)) => Spellings { stable: unstable.clone(), unstable, legacy, single: true, single_is_stable: false },
         (None, Some(stable), None) => {
             return Err(syn::Error::new_spanned(
                 stable,

@@ -67,7 +67,7 @@ pub(crate) fn expand(input: &Enum) -> TokenStream {
     let fallthrough = match input.variants.iter().find(|v| matches!(v.names, Names::Other(_))) {
         Some(v) => {
             let vi = v.ident;
-            quote! { ::core::result::Result::Ok((Self::#vi(::core::convert::From::from(__s)), ::core::option::Option::None)) }
+            quote! { ::core::result::Result::Ok((Self::#vi(__p::CustomName::__from_unknown(__s)), ::core::option::Option::None)) }
         }
         None => quote! { ::core::result::Result::Err(__p::NameError::unknown::<Self>(__s)) },
     };
@@ -89,7 +89,7 @@ pub(crate) fn expand(input: &Enum) -> TokenStream {
                     }
                 }
             }
-            Names::Other(_) => quote! { Self::#vi(__other) => __p::Cow::Borrowed(::core::convert::AsRef::<str>::as_ref(__other)), },
+            Names::Other(_) => quote! { Self::#vi(__other) => __p::Cow::Borrowed(__p::CustomName::as_str(__other)), },
         }
     });
 
@@ -123,19 +123,20 @@ pub(crate) fn expand(input: &Enum) -> TokenStream {
     wrap(ident, body)
 }
 
-/// Each literal of a name with the `Spelling` it is parsed as. A single-spelling name is
-/// `Unstable` (stable and unstable are the same string).
+/// Each literal of a name with the `Spelling` it is parsed as. A single positional name is
+/// `Stable`; a name declared `unstable` only is `Unstable`; a legacy name is itself.
 fn spelled(s: &Spellings) -> Vec<(&syn::LitStr, TokenStream)> {
     let mut out = Vec::new();
-    if s.single {
+    if s.single && s.single_is_stable {
+        out.push((&s.stable, quote!(__p::Spelling::Stable)));
+    } else if s.single {
         out.push((&s.unstable, quote!(__p::Spelling::Unstable)));
     } else {
         out.push((&s.stable, quote!(__p::Spelling::Stable)));
         out.push((&s.unstable, quote!(__p::Spelling::Unstable)));
     }
-    for (i, lit) in s.legacy.iter().enumerate() {
-        let i = u8::try_from(i).unwrap_or(u8::MAX);
-        out.push((lit, quote!(__p::Spelling::Legacy(#i))));
+    for lit in &s.legacy {
+        out.push((lit, quote!(__p::Spelling::Legacy(#lit))));
     }
     out
 }
@@ -143,10 +144,7 @@ fn spelled(s: &Spellings) -> Vec<(&syn::LitStr, TokenStream)> {
 /// `match __spelling { … }` choosing the literal for a spelling.
 fn pick(s: &Spellings) -> TokenStream {
     let (stable, unstable) = (&s.stable, &s.unstable);
-    let legacy = s.legacy.iter().enumerate().map(|(i, lit)| {
-        let i = u8::try_from(i).unwrap_or(u8::MAX);
-        quote! { __p::Spelling::Legacy(#i) => #lit, }
-    });
+    let legacy = s.legacy.iter().map(|lit| quote! { __p::Spelling::Legacy(#lit) => #lit, });
     quote! {
         match __spelling {
             __p::Spelling::Stable => #stable,

@@ -20,7 +20,7 @@ fn check_fields(cx: &mut Ctxt, input: &Enum) {
                 (false, "a variant with an exact name must be a unit variant (no fields); a parameterised name needs `prefix`")
             }
             Names::Prefix(_) => (true, "a `prefix` variant must have exactly one unnamed field: the parameter"),
-            Names::Other(_) => (true, "the #[wire(other)] variant must have exactly one unnamed field, e.g. `Other(String)`"),
+            Names::Other(_) => (true, "the #[wire(other)] variant must have exactly one unnamed field, e.g. `Other(CustomName)`"),
         };
         let ok = if wants_field { v.field.is_some() } else { matches!(v.fields, Fields::Unit) };
         if !ok {

@@ -1,0 +1,18 @@
+//! `unwatch_turn_servers` (fromWidget) — MSC3846.
+//!
+//! Not typed yet: `data` and `response` are raw objects.
+
+use crate::action::{Action, ActionName};
+use crate::api::Api;
+use crate::payload::RawObject;
+
+/// The `unwatch_turn_servers` action marker.
+#[derive(Debug)]
+pub enum UnwatchTurnServers {}
+
+impl Action for UnwatchTurnServers {
+    const API: Api = Api::FromWidget;
+    const NAME: ActionName = ActionName::UnwatchTurnServers;
+    type Request = RawObject;
+    type Response = RawObject;
+}

@@ -1,0 +1,255 @@
+//! The mechanism behind the per-direction action tables: `registry!` turns a list of
+//! `Variant => marker` lines into the request and reply enums of one direction, their
+//! decoding and serialisation, and their schemas. The tables themselves are in
+//! `from_widget.rs` and `to_widget.rs`, next to the action modules.
+
+/// What the generated code names, imported by each table's module.
+pub(crate) mod prelude {
+    pub(crate) use crate::action::{Action, ActionName};
+    pub(crate) use crate::error::ErrorResponse;
+    pub(crate) use crate::message::{Envelope, Request, Response, Source, decode_result};
+    pub(crate) use crate::payload::RawObject;
+    pub(crate) use serde::de;
+    pub(crate) use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    pub(crate) use serde_json::value::RawValue;
+    pub(crate) use std::marker::PhantomData;
+}
+
+macro_rules! registry {
+    (
+        $api:ident, $Req:ident, $Resp:ident, $Data:ident, $Result:ident, $Untyped:ty, $dir:literal;
+        $( $Variant:ident => $marker:ty ),* $(,)?
+    ) => {
+        #[allow(unused_imports)]
+        use $crate::registry::prelude::*;
+
+        $(
+            const _: () = assert!(
+                matches!(<$marker as $crate::action::Action>::API, $crate::api::Api::$api),
+                concat!("`", stringify!($marker), "` is registered in the ", $dir, " table, but its `Action::API` is the other direction"),
+            );
+        )*
+        #[doc = concat!("A ", $dir, " request, by action.")]
+        ///
+        /// Match it exhaustively: every typed action is a variant, and every other action
+        /// (vendor actions, or one this version does not type) is [`Self::Other`], with its
+        /// `data` kept raw. There is no `#[non_exhaustive]`, so a new action is a compile
+        /// error in a `match` rather than a silent fall-through.
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum $Req {
+            $(
+                #[doc = concat!("See [`", stringify!($marker), "`].")]
+                $Variant(Box<Request<$marker>>),
+            )*
+            /// An action without typed payloads; `data` is kept raw.
+            Other(Box<Request<$Untyped>>),
+        }
+
+        #[doc = concat!("A reply to a ", $dir, " request, by action.")]
+        ///
+        /// Match it like the request enum: one variant per typed action, and [`Self::Other`].
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum $Resp {
+            $(
+                #[doc = concat!("See [`", stringify!($marker), "`].")]
+                $Variant(Box<Response<$marker>>),
+            )*
+            /// An action without typed payloads; `response` is kept raw.
+            Other(Box<Response<$Untyped>>),
+        }
+
+        impl $Req {
+            /// The envelope.
+            pub fn envelope(&self) -> &Envelope {
+                match self {
+                    $( Self::$Variant(r) => r.envelope(), )*
+                    Self::Other(r) => r.envelope(),
+                }
+            }
+
+            /// The message exactly as it arrived, if it was decoded.
+            pub fn source(&self) -> Option<&str> {
+                match self {
+                    $( Self::$Variant(r) => r.source(), )*
+                    Self::Other(r) => r.source(),
+                }
+            }
+
+            pub(crate) fn from_data(envelope: Envelope, data: $Data, source: Option<Source>) -> Self {
+                match data {
+                    $( $Data::$Variant(d) => Self::$Variant(Box::new(Request::decoded(envelope, *d, source))), )*
+                    $Data::Other(d) => Self::Other(Box::new(Request::decoded(envelope, d, source))),
+                }
+            }
+        }
+
+        impl Serialize for $Req {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    $( Self::$Variant(r) => r.serialize(serializer), )*
+                    Self::Other(r) => r.serialize(serializer),
+                }
+            }
+        }
+
+        impl $Resp {
+            /// The envelope.
+            pub fn envelope(&self) -> &Envelope {
+                match self {
+                    $( Self::$Variant(r) => r.envelope(), )*
+                    Self::Other(r) => r.envelope(),
+                }
+            }
+
+            /// Whether the reply is an error response.
+            pub fn is_error(&self) -> bool {
+                match self {
+                    $( Self::$Variant(r) => r.is_error(), )*
+                    Self::Other(r) => r.is_error(),
+                }
+            }
+
+            /// The typed reply; on error the envelope comes back with the error.
+            pub(crate) fn from_raw(envelope: Envelope, data: RawObject, response: &RawValue) -> Result<Self, (Envelope, serde_json::Error)> {
+                $(
+                    if *envelope.action == <$marker as Action>::NAME {
+                        return match decode_result(response) {
+                            Ok(result) => Ok(Self::$Variant(Box::new(Response::new(envelope, data, result)))),
+                            Err(e) => Err((envelope, e)),
+                        };
+                    }
+                )*
+                match decode_result(response) {
+                    Ok(result) => Ok(Self::Other(Box::new(Response::new(envelope, data, result)))),
+                    Err(e) => Err((envelope, e)),
+                }
+            }
+        }
+
+        impl Serialize for $Resp {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    $( Self::$Variant(r) => r.serialize(serializer), )*
+                    Self::Other(r) => r.serialize(serializer),
+                }
+            }
+        }
+
+        impl $Req {
+            /// The action names with typed payloads in this direction.
+            pub fn typed_actions() -> Vec<ActionName> {
+                vec![$( <$marker as Action>::NAME ),*]
+            }
+
+            /// Whether `data` is typed: any variant but [`Self::Other`].
+            pub fn is_typed(&self) -> bool {
+                !matches!(self, Self::Other(_))
+            }
+        }
+
+        impl $Resp {
+            /// Whether `response` is typed: any variant but [`Self::Other`].
+            pub fn is_typed(&self) -> bool {
+                !matches!(self, Self::Other(_))
+            }
+        }
+
+        #[cfg(feature = "schema")]
+        const _: () = {
+            use crate::message::schema::*;
+            use schemars::{JsonSchema, Schema, SchemaGenerator};
+            use std::borrow::Cow;
+
+            $(
+                impl JsonSchema for Request<$marker> {
+                    fn schema_name() -> Cow<'static, str> { Cow::Borrowed(concat!(stringify!($api), stringify!($Variant), "Request")) }
+                    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+                        request_schema::<$marker>(generator, &$Req::typed_actions())
+                    }
+                }
+                impl JsonSchema for Response<$marker> {
+                    fn schema_name() -> Cow<'static, str> { Cow::Borrowed(concat!(stringify!($api), stringify!($Variant), "Response")) }
+                    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+                        response_schema::<$marker>(generator, &$Req::typed_actions())
+                    }
+                }
+            )*
+            impl JsonSchema for Request<$Untyped> {
+                fn schema_name() -> Cow<'static, str> { Cow::Borrowed(concat!(stringify!($api), "UntypedRequest")) }
+                fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+                    request_schema::<$Untyped>(generator, &$Req::typed_actions())
+                }
+            }
+            impl JsonSchema for Response<$Untyped> {
+                fn schema_name() -> Cow<'static, str> { Cow::Borrowed(concat!(stringify!($api), "UntypedResponse")) }
+                fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+                    response_schema::<$Untyped>(generator, &$Req::typed_actions())
+                }
+            }
+            impl JsonSchema for $Req {
+                fn schema_name() -> Cow<'static, str> { stringify!($Req).into() }
+                fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+                    one_of(concat!("A ", $dir, " request."), vec![
+                        $( generator.subschema_for::<Request<$marker>>(), )*
+                        generator.subschema_for::<Request<$Untyped>>(),
+                    ])
+                }
+            }
+            impl JsonSchema for $Resp {
+                fn schema_name() -> Cow<'static, str> { stringify!($Resp).into() }
+                fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+                    one_of(concat!("A reply to a ", $dir, " request."), vec![
+                        $( generator.subschema_for::<Response<$marker>>(), )*
+                        generator.subschema_for::<Response<$Untyped>>(),
+                    ])
+                }
+            }
+        };
+
+        /// A typed outcome of one direction.
+        pub(crate) enum $Result {
+            $( $Variant(Result<<$marker as Action>::Response, ErrorResponse>), )*
+            Other(Result<RawObject, ErrorResponse>),
+        }
+
+        impl $Result {
+            pub(crate) fn deserialize<'de, D: Deserializer<'de>>(action: &ActionName, deserializer: D) -> Result<Self, D::Error> {
+                $(
+                    if *action == <$marker as Action>::NAME {
+                        return deserializer.deserialize_map(crate::decode::OutcomeVisitor::<<$marker as Action>::Response>(PhantomData)).map(Self::$Variant);
+                    }
+                )*
+                let raw = <&RawValue>::deserialize(deserializer)?;
+                decode_result(raw).map(Self::Other).map_err(de::Error::custom)
+            }
+        }
+
+        impl $Resp {
+            pub(crate) fn from_typed(envelope: Envelope, data: RawObject, result: $Result) -> Self {
+                match result {
+                    $( $Result::$Variant(r) => Self::$Variant(Box::new(Response::new(envelope, data, r))), )*
+                    $Result::Other(r) => Self::Other(Box::new(Response::new(envelope, data, r))),
+                }
+            }
+        }
+
+        /// Typed request data of one direction.
+        pub(crate) enum $Data {
+            $( $Variant(Box<<$marker as Action>::Request>), )*
+            Other(RawObject),
+        }
+
+        impl $Data {
+            pub(crate) fn deserialize<'de, D: Deserializer<'de>>(action: &ActionName, deserializer: D) -> Result<Self, D::Error> {
+                $(
+                    if *action == <$marker as Action>::NAME {
+                        return <<$marker as Action>::Request as Deserialize>::deserialize(deserializer).map(|d| Self::$Variant(Box::new(d)));
+                    }
+                )*
+                RawObject::deserialize(deserializer).map(Self::Other)
+            }
+        }
+    };
+}
+
+pub(crate) use registry;

@@ -1,0 +1,18 @@
+//! `send_to_device` (toWidget) — MSC3819: the host delivers a to-device event.
+//!
+//! Not typed yet: `data` and `response` are raw objects.
+
+use crate::action::{Action, ActionName};
+use crate::api::Api;
+use crate::payload::RawObject;
+
+/// The `send_to_device` action marker.
+#[derive(Debug)]
+pub enum SendToDevice {}
+
+impl Action for SendToDevice {
+    const API: Api = Api::ToWidget;
+    const NAME: ActionName = ActionName::SendToDevice;
+    type Request = RawObject;
+    type Response = RawObject;
+}
