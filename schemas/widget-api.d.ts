@@ -1035,7 +1035,7 @@ export interface NotifyCapabilitiesRequest {
  * The request `data`: send a room or state event, now or after a delay.
  *
  * Rejected when parsed (and by [`SendEventRequest::validate`] for values built in code):
- * an empty `type`, and a state event with `sticky_duration_ms` (§7.8: sticky events are
+ * an empty `type`, and a state event with `sticky_duration_ms` (wire decision 8: sticky events are
  * message events; widget-api's host refuses them too).
  */
 export interface SendEventRequest {
@@ -1044,7 +1044,7 @@ export interface SendEventRequest {
   /** MSC4157: send after this many milliseconds, through MSC4140. */
   delay?: Delay | null;
   /**
-   * Deprecated and ignored (§7.4): in no MSC revision and implemented by no server.
+   * Deprecated and ignored (wire decision 4): in no MSC revision and implemented by no server.
    * Kept so that it round-trips; never set by the builders.
    */
   parent_delay_id?: string | null;

@@ -10,9 +10,9 @@ use std::path::{Path, PathBuf};
 /// Captured requests that the project rejects on purpose (§7.5; a missing or empty `delay_id`,
 /// which widget-api's host rejects too).
 const REJECTED: &[(&str, &str)] = &[
-    ("from_widget.send_event.request.delay_zero.json", "invalid `delay`: delay out of range: 0 is not an integer"),
-    ("from_widget.send_event.request.delay_negative.json", "invalid `delay`: delay out of range: -1 is not an integer"),
-    ("from_widget.update_delayed_event.request.missing_delay_id.json", "missing field `delay_id`"),
+    ("from_widget.send_event.request.delay_zero.json", "`delay` is out of range: 0 is not an integer"),
+    ("from_widget.send_event.request.delay_negative.json", "`delay` is out of range: -1 is not an integer"),
+    ("from_widget.update_delayed_event.request.missing_delay_id.json", "`delay_id` is missing"),
     ("from_widget.update_delayed_event.request.empty_delay_id.json", "`delay_id` must not be empty"),
 ];
 

@@ -190,7 +190,7 @@ fn every_typed_marker_is_reached_by_every_spelling() {
                     | Ok(Message::ToWidgetRequest(ToWidgetRequest::Other(_))) => false,
                     Ok(_) => true,
                     // Rejected by the typed payload: it was the typed variant that was tried.
-                    Err(e) => e.to_string().contains("missing field"),
+                    Err(e) => e.to_string().contains("is missing"),
                 };
                 assert!(typed, "{api} {spelling} did not reach its typed payload");
                 checked += 1;

@@ -47,25 +47,47 @@ pub(crate) fn inputs() -> Vec<Input> {
 
 /// `cargo xtask codegen [--check]` against the real repository.
 pub(crate) fn run(check: bool) -> Result<()> {
-    generate(&project_root(), &inputs(), check)?;
-    if check {
-        println!("codegen: generated files are up to date");
-    }
+    let summary = generate(&project_root(), &inputs(), check)?;
+    println!("{}", summary.describe(check));
     Ok(())
+}
+
+/// What a [`generate`] run did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct Summary {
+    /// Files generated in all.
+    pub(crate) files: usize,
+    /// Files written because they were missing or different.
+    pub(crate) updated: usize,
+    /// Stale files removed.
+    pub(crate) removed: usize,
+}
+
+impl Summary {
+    /// One line for the terminal.
+    pub(crate) fn describe(&self, check: bool) -> String {
+        let Summary { files, updated, removed } = self;
+        if check || (*updated == 0 && *removed == 0) {
+            format!("codegen: {SCHEMA_DIR}/ is up to date ({files} files)")
+        } else {
+            format!("codegen: {SCHEMA_DIR}/: {updated} of {files} files updated, {removed} stale files removed")
+        }
+    }
 }
 
 /// Brings `<root>/schemas/` in line with `inputs`.
 ///
 /// In check mode nothing is written: every missing, differing or stale file is collected and
 /// the error lists them all.
-pub(crate) fn generate(root: &Path, inputs: &[Input], check: bool) -> Result<()> {
+pub(crate) fn generate(root: &Path, inputs: &[Input], check: bool) -> Result<Summary> {
     let files = render_files(inputs)?;
     let dir = root.join(SCHEMA_DIR);
 
+    let mut summary = Summary { files: files.len(), ..Summary::default() };
     let mut out_of_date = Vec::new();
     for (file, contents) in &files {
         match ensure_file_contents(&dir.join(file), contents, check) {
-            Ok(()) => {}
+            Ok(updated) => summary.updated += usize::from(updated),
             Err(err @ Error::OutOfDate { .. }) => out_of_date.push(err),
             Err(err) => return Err(err),
         }
@@ -78,11 +100,12 @@ pub(crate) fn generate(root: &Path, inputs: &[Input], check: bool) -> Result<()>
         } else {
             std::fs::remove_file(&path).map_err(|err| Error::msg(format!("cannot remove {}: {err}", display_path(&path))))?;
             println!("removed {}", display_path(&path));
+            summary.removed += 1;
         }
     }
 
     if out_of_date.is_empty() {
-        return Ok(());
+        return Ok(summary);
     }
     let mut message = String::from("these generated files are out of date:\n");
     for err in &out_of_date {
@@ -534,7 +557,12 @@ export interface Event {
         let inputs = [input("one", json!({"type": "string"}))];
         let dir = root.join(SCHEMA_DIR);
 
-        generate(&root, &inputs, false).expect("write");
+        let written = generate(&root, &inputs, false).expect("write");
+        assert_eq!(written.updated, written.files, "a fresh directory gets every file");
+        assert!(written.describe(false).contains("files updated"), "{}", written.describe(false));
+        let again = generate(&root, &inputs, false).expect("rewrite");
+        assert_eq!((again.updated, again.removed), (0, 0));
+        assert_eq!(again.describe(false), format!("codegen: schemas/ is up to date ({} files)", again.files));
         generate(&root, &inputs, true).expect("fresh after write");
 
         std::fs::write(dir.join("one.schema.json"), "{}\n").expect("edit");

@@ -58,11 +58,11 @@ pub(crate) fn display_path(path: &Path) -> String {
 /// Makes sure `path` holds exactly `contents`.
 ///
 /// In write mode (`check == false`) the file is written only if it changed, and
-/// `updated <path>` is printed. In check mode nothing is ever written: a missing or different
+/// `updated <path>` is printed; returns whether it wrote. In check mode nothing is ever written: a missing or different
 /// file is reported as [`Error::OutOfDate`] so that the caller can collect every stale file
 /// before failing. Line endings are compared after normalising `\r\n` to `\n`, so a Windows
 /// checkout with `core.autocrlf` is not reported as stale.
-pub(crate) fn ensure_file_contents(path: &Path, contents: &str, check: bool) -> Result<()> {
+pub(crate) fn ensure_file_contents(path: &Path, contents: &str, check: bool) -> Result<bool> {
     let current = match std::fs::read_to_string(path) {
         Ok(current) => Some(current),
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
@@ -73,7 +73,7 @@ pub(crate) fn ensure_file_contents(path: &Path, contents: &str, check: bool) -> 
     if let Some(current) = &current
         && normalize_newlines(current) == normalize_newlines(contents)
     {
-        return Ok(());
+        return Ok(false);
     }
     if check {
         return Err(Error::OutOfDate { path: path.to_path_buf(), reason: if current.is_some() { "differs" } else { "missing" } });
@@ -83,7 +83,7 @@ pub(crate) fn ensure_file_contents(path: &Path, contents: &str, check: bool) -> 
     }
     std::fs::write(path, contents).map_err(|err| Error::msg(format!("cannot write {}: {err}", display_path(path))))?;
     println!("updated {}", display_path(path));
-    Ok(())
+    Ok(true)
 }
 
 fn normalize_newlines(text: &str) -> std::borrow::Cow<'_, str> {

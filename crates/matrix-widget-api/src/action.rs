@@ -1,4 +1,4 @@
-//! Action names (catalogue §2) and the [`Action`] trait that pairs each action's request
+//! Action names and the [`Action`] trait that pairs each action's request
 //! and response payloads, in the style of lsp-types.
 //!
 //! [`ActionName`] lists every action of the widget API in both directions, with all of its

@@ -1,6 +1,6 @@
 //! Decoding a message in stages, so that a host can always answer:
 //!
-//! 1. Not JSON, or not an envelope (§1.2 transport rules) → [`DecodeError::Malformed`]:
+//! 1. Not JSON, or not an envelope (the transport's rules: non-empty `widgetId`, `requestId` and `action`; a role receives only what can reach it) → [`DecodeError::Malformed`]:
 //!    there is no request to answer.
 //! 2. A valid envelope whose `data` (or `response`) is wrong → [`DecodeError::Invalid`],
 //!    which still carries the envelope and can build the error reply.
@@ -18,7 +18,7 @@ use crate::from_widget::{FromWidgetData, FromWidgetResult};
 pub use crate::from_widget::{FromWidgetRequest, FromWidgetResponse};
 use crate::message::{Envelope, Source, to_json};
 use crate::naming::Spelled;
-use crate::payload::{Extra, RawObject, UnknownFields, strip_position};
+use crate::payload::{Extra, RawObject, UnknownFields};
 use crate::to_widget::{ToWidgetData, ToWidgetResult};
 pub use crate::to_widget::{ToWidgetRequest, ToWidgetResponse};
 use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
@@ -29,7 +29,7 @@ use std::fmt;
 use std::marker::PhantomData;
 
 /// Which side is decoding. A host receives fromWidget requests and responses to its
-/// toWidget requests; a widget the reverse (§1.2). Anything else is malformed.
+/// toWidget requests; a widget the reverse. Anything else is malformed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Role {
     /// The client embedding the widget.
@@ -243,7 +243,7 @@ pub enum DecodeError {
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            DecodeError::Malformed(e) => write!(f, "malformed widget API message: {e}"),
+            DecodeError::Malformed(e) => write!(f, "not a widget API message: {}", crate::plain::sentence(e, false)),
             DecodeError::Invalid(e) => e.fmt(f),
         }
     }
@@ -289,9 +289,11 @@ pub struct InvalidMessage {
 }
 
 impl InvalidMessage {
-    /// What was wrong, without the position: `invalid `delay`: delay out of range: …`.
+    /// What was wrong, as a sentence naming the field (relative to `data` for a request,
+    /// with `response.` for a reply) and quoting at most 40 characters of the value:
+    /// `` `delay` is out of range: 0 is not an integer number of milliseconds from 1 to … ``.
     pub fn message(&self) -> String {
-        strip_position(&self.error.to_string()).to_owned()
+        crate::plain::sentence(&self.error, !self.is_response)
     }
 
     /// For a request, the error reply: the request echoed exactly, plus
@@ -301,22 +303,16 @@ impl InvalidMessage {
         if self.is_response {
             return None;
         }
-        let error = crate::error::ErrorResponse::new(format!("Invalid request - {}", self.message()));
+        let error = crate::error::ErrorResponse::new(format!("Invalid request: {}", self.message()));
         Some(self.source.reply(&to_json(&error)))
     }
 }
 
 impl fmt::Display for InvalidMessage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let what = if self.is_response { "response" } else { "request data" };
-        write!(
-            f,
-            "invalid {what} for {} `{}` (requestId {:?}): {}",
-            self.envelope.api,
-            self.envelope.action,
-            self.envelope.request_id,
-            self.message()
-        )
+        let what = if self.is_response { "reply to" } else { "request" };
+        let request_id = crate::plain::bounded(&format!("\"{}\"", self.envelope.request_id));
+        write!(f, "invalid {what} {} `{}` {request_id}: {}", self.envelope.api, self.envelope.action, self.message())
     }
 }
 

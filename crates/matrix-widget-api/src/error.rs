@@ -1,6 +1,6 @@
-//! Error responses (catalogue §1.3): `response: {error: {message, matrix_api_error?}}`.
+//! Error responses: `response: {error: {message, matrix_api_error?}}`.
 //!
-//! Emitted with every field filled (§7.17: `http_headers` `{}` and `url` `""` when
+//! Emitted with every field filled ([wire decision 17](crate::wire_decisions): `http_headers` `{}` and `url` `""` when
 //! unknown); accepted with `http_headers` and `url` optional (matrix-rust-sdk omits them)
 //! and unknown fields kept. Never key logic on `message`: its text changed across
 //! widget-api releases.
@@ -23,6 +23,18 @@ impl ErrorResponse {
     /// An error with only a message.
     pub fn new(message: impl Into<String>) -> Self {
         ErrorResponse { error: WidgetError::new(message), extra: Extra::new() }
+    }
+}
+
+impl From<&str> for ErrorResponse {
+    fn from(message: &str) -> Self {
+        ErrorResponse::new(message)
+    }
+}
+
+impl From<String> for ErrorResponse {
+    fn from(message: String) -> Self {
+        ErrorResponse::new(message)
     }
 }
 
@@ -76,7 +88,7 @@ pub struct MatrixApiError {
 }
 
 impl MatrixApiError {
-    /// An error with every field set, as §7.17 says to emit it.
+    /// An error with every field set, as wire decision 17 says to emit it.
     pub fn new(http_status: u16, headers: &BTreeMap<String, String>, url: impl Into<String>, response: MatrixErrorBody) -> Self {
         let headers = RawObject::from_serialize(headers).unwrap_or_default();
         MatrixApiError {

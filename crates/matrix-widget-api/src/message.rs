@@ -1,4 +1,4 @@
-//! The envelope (catalogue §1) and typed requests and responses.
+//! The envelope and typed requests and responses.
 //!
 //! A [`Request<A>`] is one action's request with its typed `data`; [`Request::reply`] only
 //! takes `A::Response`, and builds the reply from the request's own bytes, so the reply
@@ -352,6 +352,7 @@ impl<A: Action> Response<A> {
     }
 
     /// The outcome, by value.
+    #[allow(clippy::result_large_err)] // the same type as the `result` it holds
     pub fn into_result(self) -> Result<A::Response, ErrorResponse> {
         self.result
     }

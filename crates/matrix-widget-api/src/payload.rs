@@ -203,9 +203,10 @@ impl BoundedInt {
     fn out_of_range<E: de::Error>(&self, v: impl fmt::Display) -> E {
         let (what, min, max) = (self.what, self.min, self.max);
         if self.unit.is_empty() {
-            E::custom(format_args!("{what} out of range: {v} is not an integer from {min} to {max}"))
+            let _ = what;
+            E::custom(format_args!("out of range: {v} is not an integer from {min} to {max}"))
         } else {
-            E::custom(format_args!("{what} out of range: {v} is not an integer number of {} from {min} to {max}", self.unit))
+            E::custom(format_args!("out of range: {v} is not an integer number of {} from {min} to {max}", self.unit))
         }
     }
 }

@@ -110,6 +110,7 @@ macro_rules! registry {
             }
 
             /// The typed reply; on error the envelope comes back with the error.
+            #[allow(clippy::result_large_err)]
             pub(crate) fn from_raw(envelope: Envelope, data: RawObject, response: &RawValue) -> Result<Self, (Envelope, serde_json::Error)> {
                 $(
                     if *envelope.action == <$marker as Action>::NAME {
@@ -139,6 +140,15 @@ macro_rules! registry {
             /// The action names with typed payloads in this direction.
             pub fn typed_actions() -> Vec<ActionName> {
                 vec![$( <$marker as Action>::NAME ),*]
+            }
+
+            /// The error reply to this request, whatever its action: the request echoed,
+            /// plus `response: {error: …}` (see [`Request::reply_error`]).
+            pub fn reply_error(&self, error: impl Into<ErrorResponse>) -> String {
+                match self {
+                    $( Self::$Variant(r) => r.reply_error(error), )*
+                    Self::Other(r) => r.reply_error(error),
+                }
             }
 
             /// Whether `data` is typed: any variant but [`Self::Other`].

@@ -1,4 +1,4 @@
-//! API versions advertised by `supported_api_versions` (catalogue §4).
+//! API versions advertised by `supported_api_versions` (spec draft #2764 and the MSCs that add versions).
 
 use crate::naming::{CustomName, WireName};
 

@@ -1,7 +1,7 @@
 //! `send_event` (fromWidget) — MSC2762, extended by MSC4157 (`delay`) and MSC4407 (sticky).
 //!
-//! A send is *delayed* exactly when `delay` is present (§7.4): `parent_delay_id` alone
-//! never makes it so. `null` reads as absent for every optional field (MSC2813, §7.5).
+//! A send is *delayed* exactly when `delay` is present ([wire decision 4](crate::wire_decisions)): `parent_delay_id` alone
+//! never makes it so. `null` reads as absent for every optional field (MSC2813, wire decision 5).
 
 use crate::action::{Action, ActionName};
 use crate::api::Api;
@@ -23,7 +23,7 @@ impl Action for SendEvent {
 /// The request `data`: send a room or state event, now or after a delay.
 ///
 /// Rejected when parsed (and by [`SendEventRequest::validate`] for values built in code):
-/// an empty `type`, and a state event with `sticky_duration_ms` (§7.8: sticky events are
+/// an empty `type`, and a state event with `sticky_duration_ms` (wire decision 8: sticky events are
 /// message events; widget-api's host refuses them too).
 #[derive(Clone, Debug, PartialEq, Eq, Payload)]
 #[wire(check = "SendEventRequest::validate", extend_schema = "SendEventRequest::extend_schema")]
@@ -40,7 +40,7 @@ pub struct SendEventRequest {
     pub room_id: Option<String>,
     /// MSC4157: send after this many milliseconds, through MSC4140.
     pub delay: Option<Delay>,
-    /// Deprecated and ignored (§7.4): in no MSC revision and implemented by no server.
+    /// Deprecated and ignored (wire decision 4): in no MSC revision and implemented by no server.
     /// Kept so that it round-trips; never set by the builders.
     pub parent_delay_id: Option<String>,
     /// MSC4407: make a message event sticky for this many milliseconds.
@@ -127,7 +127,7 @@ impl SendEventRequest {
 /// The largest integer a JavaScript number holds exactly: 2^53 − 1.
 pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 
-/// A delay in milliseconds: an integer from 1 to 2^53 − 1 (§7.5). `0`, negatives,
+/// A delay in milliseconds: an integer from 1 to 2^53 − 1 (wire decision 5). `0`, negatives,
 /// fractions and strings are rejected with an error naming the value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Delay(u64);
@@ -159,7 +159,7 @@ impl<'de> Deserialize<'de> for Delay {
     }
 }
 
-/// How long a sticky event stays sticky: an integer from 0 to 3 600 000 ms (§7.8).
+/// How long a sticky event stays sticky: an integer from 0 to 3 600 000 ms (wire decision 8).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct StickyDuration(u32);
 
@@ -196,7 +196,7 @@ impl<'de> Deserialize<'de> for StickyDuration {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SendEventResponse {
-    /// The room the event went to. Always emitted; accepted as optional (§7.30).
+    /// The room the event went to. Always emitted; accepted as optional (wire decision 30).
     pub room_id: Option<String>,
     /// Sent now or scheduled.
     pub outcome: SendOutcome,

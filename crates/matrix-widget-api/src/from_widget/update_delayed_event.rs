@@ -1,7 +1,7 @@
 //! `update_delayed_event` (fromWidget) — MSC4157: cancel, restart or send a delayed event.
 //!
 //! Emitted as `org.matrix.msc4157.update_delayed_event`; `update_delayed_event` (stable) and
-//! `org.matrix.msc4157.update.delayed_event` (widget-api 1.8.0–1.8.1) are accepted (§7.2).
+//! `org.matrix.msc4157.update.delayed_event` (widget-api 1.8.0–1.8.1) are accepted ([wire decision 2](crate::wire_decisions)).
 
 use crate::action::{Action, ActionName};
 use crate::api::Api;
@@ -64,7 +64,7 @@ pub enum UpdateAction {
     Cancel,
     /// Restart its timer from now with the original delay. MSC4157's text says `refresh`
     /// (copied from an old MSC4140); every implementation says `restart`, so `refresh` is
-    /// accepted as an alias (§7.1).
+    /// accepted as an alias (wire decision 1).
     #[wire("restart", legacy = "refresh")]
     Restart,
     /// Send it now.

@@ -1,7 +1,7 @@
 //! `notify_capabilities` (toWidget) — MSC2871: the host tells the widget what it granted.
 //!
-//! `approved` must echo the widget's own capability strings (§7.3): a parsed
-//! [`Spelled`] capability does. Both lists are emitted cumulatively (§7.18).
+//! `approved` must echo the widget's own capability strings ([wire decision 3](crate::wire_decisions)): a parsed
+//! [`Spelled`] capability does. Both lists are emitted cumulatively (wire decision 18).
 
 use crate::action::{Action, ActionName};
 use crate::api::Api;
