@@ -1,5 +1,5 @@
 //! Actions the widget sends to the host. One module per action, each holding the action's marker type (implementing
-//! [`Action`](crate::Action)), its request payload and its response payload; the table below
+//! [`Action`]), its request payload and its response payload; the table below
 //! lists every typed action of this direction.
 
 pub mod close_modal;

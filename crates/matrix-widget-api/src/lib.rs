@@ -17,7 +17,7 @@
 //! |---|---|---|---|
 //! | a host | what the widget posts | [`decode_host`] (text) / [`decode_host_slice`] (bytes) | [`HostMessage`]: a [`FromWidgetRequest`] or a [`ToWidgetResponse`] |
 //! | a widget | what the host posts | [`decode_widget`] / [`decode_widget_slice`] | [`WidgetMessage`]: a [`ToWidgetRequest`] or a [`FromWidgetResponse`] |
-//! | a tool that sees both sides (a trace, a proxy) | anything | [`decode`] / [`decode_slice`] | [`Message`], one of the four |
+//! | a tool that sees both sides (a trace, a proxy) | anything | [`decode()`] / [`decode_slice`] | [`Message`], one of the four |
 //!
 //! A host or widget should use its own function: it refuses what cannot reach it (a widget
 //! never sends a toWidget request) and its result type only has the cases that can occur.
@@ -85,7 +85,7 @@
 //! # Features
 //!
 //! - `schema`: [`schemars::JsonSchema`](https://docs.rs/schemars) for every wire type, and the
-//!   [`schema`](crate::schema) module that `cargo xtask codegen` publishes from.
+//!   [`schema`] module that `cargo xtask codegen` publishes from.
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
