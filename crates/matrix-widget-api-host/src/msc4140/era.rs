@@ -8,7 +8,7 @@ use std::fmt;
 /// The shape of the MSC4140 requests: how the delay reaches the homeserver.
 ///
 /// The update requests (`…/delayed_events/{delay_id}/{action}`) are the same in both eras;
-/// only scheduling differs.
+/// only scheduling differs. See the [module docs](super#the-wire-shape-of-each-era).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Era {
     /// What is deployed today (Synapse, matrix-js-sdk, Element): the ordinary `/send` and
