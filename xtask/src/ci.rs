@@ -75,6 +75,8 @@ fn run_step(root: &Path, action: &Action) -> Result<Outcome> {
                 "matrix-widget-api",
                 "-p",
                 "matrix-widget-api-macros",
+                "-p",
+                "matrix-widget-api-host",
                 "--all-features",
             ]))?;
         }

@@ -1,0 +1,329 @@
+//! Widget requests → homeserver requests.
+
+use super::path::{Empty, push_segment};
+use super::response::{SendEventCall, UpdateCall};
+use super::{Era, Limits, Prefix, Support};
+use http::header::{CONTENT_TYPE, HeaderValue};
+use http::{Method, Uri};
+use matrix_widget_api::error::ErrorResponse;
+use matrix_widget_api::from_widget::send_event::SendEventRequest;
+use matrix_widget_api::from_widget::update_delayed_event::{UpdateAction, UpdateDelayedEventRequest};
+use serde::Serialize;
+use serde_json::value::RawValue;
+use std::fmt::{self, Write as _};
+
+/// The client-server API root of the ordinary endpoints and of the latest text's stable
+/// schedule endpoint.
+const V3: &str = "/_matrix/client/v3";
+/// The stable root of the update endpoints.
+const V1: &str = "/_matrix/client/v1";
+/// The unstable root of every MSC4140-specific endpoint.
+const UNSTABLE: &str = "/_matrix/client/unstable/org.matrix.msc4140";
+/// The delay query parameter of the deployed era.
+const DELAY_PARAM_UNSTABLE: &str = "org.matrix.msc4140.delay";
+/// Its stable name.
+const DELAY_PARAM_STABLE: &str = "delay";
+/// MSC4354's sticky duration query parameter, as matrix-js-sdk sends it.
+const STICKY_PARAM: &str = "org.matrix.msc4354.sticky_duration_ms";
+
+/// The homeserver as the host knows it: where it is and what it supports. Build it once per
+/// session; every request is built from it.
+///
+/// ```
+/// use matrix_widget_api_host::msc4140::{Homeserver, Support, Surface};
+///
+/// let server = Homeserver::new("https://matrix.example.org/", Support::Supported(Surface::DEPLOYED))?;
+/// assert_eq!(server.base_url(), "https://matrix.example.org");
+/// # Ok::<(), matrix_widget_api_host::msc4140::BuildError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Homeserver {
+    base_url: String,
+    support: Support,
+    limits: Limits,
+}
+
+impl Homeserver {
+    /// A homeserver at `base_url` (`https://matrix.example.org`; a path prefix is kept and a
+    /// trailing `/` dropped) with `support` (see [`detect`](super::detect)).
+    ///
+    /// An empty `base_url` gives requests whose URI is only the path and query
+    /// (`/_matrix/client/v3/rooms/…`), for a host whose client prepends the server itself.
+    /// Otherwise it must be an `http` or `https` URL without a query or fragment.
+    pub fn new(base_url: &str, support: Support) -> Result<Self, BuildError> {
+        let base_url = base_url.trim_end_matches('/');
+        if !base_url.is_empty() {
+            let invalid = |why: &str| BuildError::InvalidBaseUrl(format!("`{base_url}` {why}"));
+            if base_url.contains(['?', '#']) {
+                return Err(invalid("has a query or a fragment"));
+            }
+            let uri: Uri = base_url.parse().map_err(|e| invalid(&format!("is not a URL: {e}")))?;
+            if !matches!(uri.scheme_str(), Some("http" | "https")) || uri.authority().is_none() {
+                return Err(invalid("is not an absolute http(s) URL"));
+            }
+        }
+        Ok(Homeserver { base_url: base_url.to_owned(), support, limits: Limits::UNKNOWN })
+    }
+
+    /// The same server with the delayed-event limits it advertises (see
+    /// [`Limits::from_capabilities`]); they make the classification of some errors precise.
+    pub fn with_limits(self, limits: Limits) -> Self {
+        Homeserver { limits, ..self }
+    }
+
+    /// The base URL, without a trailing `/` (empty for path-only URIs).
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// Whether, and how, the server schedules delayed events.
+    pub fn support(&self) -> Support {
+        self.support
+    }
+
+    /// The limits given with [`Homeserver::with_limits`].
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// The homeserver request for a widget's `send_event` into `room_id` (the widget's
+    /// `room_id`, or the room the widget is viewing), and what to expect of the reply.
+    ///
+    /// A send without `delay` becomes the ordinary `PUT /rooms/{roomId}/send/{type}/{txnId}`
+    /// or `PUT /rooms/{roomId}/state/{type}/{stateKey}`, whatever the server supports. A
+    /// send with `delay` becomes the MSC4140 request of the server's [`Surface`](super::Surface),
+    /// and fails with [`BuildError::Unsupported`] when the server does not support delayed
+    /// events: the host must then refuse the widget's request (`request.reply_error(error)`).
+    ///
+    /// `txn_id` is the transaction ID the host makes up for this request (unique per access
+    /// token). The `/state` endpoint has none, so it is only checked and used for message
+    /// events and for the dedicated endpoint.
+    ///
+    /// `parent_delay_id` and unknown fields of the widget's data are never sent. A
+    /// `sticky_duration_ms` of `0` is sent as a non-sticky event, as the reference host does.
+    ///
+    /// ```
+    /// use matrix_widget_api::from_widget::send_event::{Delay, SendEventRequest};
+    /// use matrix_widget_api::payload::RawObject;
+    /// use matrix_widget_api_host::msc4140::{Homeserver, Support, Surface};
+    ///
+    /// let server = Homeserver::new("https://hs.example", Support::Supported(Surface::DEPLOYED))?;
+    /// let data = SendEventRequest::new("m.room.message", RawObject::from_json(r#"{"body":"hi"}"#)?)
+    ///     .with_delay(Delay::from_millis(5000).unwrap());
+    /// let (request, _call) = server.send_event(&data, "!room:hs.example", "txn1")?;
+    /// assert_eq!(request.method(), "PUT");
+    /// assert_eq!(
+    ///     request.uri(),
+    ///     "https://hs.example/_matrix/client/v3/rooms/%21room%3Ahs.example/send/m.room.message/txn1?org.matrix.msc4140.delay=5000"
+    /// );
+    /// assert_eq!(request.body(), br#"{"body":"hi"}"#);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn send_event(
+        &self,
+        data: &SendEventRequest,
+        room_id: &str,
+        txn_id: &str,
+    ) -> Result<(http::Request<Vec<u8>>, SendEventCall), BuildError> {
+        data.validate().map_err(BuildError::InvalidRequest)?;
+        let delayed = match (data.delay, self.support) {
+            (None, _) => None,
+            (Some(delay), Support::Supported(surface)) => Some((delay, surface)),
+            (Some(_), Support::Unsupported) => return Err(BuildError::Unsupported),
+        };
+        // A duration of 0 is no stickiness; state events cannot be sticky (checked above).
+        let sticky = data.sticky_duration_ms.filter(|d| d.as_millis() > 0);
+        let mut uri = String::with_capacity(self.base_url.len() + 96 + room_id.len() + data.event_type.len() + txn_id.len());
+        uri.push_str(&self.base_url);
+        let mut query = Query::new();
+        let body = match delayed {
+            Some((delay, surface)) if surface.era == Era::DedicatedEndpoint => {
+                uri.push_str(match surface.prefix {
+                    Prefix::Unstable => UNSTABLE,
+                    Prefix::Stable => V3,
+                });
+                push_room(&mut uri, room_id)?;
+                uri.push_str("/delayed_event/");
+                push_segment(&mut uri, "the event type", &data.event_type, Empty::Rejected)?;
+                uri.push('/');
+                push_segment(&mut uri, "the transaction ID", txn_id, Empty::Rejected)?;
+                let body =
+                    DelayedEventBody { delay_ms: delay.as_millis(), state_key: data.state_key.as_deref(), content: data.content.as_raw() };
+                serde_json::to_vec(&body).map_err(|e| BuildError::InvalidRequest(format!("the content cannot be sent: {e}")))?
+            }
+            _ => {
+                uri.push_str(V3);
+                push_room(&mut uri, room_id)?;
+                match &data.state_key {
+                    Some(state_key) => {
+                        uri.push_str("/state/");
+                        push_segment(&mut uri, "the event type", &data.event_type, Empty::Rejected)?;
+                        uri.push('/');
+                        push_segment(&mut uri, "the state key", state_key, Empty::Allowed)?;
+                    }
+                    None => {
+                        uri.push_str("/send/");
+                        push_segment(&mut uri, "the event type", &data.event_type, Empty::Rejected)?;
+                        uri.push('/');
+                        push_segment(&mut uri, "the transaction ID", txn_id, Empty::Rejected)?;
+                    }
+                }
+                if let Some((delay, surface)) = delayed {
+                    let name = match surface.prefix {
+                        Prefix::Unstable => DELAY_PARAM_UNSTABLE,
+                        Prefix::Stable => DELAY_PARAM_STABLE,
+                    };
+                    query.push(&mut uri, name, delay.as_millis());
+                }
+                data.content.get().as_bytes().to_vec()
+            }
+        };
+        if let Some(sticky) = sticky {
+            query.push(&mut uri, STICKY_PARAM, u64::from(sticky.as_millis()));
+        }
+        let request = build(Method::PUT, uri.clone(), body)?;
+        let call = SendEventCall::new(room_id.to_owned(), delayed.map(|(delay, surface)| (delay, surface.era)), self.limits, uri);
+        Ok((request, call))
+    }
+
+    /// The homeserver request for a widget's `update_delayed_event`, in `form`, and what to
+    /// expect of the reply. Start with [`UpdateForm::Split`]; when
+    /// [`UpdateCall::should_retry_with_body_form`] says so, build it again with
+    /// [`UpdateForm::Body`] and send that.
+    ///
+    /// `refresh` (MSC4157's old word) is sent as `restart`. Fails with
+    /// [`BuildError::Unsupported`] when the server does not support delayed events.
+    ///
+    /// ```
+    /// use matrix_widget_api::from_widget::update_delayed_event::{UpdateAction, UpdateDelayedEventRequest};
+    /// use matrix_widget_api_host::msc4140::{Homeserver, Support, Surface, UpdateForm};
+    ///
+    /// let server = Homeserver::new("", Support::Supported(Surface::DEPLOYED))?;
+    /// let data = UpdateDelayedEventRequest::new("syd_abc", UpdateAction::Restart);
+    /// let (request, _call) = server.update_delayed_event(&data, UpdateForm::Split)?;
+    /// assert_eq!(request.method(), "POST");
+    /// assert_eq!(request.uri(), "/_matrix/client/unstable/org.matrix.msc4140/delayed_events/syd_abc/restart");
+    /// assert_eq!(request.body(), b"{}");
+    ///
+    /// let (request, _call) = server.update_delayed_event(&data, UpdateForm::Body)?;
+    /// assert_eq!(request.uri(), "/_matrix/client/unstable/org.matrix.msc4140/delayed_events/syd_abc");
+    /// assert_eq!(request.body(), br#"{"action":"restart"}"#);
+    /// # Ok::<(), matrix_widget_api_host::msc4140::BuildError>(())
+    /// ```
+    pub fn update_delayed_event(
+        &self,
+        data: &UpdateDelayedEventRequest,
+        form: UpdateForm,
+    ) -> Result<(http::Request<Vec<u8>>, UpdateCall), BuildError> {
+        data.validate().map_err(BuildError::InvalidRequest)?;
+        let surface = self.support.surface().ok_or(BuildError::Unsupported)?;
+        let action = match data.action.value() {
+            UpdateAction::Cancel => "cancel",
+            UpdateAction::Restart => "restart",
+            UpdateAction::Send => "send",
+        };
+        let mut uri = String::with_capacity(self.base_url.len() + 64 + data.delay_id.len());
+        uri.push_str(&self.base_url);
+        uri.push_str(match surface.prefix {
+            Prefix::Unstable => UNSTABLE,
+            Prefix::Stable => V1,
+        });
+        uri.push_str("/delayed_events/");
+        push_segment(&mut uri, "`delay_id`", &data.delay_id, Empty::Rejected)?;
+        let body = match form {
+            UpdateForm::Split => {
+                uri.push('/');
+                uri.push_str(action);
+                b"{}".to_vec()
+            }
+            UpdateForm::Body => format!(r#"{{"action":"{action}"}}"#).into_bytes(),
+        };
+        let request = build(Method::POST, uri.clone(), body)?;
+        Ok((request, UpdateCall::new(form, uri)))
+    }
+}
+
+/// The two shapes of the update request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum UpdateForm {
+    /// `POST …/delayed_events/{delay_id}/{action}` with body `{}`: the current MSC4140 text.
+    Split,
+    /// `POST …/delayed_events/{delay_id}` with body `{"action": …}`: the older text, which
+    /// Synapse serves. Only for a retry after [`UpdateCall::should_retry_with_body_form`].
+    Body,
+}
+
+/// Why a homeserver request could not be built.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// The widget asked for a delayed event and the homeserver does not support them. The
+    /// host must refuse the request: a server without MSC4140 would send the event at once.
+    Unsupported,
+    /// The widget's request cannot be sent as it is (an empty or dot-segment path value, a
+    /// sticky state event, …).
+    InvalidRequest(String),
+    /// The base URL given to [`Homeserver::new`] is not usable.
+    InvalidBaseUrl(String),
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::Unsupported => f.write_str("The homeserver does not support delayed events (MSC4140)"),
+            BuildError::InvalidRequest(why) => write!(f, "Invalid request - {why}"),
+            BuildError::InvalidBaseUrl(why) => write!(f, "invalid homeserver base URL: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+/// The widget's error reply, with the error's text as the message.
+impl From<BuildError> for ErrorResponse {
+    fn from(error: BuildError) -> Self {
+        ErrorResponse::new(error.to_string())
+    }
+}
+
+/// The body of the latest text's schedule endpoint. The content is copied byte for byte.
+#[derive(Serialize)]
+struct DelayedEventBody<'a> {
+    delay_ms: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    state_key: Option<&'a str>,
+    content: &'a RawValue,
+}
+
+/// `/rooms/{roomId}`.
+fn push_room(uri: &mut String, room_id: &str) -> Result<(), BuildError> {
+    uri.push_str("/rooms/");
+    push_segment(uri, "the room ID", room_id, Empty::Rejected)
+}
+
+/// Query parameters with integer values (no value needs encoding).
+struct Query {
+    first: bool,
+}
+
+impl Query {
+    fn new() -> Self {
+        Query { first: true }
+    }
+
+    fn push(&mut self, uri: &mut String, name: &str, value: u64) {
+        uri.push(if self.first { '?' } else { '&' });
+        self.first = false;
+        // Writing to a `String` cannot fail.
+        let _ = write!(uri, "{name}={value}");
+    }
+}
+
+fn build(method: Method, uri: String, body: Vec<u8>) -> Result<http::Request<Vec<u8>>, BuildError> {
+    let uri = Uri::try_from(uri).map_err(|e| BuildError::InvalidBaseUrl(e.to_string()))?;
+    let mut request = http::Request::new(body);
+    *request.method_mut() = method;
+    *request.uri_mut() = uri;
+    request.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    Ok(request)
+}
