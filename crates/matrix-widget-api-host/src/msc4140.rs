@@ -43,7 +43,7 @@
 //! };
 //! // (Check the widget's capabilities here: the event type, and the delayed-event one.)
 //!
-//! let (http_request, call) = server.send_event(&request.data, "!call:example.org", "txn-1")?;
+//! let (http_request, call) = server.send_event(request.data(), "!call:example.org", "txn-1")?;
 //! assert_eq!(http_request.method(), "PUT");
 //! assert_eq!(
 //!     http_request.uri(),
@@ -78,7 +78,7 @@
 //! let Ok(Message::FromWidgetRequest(FromWidgetRequest::UpdateDelayedEvent(update))) = decode_as(Role::Host, text) else {
 //!     panic!("an update_delayed_event request");
 //! };
-//! let (http_request, call) = server.update_delayed_event(&update.data, UpdateForm::Split)?;
+//! let (http_request, call) = server.update_delayed_event(update.data(), UpdateForm::Split)?;
 //! assert_eq!(
 //!     http_request.uri(),
 //!     "https://matrix.example.org/_matrix/client/unstable/org.matrix.msc4140/delayed_events/syd_abc/restart",
@@ -86,7 +86,7 @@
 //! let mut http_response = http::Response::new(br#"{"errcode":"M_UNRECOGNIZED","error":"Unrecognized request"}"#.to_vec());
 //! *http_response.status_mut() = http::StatusCode::NOT_FOUND;
 //! let (call, http_response) = if call.should_retry_with_body_form(&http_response) {
-//!     let (http_request, call) = server.update_delayed_event(&update.data, UpdateForm::Body)?;
+//!     let (http_request, call) = server.update_delayed_event(update.data(), UpdateForm::Body)?;
 //!     assert_eq!(http_request.body(), br#"{"action":"restart"}"#);
 //!     (call, http::Response::new(b"{}".to_vec())) // the server's answer to the retry
 //! } else {

@@ -166,16 +166,16 @@ fn parent_delay_id_is_never_sent() {
     ] {
         let text = format!(r#"{{"api":"fromWidget","widgetId":"w","requestId":"r","action":"send_event","data":{data}}}"#);
         let Ok(Message::FromWidgetRequest(FromWidgetRequest::SendEvent(request))) = decode_as(Role::Host, &text) else { panic!("{text}") };
-        assert_eq!(request.data.parent_delay_id.as_deref(), Some("p1"));
+        assert_eq!(request.data().parent_delay_id.as_deref(), Some("p1"));
         for surface in [Surface::DEPLOYED, Surface::new(Era::QueryParameter, Prefix::Stable), Surface::LATEST_UNSTABLE, Surface::STABLE] {
-            let (http_request, call) = on(surface).send_event(&request.data, ROOM, "t1").unwrap();
+            let (http_request, call) = on(surface).send_event(request.data(), ROOM, "t1").unwrap();
             let uri = http_request.uri().to_string();
             let body = String::from_utf8(http_request.body().clone()).unwrap();
             for text in [&uri, &body] {
                 assert!(!text.contains("parent") && !text.contains("p1") && !text.contains("unknown"), "{surface:?}: {text}");
             }
             // `parent_delay_id` alone does not make a send delayed.
-            assert_eq!(call.is_delayed(), request.data.delay.is_some());
+            assert_eq!(call.is_delayed(), request.data().delay.is_some());
         }
     }
 }
@@ -210,9 +210,9 @@ fn refresh_is_sent_as_restart() {
         r#"{"api":"fromWidget","widgetId":"w","requestId":"r","action":"update_delayed_event","data":{"delay_id":"d","action":"refresh"}}"#;
     let Ok(Message::FromWidgetRequest(FromWidgetRequest::UpdateDelayedEvent(request))) = decode_as(Role::Host, text) else { panic!() };
     let server = on(Surface::DEPLOYED);
-    let (split, _) = server.update_delayed_event(&request.data, UpdateForm::Split).unwrap();
+    let (split, _) = server.update_delayed_event(request.data(), UpdateForm::Split).unwrap();
     assert!(split.uri().path().ends_with("/delayed_events/d/restart"));
-    let (body, _) = server.update_delayed_event(&request.data, UpdateForm::Body).unwrap();
+    let (body, _) = server.update_delayed_event(request.data(), UpdateForm::Body).unwrap();
     assert_eq!(body.body(), br#"{"action":"restart"}"#);
 }
 
