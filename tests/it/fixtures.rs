@@ -1,41 +1,165 @@
 //! Fixtures: messages captured from matrix-widget-api 1.19.0 (`tests/npm/capture.mjs`) and
-//! hand-written spellings. Each one decodes to the kind its file name says, re-encodes to the
-//! same JSON, and is accepted by the committed schema exactly when it decodes.
+//! spellings derived from them. Each one decodes to the kind and action its file name says,
+//! re-encodes to the same JSON, and is accepted by the committed schema exactly when it decodes.
+//!
+//! File names are `<from_widget|to_widget>.<action>.<request|response>.<case>.json`; the
+//! action keeps its dots (`m.sticker`, `com.beeper.read_room_account_data`) and the case has
+//! none.
 
 use crate::schema::message_validator;
-use matrix_widget_api::{Message, decode};
+use matrix_widget_api::decode::{FromWidgetRequest, FromWidgetResponse, ToWidgetRequest, ToWidgetResponse};
+use matrix_widget_api::naming::WireName;
+use matrix_widget_api::{ActionName, Api, Message, Naming, decode};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-/// Captured requests that the project rejects on purpose (§7.5; a missing or empty `delay_id`,
-/// which widget-api's host rejects too).
+/// The fixture directories under `tests/fixtures/`.
+const DIRS: &[&str] = &["msc4157/widget-api-1.19", "msc4157/spellings", "actions/widget-api-1.19", "actions/spellings"];
+
+/// The messages captured for every action of both directions (`tests/npm/README.md`).
+const ACTIONS_DIR: &str = "actions/widget-api-1.19";
+
+/// Captured requests that the project rejects on purpose (wire decision 5; a missing or empty `delay_id`,
+/// which widget-api's host rejects too), by path under `tests/fixtures/`.
 const REJECTED: &[(&str, &str)] = &[
-    ("from_widget.send_event.request.delay_zero.json", "`delay` is out of range: 0 is not an integer"),
-    ("from_widget.send_event.request.delay_negative.json", "`delay` is out of range: -1 is not an integer"),
-    ("from_widget.update_delayed_event.request.missing_delay_id.json", "`delay_id` is missing"),
-    ("from_widget.update_delayed_event.request.empty_delay_id.json", "`delay_id` must not be empty"),
+    ("msc4157/widget-api-1.19/from_widget.send_event.request.delay_zero.json", "`delay` is out of range: 0 is not an integer"),
+    ("msc4157/widget-api-1.19/from_widget.send_event.request.delay_negative.json", "`delay` is out of range: -1 is not an integer"),
+    ("msc4157/widget-api-1.19/from_widget.update_delayed_event.request.missing_delay_id.json", "`delay_id` is missing"),
+    ("msc4157/widget-api-1.19/from_widget.update_delayed_event.request.empty_delay_id.json", "`delay_id` must not be empty"),
 ];
 
-pub(crate) fn fixtures() -> Vec<(String, String)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/msc4157");
+/// The 25 fromWidget and 15 toWidget actions of widget-api 1.19, by
+/// the name their fixtures are filed under (the stable one where there is one).
+const FROM_WIDGET_ACTIONS: &[&str] = &[
+    "supported_api_versions",
+    "content_loaded",
+    "m.sticker",
+    "set_always_on_screen",
+    "get_openid",
+    "close_modal",
+    "open_modal",
+    "set_button_enabled",
+    "send_event",
+    "send_to_device",
+    "watch_turn_servers",
+    "unwatch_turn_servers",
+    "read_events",
+    "navigate",
+    "request_capabilities",
+    "read_relations",
+    "user_directory_search",
+    "get_media_config",
+    "upload_file",
+    "download_file",
+    "update_delayed_event",
+    "com.beeper.read_room_account_data",
+    "get_rtc_transports",
+    "org.matrix.msc4533.rtc_livekit_get_token",
+    "org.matrix.msc4533.rtc_livekit_delegate_delayed_leave",
+];
+const TO_WIDGET_ACTIONS: &[&str] = &[
+    "supported_api_versions",
+    "capabilities",
+    "notify_capabilities",
+    "theme_change",
+    "language_change",
+    "screenshot",
+    "visibility",
+    "openid_credentials",
+    "widget_config",
+    "close_modal",
+    "button_clicked",
+    "send_event",
+    "send_to_device",
+    "update_state",
+    "update_turn_servers",
+];
+
+/// A fixture file.
+pub(crate) struct Fixture {
+    /// Its directory under `tests/fixtures/`.
+    pub(crate) dir: &'static str,
+    /// Its file name.
+    pub(crate) name: String,
+    /// Its contents.
+    pub(crate) text: String,
+}
+
+impl Fixture {
+    /// The path under `tests/fixtures/`.
+    fn path(&self) -> String {
+        format!("{}/{}", self.dir, self.name)
+    }
+}
+
+/// Every fixture, directory by directory, sorted by name within each.
+pub(crate) fn fixture_files() -> Vec<Fixture> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     let mut out = Vec::new();
-    for dir in ["widget-api-1.19", "spellings"] {
+    for &dir in DIRS {
         let mut paths: Vec<PathBuf> = std::fs::read_dir(root.join(dir))
-            .expect("fixture directory exists")
+            .unwrap_or_else(|e| panic!("fixture directory {dir}: {e}"))
             .map(|e| e.expect("readable directory entry").path())
             .filter(|p| p.extension().is_some_and(|e| e == "json") && !p.ends_with("MANIFEST.json"))
             .collect();
         paths.sort();
+        let before = out.len();
         for path in paths {
             let name = path.file_name().expect("file name").to_string_lossy().into_owned();
-            out.push((name, std::fs::read_to_string(&path).expect("readable fixture")));
+            out.push(Fixture { dir, name, text: std::fs::read_to_string(&path).expect("readable fixture") });
         }
+        assert!(out.len() > before + 10, "{dir}: expected its fixtures, found {}", out.len() - before);
     }
-    assert!(out.len() > 70, "expected every fixture, found {}", out.len());
+    assert!(out.len() > 380, "expected every fixture, found {}", out.len());
     out
 }
 
-/// `null`-valued keys of `data` read as absent (MSC2813, §7.5) and are not re-emitted.
+/// Every fixture as (file name, contents); names can repeat across directories.
+pub(crate) fn fixtures() -> Vec<(String, String)> {
+    fixture_files().into_iter().map(|f| (f.name, f.text)).collect()
+}
+
+/// What a file name says: who sent the request, the action (as written), whether the file is
+/// the response, and the case.
+struct FileName<'a> {
+    api: Api,
+    action: &'a str,
+    response: bool,
+    case: &'a str,
+}
+
+fn parse_file_name(name: &str) -> FileName<'_> {
+    let stem = name.strip_suffix(".json").unwrap_or_else(|| panic!("{name}: not .json"));
+    let (rest, case) = stem.rsplit_once('.').unwrap_or_else(|| panic!("{name}: no case"));
+    let (rest, kind) = rest.rsplit_once('.').unwrap_or_else(|| panic!("{name}: no kind"));
+    let (api, action) = rest.split_once('.').unwrap_or_else(|| panic!("{name}: no action"));
+    let api = match api {
+        "from_widget" => Api::FromWidget,
+        "to_widget" => Api::ToWidget,
+        _ => panic!("{name}: direction {api:?}"),
+    };
+    let response = match kind {
+        "request" => false,
+        "response" => true,
+        _ => panic!("{name}: kind {kind:?}"),
+    };
+    // `hostile.rs` finds the kind with `contains(".request.")`, so a case may not be a kind.
+    assert!(!action.is_empty() && !["", "request", "response"].contains(&case), "{name}: case {case:?}");
+    FileName { api, action, response, case }
+}
+
+/// Whether a decoded message has typed payloads (not an `Other` variant).
+fn is_typed(message: &Message) -> bool {
+    !matches!(
+        message,
+        Message::FromWidgetRequest(FromWidgetRequest::Other(_))
+            | Message::FromWidgetResponse(FromWidgetResponse::Other(_))
+            | Message::ToWidgetRequest(ToWidgetRequest::Other(_))
+            | Message::ToWidgetResponse(ToWidgetResponse::Other(_))
+    )
+}
+
+/// `null`-valued keys of `data` read as absent (MSC2813, wire decision 5) and are not re-emitted.
 fn without_null_data_fields(mut v: Value) -> Value {
     if let Some(data) = v.get_mut("data").and_then(Value::as_object_mut) {
         data.retain(|_, v| !v.is_null());
@@ -44,13 +168,12 @@ fn without_null_data_fields(mut v: Value) -> Value {
 }
 
 fn expected_kind(name: &str) -> &'static str {
-    let api = if name.starts_with("from_widget.") { "from_widget" } else { "to_widget" };
-    let response = name.contains(".response.");
-    match (api, response) {
-        ("from_widget", false) => "FromWidgetRequest",
-        ("from_widget", true) => "FromWidgetResponse",
-        ("to_widget", false) => "ToWidgetRequest",
-        _ => "ToWidgetResponse",
+    let file = parse_file_name(name);
+    match (file.api, file.response) {
+        (Api::FromWidget, false) => "FromWidgetRequest",
+        (Api::FromWidget, true) => "FromWidgetResponse",
+        (Api::ToWidget, false) => "ToWidgetRequest",
+        (Api::ToWidget, true) => "ToWidgetResponse",
     }
 }
 
@@ -66,16 +189,27 @@ fn kind(message: &Message) -> &'static str {
 
 #[test]
 fn every_fixture_decodes_and_round_trips() {
-    for (name, text) in fixtures() {
+    let typed = [(Api::FromWidget, FromWidgetRequest::typed_actions()), (Api::ToWidget, ToWidgetRequest::typed_actions())];
+    for fixture in fixture_files() {
+        let (name, text) = (fixture.path(), &fixture.text);
         if let Some((_, expected)) = REJECTED.iter().find(|(n, _)| *n == name) {
-            let err = decode(&text).expect_err(&name);
+            let err = decode(text).expect_err(&name);
             assert!(err.to_string().contains(expected), "{name}: {err}");
             continue;
         }
-        let message = decode(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert_eq!(kind(&message), expected_kind(&name), "{name}");
+        let message = decode(text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(kind(&message), expected_kind(&fixture.name), "{name}");
+        // The action the file is named after, in any spelling.
+        let file = parse_file_name(&fixture.name);
+        let action: ActionName = file.action.parse().unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(*message.envelope().action(), action, "{name}: decoded action");
+        assert_eq!(message.envelope().api(), file.api, "{name}: api");
+        // Typed payloads exactly for the actions the decoder types in this direction.
+        // TODO(lead): once every action is typed, require `is_typed` unconditionally.
+        let (_, typed_here) = typed.iter().find(|(api, _)| *api == file.api).expect("both directions");
+        assert_eq!(is_typed(&message), typed_here.contains(&action), "{name}: typed variant vs typed_actions()");
         let reencoded: Value = serde_json::to_value(&message).expect("serialises");
-        let original: Value = serde_json::from_str(&text).expect("fixture is JSON");
+        let original: Value = serde_json::from_str(text).expect("fixture is JSON");
         // Typed request data drops `null` fields (they read as absent); raw data (replies'
         // echoes, untyped actions) keeps them.
         if reencoded != original {
@@ -87,7 +221,8 @@ fn every_fixture_decodes_and_round_trips() {
 #[test]
 fn schema_accepts_exactly_the_fixtures_that_decode() {
     let validator = message_validator();
-    for (name, text) in fixtures() {
+    for Fixture { dir, name, text } in fixture_files() {
+        let name = format!("{dir}/{name}");
         let instance: Value = serde_json::from_str(&text).expect("fixture is JSON");
         let decodes = decode(&text).is_ok();
         let errors: Vec<String> = validator.iter_errors(&instance).map(|e| format!("{} at {}", e, e.instance_path())).collect();
@@ -99,15 +234,14 @@ fn schema_accepts_exactly_the_fixtures_that_decode() {
 fn requests_are_answered_by_echoing_their_bytes() {
     // The reply to every captured request, built by this crate, equals the reply the real
     // ClientWidgetApi posted, as JSON — and starts with the request's exact bytes.
-    use matrix_widget_api::decode::{FromWidgetRequest, FromWidgetResponse};
-    let all = fixtures();
+    let all = fixture_files();
     let mut checked = 0;
-    for (name, text) in &all {
+    for Fixture { dir, name, text } in &all {
         if !name.starts_with("from_widget.") || !name.contains(".request.") {
             continue;
         }
         let reply_name = name.replace(".request.", ".response.");
-        let Some((_, captured_reply)) = all.iter().find(|(n, _)| *n == reply_name) else { continue };
+        let Some(Fixture { text: captured_reply, .. }) = all.iter().find(|f| f.dir == *dir && f.name == reply_name) else { continue };
         let Ok(Message::FromWidgetResponse(captured)) = decode(captured_reply) else { continue };
         let ours = match (decode(text), &captured) {
             (Ok(Message::FromWidgetRequest(FromWidgetRequest::SendEvent(req))), FromWidgetResponse::SendEvent(resp)) => {
@@ -130,5 +264,54 @@ fn requests_are_answered_by_echoing_their_bytes() {
         assert_eq!(ours, theirs, "{name}");
         checked += 1;
     }
-    assert!(checked >= 15, "only {checked} request/reply pairs checked");
+    assert!(checked >= 25, "only {checked} request/reply pairs checked");
+}
+
+#[test]
+fn every_action_of_both_directions_has_a_captured_request_and_response() {
+    // (api, action) -> [request cases, response cases] in the captured directory.
+    let files: Vec<Fixture> = fixture_files().into_iter().filter(|f| f.dir == ACTIONS_DIR).collect();
+    let mut missing = Vec::new();
+    for (api, actions) in [(Api::FromWidget, FROM_WIDGET_ACTIONS), (Api::ToWidget, TO_WIDGET_ACTIONS)] {
+        assert_eq!(actions.len(), if api == Api::FromWidget { 25 } else { 15 });
+        for &wanted in actions {
+            let wanted: ActionName = wanted.parse().expect("an action name");
+            assert!(!matches!(wanted, ActionName::Other(_)), "{wanted:?} is not a declared action");
+            for response in [false, true] {
+                let found = files.iter().any(|f| {
+                    let file = parse_file_name(&f.name);
+                    file.api == api && file.response == response && file.action.parse::<ActionName>().is_ok_and(|a| a == wanted)
+                });
+                if !found {
+                    missing.push(format!("{api:?} {} {}", wanted.name(Naming::Stable), if response { "response" } else { "request" }));
+                }
+            }
+        }
+    }
+    assert!(missing.is_empty(), "no fixture in {ACTIONS_DIR} for: {missing:#?}");
+}
+
+#[test]
+fn captured_files_are_named_after_the_stable_name_and_pair_up() {
+    // The stable name (or the only one), whatever spelling is inside; every request has the
+    // response of the same case and the other way round (one request may have two replies:
+    // `navigate.response.error_driver_second_reply`).
+    let files: Vec<Fixture> = fixture_files().into_iter().filter(|f| f.dir == ACTIONS_DIR).collect();
+    for f in &files {
+        let file = parse_file_name(&f.name);
+        let action: ActionName = file.action.parse().unwrap_or_else(|e| panic!("{}: {e}", f.name));
+        assert_eq!(file.action, action.name(Naming::Stable), "{}: not the stable name", f.name);
+        let (kind, other) = if file.response { (".response.", ".request.") } else { (".request.", ".response.") };
+        let partner = f.name.replace(kind, other);
+        let paired = files.iter().any(|g| g.name == partner) || (file.response && file.case.ends_with("_second_reply"));
+        assert!(paired, "{}: no {partner}", f.name);
+        // A response echoes its request (same requestId and action spelling).
+        if !file.response {
+            let request: Value = serde_json::from_str(&f.text).expect("JSON");
+            let reply: Value = serde_json::from_str(&files.iter().find(|g| g.name == partner).expect("paired").text).expect("JSON");
+            for key in ["api", "widgetId", "requestId", "action", "data"] {
+                assert_eq!(request[key], reply[key], "{}: `{key}` not echoed", f.name);
+            }
+        }
+    }
 }
