@@ -10,14 +10,15 @@ use serde_json::Value;
 
 #[test]
 fn many_unknown_fields_decode_and_a_duplicate_among_them_is_found() {
-    let keys: Vec<String> = (0..100_000).map(|i| format!("\"k{i}\":{i}")).collect();
+    // Just under the default limit of 100 000 members per object.
+    let keys: Vec<String> = (0..99_990).map(|i| format!("\"k{i}\":{i}")).collect();
     let text = format!(
         r#"{{"api":"fromWidget","widgetId":"w","requestId":"r","action":"send_event","data":{{"type":"t","content":{{}},{}}}}}"#,
         keys.join(",")
     );
     let Ok(Message::FromWidgetRequest(FromWidgetRequest::SendEvent(req))) = decode(&text) else { panic!("many keys") };
-    assert_eq!(req.data().extra.len(), 100_000);
-    assert_eq!(req.data().extra.get("k99999").map(|v| v.get()), Some("99999"));
+    assert_eq!(req.data().extra.len(), 99_990);
+    assert_eq!(req.data().extra.get("k99989").map(|v| v.get()), Some("99989"));
     let duplicated = text.replacen("\"k5\":5", "\"k77777\":5", 1);
     let err = decode(&duplicated).expect_err("duplicate unknown key");
     assert!(err.to_string().contains("`k77777` appears twice"), "{err}");

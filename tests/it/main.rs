@@ -8,6 +8,7 @@ mod derive_forms;
 mod derive_ui;
 mod fixtures;
 mod hostile;
+mod limits;
 mod msc4157;
 mod naming;
 mod schema;

@@ -238,6 +238,9 @@ pub enum DecodeError {
     Malformed(serde_json::Error),
     /// A valid envelope with invalid `data` or `response`.
     Invalid(Box<InvalidMessage>),
+    /// Refused before decoding: over a [`Limits`](crate::limits::Limits) limit, or holding a
+    /// lone surrogate. Answerable when the envelope could be read.
+    Refused(Box<crate::limits::Refused>),
 }
 
 impl fmt::Display for DecodeError {
@@ -245,6 +248,7 @@ impl fmt::Display for DecodeError {
         match self {
             DecodeError::Malformed(e) => write!(f, "not a widget API message: {}", crate::plain::sentence(e, false)),
             DecodeError::Invalid(e) => e.fmt(f),
+            DecodeError::Refused(e) => e.fmt(f),
         }
     }
 }
@@ -254,6 +258,7 @@ impl std::error::Error for DecodeError {
         match self {
             DecodeError::Malformed(e) => Some(e),
             DecodeError::Invalid(e) => Some(&e.error),
+            DecodeError::Refused(e) => Some(&**e),
         }
     }
 }
@@ -262,8 +267,17 @@ impl DecodeError {
     /// The envelope, when there was one.
     pub fn envelope(&self) -> Option<&Envelope> {
         match self {
-            DecodeError::Malformed(_) => None,
+            DecodeError::Malformed(_) | DecodeError::Refused(_) => None,
             DecodeError::Invalid(e) => Some(&e.envelope),
+        }
+    }
+
+    /// The `requestId`, when the message had a readable one.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            DecodeError::Malformed(_) => None,
+            DecodeError::Invalid(e) => Some(e.envelope.request_id()),
+            DecodeError::Refused(e) => e.request_id(),
         }
     }
 
@@ -272,6 +286,7 @@ impl DecodeError {
         match self {
             DecodeError::Malformed(_) => None,
             DecodeError::Invalid(e) => e.error_reply(),
+            DecodeError::Refused(e) => e.error_reply(),
         }
     }
 }
@@ -335,11 +350,7 @@ impl fmt::Display for InvalidMessage {
 /// # Ok::<(), matrix_widget_api::DecodeError>(())
 /// ```
 pub fn decode_host(text: &str) -> Result<HostMessage, DecodeError> {
-    match decode_inner(Some(Role::Host), text)? {
-        Message::FromWidgetRequest(r) => Ok(HostMessage::Request(r)),
-        Message::ToWidgetResponse(r) => Ok(HostMessage::Response(r)),
-        _ => Err(DecodeError::Malformed(de::Error::custom("a host receives fromWidget requests and toWidget responses"))),
-    }
+    Decoder::DEFAULT.decode_host(text)
 }
 
 /// [`decode_host`] for bytes; invalid UTF-8 is [`DecodeError::Malformed`].
@@ -359,11 +370,7 @@ pub fn decode_host_slice(bytes: &[u8]) -> Result<HostMessage, DecodeError> {
 /// # Ok::<(), matrix_widget_api::DecodeError>(())
 /// ```
 pub fn decode_widget(text: &str) -> Result<WidgetMessage, DecodeError> {
-    match decode_inner(Some(Role::Widget), text)? {
-        Message::ToWidgetRequest(r) => Ok(WidgetMessage::Request(r)),
-        Message::FromWidgetResponse(r) => Ok(WidgetMessage::Response(r)),
-        _ => Err(DecodeError::Malformed(de::Error::custom("a widget receives toWidget requests and fromWidget responses"))),
-    }
+    Decoder::DEFAULT.decode_widget(text)
 }
 
 /// [`decode_widget`] for bytes; invalid UTF-8 is [`DecodeError::Malformed`].
@@ -414,16 +421,112 @@ fn utf8(bytes: &[u8]) -> Result<&str, DecodeError> {
 }
 
 fn decode_inner(role: Option<Role>, text: &str) -> Result<Message, DecodeError> {
-    match run(role, text, true) {
-        Ok(Ok(message)) => Ok(message),
-        Ok(Err(invalid)) => Err(DecodeError::Invalid(invalid)),
-        // The one-pass decode failed somewhere: decode the envelope alone to find out
-        // whether the envelope or the payload was at fault.
-        Err(_) => match run(role, text, false) {
+    Decoder::DEFAULT.decode_inner(role, text)
+}
+
+/// A decoder with chosen [`Limits`](crate::limits::Limits); the free functions
+/// ([`decode_host`], …) use [`Limits::DEFAULT`](crate::limits::Limits::DEFAULT).
+///
+/// ```
+/// use matrix_widget_api::limits::{Limits, Reason};
+/// use matrix_widget_api::{DecodeError, Decoder};
+///
+/// let decoder = Decoder::new(Limits::default().with_max_message_bytes(64));
+/// let text = r#"{"api":"fromWidget","widgetId":"w1","requestId":"r1","action":"content_loaded","data":{"padding":"…"}}"#;
+/// let Err(DecodeError::Refused(refused)) = decoder.decode_host(text) else { panic!() };
+/// assert_eq!(refused.reason(), Reason::TooLarge { max: 64 });
+/// // Still answerable: the envelope is read, the data is not echoed.
+/// assert!(refused.error_reply().unwrap().contains(r#""requestId":"r1""#));
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Decoder {
+    limits: crate::limits::Limits,
+}
+
+impl Decoder {
+    /// The default limits.
+    pub const DEFAULT: Decoder = Decoder { limits: crate::limits::Limits::DEFAULT };
+
+    /// A decoder with `limits`.
+    pub const fn new(limits: crate::limits::Limits) -> Self {
+        Decoder { limits }
+    }
+
+    /// Its limits.
+    pub const fn limits(&self) -> &crate::limits::Limits {
+        &self.limits
+    }
+
+    /// [`decode_host`] with these limits.
+    pub fn decode_host(&self, text: &str) -> Result<HostMessage, DecodeError> {
+        match self.decode_inner(Some(Role::Host), text)? {
+            Message::FromWidgetRequest(r) => Ok(HostMessage::Request(r)),
+            Message::ToWidgetResponse(r) => Ok(HostMessage::Response(r)),
+            _ => Err(DecodeError::Malformed(de::Error::custom("a host receives fromWidget requests and toWidget responses"))),
+        }
+    }
+
+    /// [`decode_host_slice`] with these limits.
+    pub fn decode_host_slice(&self, bytes: &[u8]) -> Result<HostMessage, DecodeError> {
+        self.decode_host(utf8(bytes)?)
+    }
+
+    /// [`decode_widget`] with these limits.
+    pub fn decode_widget(&self, text: &str) -> Result<WidgetMessage, DecodeError> {
+        match self.decode_inner(Some(Role::Widget), text)? {
+            Message::ToWidgetRequest(r) => Ok(WidgetMessage::Request(r)),
+            Message::FromWidgetResponse(r) => Ok(WidgetMessage::Response(r)),
+            _ => Err(DecodeError::Malformed(de::Error::custom("a widget receives toWidget requests and fromWidget responses"))),
+        }
+    }
+
+    /// [`decode_widget_slice`] with these limits.
+    pub fn decode_widget_slice(&self, bytes: &[u8]) -> Result<WidgetMessage, DecodeError> {
+        self.decode_widget(utf8(bytes)?)
+    }
+
+    /// [`decode()`] with these limits.
+    pub fn decode(&self, text: &str) -> Result<Message, DecodeError> {
+        self.decode_inner(None, text)
+    }
+
+    /// [`decode_slice`] with these limits.
+    pub fn decode_slice(&self, bytes: &[u8]) -> Result<Message, DecodeError> {
+        self.decode(utf8(bytes)?)
+    }
+
+    /// [`decode_as`] with these limits.
+    pub fn decode_as(&self, role: Role, text: &str) -> Result<Message, DecodeError> {
+        self.decode_inner(Some(role), text)
+    }
+
+    /// [`decode_as_slice`] with these limits.
+    pub fn decode_as_slice(&self, role: Role, bytes: &[u8]) -> Result<Message, DecodeError> {
+        self.decode_as(role, utf8(bytes)?)
+    }
+
+    fn decode_inner(&self, role: Option<Role>, text: &str) -> Result<Message, DecodeError> {
+        crate::limits::check(text, &self.limits).map_err(DecodeError::Refused)?;
+        let result = match run(role, text, true) {
             Ok(Ok(message)) => Ok(message),
             Ok(Err(invalid)) => Err(DecodeError::Invalid(invalid)),
-            Err(e) => Err(DecodeError::Malformed(e)),
-        },
+            // The one-pass decode failed somewhere: decode the envelope alone to find out
+            // whether the envelope or the payload was at fault.
+            Err(_) => match run(role, text, false) {
+                Ok(Ok(message)) => Ok(message),
+                Ok(Err(invalid)) => Err(DecodeError::Invalid(invalid)),
+                Err(e) => Err(DecodeError::Malformed(e)),
+            },
+        };
+        let envelope = match &result {
+            Ok(message) => Some(message.envelope()),
+            Err(DecodeError::Invalid(invalid)) => Some(&invalid.envelope),
+            Err(_) => None,
+        };
+        match envelope.and_then(|e| crate::limits::id_too_long(e, &self.limits)) {
+            Some(refused) => Err(DecodeError::Refused(refused)),
+            None => result,
+        }
     }
 }
 

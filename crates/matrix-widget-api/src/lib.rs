@@ -97,6 +97,7 @@ pub mod capability;
 pub mod decode;
 pub mod error;
 pub mod from_widget;
+pub mod limits;
 pub mod message;
 pub mod naming;
 pub mod payload;
@@ -129,7 +130,7 @@ pub use action::{Action, ActionName};
 pub use api::Api;
 pub use capability::Capability;
 pub use decode::{
-    DecodeError, HostMessage, Message, MessageKind, Role, WidgetMessage, decode, decode_as, decode_as_slice, decode_host,
+    DecodeError, Decoder, HostMessage, Message, MessageKind, Role, WidgetMessage, decode, decode_as, decode_as_slice, decode_host,
     decode_host_slice, decode_slice, decode_widget, decode_widget_slice,
 };
 pub use error::{ErrorResponse, MatrixApiError, MatrixErrorBody, WidgetError};

@@ -435,11 +435,52 @@ impl Action for UntypedToWidget {
 /// Decodes a `response` object: an error response when `response.error` is an object with
 /// a string `message` (widget-api's `isErrorResponse`), else `R`.
 pub(crate) fn decode_result<R: serde::de::DeserializeOwned>(raw: &RawValue) -> Result<Result<R, ErrorResponse>, serde_json::Error> {
+    // A duplicate `error` would make the classification depend on which copy wins (the
+    // last, in JavaScript): refuse duplicates here, and inside `error`, before deciding.
+    unique_keys(raw.get(), true)?;
     if is_error_response(raw) {
         serde_json::from_str::<ErrorResponse>(raw.get()).map(Err)
     } else {
         serde_json::from_str::<R>(raw.get()).map(Ok)
     }
+}
+
+/// Refuses an object with a key written twice (escaped spellings included: keys are compared
+/// unescaped); with `nested_error`, the same inside its `error` member.
+fn unique_keys(text: &str, nested_error: bool) -> Result<(), serde_json::Error> {
+    struct Keys(bool);
+    impl<'de> serde::de::Visitor<'de> for Keys {
+        type Value = ();
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<M: serde::de::MapAccess<'de>>(self, mut map: M) -> Result<(), M::Error> {
+            let mut keys: Vec<std::borrow::Cow<'de, str>> = Vec::new();
+            while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                let value: &'de RawValue = map.next_value()?;
+                if self.0 && key == "error" && value.get().starts_with('{') {
+                    unique_keys(value.get(), false).map_err(|e| {
+                        serde::de::Error::custom(format_args!("invalid `error`: {}", crate::payload::strip_position(&e.to_string())))
+                    })?;
+                }
+                keys.push(key);
+            }
+            keys.sort_unstable();
+            match keys.windows(2).find(|w| w.first() == w.get(1)).and_then(|w| w.first()) {
+                Some(key) => Err(serde::de::Error::custom(format_args!("duplicate field `{}`", crate::plain::bounded(key)))),
+                None => Ok(()),
+            }
+        }
+        // Not an object: nothing to check here; the caller says what is wrong with it.
+        fn visit_seq<S: serde::de::SeqAccess<'de>>(self, _: S) -> Result<(), S::Error> {
+            Ok(())
+        }
+    }
+    if !text.starts_with('{') {
+        return Ok(());
+    }
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    serde::Deserializer::deserialize_map(&mut deserializer, Keys(nested_error))
 }
 
 fn is_error_response(raw: &RawValue) -> bool {

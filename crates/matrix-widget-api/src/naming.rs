@@ -293,7 +293,7 @@ impl NameError {
 
 impl fmt::Display for NameError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "unknown {} {:?}, expected one of ", self.what, self.name)?;
+        write!(f, "unknown {} {}, expected one of ", self.what, crate::plain::bounded(&format!("{:?}", self.name)))?;
         for (i, name) in self.expected.iter().enumerate() {
             if i > 0 {
                 f.write_str(", ")?;
