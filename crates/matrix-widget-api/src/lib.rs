@@ -13,6 +13,7 @@ pub mod action;
 pub mod api;
 pub mod capability;
 pub mod decode;
+pub mod encrypted_file;
 pub mod error;
 pub mod from_widget;
 pub mod message;
@@ -21,6 +22,7 @@ pub mod payload;
 #[cfg(feature = "schema")]
 pub mod schema;
 pub mod to_widget;
+pub mod transferable;
 pub mod version;
 
 #[doc(hidden)]
