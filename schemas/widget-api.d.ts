@@ -191,11 +191,84 @@ export type Capability =
  */
 export type Delay = number;
 
+/** The request `data`: the file to download. */
+export interface DownloadFileRequest {
+  /** The file's mxc:// URI. */
+  content_uri: string;
+  /**
+   * MSC4039: the file's key material, for a file in an encrypted room; the host decrypts the download with it. A host that cannot decrypt refuses a request that has it.
+   */
+  encryption?: EncryptedFile | null;
+  /**
+   * MSC4039: how long the host may wait for the homeserver to start sending the file, in milliseconds.
+   */
+  timeout_ms?: DownloadTimeout | null;
+  [key: string]: unknown;
+}
+
+/** The success response: the file. */
+export interface DownloadFileResponse {
+  /**
+   * The file's content, decrypted if the request had encryption: in a browser a structured-clone value (Blob, ArrayBuffer or string); a JSON peer sees {} for a Blob or ArrayBuffer. Not null.
+   */
+  file: Transferable;
+  [key: string]: unknown;
+}
+
+/**
+ * A download timeout in milliseconds (MSC4039): an integer from 0 to 2^53 - 1.
+ * @minimum 0
+ * @maximum 9007199254740991
+ */
+export type DownloadTimeout = number;
+
 /**
  * An object payload with no known fields: the `{}` of acknowledgements and of requests
  * without data. Whatever a peer puts in it is kept in `extra`.
  */
 export type Empty = { [key: string]: unknown };
+
+/**
+ * Encrypted-attachment metadata (the Client-Server API's EncryptedFile): what a client
+ * needs to decrypt a file from the content repository.
+ */
+export interface EncryptedFile {
+  /** Hashes of the ciphertext, by algorithm, unpadded base64. */
+  hashes: EncryptedFileHashes;
+  /** The 128-bit initialisation vector of AES-CTR, unpadded base64. */
+  iv: string;
+  /** The key, as a JSON Web Key. */
+  key: EncryptedFileKey;
+  /**
+   * The file's mxc:// URI. Optional here: MSC4039 names the file in content_uri and its examples omit url.
+   */
+  url?: string | null;
+  /** The version of the encrypted-attachment scheme ("v2" today). */
+  v: string;
+  [key: string]: unknown;
+}
+
+/** Hashes of an encrypted attachment's ciphertext, by algorithm name. */
+export interface EncryptedFileHashes {
+  /** The SHA-256 hash, unpadded base64 (the one clients are expected to support). */
+  sha256?: string | null;
+  [key: string]: unknown;
+}
+
+/** The key of an encrypted attachment, as a JSON Web Key. */
+export interface EncryptedFileKey {
+  /** The algorithm ("A256CTR"). */
+  alg: string;
+  /** Whether the key is extractable (true). */
+  ext: boolean;
+  /** The key, unpadded URL-safe base64. */
+  k: string;
+  /** The operations the key may be used for (at least "encrypt" and "decrypt"). */
+  key_ops: string[];
+  /** The key type ("oct"). */
+  kty: string;
+  [key: string]: unknown;
+}
 
 /** The `response` of a failed request. */
 export interface ErrorResponse {
@@ -262,7 +335,7 @@ export interface FromWidgetContentLoadedResponse {
 export interface FromWidgetDownloadFileRequest {
   action: "download_file" | "org.matrix.msc4039.download_file";
   api: "fromWidget";
-  data: { [key: string]: unknown };
+  data: DownloadFileRequest;
   /** @minLength 1 */
   requestId: string;
   response?: null;
@@ -279,7 +352,7 @@ export interface FromWidgetDownloadFileResponse {
   data: { [key: string]: unknown };
   /** @minLength 1 */
   requestId: string;
-  response: ErrorResponse | { [key: string]: unknown };
+  response: ErrorResponse | DownloadFileResponse;
   /** @minLength 1 */
   widgetId: string;
   [key: string]: unknown;
@@ -289,7 +362,7 @@ export interface FromWidgetDownloadFileResponse {
 export interface FromWidgetGetMediaConfigRequest {
   action: "get_media_config" | "org.matrix.msc4039.get_media_config";
   api: "fromWidget";
-  data: { [key: string]: unknown };
+  data: Empty;
   /** @minLength 1 */
   requestId: string;
   response?: null;
@@ -306,7 +379,7 @@ export interface FromWidgetGetMediaConfigResponse {
   data: { [key: string]: unknown };
   /** @minLength 1 */
   requestId: string;
-  response: ErrorResponse | { [key: string]: unknown };
+  response: ErrorResponse | GetMediaConfigResponse;
   /** @minLength 1 */
   widgetId: string;
   [key: string]: unknown;
@@ -343,7 +416,7 @@ export interface FromWidgetGetOpenIdResponse {
 export interface FromWidgetGetRtcTransportsRequest {
   action: "get_rtc_transports" | "org.matrix.msc4515.get_rtc_transports";
   api: "fromWidget";
-  data: { [key: string]: unknown };
+  data: Empty;
   /** @minLength 1 */
   requestId: string;
   response?: null;
@@ -360,7 +433,7 @@ export interface FromWidgetGetRtcTransportsResponse {
   data: { [key: string]: unknown };
   /** @minLength 1 */
   requestId: string;
-  response: ErrorResponse | { [key: string]: unknown };
+  response: ErrorResponse | GetRtcTransportsResponse;
   /** @minLength 1 */
   widgetId: string;
   [key: string]: unknown;
@@ -370,7 +443,7 @@ export interface FromWidgetGetRtcTransportsResponse {
 export interface FromWidgetNavigateRequest {
   action: "navigate" | "org.matrix.msc2931.navigate";
   api: "fromWidget";
-  data: { [key: string]: unknown };
+  data: NavigateRequest;
   /** @minLength 1 */
   requestId: string;
   response?: null;
@@ -387,7 +460,7 @@ export interface FromWidgetNavigateResponse {
   data: { [key: string]: unknown };
   /** @minLength 1 */
   requestId: string;
-  response: ErrorResponse | { [key: string]: unknown };
+  response: ErrorResponse | Empty;
   /** @minLength 1 */
   widgetId: string;
   [key: string]: unknown;
@@ -536,7 +609,7 @@ export type FromWidgetRequest =
 export interface FromWidgetRequestCapabilitiesRequest {
   action: "request_capabilities" | "org.matrix.msc2974.request_capabilities";
   api: "fromWidget";
-  data: { [key: string]: unknown };
+  data: RequestCapabilitiesRequest;
   /** @minLength 1 */
   requestId: string;
   response?: null;
@@ -553,7 +626,7 @@ export interface FromWidgetRequestCapabilitiesResponse {
   data: { [key: string]: unknown };
   /** @minLength 1 */
   requestId: string;
-  response: ErrorResponse | { [key: string]: unknown };
+  response: ErrorResponse | Empty;
   /** @minLength 1 */
   widgetId: string;
   [key: string]: unknown;
@@ -594,7 +667,7 @@ export type FromWidgetResponse =
 export interface FromWidgetRtcLivekitDelegateDelayedLeaveRequest {
   action: "org.matrix.msc4533.rtc_livekit_delegate_delayed_leave";
   api: "fromWidget";
-  data: { [key: string]: unknown };
+  data: RtcLivekitDelegateDelayedLeaveRequest;
   /** @minLength 1 */
   requestId: string;
   response?: null;
@@ -613,7 +686,7 @@ export interface FromWidgetRtcLivekitDelegateDelayedLeaveResponse {
   data: { [key: string]: unknown };
   /** @minLength 1 */
   requestId: string;
-  response: ErrorResponse | { [key: string]: unknown };
+  response: ErrorResponse | Empty;
   /** @minLength 1 */
   widgetId: string;
   [key: string]: unknown;
@@ -623,7 +696,7 @@ export interface FromWidgetRtcLivekitDelegateDelayedLeaveResponse {
 export interface FromWidgetRtcLivekitGetTokenRequest {
   action: "org.matrix.msc4533.rtc_livekit_get_token";
   api: "fromWidget";
-  data: { [key: string]: unknown };
+  data: RtcLivekitGetTokenRequest;
   /** @minLength 1 */
   requestId: string;
   response?: null;
@@ -642,7 +715,7 @@ export interface FromWidgetRtcLivekitGetTokenResponse {
   data: { [key: string]: unknown };
   /** @minLength 1 */
   requestId: string;
-  response: ErrorResponse | { [key: string]: unknown };
+  response: ErrorResponse | RtcLivekitGetTokenResponse;
   /** @minLength 1 */
   widgetId: string;
   [key: string]: unknown;
@@ -847,7 +920,7 @@ export interface FromWidgetUntypedResponse {
 export interface FromWidgetUnwatchTurnServersRequest {
   action: "unwatch_turn_servers";
   api: "fromWidget";
-  data: { [key: string]: unknown };
+  data: Empty;
   /** @minLength 1 */
   requestId: string;
   response?: null;
@@ -864,7 +937,7 @@ export interface FromWidgetUnwatchTurnServersResponse {
   data: { [key: string]: unknown };
   /** @minLength 1 */
   requestId: string;
-  response: ErrorResponse | { [key: string]: unknown };
+  response: ErrorResponse | Empty;
   /** @minLength 1 */
   widgetId: string;
   [key: string]: unknown;
@@ -907,7 +980,7 @@ export interface FromWidgetUpdateDelayedEventResponse {
 export interface FromWidgetUploadFileRequest {
   action: "upload_file" | "org.matrix.msc4039.upload_file";
   api: "fromWidget";
-  data: { [key: string]: unknown };
+  data: UploadFileRequest;
   /** @minLength 1 */
   requestId: string;
   response?: null;
@@ -924,7 +997,7 @@ export interface FromWidgetUploadFileResponse {
   data: { [key: string]: unknown };
   /** @minLength 1 */
   requestId: string;
-  response: ErrorResponse | { [key: string]: unknown };
+  response: ErrorResponse | UploadFileResponse;
   /** @minLength 1 */
   widgetId: string;
   [key: string]: unknown;
@@ -961,7 +1034,7 @@ export interface FromWidgetUserDirectorySearchResponse {
 export interface FromWidgetWatchTurnServersRequest {
   action: "watch_turn_servers";
   api: "fromWidget";
-  data: { [key: string]: unknown };
+  data: Empty;
   /** @minLength 1 */
   requestId: string;
   response?: null;
@@ -978,9 +1051,23 @@ export interface FromWidgetWatchTurnServersResponse {
   data: { [key: string]: unknown };
   /** @minLength 1 */
   requestId: string;
-  response: ErrorResponse | { [key: string]: unknown };
+  response: ErrorResponse | Empty;
   /** @minLength 1 */
   widgetId: string;
+  [key: string]: unknown;
+}
+
+/** The success response: the homeserver's media configuration, every field kept. */
+export interface GetMediaConfigResponse {
+  /** The largest upload the homeserver accepts, in bytes, if it says. */
+  "m.upload.size"?: UploadSize | null;
+  [key: string]: unknown;
+}
+
+/** The success response: the transports the homeserver offers. */
+export interface GetRtcTransportsResponse {
+  /** The transports, as the homeserver lists them. */
+  rtc_transports: RtcTransport[];
   [key: string]: unknown;
 }
 
@@ -1022,12 +1109,98 @@ export type Message =
   | FromWidgetResponse
   | ToWidgetResponse;
 
+/** The request `data`: the link to open. */
+export interface NavigateRequest {
+  /**
+   * The link the host should open as if the user had followed it: a matrix.to URI (`https://matrix.to/#/…`); MSC2931 foresees `matrix:` URIs too. Any string decodes; hosts refuse what they cannot open.
+   */
+  uri: string;
+  [key: string]: unknown;
+}
+
 /** The request `data`. */
 export interface NotifyCapabilitiesRequest {
   /** What the host granted. */
   approved: Capability[];
   /** What the widget asked for. */
   requested: Capability[];
+  [key: string]: unknown;
+}
+
+/** The request `data`: the capabilities the widget asks for, in the spellings it uses. */
+export interface RequestCapabilitiesRequest {
+  /** The capabilities asked for, unknown ones included. Absent reads as an empty list. */
+  capabilities?: Capability[];
+  [key: string]: unknown;
+}
+
+/**
+ * The request `data`, forwarded verbatim as the body of the homeserver's delegate_delayed_leave endpoint (MSC4533, unstable: the fields are changing).
+ */
+export interface RtcLivekitDelegateDelayedLeaveRequest {
+  /** The delayed leave event to hand over: the delay_id of an MSC4157 delayed send_event. */
+  delay_id: string;
+  /**
+   * The MatrixRTC member leaving (matrix-widget-api 1.19's shape; an open PR replaces it with a string member_id).
+   */
+  member: RtcLivekitMember;
+  /** The room the MatrixRTC session belongs to. */
+  room_id: string;
+  /** The MatrixRTC session (slot) the delayed leave event belongs to. */
+  slot_id: string;
+  [key: string]: unknown;
+}
+
+/**
+ * The request `data`, forwarded verbatim as the body of the homeserver's get_token endpoint (MSC4533, unstable: the fields are changing).
+ */
+export interface RtcLivekitGetTokenRequest {
+  /**
+   * The MatrixRTC member the token is for (matrix-widget-api 1.19's shape; an open PR replaces it with a string member_id).
+   */
+  member: RtcLivekitMember;
+  /** The room the MatrixRTC session belongs to. */
+  room_id: string;
+  /** The name of the homeserver hosting the MatrixRTC session. */
+  server_name: string;
+  /** The MatrixRTC session (slot) to join. */
+  slot_id: string;
+  /** The URL of the LiveKit SFU to obtain a token for. */
+  url: string;
+  [key: string]: unknown;
+}
+
+/** The success response: the homeserver's get_token response body, verbatim. */
+export interface RtcLivekitGetTokenResponse {
+  /** The JWT to authenticate against the SFU with. */
+  jwt: string;
+  [key: string]: unknown;
+}
+
+/** The MatrixRTC member a LiveKit request is made for (MSC4195). */
+export interface RtcLivekitMember {
+  /** The device ID the member claims to be using. */
+  claimed_device_id?: string | null;
+  /** The member's identifier within the MatrixRTC session. */
+  id: string;
+  [key: string]: unknown;
+}
+
+/** One RTC transport: its type and its transport-specific fields. */
+export interface RtcTransport {
+  /**
+   * The transport's globally unique identifier, in the Common Namespaced Identifier Grammar (for example livekit).
+   */
+  type: string;
+  [key: string]: unknown;
+}
+
+/** The widget's answer: its screenshot. */
+export interface ScreenshotResponse {
+  /**
+   * The screenshot: a Blob in a browser (a structured-clone value); a JSON peer sees {}. Not null.
+   */
+  screenshot: Transferable;
   [key: string]: unknown;
 }
 
@@ -1295,7 +1468,7 @@ export type ToWidgetResponse =
 export interface ToWidgetScreenshotRequest {
   action: "screenshot";
   api: "toWidget";
-  data: { [key: string]: unknown };
+  data: Empty;
   /** @minLength 1 */
   requestId: string;
   response?: null;
@@ -1312,7 +1485,7 @@ export interface ToWidgetScreenshotResponse {
   data: { [key: string]: unknown };
   /** @minLength 1 */
   requestId: string;
-  response: ErrorResponse | { [key: string]: unknown };
+  response: ErrorResponse | ScreenshotResponse;
   /** @minLength 1 */
   widgetId: string;
   [key: string]: unknown;
@@ -1490,7 +1663,7 @@ export interface ToWidgetUpdateStateResponse {
 export interface ToWidgetUpdateTurnServersRequest {
   action: "update_turn_servers";
   api: "toWidget";
-  data: { [key: string]: unknown };
+  data: UpdateTurnServersRequest;
   /** @minLength 1 */
   requestId: string;
   response?: null;
@@ -1507,7 +1680,7 @@ export interface ToWidgetUpdateTurnServersResponse {
   data: { [key: string]: unknown };
   /** @minLength 1 */
   requestId: string;
-  response: ErrorResponse | { [key: string]: unknown };
+  response: ErrorResponse | Empty;
   /** @minLength 1 */
   widgetId: string;
   [key: string]: unknown;
@@ -1567,6 +1740,11 @@ export interface ToWidgetWidgetConfigResponse {
   [key: string]: unknown;
 }
 
+/**
+ * A structured-clone value (a Blob, File, ArrayBuffer or string in a browser). A JSON peer sees what JSON.stringify made of it: {} for a Blob, File or ArrayBuffer, the text for a string. Any JSON value but null.
+ */
+export type Transferable = unknown;
+
 /** What `update_delayed_event` does. Anything else is an error naming the value. */
 export type UpdateAction = "cancel" | "restart" | "refresh" | "send";
 
@@ -1584,6 +1762,44 @@ export interface UpdateDelayedEventRequest {
   delay_id: string;
   [key: string]: unknown;
 }
+
+/** The request `data`: a TURN server and its current credentials. */
+export interface UpdateTurnServersRequest {
+  /** The password to authenticate with. */
+  password: string;
+  /** The TURN server's URIs (turn: and turns:). */
+  uris: string[];
+  /** The username to authenticate with. */
+  username: string;
+  [key: string]: unknown;
+}
+
+/** The request `data`: the file to upload. */
+export interface UploadFileRequest {
+  /**
+   * The file: in a browser a structured-clone value (Blob, File, ArrayBuffer or string); a JSON peer sees {} for a Blob, File or ArrayBuffer. Not null.
+   */
+  file: Transferable;
+  [key: string]: unknown;
+}
+
+/** The success response: where the file is, and its key material if the host encrypted it. */
+export interface UploadFileResponse {
+  /** The uploaded file's mxc:// URI. */
+  content_uri: string;
+  /**
+   * MSC4039: the key material, when the host encrypted the file (an encrypted room). The widget puts it in the event that references the file.
+   */
+  encryption?: EncryptedFile | null;
+  [key: string]: unknown;
+}
+
+/**
+ * An upload size in bytes: an integer from 0 to 2^53 - 1.
+ * @minimum 0
+ * @maximum 9007199254740991
+ */
+export type UploadSize = number;
 
 /** `response.error`. */
 export interface WidgetError {

@@ -95,6 +95,7 @@ pub mod action;
 pub mod api;
 pub mod capability;
 pub mod decode;
+pub mod encrypted_file;
 pub mod error;
 pub mod from_widget;
 pub mod limits;
@@ -105,6 +106,7 @@ pub mod payload;
 #[cfg_attr(docsrs, doc(cfg(feature = "schema")))]
 pub mod schema;
 pub mod to_widget;
+pub mod transferable;
 pub mod version;
 
 #[doc(hidden)]
