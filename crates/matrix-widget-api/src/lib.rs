@@ -16,7 +16,9 @@ pub mod decode;
 pub mod error;
 pub mod from_widget;
 pub mod message;
+pub mod modal;
 pub mod naming;
+pub mod openid;
 pub mod payload;
 #[cfg(feature = "schema")]
 pub mod schema;
