@@ -86,7 +86,7 @@ impl ModalOpenData {
 
     /// The rules beyond field types: a non-empty `type` and `url`.
     fn check(&self) -> Result<(), String> {
-        if self.widget_type.name(crate::naming::Naming::Stable).is_empty() {
+        if matches!(&self.widget_type, WidgetType::Other(name) if name.as_str().is_empty()) {
             return Err("`type` must not be empty".to_owned());
         }
         if self.url.is_empty() {

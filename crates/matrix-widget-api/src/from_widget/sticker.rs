@@ -3,15 +3,15 @@
 //! A sticker picker asks the host to post an `m.sticker` event: `name` (the fallback
 //! body), an optional `description`, and `content` with the image's `url` and optional
 //! `info`. The host needs the `m.sticker` capability. matrix-widget-api 1.19's host does not
-//! handle the action itself (the client does, as Element does, or the reply is "Unknown or
-//! unsupported action").
+//! handle the action itself: the client does, as Element does (otherwise the reply is the
+//! error "Unknown or unsupported from-widget action").
 //!
 //! `content.info` is optional (wire decision 22: the spec draft requires it, the reference
 //! makes it optional; emit it when known). Besides the reference's `h`, `w`, `mimetype`,
 //! `size` and `thumbnail_info`, `info.thumbnail_url` is typed, as the spec draft shows it.
-//! Sizes are checked integers ([`Pixels`], [`FileSize`]): negatives and fractions, which no
-//! Matrix event may carry, are refused with the value named. Unknown fields are kept at
-//! every level (`thumbnail_file`, `blurhash`, …). The response is `{}`.
+//! Sizes are checked integers ([`Pixels`], [`FileSize`]): negatives and fractions, which the
+//! Matrix spec's image info does not allow, are refused with the value named. Unknown fields
+//! are kept at every level (`thumbnail_file`, `blurhash`, …). The response is `{}`.
 //!
 //! ```
 //! use matrix_widget_api::from_widget::sticker::{Pixels, StickerContent, StickerImageInfo, StickerRequest};
