@@ -80,6 +80,13 @@ export type ApiVersion =
   /** Any other API version, kept verbatim. */
   | (string & {});
 
+/** The request `data`: which button was clicked. */
+export interface ButtonClickedRequest {
+  /** The clicked button's ID, as declared in the modal's buttons. */
+  id: ModalButtonId;
+  [key: string]: unknown;
+}
+
 /** The widget's answer: the capabilities it requests, in the spellings it uses. */
 export interface CapabilitiesResponse {
   /** The requested capabilities. */
@@ -277,11 +284,25 @@ export interface ErrorResponse {
   [key: string]: unknown;
 }
 
+/**
+ * How long an OpenID token is valid, in seconds: an integer from 0 to 2^53 - 1.
+ * @minimum 0
+ * @maximum 9007199254740991
+ */
+export type ExpiresIn = number;
+
+/**
+ * A file size in bytes: an integer from 0 to 2^53 - 1.
+ * @minimum 0
+ * @maximum 9007199254740991
+ */
+export type FileSize = number;
+
 /** A fromWidget `close_modal` request: the whole message. */
 export interface FromWidgetCloseModalRequest {
   action: "close_modal";
   api: "fromWidget";
-  data: { [key: string]: unknown };
+  data: ModalReturnData;
   /** @minLength 1 */
   requestId: string;
   response?: null;
@@ -298,7 +319,7 @@ export interface FromWidgetCloseModalResponse {
   data: { [key: string]: unknown };
   /** @minLength 1 */
   requestId: string;
-  response: ErrorResponse | { [key: string]: unknown };
+  response: ErrorResponse | Empty;
   /** @minLength 1 */
   widgetId: string;
   [key: string]: unknown;
@@ -308,7 +329,7 @@ export interface FromWidgetCloseModalResponse {
 export interface FromWidgetContentLoadedRequest {
   action: "content_loaded";
   api: "fromWidget";
-  data: { [key: string]: unknown };
+  data: Empty;
   /** @minLength 1 */
   requestId: string;
   response?: null;
@@ -325,7 +346,7 @@ export interface FromWidgetContentLoadedResponse {
   data: { [key: string]: unknown };
   /** @minLength 1 */
   requestId: string;
-  response: ErrorResponse | { [key: string]: unknown };
+  response: ErrorResponse | Empty;
   /** @minLength 1 */
   widgetId: string;
   [key: string]: unknown;
@@ -389,7 +410,7 @@ export interface FromWidgetGetMediaConfigResponse {
 export interface FromWidgetGetOpenIdRequest {
   action: "get_openid";
   api: "fromWidget";
-  data: { [key: string]: unknown };
+  data: Empty;
   /** @minLength 1 */
   requestId: string;
   response?: null;
@@ -406,7 +427,7 @@ export interface FromWidgetGetOpenIdResponse {
   data: { [key: string]: unknown };
   /** @minLength 1 */
   requestId: string;
-  response: ErrorResponse | { [key: string]: unknown };
+  response: ErrorResponse | GetOpenIdResponse;
   /** @minLength 1 */
   widgetId: string;
   [key: string]: unknown;
@@ -470,7 +491,7 @@ export interface FromWidgetNavigateResponse {
 export interface FromWidgetOpenModalRequest {
   action: "open_modal";
   api: "fromWidget";
-  data: { [key: string]: unknown };
+  data: ModalOpenData;
   /** @minLength 1 */
   requestId: string;
   response?: null;
@@ -487,7 +508,7 @@ export interface FromWidgetOpenModalResponse {
   data: { [key: string]: unknown };
   /** @minLength 1 */
   requestId: string;
-  response: ErrorResponse | { [key: string]: unknown };
+  response: ErrorResponse | Empty;
   /** @minLength 1 */
   widgetId: string;
   [key: string]: unknown;
@@ -779,7 +800,7 @@ export interface FromWidgetSendToDeviceResponse {
 export interface FromWidgetSetAlwaysOnScreenRequest {
   action: "set_always_on_screen";
   api: "fromWidget";
-  data: { [key: string]: unknown };
+  data: SetAlwaysOnScreenRequest;
   /** @minLength 1 */
   requestId: string;
   response?: null;
@@ -796,7 +817,7 @@ export interface FromWidgetSetAlwaysOnScreenResponse {
   data: { [key: string]: unknown };
   /** @minLength 1 */
   requestId: string;
-  response: ErrorResponse | { [key: string]: unknown };
+  response: ErrorResponse | SetAlwaysOnScreenResponse;
   /** @minLength 1 */
   widgetId: string;
   [key: string]: unknown;
@@ -806,7 +827,7 @@ export interface FromWidgetSetAlwaysOnScreenResponse {
 export interface FromWidgetSetButtonEnabledRequest {
   action: "set_button_enabled";
   api: "fromWidget";
-  data: { [key: string]: unknown };
+  data: SetButtonEnabledRequest;
   /** @minLength 1 */
   requestId: string;
   response?: null;
@@ -823,7 +844,7 @@ export interface FromWidgetSetButtonEnabledResponse {
   data: { [key: string]: unknown };
   /** @minLength 1 */
   requestId: string;
-  response: ErrorResponse | { [key: string]: unknown };
+  response: ErrorResponse | Empty;
   /** @minLength 1 */
   widgetId: string;
   [key: string]: unknown;
@@ -833,7 +854,7 @@ export interface FromWidgetSetButtonEnabledResponse {
 export interface FromWidgetStickerRequest {
   action: "m.sticker";
   api: "fromWidget";
-  data: { [key: string]: unknown };
+  data: StickerRequest;
   /** @minLength 1 */
   requestId: string;
   response?: null;
@@ -850,7 +871,7 @@ export interface FromWidgetStickerResponse {
   data: { [key: string]: unknown };
   /** @minLength 1 */
   requestId: string;
-  response: ErrorResponse | { [key: string]: unknown };
+  response: ErrorResponse | Empty;
   /** @minLength 1 */
   widgetId: string;
   [key: string]: unknown;
@@ -860,7 +881,7 @@ export interface FromWidgetStickerResponse {
 export interface FromWidgetSupportedApiVersionsRequest {
   action: "supported_api_versions";
   api: "fromWidget";
-  data: { [key: string]: unknown };
+  data: Empty;
   /** @minLength 1 */
   requestId: string;
   response?: null;
@@ -877,7 +898,7 @@ export interface FromWidgetSupportedApiVersionsResponse {
   data: { [key: string]: unknown };
   /** @minLength 1 */
   requestId: string;
-  response: ErrorResponse | { [key: string]: unknown };
+  response: ErrorResponse | SupportedApiVersionsResponse;
   /** @minLength 1 */
   widgetId: string;
   [key: string]: unknown;
@@ -1064,10 +1085,32 @@ export interface GetMediaConfigResponse {
   [key: string]: unknown;
 }
 
+/** The success `response`: the state of the request and, when allowed, the token. */
+export interface GetOpenIdResponse {
+  /** The token, when allowed. */
+  access_token?: string | null;
+  /** How long the token is valid, in seconds. */
+  expires_in?: ExpiresIn | null;
+  /** The homeserver to verify the token with. */
+  matrix_server_name?: string | null;
+  /** `allowed`, `blocked`, or `request` (the answer follows as `openid_credentials`). */
+  state: OpenIdState;
+  /** The token's kind, `Bearer`. */
+  token_type?: TokenType | null;
+  [key: string]: unknown;
+}
+
 /** The success response: the transports the homeserver offers. */
 export interface GetRtcTransportsResponse {
   /** The transports, as the homeserver lists them. */
   rtc_transports: RtcTransport[];
+  [key: string]: unknown;
+}
+
+/** The request `data`: the client's new language. */
+export interface LanguageChangeRequest {
+  /** The language, a BCP 47 tag such as `en-GB` (`_` may stand for `-`). */
+  lang: string;
   [key: string]: unknown;
 }
 
@@ -1109,6 +1152,88 @@ export type Message =
   | FromWidgetResponse
   | ToWidgetResponse;
 
+/** A button the host shows below a modal; clicking it sends the modal `button_clicked`. */
+export interface ModalButton {
+  /** Whether it starts disabled (the modal can change it with `set_button_enabled`). */
+  disabled?: boolean | null;
+  /** The button's ID, echoed in `button_clicked`. */
+  id: ModalButtonId;
+  /** How the button looks. */
+  kind: ModalButtonKind;
+  /** The button's text. */
+  label: string;
+  [key: string]: unknown;
+}
+
+/**
+ * The ID of a modal button: the built-in close button `m.close`, or any ID the opening
+ * widget chose, kept verbatim.
+ */
+export type ModalButtonId =
+  | "m.close"
+  /** Any other modal button ID, kept verbatim. */
+  | (string & {});
+
+/**
+ * How a modal button looks: one of the five kinds MSC2790 defines, or any other string,
+ * kept verbatim (a host shows unknown kinds as it likes).
+ */
+export type ModalButtonKind =
+  | "m.primary"
+  | "m.secondary"
+  | "m.warning"
+  | "m.danger"
+  | "m.link"
+  /** Any other modal button kind, kept verbatim. */
+  | (string & {});
+
+/**
+ * The data a widget opens a modal widget with: the modal's widget definition (without `id`
+ * and `creatorUserId`, which the host assigns) and its buttons. The host hands the same
+ * object to the modal as `widget_config`.
+ */
+export interface ModalOpenData {
+  /** The buttons the host shows below the modal. */
+  buttons?: ModalButton[] | null;
+  /** Data for the modal: its `title` and the keys its URL template uses. */
+  data?: ModalWidgetData | null;
+  /** The modal's name, shown as the dialog's title. */
+  name?: string | null;
+  /**
+   * The modal's widget type, such as `m.custom`. Must not be empty.
+   * @minLength 1
+   */
+  type: WidgetType;
+  /**
+   * The modal's URL, with template variables. Must not be empty.
+   * @minLength 1
+   */
+  url: string;
+  /**
+   * Whether the host starts the session when the iframe loads (`true`, the default) or
+   * waits for the modal's `content_loaded` (`false`).
+   */
+  waitForIframeLoad?: boolean | null;
+  [key: string]: unknown;
+}
+
+/**
+ * What a modal widget returns when it closes (fromWidget `close_modal`), relayed by the
+ * host to the widget that opened it (toWidget `close_modal`): any object, kept as it came.
+ * When the user dismissed the modal instead, the host sends `{"m.exited": true}`.
+ */
+export type ModalReturnData = { [key: string]: unknown };
+
+/**
+ * Data for a modal widget: an optional `title` (shown below the name) and any keys the
+ * modal's URL template or the modal itself uses, kept as they came.
+ */
+export interface ModalWidgetData {
+  /** The modal's title. */
+  title?: string | null;
+  [key: string]: unknown;
+}
+
 /** The request `data`: the link to open. */
 export interface NavigateRequest {
   /**
@@ -1126,6 +1251,50 @@ export interface NotifyCapabilitiesRequest {
   requested: Capability[];
   [key: string]: unknown;
 }
+
+/**
+ * The request `data`: the user's decision on a pending `get_openid` and, when allowed, the
+ * token.
+ */
+export interface OpenIdCredentialsRequest {
+  /** The token, when allowed. */
+  access_token?: string | null;
+  /** How long the token is valid, in seconds. */
+  expires_in?: ExpiresIn | null;
+  /** The homeserver to verify the token with. */
+  matrix_server_name?: string | null;
+  /**
+   * The `requestId` of the `get_openid` request this answers. Must not be empty.
+   * @minLength 1
+   */
+  original_request_id: string;
+  /** `allowed` or `blocked`. */
+  state: OpenIdDecision;
+  /** The token's kind, `Bearer`. */
+  token_type?: TokenType | null;
+  [key: string]: unknown;
+}
+
+/**
+ * The final answer to an OpenID token request that was pending: `allowed` (the token is in
+ * the same request) or `blocked`. Anything else is refused, as matrix-widget-api 1.19's
+ * widget answers it with the error "Invalid state".
+ */
+export type OpenIdDecision = "allowed" | "blocked";
+
+/**
+ * The state of an OpenID token request, as the host first answers it: `allowed` (the token
+ * is in the same response), `blocked` (refused), or `request` (the user is being asked; the
+ * final answer follows as a toWidget `openid_credentials` request).
+ */
+export type OpenIdState = "allowed" | "blocked" | "request";
+
+/**
+ * A length in pixels: an integer from 0 to 2^53 - 1.
+ * @minimum 0
+ * @maximum 9007199254740991
+ */
+export type Pixels = number;
 
 /** The request `data`: the capabilities the widget asks for, in the spellings it uses. */
 export interface RequestCapabilitiesRequest {
@@ -1257,6 +1426,85 @@ export type SendEventResponse = {
     }
 );
 
+/** The request `data`: whether the widget wants to stay on screen. */
+export interface SetAlwaysOnScreenRequest {
+  /** `true` to stay on screen, `false` to stop. */
+  value: boolean;
+  [key: string]: unknown;
+}
+
+/** The success `response`: whether the host did it. */
+export interface SetAlwaysOnScreenResponse {
+  /** Whether the host could do what was asked. */
+  success: boolean;
+  [key: string]: unknown;
+}
+
+/**
+ * The request `data`: which button, and whether it is enabled. The close button `m.close`
+ * is refused.
+ */
+export interface SetButtonEnabledRequest {
+  /** The ID of one of the modal's buttons; not `m.close`. */
+  button: ModalButtonId;
+  /** Whether the button is enabled. */
+  enabled: boolean;
+  [key: string]: unknown;
+}
+
+/** The sticker's image: its URL and what is known about it. */
+export interface StickerContent {
+  /**
+   * The image's size and type. Optional (the spec draft requires it; implementations do
+   * not).
+   */
+  info?: StickerImageInfo | null;
+  /** The image's `mxc://` URL. */
+  url: string;
+  [key: string]: unknown;
+}
+
+/** What is known about a sticker's image. */
+export interface StickerImageInfo {
+  /** The intended display height, in pixels. */
+  h?: Pixels | null;
+  /** The image's MIME type. */
+  mimetype?: string | null;
+  /** The image's size in bytes. */
+  size?: FileSize | null;
+  /** What is known about the thumbnail. */
+  thumbnail_info?: StickerThumbnailInfo | null;
+  /** The thumbnail's `mxc://` URL (in the spec draft, not in matrix-widget-api's type). */
+  thumbnail_url?: string | null;
+  /** The intended display width, in pixels. */
+  w?: Pixels | null;
+  [key: string]: unknown;
+}
+
+/** The request `data`: the sticker to post to the room. */
+export interface StickerRequest {
+  /** The image. */
+  content: StickerContent;
+  /** A description of the sticker, used as the event's body. */
+  description?: string | null;
+  /** The sticker's name: the event's body when there is no description. */
+  name: string;
+  [key: string]: unknown;
+}
+
+/** What is known about a sticker's thumbnail. */
+export interface StickerThumbnailInfo {
+  /** The thumbnail's height, in pixels. */
+  h?: Pixels | null;
+  /** The thumbnail's MIME type. */
+  mimetype?: string | null;
+  /** The thumbnail's size in bytes. */
+  size?: FileSize | null;
+  /** The thumbnail's width, in pixels. */
+  w?: Pixels | null;
+  [key: string]: unknown;
+}
+
 /**
  * How long a sticky event stays sticky (MSC4407), in milliseconds.
  * @minimum 0
@@ -1264,11 +1512,27 @@ export type SendEventResponse = {
  */
 export type StickyDuration = number;
 
+/**
+ * The API versions a peer supports (the answer to `supported_api_versions` in either
+ * direction). Unknown version strings are kept as they came.
+ */
+export interface SupportedApiVersionsResponse {
+  /** The supported versions. */
+  supported_versions: ApiVersion[];
+  [key: string]: unknown;
+}
+
+/**
+ * The request `data`: the client's theme, in a client-specific form (Element sends its
+ * theme's `name`, a string). Every key is kept as it came.
+ */
+export type ThemeChangeRequest = { [key: string]: unknown };
+
 /** A toWidget `button_clicked` request: the whole message. */
 export interface ToWidgetButtonClickedRequest {
   action: "button_clicked";
   api: "toWidget";
-  data: { [key: string]: unknown };
+  data: ButtonClickedRequest;
   /** @minLength 1 */
   requestId: string;
   response?: null;
@@ -1285,7 +1549,7 @@ export interface ToWidgetButtonClickedResponse {
   data: { [key: string]: unknown };
   /** @minLength 1 */
   requestId: string;
-  response: ErrorResponse | { [key: string]: unknown };
+  response: ErrorResponse | Empty;
   /** @minLength 1 */
   widgetId: string;
   [key: string]: unknown;
@@ -1322,7 +1586,7 @@ export interface ToWidgetCapabilitiesResponse {
 export interface ToWidgetCloseModalRequest {
   action: "close_modal";
   api: "toWidget";
-  data: { [key: string]: unknown };
+  data: ModalReturnData;
   /** @minLength 1 */
   requestId: string;
   response?: null;
@@ -1339,7 +1603,7 @@ export interface ToWidgetCloseModalResponse {
   data: { [key: string]: unknown };
   /** @minLength 1 */
   requestId: string;
-  response: ErrorResponse | { [key: string]: unknown };
+  response: ErrorResponse | Empty;
   /** @minLength 1 */
   widgetId: string;
   [key: string]: unknown;
@@ -1349,7 +1613,7 @@ export interface ToWidgetCloseModalResponse {
 export interface ToWidgetLanguageChangeRequest {
   action: "language_change";
   api: "toWidget";
-  data: { [key: string]: unknown };
+  data: LanguageChangeRequest;
   /** @minLength 1 */
   requestId: string;
   response?: null;
@@ -1366,7 +1630,7 @@ export interface ToWidgetLanguageChangeResponse {
   data: { [key: string]: unknown };
   /** @minLength 1 */
   requestId: string;
-  response: ErrorResponse | { [key: string]: unknown };
+  response: ErrorResponse | Empty;
   /** @minLength 1 */
   widgetId: string;
   [key: string]: unknown;
@@ -1403,7 +1667,7 @@ export interface ToWidgetNotifyCapabilitiesResponse {
 export interface ToWidgetOpenIdCredentialsRequest {
   action: "openid_credentials";
   api: "toWidget";
-  data: { [key: string]: unknown };
+  data: OpenIdCredentialsRequest;
   /** @minLength 1 */
   requestId: string;
   response?: null;
@@ -1420,7 +1684,7 @@ export interface ToWidgetOpenIdCredentialsResponse {
   data: { [key: string]: unknown };
   /** @minLength 1 */
   requestId: string;
-  response: ErrorResponse | { [key: string]: unknown };
+  response: ErrorResponse | Empty;
   /** @minLength 1 */
   widgetId: string;
   [key: string]: unknown;
@@ -1549,7 +1813,7 @@ export interface ToWidgetSendToDeviceResponse {
 export interface ToWidgetSupportedApiVersionsRequest {
   action: "supported_api_versions";
   api: "toWidget";
-  data: { [key: string]: unknown };
+  data: Empty;
   /** @minLength 1 */
   requestId: string;
   response?: null;
@@ -1566,7 +1830,7 @@ export interface ToWidgetSupportedApiVersionsResponse {
   data: { [key: string]: unknown };
   /** @minLength 1 */
   requestId: string;
-  response: ErrorResponse | { [key: string]: unknown };
+  response: ErrorResponse | SupportedApiVersionsResponse;
   /** @minLength 1 */
   widgetId: string;
   [key: string]: unknown;
@@ -1576,7 +1840,7 @@ export interface ToWidgetSupportedApiVersionsResponse {
 export interface ToWidgetThemeChangeRequest {
   action: "theme_change";
   api: "toWidget";
-  data: { [key: string]: unknown };
+  data: ThemeChangeRequest;
   /** @minLength 1 */
   requestId: string;
   response?: null;
@@ -1593,7 +1857,7 @@ export interface ToWidgetThemeChangeResponse {
   data: { [key: string]: unknown };
   /** @minLength 1 */
   requestId: string;
-  response: ErrorResponse | { [key: string]: unknown };
+  response: ErrorResponse | Empty;
   /** @minLength 1 */
   widgetId: string;
   [key: string]: unknown;
@@ -1690,7 +1954,7 @@ export interface ToWidgetUpdateTurnServersResponse {
 export interface ToWidgetVisibilityRequest {
   action: "visibility";
   api: "toWidget";
-  data: { [key: string]: unknown };
+  data: VisibilityRequest;
   /** @minLength 1 */
   requestId: string;
   response?: null;
@@ -1707,7 +1971,7 @@ export interface ToWidgetVisibilityResponse {
   data: { [key: string]: unknown };
   /** @minLength 1 */
   requestId: string;
-  response: ErrorResponse | { [key: string]: unknown };
+  response: ErrorResponse | Empty;
   /** @minLength 1 */
   widgetId: string;
   [key: string]: unknown;
@@ -1717,7 +1981,7 @@ export interface ToWidgetVisibilityResponse {
 export interface ToWidgetWidgetConfigRequest {
   action: "widget_config";
   api: "toWidget";
-  data: { [key: string]: unknown };
+  data: ModalOpenData;
   /** @minLength 1 */
   requestId: string;
   response?: null;
@@ -1734,11 +1998,20 @@ export interface ToWidgetWidgetConfigResponse {
   data: { [key: string]: unknown };
   /** @minLength 1 */
   requestId: string;
-  response: ErrorResponse | { [key: string]: unknown };
+  response: ErrorResponse | Empty;
   /** @minLength 1 */
   widgetId: string;
   [key: string]: unknown;
 }
+
+/**
+ * The kind of an OpenID access token: `Bearer` (the only one defined), or any other string,
+ * kept verbatim.
+ */
+export type TokenType =
+  | "Bearer"
+  /** Any other token type, kept verbatim. */
+  | (string & {});
 
 /**
  * A structured-clone value (a Blob, File, ArrayBuffer or string in a browser). A JSON peer sees what JSON.stringify made of it: {} for a Blob, File or ArrayBuffer, the text for a string. Any JSON value but null.
@@ -1801,6 +2074,13 @@ export interface UploadFileResponse {
  */
 export type UploadSize = number;
 
+/** The request `data`: whether the widget is now visible. */
+export interface VisibilityRequest {
+  /** Whether the widget is visible to the user. */
+  visible: boolean;
+  [key: string]: unknown;
+}
+
 /** `response.error`. */
 export interface WidgetError {
   /** The failed client-server API call behind the error, if any (widget-api ≥ 1.10). */
@@ -1809,3 +2089,14 @@ export interface WidgetError {
   message: string;
   [key: string]: unknown;
 }
+
+/**
+ * The type of a widget: `m.custom`, `m.jitsi`, `m.stickerpicker`, or any other string,
+ * kept verbatim.
+ */
+export type WidgetType =
+  | "m.custom"
+  | "m.jitsi"
+  | "m.stickerpicker"
+  /** Any other widget type, kept verbatim. */
+  | (string & {});

@@ -4,6 +4,7 @@
 #![allow(clippy::panic, clippy::unwrap_used)]
 
 mod actions_media;
+mod actions_session;
 mod decode;
 mod derive_forms;
 mod derive_ui;

@@ -100,7 +100,9 @@ pub mod error;
 pub mod from_widget;
 pub mod limits;
 pub mod message;
+pub mod modal;
 pub mod naming;
+pub mod openid;
 pub mod payload;
 #[cfg(feature = "schema")]
 #[cfg_attr(docsrs, doc(cfg(feature = "schema")))]

@@ -192,6 +192,13 @@ impl<A: Action> Request<A> {
             });
         }
         check_data::<A>(&data)?;
+        let mut envelope = envelope;
+        for (key, value) in A::top_level_fields(&data).iter() {
+            if envelope.extra.get(key).is_none() {
+                // A raw value always serialises.
+                let _ = envelope.extra.insert(key, value);
+            }
+        }
         Ok(Request { envelope, data, source: None })
     }
 

@@ -1,18 +1,48 @@
-//! `language_change` (toWidget) — MSC2873.
+//! `language_change` (toWidget) — MSC2873: the host tells the widget the user's language changed.
 //!
-//! Not typed yet: `data` and `response` are raw objects.
+//! The data is the new language, `lang`: a BCP 47 tag (MSC2873 also allows `_` in place of
+//! `-`, as in `zh_Hant`), required and a string; its syntax is not checked, as matrix-widget-api
+//! 1.19 does not check it. The response is `{}`. A host sends it only to widgets that
+//! advertise `org.matrix.msc2873` (wire decision 24).
+//!
+//! ```
+//! use matrix_widget_api::to_widget::language_change::{LanguageChange, LanguageChangeRequest};
+//! use matrix_widget_api::Request;
+//!
+//! let request = Request::<LanguageChange>::new("w1", "r1", LanguageChangeRequest::new("de-AT"))?;
+//! assert_eq!(serde_json::to_value(&request).expect("serialises")["data"], serde_json::json!({"lang": "de-AT"}));
+//! # Ok::<(), matrix_widget_api::BuildError>(())
+//! ```
 
 use crate::action::{Action, ActionName};
 use crate::api::Api;
-use crate::payload::RawObject;
+use crate::payload::{Empty, Extra, Payload};
 
-/// The `language_change` action marker.
+/// The `language_change` action from host to widget.
 #[derive(Debug)]
 pub enum LanguageChange {}
 
 impl Action for LanguageChange {
     const API: Api = Api::ToWidget;
     const NAME: ActionName = ActionName::LanguageChange;
-    type Request = RawObject;
-    type Response = RawObject;
+    type Request = LanguageChangeRequest;
+    type Response = Empty;
+}
+
+/// The request `data`: the client's new language.
+#[derive(Clone, Debug, PartialEq, Eq, Payload)]
+#[non_exhaustive]
+pub struct LanguageChangeRequest {
+    /// The language, a BCP 47 tag such as `en-GB` (`_` may stand for `-`).
+    pub lang: String,
+    /// Fields the protocol does not define, kept for the round-trip.
+    #[wire(extra)]
+    pub extra: Extra,
+}
+
+impl LanguageChangeRequest {
+    /// The language `lang`.
+    pub fn new(lang: impl Into<String>) -> Self {
+        LanguageChangeRequest { lang: lang.into(), extra: Extra::new() }
+    }
 }
