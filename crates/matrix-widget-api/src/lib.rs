@@ -14,6 +14,7 @@ pub mod api;
 pub mod capability;
 pub mod decode;
 pub mod error;
+pub mod event;
 pub mod from_widget;
 pub mod message;
 pub mod naming;
