@@ -192,6 +192,11 @@ export type Capability =
 export type Delay = number;
 
 /**
+ * User ID to the IDs of the devices a to-device message could not be delivered to (matrix-rust-sdk).
+ */
+export type DeliveryFailures = { [key: string]: string[] };
+
+/**
  * An object payload with no known fields: the `{}` of acknowledgements and of requests
  * without data. Whatever a peer puts in it is kept in `extra`.
  */
@@ -424,7 +429,7 @@ export interface FromWidgetOpenModalResponse {
 export interface FromWidgetReadEventsRequest {
   action: "read_events" | "org.matrix.msc2876.read_events";
   api: "fromWidget";
-  data: { [key: string]: unknown };
+  data: ReadEventsRequest;
   /** @minLength 1 */
   requestId: string;
   response?: null;
@@ -441,7 +446,7 @@ export interface FromWidgetReadEventsResponse {
   data: { [key: string]: unknown };
   /** @minLength 1 */
   requestId: string;
-  response: ErrorResponse | { [key: string]: unknown };
+  response: ErrorResponse | ReadEventsResponse;
   /** @minLength 1 */
   widgetId: string;
   [key: string]: unknown;
@@ -451,7 +456,7 @@ export interface FromWidgetReadEventsResponse {
 export interface FromWidgetReadRelationsRequest {
   action: "read_relations" | "org.matrix.msc3869.read_relations";
   api: "fromWidget";
-  data: { [key: string]: unknown };
+  data: ReadRelationsRequest;
   /** @minLength 1 */
   requestId: string;
   response?: null;
@@ -468,7 +473,7 @@ export interface FromWidgetReadRelationsResponse {
   data: { [key: string]: unknown };
   /** @minLength 1 */
   requestId: string;
-  response: ErrorResponse | { [key: string]: unknown };
+  response: ErrorResponse | ReadRelationsResponse;
   /** @minLength 1 */
   widgetId: string;
   [key: string]: unknown;
@@ -478,7 +483,7 @@ export interface FromWidgetReadRelationsResponse {
 export interface FromWidgetReadRoomAccountDataRequest {
   action: "com.beeper.read_room_account_data";
   api: "fromWidget";
-  data: { [key: string]: unknown };
+  data: ReadRoomAccountDataRequest;
   /** @minLength 1 */
   requestId: string;
   response?: null;
@@ -497,7 +502,7 @@ export interface FromWidgetReadRoomAccountDataResponse {
   data: { [key: string]: unknown };
   /** @minLength 1 */
   requestId: string;
-  response: ErrorResponse | { [key: string]: unknown };
+  response: ErrorResponse | ReadRoomAccountDataResponse;
   /** @minLength 1 */
   widgetId: string;
   [key: string]: unknown;
@@ -679,7 +684,7 @@ export interface FromWidgetSendEventResponse {
 export interface FromWidgetSendToDeviceRequest {
   action: "send_to_device";
   api: "fromWidget";
-  data: { [key: string]: unknown };
+  data: SendToDeviceRequest;
   /** @minLength 1 */
   requestId: string;
   response?: null;
@@ -696,7 +701,7 @@ export interface FromWidgetSendToDeviceResponse {
   data: { [key: string]: unknown };
   /** @minLength 1 */
   requestId: string;
-  response: ErrorResponse | { [key: string]: unknown };
+  response: ErrorResponse | SendToDeviceResponse;
   /** @minLength 1 */
   widgetId: string;
   [key: string]: unknown;
@@ -934,7 +939,7 @@ export interface FromWidgetUploadFileResponse {
 export interface FromWidgetUserDirectorySearchRequest {
   action: "user_directory_search" | "org.matrix.msc3973.user_directory_search";
   api: "fromWidget";
-  data: { [key: string]: unknown };
+  data: UserDirectorySearchRequest;
   /** @minLength 1 */
   requestId: string;
   response?: null;
@@ -951,7 +956,7 @@ export interface FromWidgetUserDirectorySearchResponse {
   data: { [key: string]: unknown };
   /** @minLength 1 */
   requestId: string;
-  response: ErrorResponse | { [key: string]: unknown };
+  response: ErrorResponse | UserDirectorySearchResponse;
   /** @minLength 1 */
   widgetId: string;
   [key: string]: unknown;
@@ -983,6 +988,13 @@ export interface FromWidgetWatchTurnServersResponse {
   widgetId: string;
   [key: string]: unknown;
 }
+
+/**
+ * A positive limit: an integer from 1 to 2^53 - 1.
+ * @minimum 1
+ * @maximum 9007199254740991
+ */
+export type Limit = number;
 
 /** A failed client-server API request, forwarded to the widget. */
 export interface MatrixApiError {
@@ -1022,6 +1034,13 @@ export type Message =
   | FromWidgetResponse
   | ToWidgetResponse;
 
+/**
+ * A number of milliseconds: an integer from 0 to 2^53 - 1.
+ * @minimum 0
+ * @maximum 9007199254740991
+ */
+export type Millis = number;
+
 /** The request `data`. */
 export interface NotifyCapabilitiesRequest {
   /** What the host granted. */
@@ -1030,6 +1049,147 @@ export interface NotifyCapabilitiesRequest {
   requested: Capability[];
   [key: string]: unknown;
 }
+
+/** The direction to paginate in (MSC3715). */
+export type PaginationDirection = "f" | "b";
+
+/**
+ * The request `data`: read events of one type. With `state_key`, state events (`true`: any state key); without, message events, optionally of one `msgtype`. `type` must not be empty.
+ */
+export interface ReadEventsRequest {
+  /** At most this many events per room: a positive integer. */
+  limit?: Limit | null;
+  /** For message events: only those whose `content.msgtype` is this. */
+  msgtype?: string | null;
+  /** Which rooms: "*" or a list of room IDs. Absent: the room the user is viewing. */
+  room_ids?: RoomIds | null;
+  /**
+   * Only events after this event ID (implementation-only; matrix-widget-api 1.19 passes it to the host's driver).
+   */
+  since?: string | null;
+  /** Read state events: with this state key, or with any state key (`true`). */
+  state_key?: StateKeySelector | null;
+  /**
+   * The event type to read.
+   * @minLength 1
+   */
+  type: string;
+  [key: string]: unknown;
+}
+
+/** The success `response`: the events read, across all rooms asked for. */
+export interface ReadEventsResponse {
+  /** The events, decrypted. */
+  events: RoomEvent[];
+  [key: string]: unknown;
+}
+
+/** The request `data`: read the events related to `event_id`, which must not be empty. */
+export interface ReadRelationsRequest {
+  /** The direction to paginate in (MSC3715): "f" forwards, "b" backwards. */
+  direction?: PaginationDirection | null;
+  /**
+   * The event whose relations to read.
+   * @minLength 1
+   */
+  event_id: string;
+  /** Only related events of this type. */
+  event_type?: string | null;
+  /** A pagination token to start from (a previous response's next_batch or prev_batch). */
+  from?: string | null;
+  /**
+   * At most this many events: an integer from 0 (passed to the server as is). Absent: the server's default.
+   */
+  limit?: ResultLimit | null;
+  /** Only relations of this type (such as m.annotation). */
+  rel_type?: string | null;
+  /** The room of the event (needs a timeline capability). Absent: the room the user is viewing. */
+  room_id?: string | null;
+  /** A pagination token to stop at. */
+  to?: string | null;
+  [key: string]: unknown;
+}
+
+/** The success `response`: one page of related events, with the tokens to page on. */
+export interface ReadRelationsResponse {
+  /** The related events the widget may receive. */
+  chunk: RoomEvent[];
+  /** The token for the next page (pass it as from), if there is one. */
+  next_batch?: string | null;
+  /** The token for the previous page, if there is one. */
+  prev_batch?: string | null;
+  [key: string]: unknown;
+}
+
+/** The request `data`: read room account data of one type. */
+export interface ReadRoomAccountDataRequest {
+  /** Which rooms: "*" or a list of room IDs (matrix-widget-api 1.19's host ignores it). */
+  room_ids?: RoomIds | null;
+  /** The account data type. */
+  type: string;
+  [key: string]: unknown;
+}
+
+/** The success `response`: the account data found, one entry per room. */
+export interface ReadRoomAccountDataResponse {
+  /** The account data, per room. */
+  events: RoomAccountData[];
+  [key: string]: unknown;
+}
+
+/**
+ * A limit that may be 0: an integer from 0 to 2^53 - 1.
+ * @minimum 0
+ * @maximum 9007199254740991
+ */
+export type ResultLimit = number;
+
+/** One room's account data of a type (`IRoomAccountData`). */
+export interface RoomAccountData {
+  /** The account data, kept byte-exact. */
+  content: { [key: string]: unknown };
+  /** The room it belongs to. */
+  room_id: string;
+  /** The account data type. */
+  type: string;
+  [key: string]: unknown;
+}
+
+/**
+ * A room event (`IRoomEvent`): a message or, with `state_key`, a state event, decrypted.
+ * `content` and `unsigned` are kept exactly as they arrived, and fields the widget API
+ * does not define are kept too.
+ */
+export interface RoomEvent {
+  /** The event content (for an encrypted event: the decrypted content). */
+  content: { [key: string]: unknown };
+  /** The event ID. */
+  event_id: string;
+  /** MSC4354 (unstable name, what servers send today): the event is sticky. */
+  msc4354_sticky?: StickyInfo | null;
+  /** When the sender's server received it, in milliseconds since the Unix epoch. */
+  origin_server_ts: Timestamp;
+  /** The room the event is in. */
+  room_id: string;
+  /** The sender's user ID. */
+  sender: string;
+  /** Present exactly for a state event: its state key. */
+  state_key?: string | null;
+  /** MSC4407 / MSC4354 (stable name): the event is sticky. */
+  sticky?: StickyInfo | null;
+  /** The event type (for an encrypted event: the decrypted type). */
+  type: string;
+  /**
+   * Data added by the server (`age`, `prev_content`, …). Required by matrix-widget-api's `IRoomEvent` but absent from some events, so optional here.
+   */
+  unsigned?: { [key: string]: unknown } | null;
+  [key: string]: unknown;
+}
+
+/**
+ * Which rooms to read: "*" (every room the widget has a timeline capability for) or a list of room IDs.
+ */
+export type RoomIds = "*" | string[];
 
 /**
  * The request `data`: send a room or state event, now or after a delay.
@@ -1084,12 +1244,75 @@ export type SendEventResponse = {
     }
 );
 
+/** The request `data`: send to-device messages of one type. `type` must not be empty. */
+export interface SendToDeviceRequest {
+  /** Whether the host encrypts each message for its device (Olm). */
+  encrypted: boolean;
+  /** User ID to device ID (or "*", every device of the user) to message content. */
+  messages: ToDeviceMessages;
+  /**
+   * The to-device event type.
+   * @minLength 1
+   */
+  type: string;
+  [key: string]: unknown;
+}
+
+/**
+ * The success `response`: `{}`, or with matrix-rust-sdk the devices the messages could not
+ * be delivered to.
+ */
+export interface SendToDeviceResponse {
+  /**
+   * matrix-rust-sdk: user ID to the IDs of the devices that did not get the message (unknown devices, encryption failures, network errors). matrix-widget-api hosts never send it.
+   */
+  failures?: DeliveryFailures | null;
+  [key: string]: unknown;
+}
+
+/** Which state events to read: those with this state key, or with any state key (`true`). */
+export type StateKeySelector = string | true;
+
 /**
  * How long a sticky event stays sticky (MSC4407), in milliseconds.
  * @minimum 0
  * @maximum 3600000
  */
 export type StickyDuration = number;
+
+/** A sticky event's stickiness (MSC4354): `{duration_ms}`. */
+export interface StickyInfo {
+  /**
+   * How long the event stays sticky, in milliseconds, as the sender asked (MSC4354 caps the effect at one hour; the value is kept as sent).
+   */
+  duration_ms: Millis;
+  [key: string]: unknown;
+}
+
+/**
+ * Milliseconds since the Unix epoch: an integer from 0 to 2^53 - 1.
+ * @minimum 0
+ * @maximum 9007199254740991
+ */
+export type Timestamp = number;
+
+/** The request `data`: a to-device event the host received, and whether it came encrypted. */
+export interface ToDeviceEvent {
+  /** The event content (for an encrypted event: the decrypted content), kept byte-exact. */
+  content: { [key: string]: unknown };
+  /** Whether the event came encrypted (Olm). */
+  encrypted: boolean;
+  /** The sender's user ID. */
+  sender: string;
+  /** The event type (for an encrypted event: the decrypted type). */
+  type: string;
+  [key: string]: unknown;
+}
+
+/**
+ * To-device messages: user ID to device ID (or "*", every device of the user) to message content.
+ */
+export type ToDeviceMessages = { [key: string]: { [key: string]: { [key: string]: unknown } } };
 
 /** A toWidget `button_clicked` request: the whole message. */
 export interface ToWidgetButtonClickedRequest {
@@ -1322,7 +1545,7 @@ export interface ToWidgetScreenshotResponse {
 export interface ToWidgetSendEventRequest {
   action: "send_event";
   api: "toWidget";
-  data: { [key: string]: unknown };
+  data: RoomEvent;
   /** @minLength 1 */
   requestId: string;
   response?: null;
@@ -1339,7 +1562,7 @@ export interface ToWidgetSendEventResponse {
   data: { [key: string]: unknown };
   /** @minLength 1 */
   requestId: string;
-  response: ErrorResponse | { [key: string]: unknown };
+  response: ErrorResponse | Empty;
   /** @minLength 1 */
   widgetId: string;
   [key: string]: unknown;
@@ -1349,7 +1572,7 @@ export interface ToWidgetSendEventResponse {
 export interface ToWidgetSendToDeviceRequest {
   action: "send_to_device";
   api: "toWidget";
-  data: { [key: string]: unknown };
+  data: ToDeviceEvent;
   /** @minLength 1 */
   requestId: string;
   response?: null;
@@ -1366,7 +1589,7 @@ export interface ToWidgetSendToDeviceResponse {
   data: { [key: string]: unknown };
   /** @minLength 1 */
   requestId: string;
-  response: ErrorResponse | { [key: string]: unknown };
+  response: ErrorResponse | Empty;
   /** @minLength 1 */
   widgetId: string;
   [key: string]: unknown;
@@ -1463,7 +1686,7 @@ export interface ToWidgetUntypedResponse {
 export interface ToWidgetUpdateStateRequest {
   action: "update_state";
   api: "toWidget";
-  data: { [key: string]: unknown };
+  data: UpdateStateRequest;
   /** @minLength 1 */
   requestId: string;
   response?: null;
@@ -1480,7 +1703,7 @@ export interface ToWidgetUpdateStateResponse {
   data: { [key: string]: unknown };
   /** @minLength 1 */
   requestId: string;
-  response: ErrorResponse | { [key: string]: unknown };
+  response: ErrorResponse | Empty;
   /** @minLength 1 */
   widgetId: string;
   [key: string]: unknown;
@@ -1582,6 +1805,44 @@ export interface UpdateDelayedEventRequest {
    * @minLength 1
    */
   delay_id: string;
+  [key: string]: unknown;
+}
+
+/** The request `data`: state events, or none to mark that the initial state is loaded. */
+export interface UpdateStateRequest {
+  /** The state events (current state, or changes). Empty: the initial state is loaded. */
+  state: RoomEvent[];
+  [key: string]: unknown;
+}
+
+/** The request `data`: search the user directory. */
+export interface UserDirectorySearchRequest {
+  /**
+   * At most this many results: an integer from 0 (passed to the server as is). Absent: the server's default.
+   */
+  limit?: ResultLimit | null;
+  /** What to search for (may be empty). */
+  search_term: string;
+  [key: string]: unknown;
+}
+
+/** The success `response`: the users found. */
+export interface UserDirectorySearchResponse {
+  /** Whether the server cut the results short. */
+  limited: boolean;
+  /** The users found. */
+  results: UserDirectoryUser[];
+  [key: string]: unknown;
+}
+
+/** One user found. */
+export interface UserDirectoryUser {
+  /** The user's avatar (an mxc URI), if they have one. */
+  avatar_url?: string | null;
+  /** The user's display name, if they have one. */
+  display_name?: string | null;
+  /** The user's ID. */
+  user_id: string;
   [key: string]: unknown;
 }
 
