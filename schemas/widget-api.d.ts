@@ -198,6 +198,11 @@ export type Capability =
  */
 export type Delay = number;
 
+/**
+ * User ID to the IDs of the devices a to-device message could not be delivered to (matrix-rust-sdk).
+ */
+export type DeliveryFailures = { [key: string]: string[] };
+
 /** The request `data`: the file to download. */
 export interface DownloadFileRequest {
   /** The file's mxc:// URI. */
@@ -518,7 +523,7 @@ export interface FromWidgetOpenModalResponse {
 export interface FromWidgetReadEventsRequest {
   action: "read_events" | "org.matrix.msc2876.read_events";
   api: "fromWidget";
-  data: { [key: string]: unknown };
+  data: ReadEventsRequest;
   /** @minLength 1 */
   requestId: string;
   response?: null;
@@ -535,7 +540,7 @@ export interface FromWidgetReadEventsResponse {
   data: { [key: string]: unknown };
   /** @minLength 1 */
   requestId: string;
-  response: ErrorResponse | { [key: string]: unknown };
+  response: ErrorResponse | ReadEventsResponse;
   /** @minLength 1 */
   widgetId: string;
   [key: string]: unknown;
@@ -545,7 +550,7 @@ export interface FromWidgetReadEventsResponse {
 export interface FromWidgetReadRelationsRequest {
   action: "read_relations" | "org.matrix.msc3869.read_relations";
   api: "fromWidget";
-  data: { [key: string]: unknown };
+  data: ReadRelationsRequest;
   /** @minLength 1 */
   requestId: string;
   response?: null;
@@ -562,7 +567,7 @@ export interface FromWidgetReadRelationsResponse {
   data: { [key: string]: unknown };
   /** @minLength 1 */
   requestId: string;
-  response: ErrorResponse | { [key: string]: unknown };
+  response: ErrorResponse | ReadRelationsResponse;
   /** @minLength 1 */
   widgetId: string;
   [key: string]: unknown;
@@ -572,7 +577,7 @@ export interface FromWidgetReadRelationsResponse {
 export interface FromWidgetReadRoomAccountDataRequest {
   action: "com.beeper.read_room_account_data";
   api: "fromWidget";
-  data: { [key: string]: unknown };
+  data: ReadRoomAccountDataRequest;
   /** @minLength 1 */
   requestId: string;
   response?: null;
@@ -591,7 +596,7 @@ export interface FromWidgetReadRoomAccountDataResponse {
   data: { [key: string]: unknown };
   /** @minLength 1 */
   requestId: string;
-  response: ErrorResponse | { [key: string]: unknown };
+  response: ErrorResponse | ReadRoomAccountDataResponse;
   /** @minLength 1 */
   widgetId: string;
   [key: string]: unknown;
@@ -773,7 +778,7 @@ export interface FromWidgetSendEventResponse {
 export interface FromWidgetSendToDeviceRequest {
   action: "send_to_device";
   api: "fromWidget";
-  data: { [key: string]: unknown };
+  data: SendToDeviceRequest;
   /** @minLength 1 */
   requestId: string;
   response?: null;
@@ -790,7 +795,7 @@ export interface FromWidgetSendToDeviceResponse {
   data: { [key: string]: unknown };
   /** @minLength 1 */
   requestId: string;
-  response: ErrorResponse | { [key: string]: unknown };
+  response: ErrorResponse | SendToDeviceResponse;
   /** @minLength 1 */
   widgetId: string;
   [key: string]: unknown;
@@ -1028,7 +1033,7 @@ export interface FromWidgetUploadFileResponse {
 export interface FromWidgetUserDirectorySearchRequest {
   action: "user_directory_search" | "org.matrix.msc3973.user_directory_search";
   api: "fromWidget";
-  data: { [key: string]: unknown };
+  data: UserDirectorySearchRequest;
   /** @minLength 1 */
   requestId: string;
   response?: null;
@@ -1045,7 +1050,7 @@ export interface FromWidgetUserDirectorySearchResponse {
   data: { [key: string]: unknown };
   /** @minLength 1 */
   requestId: string;
-  response: ErrorResponse | { [key: string]: unknown };
+  response: ErrorResponse | UserDirectorySearchResponse;
   /** @minLength 1 */
   widgetId: string;
   [key: string]: unknown;
@@ -1114,6 +1119,13 @@ export interface LanguageChangeRequest {
   [key: string]: unknown;
 }
 
+/**
+ * A positive limit: an integer from 1 to 2^53 - 1.
+ * @minimum 1
+ * @maximum 9007199254740991
+ */
+export type Limit = number;
+
 /** A failed client-server API request, forwarded to the widget. */
 export interface MatrixApiError {
   /**
@@ -1151,6 +1163,13 @@ export type Message =
   | ToWidgetRequest
   | FromWidgetResponse
   | ToWidgetResponse;
+
+/**
+ * A number of milliseconds: an integer from 0 to 2^53 - 1.
+ * @minimum 0
+ * @maximum 9007199254740991
+ */
+export type Millis = number;
 
 /** A button the host shows below a modal; clicking it sends the modal `button_clicked`. */
 export interface ModalButton {
@@ -1289,6 +1308,9 @@ export type OpenIdDecision = "allowed" | "blocked";
  */
 export type OpenIdState = "allowed" | "blocked" | "request";
 
+/** The direction to paginate in (MSC3715). */
+export type PaginationDirection = "f" | "b";
+
 /**
  * A length in pixels: an integer from 0 to 2^53 - 1.
  * @minimum 0
@@ -1296,12 +1318,150 @@ export type OpenIdState = "allowed" | "blocked" | "request";
  */
 export type Pixels = number;
 
+/**
+ * The request `data`: read events of one type. With `state_key`, state events (`true`: any state key); without, message events, optionally of one `msgtype`. `type` must not be empty.
+ */
+export interface ReadEventsRequest {
+  /** At most this many events per room: a positive integer. */
+  limit?: Limit | null;
+  /** For message events: only those whose `content.msgtype` is this. */
+  msgtype?: string | null;
+  /** Which rooms: "*" or a list of room IDs. Absent: the room the user is viewing. */
+  room_ids?: RoomIds | null;
+  /**
+   * Only events after this event ID (implementation-only; matrix-widget-api 1.19 passes it to the host's driver).
+   */
+  since?: string | null;
+  /** Read state events: with this state key, or with any state key (`true`). */
+  state_key?: StateKeySelector | null;
+  /**
+   * The event type to read.
+   * @minLength 1
+   */
+  type: string;
+  [key: string]: unknown;
+}
+
+/** The success `response`: the events read, across all rooms asked for. */
+export interface ReadEventsResponse {
+  /** The events, decrypted. */
+  events: RoomEvent[];
+  [key: string]: unknown;
+}
+
+/** The request `data`: read the events related to `event_id`, which must not be empty. */
+export interface ReadRelationsRequest {
+  /** The direction to paginate in (MSC3715): "f" forwards, "b" backwards. */
+  direction?: PaginationDirection | null;
+  /**
+   * The event whose relations to read.
+   * @minLength 1
+   */
+  event_id: string;
+  /** Only related events of this type. */
+  event_type?: string | null;
+  /** A pagination token to start from (a previous response's next_batch or prev_batch). */
+  from?: string | null;
+  /**
+   * At most this many events: an integer from 0 (passed to the server as is). Absent: the server's default.
+   */
+  limit?: ResultLimit | null;
+  /** Only relations of this type (such as m.annotation). */
+  rel_type?: string | null;
+  /** The room of the event (needs a timeline capability). Absent: the room the user is viewing. */
+  room_id?: string | null;
+  /** A pagination token to stop at. */
+  to?: string | null;
+  [key: string]: unknown;
+}
+
+/** The success `response`: one page of related events, with the tokens to page on. */
+export interface ReadRelationsResponse {
+  /** The related events the widget may receive. */
+  chunk: RoomEvent[];
+  /** The token for the next page (pass it as from), if there is one. */
+  next_batch?: string | null;
+  /** The token for the previous page, if there is one. */
+  prev_batch?: string | null;
+  [key: string]: unknown;
+}
+
+/** The request `data`: read room account data of one type. */
+export interface ReadRoomAccountDataRequest {
+  /** Which rooms: "*" or a list of room IDs (matrix-widget-api 1.19's host ignores it). */
+  room_ids?: RoomIds | null;
+  /** The account data type. */
+  type: string;
+  [key: string]: unknown;
+}
+
+/** The success `response`: the account data found, one entry per room. */
+export interface ReadRoomAccountDataResponse {
+  /** The account data, per room. */
+  events: RoomAccountData[];
+  [key: string]: unknown;
+}
+
 /** The request `data`: the capabilities the widget asks for, in the spellings it uses. */
 export interface RequestCapabilitiesRequest {
   /** The capabilities asked for, unknown ones included. Absent reads as an empty list. */
   capabilities?: Capability[];
   [key: string]: unknown;
 }
+
+/**
+ * A limit that may be 0: an integer from 0 to 2^53 - 1.
+ * @minimum 0
+ * @maximum 9007199254740991
+ */
+export type ResultLimit = number;
+
+/** One room's account data of a type (`IRoomAccountData`). */
+export interface RoomAccountData {
+  /** The account data, kept byte-exact. */
+  content: { [key: string]: unknown };
+  /** The room it belongs to. */
+  room_id: string;
+  /** The account data type. */
+  type: string;
+  [key: string]: unknown;
+}
+
+/**
+ * A room event (`IRoomEvent`): a message or, with `state_key`, a state event, decrypted.
+ * `content` and `unsigned` are kept exactly as they arrived, and fields the widget API
+ * does not define are kept too.
+ */
+export interface RoomEvent {
+  /** The event content (for an encrypted event: the decrypted content). */
+  content: { [key: string]: unknown };
+  /** The event ID. */
+  event_id: string;
+  /** MSC4354 (unstable name, what servers send today): the event is sticky. */
+  msc4354_sticky?: StickyInfo | null;
+  /** When the sender's server received it, in milliseconds since the Unix epoch. */
+  origin_server_ts: Timestamp;
+  /** The room the event is in. */
+  room_id: string;
+  /** The sender's user ID. */
+  sender: string;
+  /** Present exactly for a state event: its state key. */
+  state_key?: string | null;
+  /** MSC4407 / MSC4354 (stable name): the event is sticky. */
+  sticky?: StickyInfo | null;
+  /** The event type (for an encrypted event: the decrypted type). */
+  type: string;
+  /**
+   * Data added by the server (`age`, `prev_content`, …). Required by matrix-widget-api's `IRoomEvent` but absent from some events, so optional here.
+   */
+  unsigned?: { [key: string]: unknown } | null;
+  [key: string]: unknown;
+}
+
+/**
+ * Which rooms to read: "*" (every room the widget has a timeline capability for) or a list of room IDs.
+ */
+export type RoomIds = "*" | string[];
 
 /**
  * The request `data`, forwarded verbatim as the body of the homeserver's delegate_delayed_leave endpoint (MSC4533, unstable: the fields are changing).
@@ -1426,6 +1586,32 @@ export type SendEventResponse = {
     }
 );
 
+/** The request `data`: send to-device messages of one type. `type` must not be empty. */
+export interface SendToDeviceRequest {
+  /** Whether the host encrypts each message for its device (Olm). */
+  encrypted: boolean;
+  /** User ID to device ID (or "*", every device of the user) to message content. */
+  messages: ToDeviceMessages;
+  /**
+   * The to-device event type.
+   * @minLength 1
+   */
+  type: string;
+  [key: string]: unknown;
+}
+
+/**
+ * The success `response`: `{}`, or with matrix-rust-sdk the devices the messages could not
+ * be delivered to.
+ */
+export interface SendToDeviceResponse {
+  /**
+   * matrix-rust-sdk: user ID to the IDs of the devices that did not get the message (unknown devices, encryption failures, network errors). matrix-widget-api hosts never send it.
+   */
+  failures?: DeliveryFailures | null;
+  [key: string]: unknown;
+}
+
 /** The request `data`: whether the widget wants to stay on screen. */
 export interface SetAlwaysOnScreenRequest {
   /** `true` to stay on screen, `false` to stop. */
@@ -1451,6 +1637,9 @@ export interface SetButtonEnabledRequest {
   enabled: boolean;
   [key: string]: unknown;
 }
+
+/** Which state events to read: those with this state key, or with any state key (`true`). */
+export type StateKeySelector = string | true;
 
 /** The sticker's image: its URL and what is known about it. */
 export interface StickerContent {
@@ -1512,6 +1701,15 @@ export interface StickerThumbnailInfo {
  */
 export type StickyDuration = number;
 
+/** A sticky event's stickiness (MSC4354): `{duration_ms}`. */
+export interface StickyInfo {
+  /**
+   * How long the event stays sticky, in milliseconds, as the sender asked (MSC4354 caps the effect at one hour; the value is kept as sent).
+   */
+  duration_ms: Millis;
+  [key: string]: unknown;
+}
+
 /**
  * The API versions a peer supports (the answer to `supported_api_versions` in either
  * direction). Unknown version strings are kept as they came.
@@ -1527,6 +1725,31 @@ export interface SupportedApiVersionsResponse {
  * theme's `name`, a string). Every key is kept as it came.
  */
 export type ThemeChangeRequest = { [key: string]: unknown };
+
+/**
+ * Milliseconds since the Unix epoch: an integer from 0 to 2^53 - 1.
+ * @minimum 0
+ * @maximum 9007199254740991
+ */
+export type Timestamp = number;
+
+/** The request `data`: a to-device event the host received, and whether it came encrypted. */
+export interface ToDeviceEvent {
+  /** The event content (for an encrypted event: the decrypted content), kept byte-exact. */
+  content: { [key: string]: unknown };
+  /** Whether the event came encrypted (Olm). */
+  encrypted: boolean;
+  /** The sender's user ID. */
+  sender: string;
+  /** The event type (for an encrypted event: the decrypted type). */
+  type: string;
+  [key: string]: unknown;
+}
+
+/**
+ * To-device messages: user ID to device ID (or "*", every device of the user) to message content.
+ */
+export type ToDeviceMessages = { [key: string]: { [key: string]: { [key: string]: unknown } } };
 
 /** A toWidget `button_clicked` request: the whole message. */
 export interface ToWidgetButtonClickedRequest {
@@ -1759,7 +1982,7 @@ export interface ToWidgetScreenshotResponse {
 export interface ToWidgetSendEventRequest {
   action: "send_event";
   api: "toWidget";
-  data: { [key: string]: unknown };
+  data: RoomEvent;
   /** @minLength 1 */
   requestId: string;
   response?: null;
@@ -1776,7 +1999,7 @@ export interface ToWidgetSendEventResponse {
   data: { [key: string]: unknown };
   /** @minLength 1 */
   requestId: string;
-  response: ErrorResponse | { [key: string]: unknown };
+  response: ErrorResponse | Empty;
   /** @minLength 1 */
   widgetId: string;
   [key: string]: unknown;
@@ -1786,7 +2009,7 @@ export interface ToWidgetSendEventResponse {
 export interface ToWidgetSendToDeviceRequest {
   action: "send_to_device";
   api: "toWidget";
-  data: { [key: string]: unknown };
+  data: ToDeviceEvent;
   /** @minLength 1 */
   requestId: string;
   response?: null;
@@ -1803,7 +2026,7 @@ export interface ToWidgetSendToDeviceResponse {
   data: { [key: string]: unknown };
   /** @minLength 1 */
   requestId: string;
-  response: ErrorResponse | { [key: string]: unknown };
+  response: ErrorResponse | Empty;
   /** @minLength 1 */
   widgetId: string;
   [key: string]: unknown;
@@ -1900,7 +2123,7 @@ export interface ToWidgetUntypedResponse {
 export interface ToWidgetUpdateStateRequest {
   action: "update_state";
   api: "toWidget";
-  data: { [key: string]: unknown };
+  data: UpdateStateRequest;
   /** @minLength 1 */
   requestId: string;
   response?: null;
@@ -1917,7 +2140,7 @@ export interface ToWidgetUpdateStateResponse {
   data: { [key: string]: unknown };
   /** @minLength 1 */
   requestId: string;
-  response: ErrorResponse | { [key: string]: unknown };
+  response: ErrorResponse | Empty;
   /** @minLength 1 */
   widgetId: string;
   [key: string]: unknown;
@@ -2036,6 +2259,13 @@ export interface UpdateDelayedEventRequest {
   [key: string]: unknown;
 }
 
+/** The request `data`: state events, or none to mark that the initial state is loaded. */
+export interface UpdateStateRequest {
+  /** The state events (current state, or changes). Empty: the initial state is loaded. */
+  state: RoomEvent[];
+  [key: string]: unknown;
+}
+
 /** The request `data`: a TURN server and its current credentials. */
 export interface UpdateTurnServersRequest {
   /** The password to authenticate with. */
@@ -2073,6 +2303,37 @@ export interface UploadFileResponse {
  * @maximum 9007199254740991
  */
 export type UploadSize = number;
+
+/** The request `data`: search the user directory. */
+export interface UserDirectorySearchRequest {
+  /**
+   * At most this many results: an integer from 0 (passed to the server as is). Absent: the server's default.
+   */
+  limit?: ResultLimit | null;
+  /** What to search for (may be empty). */
+  search_term: string;
+  [key: string]: unknown;
+}
+
+/** The success `response`: the users found. */
+export interface UserDirectorySearchResponse {
+  /** Whether the server cut the results short. */
+  limited: boolean;
+  /** The users found. */
+  results: UserDirectoryUser[];
+  [key: string]: unknown;
+}
+
+/** One user found. */
+export interface UserDirectoryUser {
+  /** The user's avatar (an mxc URI), if they have one. */
+  avatar_url?: string | null;
+  /** The user's display name, if they have one. */
+  display_name?: string | null;
+  /** The user's ID. */
+  user_id: string;
+  [key: string]: unknown;
+}
 
 /** The request `data`: whether the widget is now visible. */
 export interface VisibilityRequest {

@@ -3,6 +3,7 @@
 // Tests fail by panicking.
 #![allow(clippy::panic, clippy::unwrap_used)]
 
+mod actions_events;
 mod actions_media;
 mod actions_session;
 mod decode;

@@ -97,6 +97,7 @@ pub mod capability;
 pub mod decode;
 pub mod encrypted_file;
 pub mod error;
+pub mod event;
 pub mod from_widget;
 pub mod limits;
 pub mod message;

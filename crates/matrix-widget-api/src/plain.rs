@@ -44,10 +44,16 @@ pub(crate) fn rewrite(message: &str, skip_data: bool) -> String {
     if skip_data && path.first() == Some(&"data") && (path.len() > 1 || rest.starts_with('`')) {
         path.remove(0);
     }
-    let body = if let Some(found_expected) = rest.strip_prefix("invalid type: ").or_else(|| rest.strip_prefix("invalid value: ")) {
+    // serde's "invalid type: X, expected Y" may follow a context of the payload's own
+    // ("user ID `@a:b`: invalid type: …").
+    let (context, tail) = match rest.find("invalid type: ").or_else(|| rest.find("invalid value: ")) {
+        Some(i) => rest.split_at(i),
+        None => ("", rest),
+    };
+    let body = if let Some(found_expected) = tail.strip_prefix("invalid type: ").or_else(|| tail.strip_prefix("invalid value: ")) {
         match split_expected(found_expected) {
-            Some((found, expected)) => format!("expected {}, found {}", expected_phrase(expected), found_phrase(found)),
-            None => bounded(found_expected),
+            Some((found, expected)) => format!("{}expected {}, found {}", bounded(context), expected_phrase(expected), found_phrase(found)),
+            None => bounded(rest),
         }
     } else {
         bounded(rest)

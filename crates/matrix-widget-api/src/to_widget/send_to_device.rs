@@ -1,18 +1,62 @@
 //! `send_to_device` (toWidget) — MSC3819: the host delivers a to-device event.
 //!
-//! Not typed yet: `data` and `response` are raw objects.
+//! `data` is the received to-device event (`type`, `sender`, `content`; decrypted when it
+//! came encrypted) plus `encrypted`, whether it did; the widget acknowledges with `{}`.
+//! Hosts deliver only types the widget has a `receive.to_device` capability for.
+//!
+//! The reference widget does not check `data`; this crate requires all four fields, with
+//! their types (`content` an object, `encrypted` a boolean).
+//!
+//! ```
+//! use matrix_widget_api::payload::{Empty, RawObject};
+//! use matrix_widget_api::to_widget::send_to_device::{SendToDevice, ToDeviceEvent};
+//! use matrix_widget_api::Request;
+//!
+//! let event = ToDeviceEvent::new("org.example.ping", "@b:b", RawObject::from_json(r#"{"n":3}"#)?, true);
+//! let request = Request::<SendToDevice>::new("w1", "r1", event)?;
+//! assert_eq!(
+//!     serde_json::to_string(&request)?,
+//!     r#"{"api":"toWidget","widgetId":"w1","requestId":"r1","action":"send_to_device","data":{"type":"org.example.ping","sender":"@b:b","content":{"n":3},"encrypted":true}}"#
+//! );
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use crate::action::{Action, ActionName};
 use crate::api::Api;
-use crate::payload::RawObject;
+use crate::payload::{Empty, Extra, Payload, RawObject};
 
-/// The `send_to_device` action marker.
+/// The `send_to_device` action from host to widget.
 #[derive(Debug)]
 pub enum SendToDevice {}
 
 impl Action for SendToDevice {
     const API: Api = Api::ToWidget;
     const NAME: ActionName = ActionName::SendToDevice;
-    type Request = RawObject;
-    type Response = RawObject;
+    type Request = ToDeviceEvent;
+    type Response = Empty;
+}
+
+/// The request `data`: a to-device event the host received, and whether it came encrypted.
+#[derive(Clone, Debug, PartialEq, Eq, Payload)]
+#[non_exhaustive]
+pub struct ToDeviceEvent {
+    /// The event type (for an encrypted event: the decrypted type).
+    #[wire(rename = "type")]
+    pub event_type: String,
+    /// The sender's user ID.
+    pub sender: String,
+    /// The event content (for an encrypted event: the decrypted content), kept byte-exact.
+    pub content: RawObject,
+    /// Whether the event came encrypted (Olm).
+    pub encrypted: bool,
+    /// Fields the protocol does not define, kept for the round-trip.
+    #[wire(extra)]
+    pub extra: Extra,
+}
+
+impl ToDeviceEvent {
+    /// A to-device event of `event_type` from `sender`.
+    pub fn new(event_type: impl Into<String>, sender: impl Into<String>, content: RawObject, encrypted: bool) -> Self {
+        ToDeviceEvent { event_type: event_type.into(), sender: sender.into(), content, encrypted, extra: Extra::new() }
+    }
 }
