@@ -19,6 +19,7 @@ use syn::{DeriveInput, parse_macro_input};
 
 mod ctxt;
 mod payload;
+mod spanned;
 mod wire_name;
 
 /// Derives `matrix_widget_api::naming::WireName`, `Serialize`, `Deserialize`, `FromStr`,
