@@ -44,6 +44,10 @@ mod wire_name;
 ///     Other(String),
 /// }
 /// ```
+///
+/// On the enum, both optional: `what = "capability"` (what one name is, for error messages;
+/// default "name") and `schema_name = "..."` (its name in a schema's `$defs`; default the
+/// enum's name — see [`Payload`]).
 #[proc_macro_derive(WireName, attributes(wire))]
 pub fn derive_wire_name(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
@@ -60,6 +64,16 @@ pub fn derive_wire_name(input: TokenStream) -> TokenStream {
 /// - `#[wire(extra)]`: one field of type `matrix_widget_api::payload::Extra` that keeps every
 ///   unknown key with its raw value, so a parsed payload re-emits what it was given. Without
 ///   it, unknown keys are rejected.
+///
+/// On the struct, all optional:
+///
+/// - `#[wire(check = "path")]`: a `fn(&Self) -> Result<(), String>` run after parsing (it may
+///   be private: the generated impls are in the struct's module).
+/// - `#[wire(extend_schema = "path")]`: a `fn(Schema) -> Schema`, the schema's side of `check`.
+/// - `#[wire(schema_name = "...")]`: the schema's name in `$defs` (default: the struct's
+///   name). Each type is its own schema whatever its name (its id is its module path), but two
+///   types of one name in one schema get `Name` and `Name2` from schemars; give one of them a
+///   readable name instead.
 #[proc_macro_derive(Payload, attributes(wire))]
 pub fn derive_payload(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);

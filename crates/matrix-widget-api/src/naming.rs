@@ -511,6 +511,9 @@ impl<T: schemars::JsonSchema> schemars::JsonSchema for Spelled<T> {
     fn schema_name() -> Cow<'static, str> {
         T::schema_name()
     }
+    fn schema_id() -> Cow<'static, str> {
+        T::schema_id()
+    }
     fn inline_schema() -> bool {
         true
     }
