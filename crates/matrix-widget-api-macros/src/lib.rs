@@ -5,6 +5,8 @@
 //!
 //! - [`WireName`]: an enum of names that come in several spellings (stable, unstable,
 //!   legacy), optionally parameterised (`m.send.event:<type>`) and with a catch-all.
+//! - [`wire_docs`]: an attribute for a `WireName` enum that adds each variant's spellings
+//!   to its rustdoc.
 //! - [`Payload`]: an open JSON object (a request or response `data` payload) that keeps
 //!   unknown fields and reads `null` as "absent".
 //!
@@ -52,6 +54,35 @@ mod wire_name;
 pub fn derive_wire_name(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     wire_name::derive(&input).into()
+}
+
+/// Appends each variant's spellings to its documentation, so rustdoc shows what goes on the
+/// wire, from the same `#[wire(...)]` table the derive reads. Put it above
+/// `#[derive(WireName)]`:
+///
+/// ```ignore
+/// use matrix_widget_api::naming::{wire_docs, WireName};
+///
+/// #[wire_docs]
+/// #[derive(WireName)]
+/// enum Capability {
+///     /// Send delayed events.
+///     #[wire(stable = "m.send.delayed_event", unstable = "org.matrix.msc4157.send.delayed_event",
+///            legacy = "m.send.delay_events")]
+///     SendDelayedEvent,
+/// }
+/// ```
+///
+/// documents `SendDelayedEvent` as "Send delayed events." followed by the paragraph
+/// "Wire: `m.send.delayed_event` (stable) · `org.matrix.msc4157.send.delayed_event` (unstable)
+/// · `m.send.delay_events` (legacy)". A prefix reads "`m.send.event:<parameter>`", the
+/// catch-all "any other string, kept verbatim". The derive leaves that paragraph out of
+/// `NameSpec::doc`, so schema descriptions do not repeat the spellings they list as data.
+/// The enum is otherwise re-emitted unchanged; a malformed `#[wire(...)]` is left for the
+/// derive to report.
+#[proc_macro_attribute]
+pub fn wire_docs(args: TokenStream, item: TokenStream) -> TokenStream {
+    wire_name::wire_docs(args.into(), item.into()).into()
 }
 
 /// Derives `Serialize`, `Deserialize` and (with the crate's `schema` feature) `JsonSchema`

@@ -22,7 +22,7 @@ use std::cell::Cell;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 
-pub use matrix_widget_api_macros::WireName;
+pub use matrix_widget_api_macros::{WireName, wire_docs};
 
 /// Which spelling to emit for values built in code.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]

@@ -60,10 +60,11 @@ impl<'a> Enum<'a> {
                 Fields::Unnamed(f) if f.unnamed.len() == 1 => f.unnamed.first().map(|f| &f.ty),
                 _ => None,
             };
+            let doc = super::docs::variant_doc(&variant.attrs, &names);
             variants.push(Variant {
                 ident: &variant.ident,
                 names,
-                doc: attr::doc(&variant.attrs),
+                doc,
                 field,
                 fields_span: syn::spanned::Spanned::span(&variant.fields),
                 fields: &variant.fields,
