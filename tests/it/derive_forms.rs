@@ -17,6 +17,28 @@ macro_rules! payload {
 
 payload!(FromMacro { a: Option<String>, b: u32 });
 
+macro_rules! names {
+    ($name:ident { $param:ty, $custom:ty }) => {
+        #[derive(Debug, PartialEq, matrix_widget_api::naming::WireName)]
+        enum $name {
+            #[wire(stable = "m.send.event:", unstable = "org.matrix.msc2762.send.event:", prefix)]
+            SendEvent($param),
+            #[wire(other)]
+            Other($custom),
+        }
+    };
+}
+
+names!(NamesFromMacro { String, matrix_widget_api::naming::CustomName });
+
+#[test]
+fn field_types_through_macro_rules_keep_working() {
+    // The generated calls spanned on these types still see the generated locals.
+    assert_eq!("m.send.event:m.room.message".parse::<NamesFromMacro>().ok(), Some(NamesFromMacro::SendEvent("m.room.message".into())));
+    let other = "com.example".parse::<NamesFromMacro>().expect("catch-all");
+    assert_eq!(other.to_string(), "com.example");
+}
+
 #[derive(Debug, PartialEq, Payload)]
 struct Node {
     name: String,

@@ -110,3 +110,60 @@ pub fn derive_payload(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     payload::derive(&input).into()
 }
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    /// Every impl the derives emit, the fallback stubs included, is `#[automatically_derived]`.
+    #[test]
+    fn every_generated_impl_is_marked_automatically_derived() {
+        let inputs = [
+            (
+                crate::payload::derive as fn(&syn::DeriveInput) -> proc_macro2::TokenStream,
+                quote!(
+                    struct P {
+                        a: String,
+                    }
+                ),
+            ),
+            (
+                crate::payload::derive,
+                quote!(
+                    struct P {
+                        #[wire(renam = "x")]
+                        a: String,
+                    }
+                ),
+            ),
+            (
+                crate::wire_name::derive,
+                quote!(
+                    enum N {
+                        #[wire("a")]
+                        A,
+                        #[wire(other)]
+                        Other(CustomName),
+                    }
+                ),
+            ),
+            (
+                crate::wire_name::derive,
+                quote!(
+                    enum N {
+                        #[wire(stabel = "a")]
+                        A,
+                    }
+                ),
+            ),
+        ];
+        for (derive, input) in inputs {
+            let input: syn::DeriveInput = syn::parse2(input).expect("input");
+            let out = derive(&input).to_string();
+            // The trait impls for the type itself; the helper types inside them are not counted.
+            let impls = out.matches(&format!("for {} {{", input.ident)).count();
+            assert!(impls >= 3, "{out}");
+            assert_eq!(out.matches("# [automatically_derived]").count(), impls, "{out}");
+        }
+    }
+}
