@@ -43,7 +43,7 @@ mod wire_name;
 ///     SendEvent(String),
 ///     /// Every other string, kept verbatim.
 ///     #[wire(other)]
-///     Other(String),
+///     Other(CustomName),
 /// }
 /// ```
 ///
