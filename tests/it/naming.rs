@@ -199,3 +199,17 @@ fn every_typed_marker_is_reached_by_every_spelling() {
     }
     assert!(checked >= 6, "{checked}");
 }
+
+/// `#[wire_docs]` adds a "Wire: …" paragraph to each variant's rustdoc; the tables' own docs
+/// (the schema descriptions) stay without it, and keep the prose.
+#[test]
+fn spelling_paragraphs_stay_out_of_the_tables() {
+    fn docs<T: WireName>() -> Vec<&'static str> {
+        T::NAMES.iter().map(|n| n.doc).collect()
+    }
+    for doc in [docs::<ActionName>(), docs::<Capability>(), docs::<ApiVersion>(), docs::<UpdateAction>(), docs::<Api>()].concat() {
+        assert!(!doc.contains("Wire:"), "{doc:?}");
+    }
+    let delayed = Capability::NAMES.iter().find(|n| n.variant == "SendDelayedEvent").expect("declared");
+    assert!(delayed.doc.starts_with("Send events with a `delay` (MSC4157)."), "{:?}", delayed.doc);
+}

@@ -1,9 +1,9 @@
-use matrix_widget_api::naming::WireName;
+use matrix_widget_api::naming::{CustomName, WireName};
 
 #[derive(WireName)]
 enum Name {
     #[wire("m.other", other)]
-    Other(String),
+    Other(CustomName),
 }
 
 fn main() {}

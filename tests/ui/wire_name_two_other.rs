@@ -1,11 +1,11 @@
-use matrix_widget_api::naming::WireName;
+use matrix_widget_api::naming::{CustomName, WireName};
 
 #[derive(WireName)]
 enum Name {
     #[wire(other)]
-    Other(String),
+    Other(CustomName),
     #[wire(other)]
-    Unknown(String),
+    Unknown(CustomName),
 }
 
 fn main() {}

@@ -76,3 +76,16 @@ pub(crate) fn derive<'a, T>(
         (Ok(()), None) => fallback(),
     }
 }
+
+/// Reads `schema_name = "..."` (a container key of both derives) into `slot`: the name of the
+/// type's schema in `$defs`, for when two types of the same name meet in one schema.
+pub(crate) fn schema_name(meta: &syn::meta::ParseNestedMeta, slot: &mut Option<syn::LitStr>) -> syn::Result<()> {
+    let lit: syn::LitStr = meta.value()?.parse()?;
+    if lit.value().is_empty() {
+        return Err(syn::Error::new_spanned(lit, "`schema_name` must not be empty"));
+    }
+    if slot.replace(lit).is_some() {
+        return Err(meta.error("`schema_name` is given twice"));
+    }
+    Ok(())
+}

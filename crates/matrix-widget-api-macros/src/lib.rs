@@ -5,6 +5,8 @@
 //!
 //! - [`WireName`]: an enum of names that come in several spellings (stable, unstable,
 //!   legacy), optionally parameterised (`m.send.event:<type>`) and with a catch-all.
+//! - [`wire_docs`]: an attribute for a `WireName` enum that adds each variant's spellings
+//!   to its rustdoc.
 //! - [`Payload`]: an open JSON object (a request or response `data` payload) that keeps
 //!   unknown fields and reads `null` as "absent".
 //!
@@ -19,6 +21,7 @@ use syn::{DeriveInput, parse_macro_input};
 
 mod ctxt;
 mod payload;
+mod spanned;
 mod wire_name;
 
 /// Derives `matrix_widget_api::naming::WireName`, `Serialize`, `Deserialize`, `FromStr`,
@@ -40,13 +43,46 @@ mod wire_name;
 ///     SendEvent(String),
 ///     /// Every other string, kept verbatim.
 ///     #[wire(other)]
-///     Other(String),
+///     Other(CustomName),
 /// }
 /// ```
+///
+/// On the enum, both optional: `what = "capability"` (what one name is, for error messages;
+/// default "name") and `schema_name = "..."` (its name in a schema's `$defs`; default the
+/// enum's name — see [`Payload`]).
 #[proc_macro_derive(WireName, attributes(wire))]
 pub fn derive_wire_name(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     wire_name::derive(&input).into()
+}
+
+/// Appends each variant's spellings to its documentation, so rustdoc shows what goes on the
+/// wire, from the same `#[wire(...)]` table the derive reads. Put it above
+/// `#[derive(WireName)]`:
+///
+/// ```ignore
+/// use matrix_widget_api::naming::{wire_docs, WireName};
+///
+/// #[wire_docs]
+/// #[derive(WireName)]
+/// enum Capability {
+///     /// Send delayed events.
+///     #[wire(stable = "m.send.delayed_event", unstable = "org.matrix.msc4157.send.delayed_event",
+///            legacy = "m.send.delay_events")]
+///     SendDelayedEvent,
+/// }
+/// ```
+///
+/// documents `SendDelayedEvent` as "Send delayed events." followed by the paragraph
+/// "Wire: `m.send.delayed_event` (stable) · `org.matrix.msc4157.send.delayed_event` (unstable)
+/// · `m.send.delay_events` (legacy)". A prefix reads "`m.send.event:<parameter>`", the
+/// catch-all "any other string, kept verbatim". The derive leaves that paragraph out of
+/// `NameSpec::doc`, so schema descriptions do not repeat the spellings they list as data.
+/// The enum is otherwise re-emitted unchanged; a malformed `#[wire(...)]` is left for the
+/// derive to report.
+#[proc_macro_attribute]
+pub fn wire_docs(args: TokenStream, item: TokenStream) -> TokenStream {
+    wire_name::wire_docs(args.into(), item.into()).into()
 }
 
 /// Derives `Serialize`, `Deserialize` and (with the crate's `schema` feature) `JsonSchema`
@@ -59,8 +95,75 @@ pub fn derive_wire_name(input: TokenStream) -> TokenStream {
 /// - `#[wire(extra)]`: one field of type `matrix_widget_api::payload::Extra` that keeps every
 ///   unknown key with its raw value, so a parsed payload re-emits what it was given. Without
 ///   it, unknown keys are rejected.
+///
+/// On the struct, all optional:
+///
+/// - `#[wire(check = "path")]`: a `fn(&Self) -> Result<(), String>` run after parsing (it may
+///   be private: the generated impls are in the struct's module).
+/// - `#[wire(extend_schema = "path")]`: a `fn(Schema) -> Schema`, the schema's side of `check`.
+/// - `#[wire(schema_name = "...")]`: the schema's name in `$defs` (default: the struct's
+///   name). Each type is its own schema whatever its name (its id is its module path), but two
+///   types of one name in one schema get `Name` and `Name2` from schemars; give one of them a
+///   readable name instead.
 #[proc_macro_derive(Payload, attributes(wire))]
 pub fn derive_payload(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     payload::derive(&input).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    /// Every impl the derives emit, the fallback stubs included, is `#[automatically_derived]`.
+    #[test]
+    fn every_generated_impl_is_marked_automatically_derived() {
+        let inputs = [
+            (
+                crate::payload::derive as fn(&syn::DeriveInput) -> proc_macro2::TokenStream,
+                quote!(
+                    struct P {
+                        a: String,
+                    }
+                ),
+            ),
+            (
+                crate::payload::derive,
+                quote!(
+                    struct P {
+                        #[wire(renam = "x")]
+                        a: String,
+                    }
+                ),
+            ),
+            (
+                crate::wire_name::derive,
+                quote!(
+                    enum N {
+                        #[wire("a")]
+                        A,
+                        #[wire(other)]
+                        Other(CustomName),
+                    }
+                ),
+            ),
+            (
+                crate::wire_name::derive,
+                quote!(
+                    enum N {
+                        #[wire(stabel = "a")]
+                        A,
+                    }
+                ),
+            ),
+        ];
+        for (derive, input) in inputs {
+            let input: syn::DeriveInput = syn::parse2(input).expect("input");
+            let out = derive(&input).to_string();
+            // The trait impls for the type itself; the helper types inside them are not counted.
+            let impls = out.matches(&format!("for {} {{", input.ident)).count();
+            assert!(impls >= 3, "{out}");
+            assert_eq!(out.matches("# [automatically_derived]").count(), impls, "{out}");
+        }
+    }
 }

@@ -3,10 +3,12 @@
 
 mod ast;
 mod attr;
+mod docs;
 mod expand;
 mod valid;
 
 pub(crate) use attr::doc;
+pub(crate) use docs::attribute as wire_docs;
 
 use proc_macro2::TokenStream;
 use syn::DeriveInput;

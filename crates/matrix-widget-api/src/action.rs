@@ -6,7 +6,7 @@
 //! direction (e.g. [`crate::from_widget::send_event::SendEvent`]) next to its payloads.
 
 use crate::api::Api;
-use crate::naming::{CustomName, WireName};
+use crate::naming::{CustomName, WireName, wire_docs};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -35,6 +35,7 @@ pub trait Action: 'static {
 /// Names used in both directions (`send_event`, `supported_api_versions`, …) are one
 /// variant; the envelope's [`Api`] says which payloads apply. Unknown names (vendor
 /// extensions such as `io.element.join`) are kept in [`ActionName::Other`].
+#[wire_docs]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, WireName)]
 #[wire(what = "action")]
 #[non_exhaustive]

@@ -1,8 +1,9 @@
 //! The `api` field of the envelope: which side sent the *request* (spec draft #2764).
 
-use crate::naming::WireName;
+use crate::naming::{WireName, wire_docs};
 
 /// The direction of a request. A response keeps the `api` of the request it answers.
+#[wire_docs]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, WireName)]
 #[wire(what = "api direction")]
 pub enum Api {

@@ -9,9 +9,10 @@
 //! Parameterised capabilities carry the text after their prefix as written (event type,
 //! optional `#` key); the MSC2762 grammar (§3.2) is parsed by the permission layer.
 
-use crate::naming::{CustomName, WireName};
+use crate::naming::{CustomName, WireName, wire_docs};
 
 /// One capability string.
+#[wire_docs]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, WireName)]
 #[wire(what = "capability")]
 #[non_exhaustive]

@@ -22,7 +22,7 @@ use std::cell::Cell;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 
-pub use matrix_widget_api_macros::WireName;
+pub use matrix_widget_api_macros::{WireName, wire_docs};
 
 /// Which spelling to emit for values built in code.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -477,6 +477,30 @@ pub fn parse_name<T: WireName>(s: &str) -> Result<T, NameError> {
     T::parse_name(s).map(|(value, _)| value)
 }
 
+/// The type of the `#[wire(other)]` variant's field, which is [`CustomName`]: the generated
+/// parser builds it and `name_in` reads it through this trait, so a catch-all declared with
+/// another type (`Other(String)`) is one error, at that field, that says what to write.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "the #[wire(other)] variant holds a `CustomName`, not `{Self}`",
+    label = "write `CustomName` (matrix_widget_api::naming::CustomName)"
+)]
+pub trait CatchAll: Sized {
+    /// [`CustomName::__from_unknown`].
+    fn __from_unknown(s: &str) -> Self;
+    /// [`CustomName::as_str`].
+    fn __as_str(&self) -> &str;
+}
+
+impl CatchAll for CustomName {
+    fn __from_unknown(s: &str) -> Self {
+        CustomName::__from_unknown(s)
+    }
+    fn __as_str(&self) -> &str {
+        self.as_str()
+    }
+}
+
 #[doc(hidden)]
 pub fn display_name<T: WireName>(value: &T, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     f.write_str(&value.name(current_naming()))
@@ -486,6 +510,9 @@ pub fn display_name<T: WireName>(value: &T, f: &mut fmt::Formatter<'_>) -> fmt::
 impl<T: schemars::JsonSchema> schemars::JsonSchema for Spelled<T> {
     fn schema_name() -> Cow<'static, str> {
         T::schema_name()
+    }
+    fn schema_id() -> Cow<'static, str> {
+        T::schema_id()
     }
     fn inline_schema() -> bool {
         true

@@ -1,8 +1,10 @@
 //! Items the derive macros' generated code refers to. Not public API.
 
-pub use crate::naming::{CustomName, NameError, NameParam, NameSpec, Spelling, WireName};
+pub use crate::naming::{CatchAll, CustomName, NameError, NameParam, NameSpec, Spelling, WireName};
 pub use crate::naming::{deserialize_name, display_name, parse_name, serialize_name};
 pub use crate::payload::{UnknownFields, field_error, finish_extra, read_extra, serialize_extra};
+#[cfg(feature = "schema")]
+pub use crate::schema::subschema_for;
 #[cfg(feature = "schema")]
 pub use schemars;
 pub use serde::de::{self, MapAccess, Visitor};
@@ -15,10 +17,15 @@ pub use std::string::String;
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __impl_wire_name_schema {
-    ($ty:ident) => {
+    ($ty:ident, $name:expr) => {
+        #[automatically_derived]
         impl $crate::__private::schemars::JsonSchema for $ty {
             fn schema_name() -> $crate::__private::Cow<'static, str> {
-                $crate::__private::Cow::Borrowed(::core::stringify!($ty))
+                $crate::__private::Cow::Borrowed($name)
+            }
+            // Unique per type: two types of one name in different modules are two schemas.
+            fn schema_id() -> $crate::__private::Cow<'static, str> {
+                $crate::__private::Cow::Borrowed(::core::concat!(::core::module_path!(), "::", ::core::stringify!($ty)))
             }
             fn json_schema(_: &mut $crate::__private::schemars::SchemaGenerator) -> $crate::__private::schemars::Schema {
                 $crate::schema::wire_name_schema::<$ty>()
@@ -31,17 +38,23 @@ macro_rules! __impl_wire_name_schema {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __impl_payload_schema {
-    ($ty:ident, $name:expr, $doc:expr, $extra:expr, [$(($key:expr, $fty:ty, $required:expr, $nullable:expr, $fdoc:expr)),* $(,)?] $(, extend = $extend:path)?) => {
+    // `$subschema` is `subschema_for::<FieldType>`, spanned on the field by the derive.
+    ($ty:ident, $name:expr, $doc:expr, $extra:expr, [$(($key:expr, $subschema:expr, $required:expr, $nullable:expr, $fdoc:expr)),* $(,)?] $(, extend = $extend:path)?) => {
+        #[automatically_derived]
         impl $crate::__private::schemars::JsonSchema for $ty {
             fn schema_name() -> $crate::__private::Cow<'static, str> {
                 $crate::__private::Cow::Borrowed($name)
+            }
+            // Unique per type: two types of one name in different modules are two schemas.
+            fn schema_id() -> $crate::__private::Cow<'static, str> {
+                $crate::__private::Cow::Borrowed(::core::concat!(::core::module_path!(), "::", ::core::stringify!($ty)))
             }
             fn json_schema(generator: &mut $crate::__private::schemars::SchemaGenerator) -> $crate::__private::schemars::Schema {
                 let _ = &generator;
                 let schema = $crate::schema::object_schema($doc, $extra, ::std::vec![$(
                     $crate::schema::FieldSchema {
                         key: $key,
-                        schema: generator.subschema_for::<$fty>(),
+                        schema: $subschema(generator),
                         required: $required,
                         nullable: $nullable,
                         doc: $fdoc,

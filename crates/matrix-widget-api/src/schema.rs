@@ -78,6 +78,14 @@ fn regex_escape(s: &str) -> String {
     out
 }
 
+/// [`SchemaGenerator::subschema_for`](schemars::SchemaGenerator::subschema_for) as a
+/// function: the `Payload` derive names it with the field's type, spanned on the field, so a
+/// type that lacks `JsonSchema` is reported at that field.
+#[doc(hidden)]
+pub fn subschema_for<T: schemars::JsonSchema + ?Sized>(generator: &mut schemars::SchemaGenerator) -> Schema {
+    generator.subschema_for::<T>()
+}
+
 /// One field of a payload, for [`object_schema`].
 #[doc(hidden)]
 pub struct FieldSchema {

@@ -1,8 +1,9 @@
 //! API versions advertised by `supported_api_versions` (spec draft #2764 and the MSCs that add versions).
 
-use crate::naming::{CustomName, WireName};
+use crate::naming::{CustomName, WireName, wire_docs};
 
 /// One entry of `supported_versions`.
+#[wire_docs]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, WireName)]
 #[wire(what = "API version")]
 #[non_exhaustive]

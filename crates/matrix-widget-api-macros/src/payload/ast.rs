@@ -14,6 +14,8 @@ pub(crate) struct Struct<'a> {
     /// `#[wire(extend_schema = "path")]`: `fn(Schema) -> Schema`, the schema's counterpart of
     /// `check`.
     pub(crate) extend_schema: Option<syn::Path>,
+    /// `#[wire(schema_name = "...")]`: the `$defs` name (default: the struct's name).
+    pub(crate) schema_name: Option<LitStr>,
 }
 
 /// How a field is read when its key is absent.
@@ -62,8 +64,12 @@ impl<'a> Struct<'a> {
         }
         let mut check = None;
         let mut extend_schema = None;
+        let mut schema_name = None;
         for attr in input.attrs.iter().filter(|a| a.path().is_ident("wire")) {
             let result = attr.parse_nested_meta(|meta| {
+                if meta.path.is_ident("schema_name") {
+                    return crate::ctxt::schema_name(&meta, &mut schema_name);
+                }
                 let slot = if meta.path.is_ident("check") {
                     &mut check
                 } else if meta.path.is_ident("extend_schema") {
@@ -71,7 +77,7 @@ impl<'a> Struct<'a> {
                 } else {
                     let key = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
                     return Err(meta.error(format!(
-                        "unknown key `{key}` in #[wire(...)] on the struct; expected `check = \"path\"` or `extend_schema = \"path\"` (field attributes go on fields)"
+                        "unknown key `{key}` in #[wire(...)] on the struct; expected `check = \"path\"`, `extend_schema = \"path\"` or `schema_name = \"...\"` (field attributes go on fields)"
                     )));
                 };
                 let lit: LitStr = meta.value()?.parse()?;
@@ -148,7 +154,7 @@ impl<'a> Struct<'a> {
                 doc: crate::wire_name::doc(&field.attrs),
             });
         }
-        Some(Struct { ident: &input.ident, doc: crate::wire_name::doc(&input.attrs), fields, check, extend_schema })
+        Some(Struct { ident: &input.ident, doc: crate::wire_name::doc(&input.attrs), fields, check, extend_schema, schema_name })
     }
 }
 

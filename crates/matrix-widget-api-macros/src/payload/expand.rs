@@ -1,27 +1,40 @@
 //! Code generation for `#[derive(Payload)]`.
 
 use super::ast::{Presence, Struct};
+use crate::spanned::call_spanned;
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, quote_spanned};
 use syn::Ident;
+use syn::spanned::Spanned;
 
 pub(crate) fn expand(input: &Struct) -> TokenStream {
     let ident = input.ident;
     let name = ident.to_string();
     let expecting = format!("a `{name}` JSON object");
+    let schema_name = input.schema_name.as_ref().map_or(name, syn::LitStr::value);
     let extra = input.fields.iter().find(|f| f.extra.is_some());
     let fields: Vec<_> = input.fields.iter().filter(|f| f.extra.is_none()).collect();
 
     // --- Serialize: declared order, `None` skipped, then the unknown keys as they came.
+    // Each call that needs a trait of the field's type is spanned on the field, so a missing
+    // `Serialize` is reported there and not at `#[derive(Payload)]`.
     let ser_fields = fields.iter().map(|f| {
         let (fi, key) = (f.ident, &f.key);
+        let ty = replace_self(f.inner_ty.unwrap_or(f.ty), ident);
+        let entry = quote_spanned!(f.ty.span()=> __p::SerializeMap::serialize_entry::<str, #ty>);
         match f.presence {
-            Presence::Optional => quote! {
-                if let ::core::option::Option::Some(__v) = &self.#fi {
-                    __p::SerializeMap::serialize_entry(&mut __map, #key, __v)?;
+            Presence::Optional => {
+                let call = call_spanned(f.ty.span(), entry, quote!(&mut __map, #key, __v));
+                quote! {
+                    if let ::core::option::Option::Some(__v) = &self.#fi {
+                        #call?;
+                    }
                 }
-            },
-            _ => quote! { __p::SerializeMap::serialize_entry(&mut __map, #key, &self.#fi)?; },
+            }
+            _ => {
+                let call = call_spanned(f.ty.span(), entry, quote!(&mut __map, #key, &self.#fi));
+                quote! { #call?; }
+            }
         }
     });
     let ser_extra = extra.map(|f| {
@@ -39,13 +52,16 @@ pub(crate) fn expand(input: &Struct) -> TokenStream {
     });
     let key_arms = fields.iter().zip(&variants).zip(&slots).map(|((f, v), slot)| {
         let key = &f.key;
+        let ty = replace_self(f.ty, ident);
+        let next_value = quote_spanned!(f.ty.span()=> __p::MapAccess::next_value::<#ty>);
+        let next_value = call_spanned(f.ty.span(), next_value, quote!(&mut __map));
         quote! {
             __Field::#v => {
                 if #slot.is_some() {
                     return ::core::result::Result::Err(<__A::Error as __p::de::Error>::duplicate_field(#key));
                 }
                 #slot = ::core::option::Option::Some(
-                    __p::MapAccess::next_value(&mut __map).map_err(|__e| __p::field_error::<__A::Error>(#key, __e))?,
+                    #next_value.map_err(|__e| __p::field_error::<__A::Error>(#key, __e))?,
                 );
             }
         }
@@ -97,7 +113,9 @@ pub(crate) fn expand(input: &Struct) -> TokenStream {
         let ty = replace_self(f.inner_ty.unwrap_or(f.ty), ident);
         let required = f.presence == Presence::Required;
         let nullable = f.presence == Presence::Optional;
-        quote! { (#key, #ty, #required, #nullable, #doc) }
+        // A function path, spanned on the field: a missing `JsonSchema` is reported there.
+        let subschema = quote_spanned!(f.ty.span()=> __p::subschema_for::<#ty>);
+        quote! { (#key, #subschema, #required, #nullable, #doc) }
     });
     let has_extra = extra.is_some();
     let extend = input.extend_schema.as_ref().map(|path| quote! { , extend = #path });
@@ -116,6 +134,7 @@ pub(crate) fn expand(input: &Struct) -> TokenStream {
         const _: () = {
             use ::matrix_widget_api::__private as __p;
 
+            #[automatically_derived]
             impl __p::Serialize for #ident {
                 fn serialize<__S: __p::Serializer>(&self, __serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
                     let mut __map = __p::Serializer::serialize_map(__serializer, ::core::option::Option::None)?;
@@ -125,6 +144,7 @@ pub(crate) fn expand(input: &Struct) -> TokenStream {
                 }
             }
 
+            #[automatically_derived]
             impl<'de> __p::Deserialize<'de> for #ident {
                 fn deserialize<__D: __p::Deserializer<'de>>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
                     const __FIELDS: &[&str] = &[#(#keys),*];
@@ -188,13 +208,14 @@ pub(crate) fn expand(input: &Struct) -> TokenStream {
                 }
             }
 
+            #[automatically_derived]
             impl __p::UnknownFields for #ident {
                 fn may_have_unknown_field(&self, __key: &str) -> bool {
                     #unknown_fields
                 }
             }
 
-            ::matrix_widget_api::__impl_payload_schema!(#ident, #name, #doc, #has_extra, [#(#schema_fields),*] #extend);
+            ::matrix_widget_api::__impl_payload_schema!(#ident, #schema_name, #doc, #has_extra, [#(#schema_fields),*] #extend);
         };
     }
 }
@@ -232,16 +253,19 @@ pub(crate) fn fallback(ident: &Ident) -> TokenStream {
         #[doc(hidden)]
         const _: () = {
             use ::matrix_widget_api::__private as __p;
+            #[automatically_derived]
             impl __p::Serialize for #ident {
                 fn serialize<__S: __p::Serializer>(&self, __serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
                     #unimplemented
                 }
             }
+            #[automatically_derived]
             impl<'de> __p::Deserialize<'de> for #ident {
                 fn deserialize<__D: __p::Deserializer<'de>>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
                     #unimplemented
                 }
             }
+            #[automatically_derived]
             impl __p::UnknownFields for #ident {
                 fn may_have_unknown_field(&self, __key: &str) -> bool {
                     #unimplemented

@@ -12,6 +12,8 @@ pub(crate) struct Enum<'a> {
     pub(crate) what: String,
     /// The enum's documentation.
     pub(crate) doc: String,
+    /// The `$defs` name of its schema.
+    pub(crate) schema_name: String,
     pub(crate) variants: Vec<Variant<'a>>,
 }
 
@@ -46,7 +48,9 @@ impl<'a> Enum<'a> {
         if !input.generics.params.is_empty() {
             cx.error_spanned_by(&input.generics, "#[derive(WireName)] does not support generics");
         }
-        let what = attr::container_what(cx, &input.attrs).unwrap_or_else(|| "name".to_owned());
+        let container = attr::container(cx, &input.attrs);
+        let what = container.what.unwrap_or_else(|| "name".to_owned());
+        let schema_name = container.schema_name.map_or_else(|| input.ident.to_string(), |lit| lit.value());
         let mut variants = Vec::new();
         for variant in &data.variants {
             let Some(names) = attr::variant_names(cx, variant) else {
@@ -56,15 +60,16 @@ impl<'a> Enum<'a> {
                 Fields::Unnamed(f) if f.unnamed.len() == 1 => f.unnamed.first().map(|f| &f.ty),
                 _ => None,
             };
+            let doc = super::docs::variant_doc(&variant.attrs, &names);
             variants.push(Variant {
                 ident: &variant.ident,
                 names,
-                doc: attr::doc(&variant.attrs),
+                doc,
                 field,
                 fields_span: syn::spanned::Spanned::span(&variant.fields),
                 fields: &variant.fields,
             });
         }
-        Some(Enum { ident: &input.ident, what, doc: attr::doc(&input.attrs), variants })
+        Some(Enum { ident: &input.ident, what, doc: attr::doc(&input.attrs), schema_name, variants })
     }
 }

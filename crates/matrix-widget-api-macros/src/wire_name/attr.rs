@@ -41,9 +41,18 @@ pub(crate) enum Names {
 
 const VARIANT_KEYS: &str = "a name string, `stable`, `unstable`, `legacy`, `prefix` or `other`";
 
-/// `#[wire(what = "capability")]` on the enum.
-pub(crate) fn container_what(cx: &mut Ctxt, attrs: &[Attribute]) -> Option<String> {
-    let mut what = None;
+/// What `#[wire(...)]` on the enum says.
+#[derive(Default)]
+pub(crate) struct Container {
+    /// `what = "capability"`: what one of these names is, for error messages.
+    pub(crate) what: Option<String>,
+    /// `schema_name = "..."`: the `$defs` name (default: the enum's name).
+    pub(crate) schema_name: Option<LitStr>,
+}
+
+/// `#[wire(what = "capability", schema_name = "...")]` on the enum.
+pub(crate) fn container(cx: &mut Ctxt, attrs: &[Attribute]) -> Container {
+    let mut out = Container::default();
     for attr in attrs.iter().filter(|a| a.path().is_ident("wire")) {
         let result = attr.parse_nested_meta(|meta| {
             if meta.path.is_ident("what") {
@@ -51,18 +60,22 @@ pub(crate) fn container_what(cx: &mut Ctxt, attrs: &[Attribute]) -> Option<Strin
                 if lit.value().is_empty() {
                     return Err(meta.error("`what` must not be empty"));
                 }
-                what = Some(lit.value());
+                out.what = Some(lit.value());
                 Ok(())
+            } else if meta.path.is_ident("schema_name") {
+                crate::ctxt::schema_name(&meta, &mut out.schema_name)
             } else {
                 let key = meta.path.segments.iter().map(|s| s.ident.to_string()).collect::<Vec<_>>().join("::");
-                Err(meta.error(format!("unknown key `{key}` in #[wire(...)] on the enum; expected `what = \"...\"`")))
+                Err(meta.error(format!(
+                    "unknown key `{key}` in #[wire(...)] on the enum; expected `what = \"...\"` or `schema_name = \"...\"`"
+                )))
             }
         });
         if let Err(e) = result {
             cx.syn_error(e);
         }
     }
-    what
+    out
 }
 
 /// Reads the one `#[wire(...)]` of a variant; `None` (with an error recorded) if it is

@@ -4,11 +4,13 @@
 //! errors) is ordinary library code in `matrix_widget_api::naming`, reached through
 //! `matrix_widget_api::__private`.
 
-use super::ast::Enum;
+use super::ast::{Enum, Variant};
 use super::attr::{Names, Spellings};
-use proc_macro2::TokenStream;
-use quote::quote;
+use crate::spanned::call_spanned;
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
 use syn::Ident;
+use syn::spanned::Spanned;
 
 pub(crate) fn expand(input: &Enum) -> TokenStream {
     let ident = input.ident;
@@ -25,7 +27,7 @@ pub(crate) fn expand(input: &Enum) -> TokenStream {
         let variant = v.ident.to_string();
         let (stable, unstable, legacy, doc) = (&s.stable, &s.unstable, &s.legacy, &v.doc);
         let param_pattern = match v.field {
-            Some(ty) if prefix => quote! { <#ty as __p::NameParam>::PATTERN },
+            Some(ty) if prefix => quote_spanned! {ty.span()=> <#ty as __p::NameParam>::PATTERN },
             _ => quote! { ::core::option::Option::None },
         };
         Some(quote! {
@@ -47,15 +49,20 @@ pub(crate) fn expand(input: &Enum) -> TokenStream {
         spelled(s).into_iter().map(|(lit, spelling)| quote! { #lit => return ::core::result::Result::Ok((Self::#vi, ::core::option::Option::Some(#spelling))), }).collect()
     });
 
+    // The calls that need a trait of the variant's field are spanned on the field, so a
+    // parameter type that lacks `NameParam` (or a catch-all that is not `CustomName`) is
+    // reported there and not at `#[derive(WireName)]`.
     let prefix_checks = input.variants.iter().flat_map(|v| {
         let Names::Prefix(s) = &v.names else { return Vec::new() };
         let vi = v.ident;
+        let (ty, span) = field(v);
+        let parse = call_spanned(span, quote_spanned!(span=> <#ty as __p::NameParam>::parse_param), quote!(__rest));
         spelled(s)
             .into_iter()
             .map(|(lit, spelling)| {
                 quote! {
                     if let ::core::option::Option::Some(__rest) = __s.strip_prefix(#lit) {
-                        if let ::core::option::Option::Some(__param) = __p::NameParam::parse_param(__rest) {
+                        if let ::core::option::Option::Some(__param) = #parse {
                             return ::core::result::Result::Ok((Self::#vi(__param), ::core::option::Option::Some(#spelling)));
                         }
                     }
@@ -67,7 +74,9 @@ pub(crate) fn expand(input: &Enum) -> TokenStream {
     let fallthrough = match input.variants.iter().find(|v| matches!(v.names, Names::Other(_))) {
         Some(v) => {
             let vi = v.ident;
-            quote! { ::core::result::Result::Ok((Self::#vi(__p::CustomName::__from_unknown(__s)), ::core::option::Option::None)) }
+            let (ty, span) = field(v);
+            let custom = call_spanned(span, quote_spanned!(span=> <#ty as __p::CatchAll>::__from_unknown), quote!(__s));
+            quote! { ::core::result::Result::Ok((Self::#vi(#custom), ::core::option::Option::None)) }
         }
         None => quote! { ::core::result::Result::Err(__p::NameError::unknown::<Self>(__s)) },
     };
@@ -81,15 +90,21 @@ pub(crate) fn expand(input: &Enum) -> TokenStream {
             }
             Names::Prefix(s) => {
                 let pick = pick(s);
+                let (ty, span) = field(v);
+                let write = call_spanned(span, quote_spanned!(span=> <#ty as __p::NameParam>::write_param), quote!(__param, &mut __out));
                 quote! {
                     Self::#vi(__param) => {
                         let mut __out = __p::String::from(#pick);
-                        __p::NameParam::write_param(__param, &mut __out);
+                        #write;
                         __p::Cow::Owned(__out)
                     }
                 }
             }
-            Names::Other(_) => quote! { Self::#vi(__other) => __p::Cow::Borrowed(__p::CustomName::as_str(__other)), },
+            Names::Other(_) => {
+                let (ty, span) = field(v);
+                let as_str = call_spanned(span, quote_spanned!(span=> <#ty as __p::CatchAll>::__as_str), quote!(__other));
+                quote! { Self::#vi(__other) => __p::Cow::Borrowed(#as_str), }
+            }
         }
     });
 
@@ -97,6 +112,7 @@ pub(crate) fn expand(input: &Enum) -> TokenStream {
     let scrutinee = if input.variants.is_empty() { quote!(*self) } else { quote!(self) };
 
     let body = quote! {
+        #[automatically_derived]
         impl __p::WireName for #ident {
             const WHAT: &'static str = #what;
             const DOC: &'static str = #doc;
@@ -120,7 +136,16 @@ pub(crate) fn expand(input: &Enum) -> TokenStream {
             }
         }
     };
-    wrap(ident, body)
+    wrap(ident, &input.schema_name, body)
+}
+
+/// The type of a `prefix` or `other` variant's field, and its span: generated calls that need
+/// a trait of that type are spanned on it. (`valid` checked that the field is there.)
+fn field(v: &Variant) -> (TokenStream, Span) {
+    match v.field {
+        Some(ty) => (quote!(#ty), ty.span()),
+        None => (quote!(_), Span::call_site()),
+    }
 }
 
 /// Each literal of a name with the `Spelling` it is parsed as. A single positional name is
@@ -156,7 +181,7 @@ fn pick(s: &Spellings) -> TokenStream {
 }
 
 /// The trait impls that do not depend on the attributes, plus `body`.
-fn wrap(ident: &Ident, body: TokenStream) -> TokenStream {
+fn wrap(ident: &Ident, schema_name: &str, body: TokenStream) -> TokenStream {
     quote! {
         #[doc(hidden)]
         #[allow(unused_qualifications, clippy::needless_return)]
@@ -165,18 +190,21 @@ fn wrap(ident: &Ident, body: TokenStream) -> TokenStream {
 
             #body
 
+            #[automatically_derived]
             impl __p::Serialize for #ident {
                 fn serialize<__S: __p::Serializer>(&self, __serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
                     __p::serialize_name(self, __serializer)
                 }
             }
 
+            #[automatically_derived]
             impl<'de> __p::Deserialize<'de> for #ident {
                 fn deserialize<__D: __p::Deserializer<'de>>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
                     __p::deserialize_name(__deserializer)
                 }
             }
 
+            #[automatically_derived]
             impl ::core::str::FromStr for #ident {
                 type Err = __p::NameError;
                 fn from_str(__s: &str) -> ::core::result::Result<Self, Self::Err> {
@@ -184,13 +212,14 @@ fn wrap(ident: &Ident, body: TokenStream) -> TokenStream {
                 }
             }
 
+            #[automatically_derived]
             impl ::core::fmt::Display for #ident {
                 fn fmt(&self, __f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                     __p::display_name(self, __f)
                 }
             }
 
-            ::matrix_widget_api::__impl_wire_name_schema!(#ident);
+            ::matrix_widget_api::__impl_wire_name_schema!(#ident, #schema_name);
         };
     }
 }
@@ -199,6 +228,7 @@ fn wrap(ident: &Ident, body: TokenStream) -> TokenStream {
 /// type elsewhere do not add errors of their own.
 pub(crate) fn fallback(ident: &Ident) -> TokenStream {
     let body = quote! {
+        #[automatically_derived]
         impl __p::WireName for #ident {
             const WHAT: &'static str = "";
             const OPEN: bool = false;
@@ -211,5 +241,5 @@ pub(crate) fn fallback(ident: &Ident) -> TokenStream {
             }
         }
     };
-    wrap(ident, body)
+    wrap(ident, &ident.to_string(), body)
 }

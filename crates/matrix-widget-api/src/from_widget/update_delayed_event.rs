@@ -5,7 +5,7 @@
 
 use crate::action::{Action, ActionName};
 use crate::api::Api;
-use crate::naming::{Spelled, WireName};
+use crate::naming::{Spelled, WireName, wire_docs};
 use crate::payload::{Empty, Extra, Payload};
 
 /// The `update_delayed_event` action from widget to host.
@@ -56,6 +56,7 @@ impl UpdateDelayedEventRequest {
 }
 
 /// What `update_delayed_event` does. Anything else is an error naming the value.
+#[wire_docs]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, WireName)]
 #[wire(what = "delayed event update action")]
 pub enum UpdateAction {
