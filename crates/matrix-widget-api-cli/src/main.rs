@@ -18,8 +18,9 @@
 //! - a line that fails (in `check`, `normalize` and `http`):
 //!   `{"line","ok":false,"request_id","error"}`.
 //!
-//! Exit status: 0 when every line (or capability) is fine, 1 when one is not, 2 for usage
-//! errors and I/O errors.
+//! Exit status: 0 when every line (or capability) is fine, 1 when one is not (a failed
+//! line, a denied request, an HTTP request that cannot be built, an unknown capability), 2
+//! for usage errors and I/O errors (an unreadable trace or CAPS.json).
 #![forbid(unsafe_code)]
 
 mod capability;
@@ -73,6 +74,8 @@ Output, one object per input line:
   {\"line\":3,\"allowed\":true}
   {\"line\":4,\"allowed\":false,\"reason\":\"…\"}
   {\"line\":5,\"allowed\":null,\"reason\":\"not a fromWidget request\"}
+A line that does not decode gets allowed: null and the reason. The exit status is 1 if a
+request is denied or a line does not decode.
 
 Examples:
   widget-api permit --capabilities caps.json trace.jsonl
