@@ -77,6 +77,8 @@ fn run_step(root: &Path, action: &Action) -> Result<Outcome> {
                 "matrix-widget-api-macros",
                 "-p",
                 "matrix-widget-api-host",
+                "-p",
+                "matrix-widget-api-cli",
                 "--all-features",
             ]))?;
         }

@@ -1,0 +1,205 @@
+//! Reading a trace: lines of bytes, with a length limit, from a file or standard input.
+//!
+//! A line ends at `\n` (a `\r` before it is dropped) or at the end of the input. Lines that
+//! are empty or only whitespace are skipped, but counted: line numbers are those of the
+//! input. A line longer than the limit is not kept whole: its first `limit` bytes are kept
+//! (to recover its `requestId`) and the rest is read and dropped, so memory stays bounded.
+
+use crate::Fatal;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader};
+use std::path::PathBuf;
+
+/// Where the trace comes from.
+#[derive(Clone, Debug)]
+pub(crate) enum Source {
+    /// Standard input (`-`, or no file).
+    Stdin,
+    /// A file.
+    File(PathBuf),
+}
+
+impl Source {
+    /// Opens the trace.
+    pub(crate) fn open(&self, limit: usize) -> Result<Lines, Fatal> {
+        let reader: Box<dyn BufRead> = match self {
+            Source::Stdin => Box::new(io::stdin().lock()),
+            Source::File(path) => {
+                let file = File::open(path).map_err(|e| Fatal(format!("cannot read `{}`: {e}", path.display())))?;
+                Box::new(BufReader::with_capacity(64 * 1024, file))
+            }
+        };
+        Ok(Lines::new(reader, limit, self.name()))
+    }
+
+    fn name(&self) -> String {
+        match self {
+            Source::Stdin => "standard input".to_owned(),
+            Source::File(path) => format!("`{}`", path.display()),
+        }
+    }
+}
+
+/// One non-blank input line.
+#[derive(Debug)]
+pub(crate) struct Line<'a> {
+    /// Its 1-based line number in the input.
+    pub(crate) number: usize,
+    /// What it holds.
+    pub(crate) content: Content<'a>,
+}
+
+/// A line's bytes, or the start of a line that was too long.
+#[derive(Debug)]
+pub(crate) enum Content<'a> {
+    /// The whole line, without its line break.
+    Complete(&'a [u8]),
+    /// A line longer than the limit: its length and its first `limit` bytes.
+    TooLong {
+        /// The line's length in bytes, without its line break.
+        length: u64,
+        /// Its first bytes.
+        prefix: &'a [u8],
+    },
+}
+
+/// The lines of a trace, read one at a time into one buffer.
+pub(crate) struct Lines {
+    reader: Box<dyn BufRead>,
+    limit: usize,
+    buffer: Vec<u8>,
+    number: usize,
+    name: String,
+}
+
+impl Lines {
+    fn new(reader: Box<dyn BufRead>, limit: usize, name: String) -> Self {
+        Lines { reader, limit, buffer: Vec::new(), number: 0, name }
+    }
+
+    /// The next non-blank line, or `None` at the end of the input.
+    pub(crate) fn next_line(&mut self) -> Result<Option<Line<'_>>, Fatal> {
+        loop {
+            let Some(length) = self.read_one().map_err(|e| Fatal(format!("cannot read {}: {e}", self.name)))? else {
+                return Ok(None);
+            };
+            self.number += 1;
+            if self.buffer.iter().all(u8::is_ascii_whitespace) && length <= self.limit as u64 {
+                continue;
+            }
+            let content = if length > self.limit as u64 {
+                let end = self.buffer.len().min(self.limit);
+                Content::TooLong { length, prefix: self.buffer.get(..end).unwrap_or_default() }
+            } else {
+                Content::Complete(&self.buffer)
+            };
+            return Ok(Some(Line { number: self.number, content }));
+        }
+    }
+
+    /// Reads one line into the buffer (at most `limit + 1` bytes of it, so that a `\r`
+    /// before the `\n` can still be dropped) and returns its length without the line break;
+    /// `None` at the end of the input.
+    fn read_one(&mut self) -> io::Result<Option<u64>> {
+        self.buffer.clear();
+        let keep = self.limit.saturating_add(1);
+        let mut length: u64 = 0;
+        let mut read_any = false;
+        let mut last = None;
+        loop {
+            let available = match self.reader.fill_buf() {
+                Ok(available) => available,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if available.is_empty() {
+                break;
+            }
+            read_any = true;
+            let (chunk, used, done) = match available.iter().position(|&b| b == b'\n') {
+                Some(i) => (&available[..i], i + 1, true),
+                None => (available, available.len(), false),
+            };
+            let room = keep.saturating_sub(self.buffer.len());
+            self.buffer.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            length += chunk.len() as u64;
+            last = chunk.last().copied().or(last);
+            self.reader.consume(used);
+            if done {
+                break;
+            }
+        }
+        if !read_any {
+            return Ok(None);
+        }
+        // `\r\n` line breaks: the `\r` is not part of the line. The buffer holds it only when
+        // it holds the whole line (at most `limit + 1` bytes).
+        if last == Some(b'\r') {
+            if length <= keep as u64 {
+                self.buffer.pop();
+            }
+            length -= 1;
+        }
+        Ok(Some(length))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A line's bytes, or a too-long line's length and start.
+    type Read = Result<Vec<u8>, (u64, Vec<u8>)>;
+
+    fn lines(input: &'static [u8], limit: usize) -> Vec<(usize, Read)> {
+        // A tiny buffer, so that lines span several reads.
+        let reader = BufReader::with_capacity(3, input);
+        let mut lines = Lines::new(Box::new(reader), limit, "test input".to_owned());
+        let mut out = Vec::new();
+        while let Some(line) = lines.next_line().unwrap() {
+            let content = match line.content {
+                Content::Complete(bytes) => Ok(bytes.to_vec()),
+                Content::TooLong { length, prefix } => Err((length, prefix.to_vec())),
+            };
+            out.push((line.number, content));
+        }
+        out
+    }
+
+    #[test]
+    fn blank_lines_are_skipped_and_counted() {
+        let got = lines(b"a\n\n  \r\nbc\r\nd", 10);
+        assert_eq!(got, vec![(1, Ok(b"a".to_vec())), (4, Ok(b"bc".to_vec())), (5, Ok(b"d".to_vec()))]);
+    }
+
+    #[test]
+    fn a_final_line_break_is_no_extra_line() {
+        assert_eq!(lines(b"a\n", 10), vec![(1, Ok(b"a".to_vec()))]);
+        assert_eq!(lines(b"", 10), vec![]);
+    }
+
+    #[test]
+    fn long_lines_keep_their_start_and_length() {
+        let got = lines(b"12345\n123456\n1234567\r\nok", 6);
+        assert_eq!(
+            got,
+            vec![(1, Ok(b"12345".to_vec())), (2, Ok(b"123456".to_vec())), (3, Err((7, b"123456".to_vec()))), (4, Ok(b"ok".to_vec()))]
+        );
+    }
+
+    #[test]
+    fn the_limit_does_not_count_the_line_break() {
+        assert_eq!(lines(b"123456\r\n", 6), vec![(1, Ok(b"123456".to_vec()))]);
+        assert_eq!(lines(b"1234567\r\n", 6), vec![(1, Err((7, b"123456".to_vec())))]);
+    }
+
+    #[test]
+    fn a_long_blank_line_is_still_too_long() {
+        assert_eq!(lines(b"        \nx", 4), vec![(1, Err((8, b"    ".to_vec()))), (2, Ok(b"x".to_vec()))]);
+    }
+
+    #[test]
+    fn invalid_utf8_is_just_bytes() {
+        assert_eq!(lines(b"\xff\xfe\n", 10), vec![(1, Ok(vec![0xff, 0xfe]))]);
+    }
+}
