@@ -238,10 +238,10 @@ mod tests {
             normalize(text, Naming::Unstable),
             r#"{"api":"toWidget","widgetId":"w","requestId":"c","action":"capabilities","data":{},"response":{"capabilities":["org.matrix.msc4157.update_delayed_event"]}}"#
         );
-        let text = r#"{"api":"fromWidget","widgetId":"w","requestId":"c","action":"org.matrix.msc2974.request_capabilities","data":{"capabilities":["m.send.event:m.room.message#m.text", 7]}}"#;
+        let text = r#"{"api":"fromWidget","widgetId":"w","requestId":"c","action":"org.matrix.msc2974.request_capabilities","data":{"capabilities":["org.matrix.msc2762.send.event:m.room.message#m.text", "org.example.custom"]}}"#;
         assert_eq!(
             normalize(text, Naming::Stable),
-            r#"{"api":"fromWidget","widgetId":"w","requestId":"c","action":"request_capabilities","data":{"capabilities":["m.send.event:m.room.message#m.text", 7]}}"#
+            r#"{"api":"fromWidget","widgetId":"w","requestId":"c","action":"request_capabilities","data":{"capabilities":["m.send.event:m.room.message#m.text", "org.example.custom"]}}"#
         );
     }
 

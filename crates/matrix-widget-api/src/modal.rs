@@ -9,7 +9,7 @@
 //! modal. Everything else follows the reference's `IModalWidgetOpenRequestData`; unknown
 //! fields are kept, here and in `data` and in each button.
 
-use crate::naming::{CustomName, WireName};
+use crate::naming::{CustomName, WireName, wire_docs};
 use crate::payload::{Extra, Payload};
 
 /// The data a widget opens a modal widget with: the modal's widget definition (without `id`
@@ -111,6 +111,7 @@ impl ModalOpenData {
 
 /// The type of a widget: `m.custom`, `m.jitsi`, `m.stickerpicker`, or any other string,
 /// kept verbatim.
+#[wire_docs]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, WireName)]
 #[wire(what = "widget type")]
 #[non_exhaustive]
@@ -184,6 +185,7 @@ impl ModalButton {
 
 /// The ID of a modal button: the built-in close button `m.close`, or any ID the opening
 /// widget chose, kept verbatim.
+#[wire_docs]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, WireName)]
 #[wire(what = "modal button ID")]
 #[non_exhaustive]
@@ -206,6 +208,7 @@ impl ModalButtonId {
 
 /// How a modal button looks: one of the five kinds MSC2790 defines, or any other string,
 /// kept verbatim (a host shows unknown kinds as it likes).
+#[wire_docs]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, WireName)]
 #[wire(what = "modal button kind")]
 #[non_exhaustive]

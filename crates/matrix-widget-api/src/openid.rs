@@ -11,13 +11,14 @@
 //! checked [`ExpiresIn`]: negatives, fractions and strings are refused with the value named.
 
 use crate::from_widget::send_event::MAX_SAFE_INTEGER;
-use crate::naming::{CustomName, WireName};
+use crate::naming::{CustomName, WireName, wire_docs};
 use crate::payload::BoundedInt;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// The state of an OpenID token request, as the host first answers it: `allowed` (the token
 /// is in the same response), `blocked` (refused), or `request` (the user is being asked; the
 /// final answer follows as a toWidget `openid_credentials` request).
+#[wire_docs]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, WireName)]
 #[wire(what = "OpenID state")]
 pub enum OpenIdState {
@@ -36,6 +37,7 @@ pub enum OpenIdState {
 /// The final answer to an OpenID token request that was pending: `allowed` (the token is in
 /// the same request) or `blocked`. Anything else is refused, as matrix-widget-api 1.19's
 /// widget answers it with the error "Invalid state".
+#[wire_docs]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, WireName)]
 #[wire(what = "OpenID decision")]
 pub enum OpenIdDecision {
@@ -58,6 +60,7 @@ impl From<OpenIdDecision> for OpenIdState {
 
 /// The kind of an OpenID access token: `Bearer` (the only one defined), or any other string,
 /// kept verbatim.
+#[wire_docs]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, WireName)]
 #[wire(what = "token type")]
 #[non_exhaustive]

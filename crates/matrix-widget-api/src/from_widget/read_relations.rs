@@ -33,7 +33,7 @@ use crate::action::{Action, ActionName};
 use crate::api::Api;
 use crate::event::RoomEvent;
 use crate::from_widget::send_event::MAX_SAFE_INTEGER;
-use crate::naming::WireName;
+use crate::naming::{WireName, wire_docs};
 use crate::payload::{BoundedInt, Extra, Payload};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -139,6 +139,7 @@ impl ReadRelationsRequest {
 }
 
 /// The direction to paginate in (MSC3715).
+#[wire_docs]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, WireName)]
 #[wire(what = "pagination direction")]
 pub enum PaginationDirection {
