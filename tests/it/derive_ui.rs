@@ -8,5 +8,7 @@ fn derive_ui() {
     t.compile_fail("ui/wire_name_*.rs");
     t.compile_fail("ui/payload_*.rs");
     t.compile_fail("ui/wire_docs_*.rs");
+    // Not derives, but the same kind of guarantee: what must not compile.
+    t.compile_fail("ui/api_*.rs");
     t.pass("ui/pass_*.rs");
 }

@@ -282,6 +282,21 @@ impl DecodeError {
     }
 
     /// The error reply to send, when the message was a request with a valid envelope.
+    ///
+    /// ```
+    /// use matrix_widget_api::decode_host;
+    ///
+    /// let text = r#"{"api":"fromWidget","widgetId":"w1","requestId":"r1","action":"send_event","data":{"type":"m.room.message","content":{},"delay":0}}"#;
+    /// let error = decode_host(text).unwrap_err();
+    /// let reply: serde_json::Value = serde_json::from_str(&error.error_reply().unwrap())?;
+    /// assert_eq!(
+    ///     reply["response"]["error"]["message"],
+    ///     "Invalid request: `delay` is out of range: 0 is not an integer number of milliseconds from 1 to 9007199254740991"
+    /// );
+    /// // Not a widget API message at all: nothing to answer.
+    /// assert!(decode_host("[]").unwrap_err().error_reply().is_none());
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn error_reply(&self) -> Option<String> {
         match self {
             DecodeError::Malformed(_) => None,

@@ -227,6 +227,25 @@ impl<A: Action> Request<A> {
     }
 
     /// The success reply: the request echoed exactly, plus `response`.
+    ///
+    /// For a decoded request, the reply is the request's own text with `,"response":…`
+    /// added before its closing brace (or in place of a `"response": null`): every other
+    /// byte is as it arrived, so the widget's transport matches it. For a request built in
+    /// code, the request is serialised with `response`.
+    ///
+    /// ```
+    /// use matrix_widget_api::from_widget::content_loaded::ContentLoaded;
+    /// use matrix_widget_api::payload::Empty;
+    /// use matrix_widget_api::{FromWidgetRequest, HostMessage, decode_host};
+    ///
+    /// let text = r#"{ "api": "fromWidget", "widgetId": "w1", "requestId": "r1", "action": "content_loaded", "data": {} }"#;
+    /// let HostMessage::Request(FromWidgetRequest::ContentLoaded(request)) = decode_host(text)? else { unreachable!() };
+    /// assert_eq!(
+    ///     request.reply(&Empty::new()),
+    ///     r#"{ "api": "fromWidget", "widgetId": "w1", "requestId": "r1", "action": "content_loaded", "data": {},"response":{}}"#
+    /// );
+    /// # Ok::<(), matrix_widget_api::DecodeError>(())
+    /// ```
     pub fn reply(&self, response: &A::Response) -> String {
         self.reply_with(response)
     }

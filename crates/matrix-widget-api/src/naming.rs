@@ -15,6 +15,17 @@
 //!
 //! Equality and hashing of [`Spelled`] ignore the spelling: `m.send.delayed_event` and
 //! `org.matrix.msc4157.send.delayed_event` are the same capability.
+//!
+//! ```
+//! use matrix_widget_api::naming::{Naming, WireName};
+//! use matrix_widget_api::ActionName;
+//!
+//! let action: ActionName = "org.matrix.msc2876.read_events".parse()?;
+//! assert_eq!(action, ActionName::ReadEvents);
+//! assert_eq!(action.name(Naming::Stable), "read_events");
+//! assert_eq!(action.name(Naming::Unstable), "org.matrix.msc2876.read_events");
+//! # Ok::<(), matrix_widget_api::naming::NameError>(())
+//! ```
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::borrow::Cow;
@@ -342,6 +353,23 @@ pub fn to_vec_with<T: Serialize + ?Sized>(value: &T, naming: Naming) -> serde_js
 ///
 /// Parsing records the spelling that arrived; serialising writes it back. Built with
 /// [`Spelled::new`] (or `From`), it follows the naming of the serialisation call.
+///
+/// ```
+/// use matrix_widget_api::naming::{Naming, Spelled, Spelling, to_string_with};
+/// use matrix_widget_api::Capability;
+///
+/// // Parsed: remembers and re-emits the spelling, whatever the call's naming.
+/// let parsed: Spelled<Capability> = Spelled::parse("m.send.delayed_event")?;
+/// assert_eq!(parsed.spelling(), Some(Spelling::Stable));
+/// assert_eq!(to_string_with(&parsed, Naming::Unstable)?, r#""m.send.delayed_event""#);
+/// // Built: follows the call's naming, unstable by default.
+/// let built = Spelled::new(Capability::SendDelayedEvent);
+/// assert_eq!(serde_json::to_string(&built)?, r#""org.matrix.msc4157.send.delayed_event""#);
+/// assert_eq!(to_string_with(&built, Naming::Stable)?, r#""m.send.delayed_event""#);
+/// // The same capability either way.
+/// assert_eq!(parsed, built);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 /// Comparison and hashing look at the name only, never at the spelling.
 #[derive(Clone, Debug)]
 pub struct Spelled<T> {

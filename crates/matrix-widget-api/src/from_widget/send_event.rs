@@ -2,6 +2,29 @@
 //!
 //! A send is *delayed* exactly when `delay` is present ([wire decision 4](crate::wire_decisions)): `parent_delay_id` alone
 //! never makes it so. `null` reads as absent for every optional field (MSC2813, wire decision 5).
+//!
+//! A host reads a delayed MatrixRTC leave event and answers with the scheduled delay's ID; a
+//! widget builds the same request:
+//!
+//! ```
+//! use matrix_widget_api::from_widget::send_event::{Delay, SendEvent, SendEventRequest, SendEventResponse};
+//! use matrix_widget_api::payload::RawObject;
+//! use matrix_widget_api::{FromWidgetRequest, HostMessage, Request, decode_host};
+//!
+//! let text = r#"{"api":"fromWidget","widgetId":"w1","requestId":"r1","action":"send_event","data":{"type":"org.matrix.msc3401.call.member","state_key":"_@a:b_DEV","content":{},"delay":8000}}"#;
+//! let HostMessage::Request(FromWidgetRequest::SendEvent(request)) = decode_host(text)? else { unreachable!() };
+//! assert!(request.data().is_delayed() && request.data().is_state());
+//! let reply = request.reply(&SendEventResponse::scheduled("!room:example.org", "syd_abc"));
+//! assert!(reply.ends_with(r#""response":{"room_id":"!room:example.org","delay_id":"syd_abc"}}"#));
+//!
+//! // The widget side: the same request, built.
+//! let data = SendEventRequest::new("org.matrix.msc3401.call.member", RawObject::empty())
+//!     .with_state_key("_@a:b_DEV")
+//!     .with_delay(Delay::from_millis(8000).expect("in range"));
+//! let built = Request::<SendEvent>::new("w1", "r1", data)?;
+//! assert_eq!(serde_json::to_value(&built)?, serde_json::from_str::<serde_json::Value>(text)?);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use crate::action::{Action, ActionName};
 use crate::api::Api;

@@ -2,6 +2,20 @@
 //!
 //! Emitted as `org.matrix.msc4157.update_delayed_event`; `update_delayed_event` (stable) and
 //! `org.matrix.msc4157.update.delayed_event` (widget-api 1.8.0–1.8.1) are accepted ([wire decision 2](crate::wire_decisions)).
+//!
+//! ```
+//! use matrix_widget_api::from_widget::update_delayed_event::UpdateAction;
+//! use matrix_widget_api::payload::Empty;
+//! use matrix_widget_api::{FromWidgetRequest, HostMessage, decode_host};
+//!
+//! // MSC4157's text says `refresh`; it reads as `restart`.
+//! let text = r#"{"api":"fromWidget","widgetId":"w1","requestId":"r2","action":"update_delayed_event","data":{"delay_id":"syd_abc","action":"refresh"}}"#;
+//! let HostMessage::Request(FromWidgetRequest::UpdateDelayedEvent(request)) = decode_host(text)? else { unreachable!() };
+//! assert_eq!(*request.data().action, UpdateAction::Restart);
+//! // … restart it through MSC4140, then:
+//! assert!(request.reply(&Empty::new()).ends_with(r#","response":{}}"#));
+//! # Ok::<(), matrix_widget_api::DecodeError>(())
+//! ```
 
 use crate::action::{Action, ActionName};
 use crate::api::Api;

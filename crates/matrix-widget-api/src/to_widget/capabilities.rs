@@ -1,5 +1,19 @@
 //! `capabilities` (toWidget) — spec draft #2764: the host asks which capabilities the
 //! widget wants.
+//!
+//! ```
+//! use matrix_widget_api::to_widget::capabilities::{Capabilities, CapabilitiesResponse};
+//! use matrix_widget_api::payload::Empty;
+//! use matrix_widget_api::{Capability, Request, ToWidgetRequest, WidgetMessage, decode_widget};
+//!
+//! // The host asks…
+//! let ask = serde_json::to_string(&Request::<Capabilities>::new("w1", "c1", Empty::new())?)?;
+//! // …and the widget answers with what it wants.
+//! let WidgetMessage::Request(ToWidgetRequest::Capabilities(request)) = decode_widget(&ask)? else { unreachable!() };
+//! let reply = request.reply(&CapabilitiesResponse::new([Capability::SendDelayedEvent, Capability::UpdateDelayedEvent]));
+//! assert!(reply.ends_with(r#""response":{"capabilities":["org.matrix.msc4157.send.delayed_event","org.matrix.msc4157.update_delayed_event"]}}"#));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use crate::action::{Action, ActionName};
 use crate::api::Api;

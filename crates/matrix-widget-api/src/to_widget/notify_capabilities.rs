@@ -2,6 +2,18 @@
 //!
 //! `approved` must echo the widget's own capability strings ([wire decision 3](crate::wire_decisions)): a parsed
 //! [`Spelled`] capability does. Both lists are emitted cumulatively (wire decision 18).
+//!
+//! ```
+//! use matrix_widget_api::to_widget::notify_capabilities::{NotifyCapabilities, NotifyCapabilitiesRequest};
+//! use matrix_widget_api::{Capability, Request, Spelled};
+//!
+//! // The widget asked in the stable spelling; `approved` echoes its own string.
+//! let asked: Spelled<Capability> = Spelled::parse("m.send.delayed_event")?;
+//! let data = NotifyCapabilitiesRequest::new(vec![asked.clone()], vec![asked]);
+//! let text = serde_json::to_string(&Request::<NotifyCapabilities>::new("w1", "n1", data)?)?;
+//! assert!(text.contains(r#""approved":["m.send.delayed_event"]"#));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use crate::action::{Action, ActionName};
 use crate::api::Api;
