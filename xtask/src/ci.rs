@@ -21,6 +21,8 @@ enum Action {
     CodegenCheck,
     /// `npm ci`, `node capture.mjs --check` and `tsc --strict` over the typings, in `tests/npm/`.
     NpmConformance,
+    /// `cargo xtask fuzz --smoke`, called in-process.
+    FuzzSmoke,
 }
 
 /// One CI step: the name printed in its header and in failure messages, and what it does.
@@ -29,7 +31,7 @@ struct Step {
     action: Action,
 }
 
-const STEPS: [Step; 6] = [
+const STEPS: [Step; 7] = [
     Step { name: "cargo fmt --check", action: Action::Cargo(&["fmt", "--all", "--", "--check"]) },
     Step {
         name: "cargo clippy",
@@ -39,6 +41,7 @@ const STEPS: [Step; 6] = [
     Step { name: "cargo doc", action: Action::Doc },
     Step { name: "cargo xtask codegen --check", action: Action::CodegenCheck },
     Step { name: "npm conformance (tests/npm)", action: Action::NpmConformance },
+    Step { name: "cargo xtask fuzz --smoke", action: Action::FuzzSmoke },
 ];
 
 /// How a step ended, when it did not fail.
@@ -87,6 +90,7 @@ fn run_step(root: &Path, action: &Action) -> Result<Outcome> {
         }
         Action::CodegenCheck => codegen::run(true)?,
         Action::NpmConformance => return npm_conformance(&root.join(NPM_DIR)),
+        Action::FuzzSmoke => crate::fuzz::run(&["--smoke".to_owned()])?,
     }
     Ok(Outcome::Passed)
 }
@@ -182,7 +186,15 @@ mod tests {
         let names: Vec<_> = STEPS.iter().map(|step| step.name).collect();
         assert_eq!(
             names,
-            ["cargo fmt --check", "cargo clippy", "cargo test", "cargo doc", "cargo xtask codegen --check", "npm conformance (tests/npm)",]
+            [
+                "cargo fmt --check",
+                "cargo clippy",
+                "cargo test",
+                "cargo doc",
+                "cargo xtask codegen --check",
+                "npm conformance (tests/npm)",
+                "cargo xtask fuzz --smoke",
+            ]
         );
     }
 }

@@ -7,6 +7,7 @@
 mod bench;
 mod ci;
 mod codegen;
+mod fuzz;
 mod typescript;
 mod util;
 
@@ -22,6 +23,9 @@ commands:
   ci                  run what CI runs: fmt, clippy, tests, docs, codegen --check, npm conformance
   bench [-- <args>]   run the decode benchmarks (args go to the bench binary), then print
                       the median ratios typed/ignored_any and value/typed
+  fuzz [--smoke | --seconds N] [TARGET...]
+                      run the cargo-fuzz targets in fuzz/ (nightly; installs cargo-fuzz if
+                      missing) and print `fuzz/<target> executions N` for each
   help                print this message";
 
 fn main() -> ExitCode {
@@ -40,6 +44,7 @@ fn main() -> ExitCode {
             ("codegen", [flag]) if flag == "--check" => codegen::run(true),
             ("ci", []) => ci::run(),
             ("bench", rest) => bench::run(rest),
+            ("fuzz", rest) => fuzz::run(rest),
             _ => {
                 eprintln!("error: unknown command `{}`\n\n{USAGE}", args.join(" "));
                 return ExitCode::from(2);
