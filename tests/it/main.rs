@@ -3,6 +3,7 @@
 // Tests fail by panicking.
 #![allow(clippy::panic, clippy::unwrap_used)]
 
+mod capability;
 mod decode;
 mod derive_forms;
 mod derive_ui;
