@@ -11,4 +11,5 @@ mod fixtures;
 mod hostile;
 mod msc4157;
 mod naming;
+mod permission;
 mod schema;
