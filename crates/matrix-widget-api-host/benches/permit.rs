@@ -69,13 +69,13 @@ mod permit {
     use super::*;
 
     /// Four checks against 10 approved capabilities.
-    #[divan::bench]
+    #[divan::bench(sample_count = 200, sample_size = 64)]
     fn caps_10(bencher: Bencher) {
         bench_checks(bencher, 10);
     }
 
     /// The same four checks against 10,000 approved capabilities.
-    #[divan::bench]
+    #[divan::bench(sample_count = 200, sample_size = 64)]
     fn caps_10000(bencher: Bencher) {
         bench_checks(bencher, 10_000);
     }
