@@ -12,4 +12,5 @@ mod hostile;
 mod msc4157;
 mod naming;
 mod permission;
+mod permission_differential;
 mod schema;

@@ -21,6 +21,9 @@ enum Action {
     CodegenCheck,
     /// `npm ci`, `node capture.mjs --check` and `tsc --strict` over the typings, in `tests/npm/`.
     NpmConformance,
+    /// The permission engine against the real `ClientWidgetApi` (`tests/npm/permit.mjs`):
+    /// the ignored differential test, which needs the npm step's `node_modules`.
+    PermissionDifferential,
 }
 
 /// One CI step: the name printed in its header and in failure messages, and what it does.
@@ -29,7 +32,7 @@ struct Step {
     action: Action,
 }
 
-const STEPS: [Step; 6] = [
+const STEPS: [Step; 7] = [
     Step { name: "cargo fmt --check", action: Action::Cargo(&["fmt", "--all", "--", "--check"]) },
     Step {
         name: "cargo clippy",
@@ -39,7 +42,11 @@ const STEPS: [Step; 6] = [
     Step { name: "cargo doc", action: Action::Doc },
     Step { name: "cargo xtask codegen --check", action: Action::CodegenCheck },
     Step { name: "npm conformance (tests/npm)", action: Action::NpmConformance },
+    Step { name: "permission differential (tests/npm/permit.mjs)", action: Action::PermissionDifferential },
 ];
+
+/// The differential test, by its exact name in the `it` test binary.
+const DIFFERENTIAL_TEST: &str = "permission_differential::differential_against_matrix_widget_api";
 
 /// How a step ended, when it did not fail.
 enum Outcome {
@@ -75,6 +82,8 @@ fn run_step(root: &Path, action: &Action) -> Result<Outcome> {
                 "matrix-widget-api",
                 "-p",
                 "matrix-widget-api-macros",
+                "-p",
+                "matrix-widget-api-host",
                 "--all-features",
             ]))?;
         }
@@ -83,6 +92,22 @@ fn run_step(root: &Path, action: &Action) -> Result<Outcome> {
         }
         Action::CodegenCheck => codegen::run(true)?,
         Action::NpmConformance => return npm_conformance(&root.join(NPM_DIR)),
+        Action::PermissionDifferential => {
+            // Never skipped: without Node.js this fails, saying what is missing.
+            check_node_and_npm(program("node"), program("npm"))?;
+            run_command(Command::new(cargo()).current_dir(root).args([
+                "test",
+                "-p",
+                "matrix-widget-api-tests",
+                "--test",
+                "it",
+                "--",
+                "--ignored",
+                "--exact",
+                DIFFERENTIAL_TEST,
+                "--nocapture",
+            ]))?;
+        }
     }
     Ok(Outcome::Passed)
 }
@@ -178,7 +203,15 @@ mod tests {
         let names: Vec<_> = STEPS.iter().map(|step| step.name).collect();
         assert_eq!(
             names,
-            ["cargo fmt --check", "cargo clippy", "cargo test", "cargo doc", "cargo xtask codegen --check", "npm conformance (tests/npm)",]
+            [
+                "cargo fmt --check",
+                "cargo clippy",
+                "cargo test",
+                "cargo doc",
+                "cargo xtask codegen --check",
+                "npm conformance (tests/npm)",
+                "permission differential (tests/npm/permit.mjs)",
+            ]
         );
     }
 }

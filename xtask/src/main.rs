@@ -19,7 +19,8 @@ usage: cargo xtask <command>
 commands:
   codegen [--check]   regenerate schemas/ (JSON Schemas, widget-api.d.ts, README.md);
                       with --check, change nothing and fail if they are out of date
-  ci                  run what CI runs: fmt, clippy, tests, docs, codegen --check, npm conformance
+  ci                  run what CI runs: fmt, clippy, tests, docs, codegen --check, npm conformance,
+                      the permission differential against matrix-widget-api
   bench [-- <args>]   run the decode and permission benchmarks (args go to the bench
                       binaries), then print the median ratios typed/ignored_any,
                       value/typed and permit/10000_vs_10
