@@ -244,7 +244,6 @@ fn the_ledger_refuses_delays_the_widget_was_not_given() {
     assert_eq!(permissions.check(&delegate("mine"), &context), Ok(()));
     assert_eq!(permissions.check(&delegate("theirs"), &context), Err(Denied::UnknownDelay { delay_id: "theirs".into() }));
     // Sent or cancelled delays are forgotten; restarted ones are kept.
-    let mut ledger = ledger;
     ledger.updated(&matrix_widget_api::from_widget::update_delayed_event::UpdateDelayedEventRequest::new(
         "mine",
         matrix_widget_api::from_widget::update_delayed_event::UpdateAction::Restart,

@@ -629,7 +629,10 @@ fn ours(case: &Value, permissions: &Permissions, context: &Context<'_>) -> bool 
     }
 }
 
-fn generate() -> (Vec<Case>, Vec<(Value, (String, Option<String>), bool)>) {
+/// A `parse` case, our port's reading of the reference, and whether it is a state capability.
+type ParseCheck = (Value, (String, Option<String>), bool);
+
+fn generate() -> (Vec<Case>, Vec<ParseCheck>) {
     let mut rng = Rng(SEED);
     let mut cases = Vec::with_capacity(CASES);
     let mut parses = Vec::new();
