@@ -136,32 +136,34 @@ export type Capability =
   | `m.send.event:${string}`
   | `org.matrix.msc2762.send.event:${string}`
   /**
-   * Receive room events of a type (MSC2762).
+   * Receive room events of a type, optionally one `m.room.message` msgtype (MSC2762).
    * @pattern ^(?:m\.receive\.event:|org\.matrix\.msc2762\.receive\.event:)
    */
   | `m.receive.event:${string}`
   | `org.matrix.msc2762.receive.event:${string}`
   /**
-   * Send state events of a type, optionally one state key after `#` (MSC2762).
-   * @pattern ^(?:m\.send\.state_event:|org\.matrix\.msc2762\.send\.state_event:)
+   * Send state events of a type, optionally one state key after `#`; a `#` in the type
+   * is written `\#` (MSC2762). A text whose parts all end in `\` is not one (it is `Other`).
+   * @pattern ^(?:m\.send\.state_event:|org\.matrix\.msc2762\.send\.state_event:)(?:(?:[\s\S]*[^\\])?(?:#[\s\S]*)?)$
    */
   | `m.send.state_event:${string}`
   | `org.matrix.msc2762.send.state_event:${string}`
   /**
-   * Receive state events of a type (MSC2762).
-   * @pattern ^(?:m\.receive\.state_event:|org\.matrix\.msc2762\.receive\.state_event:)
+   * Receive state events of a type, optionally one state key (MSC2762).
+   * @pattern ^(?:m\.receive\.state_event:|org\.matrix\.msc2762\.receive\.state_event:)(?:(?:[\s\S]*[^\\])?(?:#[\s\S]*)?)$
    */
   | `m.receive.state_event:${string}`
   | `org.matrix.msc2762.receive.state_event:${string}`
   /**
-   * Read room events of a type (MSC2876; hosts gate `read_events` on receive instead).
+   * Read room events of a type (MSC2876; hosts gate `read_events` on receive instead,
+   * and may honour this too: wire decision 12).
    * @pattern ^(?:m\.read\.event:|org\.matrix\.msc2762\.read\.event:)
    */
   | `m.read.event:${string}`
   | `org.matrix.msc2762.read.event:${string}`
   /**
-   * Read state events of a type (MSC2876).
-   * @pattern ^(?:m\.read\.state_event:|org\.matrix\.msc2762\.read\.state_event:)
+   * Read state events of a type (MSC2876; gated like `read.event:`).
+   * @pattern ^(?:m\.read\.state_event:|org\.matrix\.msc2762\.read\.state_event:)(?:(?:[\s\S]*[^\\])?(?:#[\s\S]*)?)$
    */
   | `m.read.state_event:${string}`
   | `org.matrix.msc2762.read.state_event:${string}`

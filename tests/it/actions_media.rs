@@ -9,6 +9,7 @@
 //! example that both the decoder and the committed schema refuse.
 
 use crate::schema::message_validator;
+use matrix_widget_api::capability::filter::RoomEventFilter;
 use matrix_widget_api::decode::{DecodeError, FromWidgetRequest, FromWidgetResponse, ToWidgetRequest, ToWidgetResponse};
 use matrix_widget_api::encrypted_file::{EncryptedFile, EncryptedFileKey};
 use matrix_widget_api::from_widget::download_file::{DownloadFile, DownloadFileRequest, DownloadFileResponse, DownloadTimeout};
@@ -286,7 +287,7 @@ fn request_capabilities_keeps_every_capability_and_its_spelling() {
         let req = typed!(text, FromWidgetRequest::RequestCapabilities);
         let got = &req.data().capabilities;
         assert_eq!(got.len(), 5);
-        assert_eq!(*got[0], Capability::SendEvent("m.room.message#m.text".to_owned()));
+        assert_eq!(*got[0], Capability::SendEvent(RoomEventFilter::room_message("m.text")));
         assert_eq!(got[1].spelling(), Some(Spelling::Stable));
         assert_eq!(*got[2], Capability::TurnServers);
         assert_eq!(*got[3], Capability::SendDelayedEvent);
@@ -305,7 +306,8 @@ fn request_capabilities_keeps_every_capability_and_its_spelling() {
     assert_schema_accepts(&absent);
 
     // Builder: unstable names by default.
-    let built = RequestCapabilitiesRequest::new([Capability::TurnServers, Capability::SendEvent("m.room.message".to_owned())]);
+    let built =
+        RequestCapabilitiesRequest::new([Capability::TurnServers, Capability::SendEvent(RoomEventFilter::new("m.room.message").unwrap())]);
     let built = Request::<RequestCapabilities>::new("w1", "widgetapi-1700000000000", built).expect("valid");
     assert_eq!(
         serde_json::to_value(&built).expect("ok"),

@@ -6,6 +6,7 @@
 mod actions_events;
 mod actions_media;
 mod actions_session;
+mod capability;
 mod decode;
 mod derive_forms;
 mod derive_ui;
@@ -14,4 +15,6 @@ mod hostile;
 mod limits;
 mod msc4157;
 mod naming;
+mod permission;
+mod permission_differential;
 mod schema;

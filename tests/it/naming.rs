@@ -1,6 +1,7 @@
 //! Names with several spellings: parsing every spelling, re-emitting the one that arrived,
 //! and emitting the caller's choice for values built in code.
 
+use matrix_widget_api::capability::{RoomEventFilter, StateEventFilter, TimelineTarget};
 use matrix_widget_api::from_widget::update_delayed_event::UpdateAction;
 use matrix_widget_api::naming::{NameSpec, Naming, Spelled, Spelling, WireName, to_string_with, with_naming};
 use matrix_widget_api::{ActionName, Api, ApiVersion, Capability};
@@ -115,15 +116,16 @@ fn parameterised_capabilities() {
     let unstable = "org.matrix.msc2762.send.state_event:org.matrix.msc3401.call.member#_@a:b_DEV";
     let a = Spelled::<Capability>::parse(stable).expect("parses");
     let b = Spelled::<Capability>::parse(unstable).expect("parses");
-    assert_eq!(*a.value(), Capability::SendStateEvent("org.matrix.msc3401.call.member#_@a:b_DEV".into()));
+    let filter = StateEventFilter::new("org.matrix.msc3401.call.member", Some("_@a:b_DEV".into())).expect("representable");
+    assert_eq!(*a.value(), Capability::SendStateEvent(filter));
     assert_eq!(a, b);
     assert_eq!(a.to_string(), stable);
     assert_eq!(b.to_string(), unstable);
-    let built = Capability::Timeline("*".into());
+    let built = Capability::Timeline(TimelineTarget::AnyRoom);
     assert_eq!(built.to_string(), "org.matrix.msc2762.timeline:*");
     assert_eq!(built.name(Naming::Stable), "m.timeline:*");
     // The empty parameter is a parameter.
-    assert_eq!("m.send.event:".parse::<Capability>().expect("parses"), Capability::SendEvent(String::new()));
+    assert_eq!("m.send.event:".parse::<Capability>().expect("parses"), Capability::SendEvent(RoomEventFilter::new("").expect("ok")));
 }
 
 #[test]

@@ -1,4 +1,5 @@
-//! `cargo xtask bench [-- <args>]`: runs the `decode` divan benchmark and prints median ratios.
+//! `cargo xtask bench [-- <args>]`: runs the divan benchmarks (`decode` in the protocol crate,
+//! `permit` in the host crate) and prints median ratios.
 //!
 //! divan prints a tree, for example:
 //!
@@ -19,28 +20,52 @@ use std::process::{Command, Stdio};
 
 use crate::util::{Error, Result, cargo, describe, project_root};
 
-/// The ratios printed at the end: (label, numerator row, denominator row).
-const RATIOS: [(&str, &str, &str); 2] =
-    [("decode/typed_vs_ignored_any", "typed", "ignored_any"), ("decode/value_vs_typed", "value", "typed")];
+/// One bench binary and the same-run ratios printed from it.
+struct Bench {
+    package: &'static str,
+    target: &'static str,
+    ratios: Ratios,
+}
 
-/// The divan group the ratio rows live in.
-const GROUP: &str = "decode";
+/// The ratios of one bench binary: the divan group their rows live in, and (label,
+/// numerator row, denominator row) for each.
+pub(crate) struct Ratios {
+    group: &'static str,
+    lines: &'static [(&'static str, &'static str, &'static str)],
+}
 
-/// `cargo xtask bench [-- <args>]`: `args` are forwarded to the bench binary.
+/// Decoding: typed against the `IgnoredAny` floor, and `serde_json::Value` against typed.
+pub(crate) const DECODE: Ratios = Ratios {
+    group: "decode",
+    lines: &[("decode/typed_vs_ignored_any", "typed", "ignored_any"), ("decode/value_vs_typed", "value", "typed")],
+};
+
+/// The permission engine: a check with 10,000 approved capabilities against one with 10.
+pub(crate) const PERMIT: Ratios = Ratios { group: "permit", lines: &[("permit/10000_vs_10", "caps_10000", "caps_10")] };
+
+const BENCHES: [Bench; 2] = [
+    Bench { package: "matrix-widget-api", target: "decode", ratios: DECODE },
+    Bench { package: "matrix-widget-api-host", target: "permit", ratios: PERMIT },
+];
+
+/// `cargo xtask bench [-- <args>]`: `args` are forwarded to every bench binary.
 pub(crate) fn run(args: &[String]) -> Result<()> {
     let args = match args.split_first() {
         Some((first, rest)) if first == "--" => rest,
         _ => args,
     };
-    let mut command = Command::new(cargo());
-    command.current_dir(project_root()).args(["bench", "-p", "matrix-widget-api", "--bench", "decode"]);
-    if !args.is_empty() {
-        command.arg("--").args(args);
+    let mut lines = Vec::new();
+    for bench in &BENCHES {
+        let mut command = Command::new(cargo());
+        command.current_dir(project_root()).args(["bench", "-p", bench.package, "--bench", bench.target]);
+        if !args.is_empty() {
+            command.arg("--").args(args);
+        }
+        let output = run_teeing_stdout(&mut command)?;
+        lines.extend(ratio_lines(&parse_divan(&output), &bench.ratios)?);
     }
-    let output = run_teeing_stdout(&mut command)?;
-    let rows = parse_divan(&output);
     println!();
-    for line in ratio_lines(&rows)? {
+    for line in lines {
         println!("{line}");
     }
     Ok(())
@@ -166,17 +191,16 @@ pub(crate) fn parse_duration_ns(text: &str) -> Option<f64> {
     Some(number * scale)
 }
 
-/// The median of `decode/<name>`, found by path suffix.
-fn median(rows: &[Row], name: &str) -> Result<f64> {
+/// The median of `<group>/<name>`, found by path suffix.
+fn median(rows: &[Row], group: &str, name: &str) -> Result<f64> {
     let matches: Vec<&Row> = rows
         .iter()
-        .filter(|row| row.path.len() >= 2 && row.path[row.path.len() - 1] == name && row.path[row.path.len() - 2] == GROUP)
+        .filter(|row| row.path.len() >= 2 && row.path[row.path.len() - 1] == name && row.path[row.path.len() - 2] == group)
         .collect();
     match matches.as_slice() {
         [] => Err(Error::msg(format!(
-            "benchmark `{GROUP}/{name}` not found in divan's output; \
-             the ratios need `{GROUP}/typed`, `{GROUP}/ignored_any` and `{GROUP}/value` \
-             (did a filter argument exclude it?)"
+            "benchmark `{group}/{name}` not found in divan's output; \
+             the ratios need every row they name (did a filter argument exclude it?)"
         ))),
         [row] => row.median_ns.ok_or_else(|| {
             Error::msg(format!(
@@ -186,21 +210,23 @@ fn median(rows: &[Row], name: &str) -> Result<f64> {
             ))
         }),
         several => Err(Error::msg(format!(
-            "benchmark `{GROUP}/{name}` is ambiguous: {}",
+            "benchmark `{group}/{name}` is ambiguous: {}",
             several.iter().map(|row| row.path.join("/")).collect::<Vec<_>>().join(", ")
         ))),
     }
 }
 
-/// The lines printed at the end of `cargo xtask bench`.
-pub(crate) fn ratio_lines(rows: &[Row]) -> Result<Vec<String>> {
-    RATIOS
+/// The lines printed at the end of `cargo xtask bench` for one bench binary.
+pub(crate) fn ratio_lines(rows: &[Row], ratios: &Ratios) -> Result<Vec<String>> {
+    let group = ratios.group;
+    ratios
+        .lines
         .iter()
         .map(|(label, numerator, denominator)| {
-            let top = median(rows, numerator)?;
-            let bottom = median(rows, denominator)?;
+            let top = median(rows, group, numerator)?;
+            let bottom = median(rows, group, denominator)?;
             if bottom <= 0.0 {
-                return Err(Error::msg(format!("benchmark `{GROUP}/{denominator}` has a median of zero; cannot compute {label}")));
+                return Err(Error::msg(format!("benchmark `{group}/{denominator}` has a median of zero; cannot compute {label}")));
             }
             Ok(format!("{label} {:.2}", top / bottom))
         })
@@ -254,7 +280,7 @@ decode             fastest       │ slowest       │ median        │ mean   
 
     #[test]
     fn prints_ratios_with_two_decimals() {
-        let lines = ratio_lines(&parse_divan(SAMPLE)).expect("ratios");
+        let lines = ratio_lines(&parse_divan(SAMPLE), &DECODE).expect("ratios");
         // 936.4 / 0.271 = 3455.35…; 327400 / 936.4 = 349.636…
         assert_eq!(lines, ["decode/typed_vs_ignored_any 3455.35", "decode/value_vs_typed 349.64"]);
     }
@@ -268,7 +294,10 @@ decode          fastest       │ slowest       │ median        │ mean      
 ├─ typed        200 ns        │ 300 ns        │ 220 ns        │ 230 ns        │ 100     │ 1600
 ╰─ value        1 µs          │ 2 µs          │ 1.1 µs        │ 1.2 µs        │ 100     │ 400
 ";
-        assert_eq!(ratio_lines(&parse_divan(output)).expect("ratios"), ["decode/typed_vs_ignored_any 2.00", "decode/value_vs_typed 5.00"]);
+        assert_eq!(
+            ratio_lines(&parse_divan(output), &DECODE).expect("ratios"),
+            ["decode/typed_vs_ignored_any 2.00", "decode/value_vs_typed 5.00"]
+        );
     }
 
     #[test]
@@ -284,12 +313,29 @@ decode          fastest       │ slowest       │ median        │ mean      
 
     #[test]
     fn missing_or_grouped_rows_are_clear_errors() {
-        let missing = ratio_lines(&[row(&["decode", "decode", "typed"], Some(1.0))]).expect_err("missing");
+        let missing = ratio_lines(&[row(&["decode", "decode", "typed"], Some(1.0))], &DECODE).expect_err("missing");
         assert!(missing.to_string().starts_with("benchmark `decode/ignored_any` not found"), "{missing}");
 
-        let grouped = ratio_lines(&[row(&["decode", "decode", "typed"], None), row(&["decode", "decode", "ignored_any"], Some(1.0))])
-            .expect_err("group");
+        let grouped =
+            ratio_lines(&[row(&["decode", "decode", "typed"], None), row(&["decode", "decode", "ignored_any"], Some(1.0))], &DECODE)
+                .expect_err("group");
         assert!(grouped.to_string().starts_with("benchmark `decode/decode/typed` has no median"), "{grouped}");
+    }
+
+    #[test]
+    fn the_permit_ratio() {
+        // Real divan 0.1.21 output of the `permit` bench binary.
+        let output = "\
+Timer precision: 28 ns
+permit            fastest       │ slowest       │ median        │ mean          │ samples │ iters
+╰─ permit                       │               │               │               │         │
+   ├─ caps_10     357.6 ns      │ 15.5 µs       │ 470.6 ns      │ 642.8 ns      │ 100     │ 100
+   │              11.18 Mitem/s │ 258 Kitem/s   │ 8.499 Mitem/s │ 6.222 Mitem/s │         │
+   ╰─ caps_10000  391.6 ns      │ 8.424 µs      │ 510.6 ns      │ 610.8 ns      │ 100     │ 100
+                  10.21 Mitem/s │ 474.7 Kitem/s │ 7.833 Mitem/s │ 6.548 Mitem/s │         │
+";
+        // 510.6 / 470.6 = 1.085…
+        assert_eq!(ratio_lines(&parse_divan(output), &PERMIT).expect("ratios"), ["permit/10000_vs_10 1.08"]);
     }
 
     #[test]

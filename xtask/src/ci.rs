@@ -21,6 +21,9 @@ enum Action {
     CodegenCheck,
     /// `npm ci`, `node capture.mjs --check` and `tsc --strict` over the typings, in `tests/npm/`.
     NpmConformance,
+    /// The permission engine against the real `ClientWidgetApi` (`tests/npm/permit.mjs`):
+    /// the ignored differential test, which needs the npm step's `node_modules`.
+    PermissionDifferential,
     /// `cargo xtask fuzz --smoke`, called in-process.
     FuzzSmoke,
 }
@@ -31,7 +34,7 @@ struct Step {
     action: Action,
 }
 
-const STEPS: [Step; 7] = [
+const STEPS: [Step; 8] = [
     Step { name: "cargo fmt --check", action: Action::Cargo(&["fmt", "--all", "--", "--check"]) },
     Step {
         name: "cargo clippy",
@@ -41,8 +44,12 @@ const STEPS: [Step; 7] = [
     Step { name: "cargo doc", action: Action::Doc },
     Step { name: "cargo xtask codegen --check", action: Action::CodegenCheck },
     Step { name: "npm conformance (tests/npm)", action: Action::NpmConformance },
+    Step { name: "permission differential (tests/npm/permit.mjs)", action: Action::PermissionDifferential },
     Step { name: "cargo xtask fuzz --smoke", action: Action::FuzzSmoke },
 ];
+
+/// The differential test, by its exact name in the `it` test binary.
+const DIFFERENTIAL_TEST: &str = "permission_differential::differential_against_matrix_widget_api";
 
 /// How a step ended, when it did not fail.
 enum Outcome {
@@ -90,6 +97,23 @@ fn run_step(root: &Path, action: &Action) -> Result<Outcome> {
         }
         Action::CodegenCheck => codegen::run(true)?,
         Action::NpmConformance => return npm_conformance(&root.join(NPM_DIR)),
+        Action::PermissionDifferential => {
+            // Never skipped: without Node.js this fails, saying what is missing.
+            check_node_and_npm(program("node"), program("npm"))?;
+            run_command(Command::new(cargo()).current_dir(root).args([
+                "test",
+                "-p",
+                "matrix-widget-api-tests",
+                "--all-features",
+                "--test",
+                "it",
+                "--",
+                "--ignored",
+                "--exact",
+                DIFFERENTIAL_TEST,
+                "--nocapture",
+            ]))?;
+        }
         Action::FuzzSmoke => crate::fuzz::run(&["--smoke".to_owned()])?,
     }
     Ok(Outcome::Passed)
@@ -193,6 +217,7 @@ mod tests {
                 "cargo doc",
                 "cargo xtask codegen --check",
                 "npm conformance (tests/npm)",
+                "permission differential (tests/npm/permit.mjs)",
                 "cargo xtask fuzz --smoke",
             ]
         );

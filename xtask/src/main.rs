@@ -20,9 +20,11 @@ usage: cargo xtask <command>
 commands:
   codegen [--check]   regenerate schemas/ (JSON Schemas, widget-api.d.ts, README.md);
                       with --check, change nothing and fail if they are out of date
-  ci                  run what CI runs: fmt, clippy, tests, docs, codegen --check, npm conformance
-  bench [-- <args>]   run the decode benchmarks (args go to the bench binary), then print
-                      the median ratios typed/ignored_any and value/typed
+  ci                  run what CI runs: fmt, clippy, tests, docs, codegen --check, npm conformance,
+                      the permission differential against matrix-widget-api, the fuzz smoke run
+  bench [-- <args>]   run the decode and permission benchmarks (args go to the bench
+                      binaries), then print the median ratios typed/ignored_any,
+                      value/typed and permit/10000_vs_10
   fuzz [--smoke | --seconds N] [TARGET...]
                       run the cargo-fuzz targets in fuzz/ (nightly; installs cargo-fuzz if
                       missing) and print `fuzz/<target> executions N` for each

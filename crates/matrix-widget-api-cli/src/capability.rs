@@ -25,17 +25,13 @@ pub(crate) struct Explained {
     unstable: String,
 }
 
-/// What a parameterised capability is about.
-///
-/// Today this is only `param`, the text after the prefix as written. With the typed
-/// capability parameters, [`parts`] also fills the other keys; each is absent when it does
-/// not apply or when the capability does not restrict it (no `#` means any state key or
-/// msgtype).
+/// What a parameterised capability is about. Each key is absent when it does not apply or
+/// when the capability does not restrict it (no `#` means any state key or msgtype).
 #[derive(Debug, Default, Serialize)]
 pub(crate) struct Parts {
     /// The text after the prefix, as written.
     param: String,
-    /// The event type (or to-device or account data type).
+    /// The event type (or to-device or account data type), unescaped.
     #[serde(skip_serializing_if = "Option::is_none")]
     event_type: Option<String>,
     /// The state key of a state-event capability (`#` then the key; `""` after a bare `#`).
@@ -49,24 +45,31 @@ pub(crate) struct Parts {
     room: Option<String>,
 }
 
-/// The parts of a capability. The one function to adapt when the typed capability
-/// parameters land: today the parameterised variants carry their raw text, which is all
-/// that is reported (as `param`).
+/// The parts of a parameterised capability, from its typed parameter.
 fn parts(capability: &Capability) -> Option<Parts> {
-    let param = match capability {
-        Capability::SendEvent(p)
-        | Capability::ReceiveEvent(p)
-        | Capability::SendStateEvent(p)
-        | Capability::ReceiveStateEvent(p)
-        | Capability::ReadEvent(p)
-        | Capability::ReadStateEvent(p)
-        | Capability::Timeline(p)
-        | Capability::SendToDevice(p)
-        | Capability::ReceiveToDevice(p)
-        | Capability::ReceiveRoomAccountData(p) => p,
+    use matrix_widget_api::capability::filter::TimelineTarget;
+    let stable = capability.name_in(Spelling::Stable);
+    let param = stable.split_once(':').map(|(_, p)| p.to_owned()).unwrap_or_default();
+    let parts = match capability {
+        Capability::SendEvent(f) | Capability::ReceiveEvent(f) | Capability::ReadEvent(f) => {
+            Parts { event_type: Some(f.event_type().to_owned()), msgtype: f.msgtype().map(str::to_owned), ..Parts::default() }
+        }
+        Capability::SendStateEvent(f) | Capability::ReceiveStateEvent(f) | Capability::ReadStateEvent(f) => {
+            Parts { event_type: Some(f.event_type().to_owned()), state_key: f.state_key().map(str::to_owned), ..Parts::default() }
+        }
+        Capability::Timeline(target) => Parts {
+            room: Some(match target {
+                TimelineTarget::AnyRoom => "*".to_owned(),
+                TimelineTarget::Room(room) => room.clone(),
+            }),
+            ..Parts::default()
+        },
+        Capability::SendToDevice(t) | Capability::ReceiveToDevice(t) | Capability::ReceiveRoomAccountData(t) => {
+            Parts { event_type: Some(t.clone()), ..Parts::default() }
+        }
         _ => return None,
     };
-    Some(Parts { param: param.clone(), ..Parts::default() })
+    Some(Parts { param, ..parts })
 }
 
 /// The variant of a known capability, in snake case, read from the spelling table: the

@@ -1,9 +1,8 @@
 //! `widget-api permit`: decide each fromWidget request against the approved capabilities.
 //!
-//! Everything here is plumbing around one decision, [`decide`], made by the permission
-//! engine from what [`engine`] builds. Until `matrix_widget_api_host::permission` exists,
-//! `decide` refuses every request with [`ENGINE_MISSING`]; the permission logic is not
-//! written here, on purpose.
+//! Each request is decided by the host crate's permission engine
+//! ([`matrix_widget_api_host::permission::Permissions`]), built once from CAPS.json; this
+//! module only reads the trace and prints the verdicts.
 
 use crate::check::decode_line;
 use crate::input::Source;
@@ -11,45 +10,32 @@ use crate::output::{Output, Record};
 use crate::{Fatal, Status};
 use matrix_widget_api::naming::Spelled;
 use matrix_widget_api::{Capability, FromWidgetRequest, Message};
+use matrix_widget_api_host::permission::{Context, Permissions};
 use serde::Serialize;
 use std::path::Path;
 
-// ---------------------------------------------------------------------------------------
-// The permission engine plugs in here: `EngineInputs`, `engine` and `decide` are all that
-// changes when `matrix_widget_api_host::permission` lands.
-// ---------------------------------------------------------------------------------------
-
-/// The reason given for every request until the permission engine is plugged in.
-pub(crate) const ENGINE_MISSING: &str = "permission engine not available yet";
-
-/// What the permission engine is built from, once per run.
-///
-/// PLACEHOLDER: replace with (or add) the engine built from `approved`, e.g.
-/// `matrix_widget_api_host::permission::Permissions`.
+/// The permission engine for one run, and the room the widget is in.
 #[derive(Debug)]
 pub(crate) struct EngineInputs {
-    /// The approved capabilities, parsed (each keeps the spelling it was written in).
-    pub(crate) approved: Vec<Spelled<Capability>>,
+    /// Built once from the approved capabilities.
+    permissions: Permissions,
     /// The room the widget is in: the target of requests without `room_id`.
-    pub(crate) room: Option<String>,
+    room: Option<String>,
 }
 
-/// Builds the engine's inputs from the approved capabilities and the widget's room.
+/// Builds the engine from the approved capabilities and the widget's room.
 fn engine(approved: Vec<Spelled<Capability>>, room: Option<String>) -> EngineInputs {
-    EngineInputs { approved, room }
+    EngineInputs { permissions: Permissions::new(&approved), room }
 }
 
 /// Whether the engine allows `request`: `Ok(())`, or `Err` with the denial's message.
-///
-/// PLACEHOLDER until `matrix_widget_api_host::permission` lands: it refuses everything with
-/// [`ENGINE_MISSING`]. Plug the engine's check in here (its denial's `Display` as the
-/// message); do not grow permission rules in this crate.
 fn decide(engine: &EngineInputs, request: &FromWidgetRequest) -> Result<(), String> {
-    let _ = (&engine.approved, &engine.room, request);
-    Err(ENGINE_MISSING.to_owned())
+    let context = match &engine.room {
+        Some(room) => Context::in_room(room),
+        None => Context::new(),
+    };
+    engine.permissions.check(request, &context).map_err(|denied| denied.to_string())
 }
-
-// ---------------------------------------------------------------------------------------
 
 /// One line of output: `{"line":N,"allowed":true}`, `{"line":N,"allowed":false,"reason":…}`
 /// or `{"line":N,"allowed":null,"reason":…}` (not a fromWidget request, or not decodable).

@@ -138,10 +138,17 @@ fn check_spellings() {
 
 #[test]
 fn permit_session() {
-    // Every request is refused until the permission engine is plugged in (permit.rs).
-    golden("permit.session", &["permit", "--capabilities", "fixtures/caps.json", "--room", ROOM, "fixtures/session.jsonl"], 1);
+    // Every request of the session is allowed with the session's capabilities…
+    golden("permit.session", &["permit", "--capabilities", "fixtures/caps.json", "--room", ROOM, "fixtures/session.jsonl"], 0);
+    // …and without the delayed-event ones, the delayed leave and its restarts are denied
+    // (MSC4157: the event's own capability is not enough).
+    golden(
+        "permit.session.no_delay",
+        &["permit", "--capabilities", "fixtures/caps-no-delay.json", "--room", ROOM, "fixtures/session.jsonl"],
+        1,
+    );
     golden("permit.bad", &["permit", "--capabilities", "fixtures/caps.json", "--max-line-bytes", "512", "fixtures/bad.jsonl"], 1);
-    golden("permit.session.pretty", &["permit", "--pretty", "--capabilities", "fixtures/caps.json", "fixtures/session.jsonl"], 1);
+    golden("permit.session.pretty", &["permit", "--pretty", "--capabilities", "fixtures/caps.json", "fixtures/session.jsonl"], 0);
 }
 
 #[test]

@@ -26,9 +26,18 @@
 //! is sent if the client vanishes, and keeps pushing it back with `restart`:
 //!
 //! ```
-//! use matrix_widget_api::decode::FromWidgetRequest;
-//! use matrix_widget_api::{Message, Role, decode_as};
+//! use matrix_widget_api::{FromWidgetRequest, HostMessage, Spelled, decode_host};
 //! use matrix_widget_api_host::msc4140::{detect, ErrorKind, Homeserver, UpdateForm};
+//! use matrix_widget_api_host::permission::{Context, Permissions};
+//!
+//! // Once per widget: what it was granted (both MSC4157 capabilities, and the event's own).
+//! let approved = [
+//!     Spelled::parse("org.matrix.msc2762.send.state_event:org.matrix.msc3401.call.member#_@alice:example.org_DEVICE")?,
+//!     Spelled::parse("org.matrix.msc4157.send.delayed_event")?,
+//!     Spelled::parse("org.matrix.msc4157.update_delayed_event")?,
+//! ];
+//! let permissions = Permissions::new(&approved);
+//! let context = Context::in_room("!call:example.org");
 //!
 //! // Once per session: what does the homeserver support?
 //! let versions = br#"{"versions":["v1.11","v1.12"],"unstable_features":{"org.matrix.msc4140":true}}"#;
@@ -38,10 +47,12 @@
 //! let text = r#"{"api":"fromWidget","widgetId":"w1","requestId":"r1","action":"send_event",
 //!   "data":{"type":"org.matrix.msc3401.call.member","state_key":"_@alice:example.org_DEVICE",
 //!           "content":{},"delay":8000}}"#;
-//! let Ok(Message::FromWidgetRequest(FromWidgetRequest::SendEvent(request))) = decode_as(Role::Host, text) else {
-//!     panic!("a send_event request");
-//! };
-//! // (Check the widget's capabilities here: the event type, and the delayed-event one.)
+//! let HostMessage::Request(request) = decode_host(text)? else { panic!("a request") };
+//! // The event's own capability and the delayed-event one: without both, this is the reply.
+//! if let Err(denied) = permissions.check(&request, &context) {
+//!     panic!("would answer {}", denied.reply(&request));
+//! }
+//! let FromWidgetRequest::SendEvent(request) = request else { panic!("a send_event request") };
 //!
 //! let (http_request, call) = server.send_event(request.data(), "!call:example.org", "txn-1")?;
 //! assert_eq!(http_request.method(), "PUT");
@@ -75,9 +86,9 @@
 //! // Later the widget restarts the timer: the split form first, the body form on M_UNRECOGNIZED.
 //! let text = r#"{"api":"fromWidget","widgetId":"w1","requestId":"r2",
 //!   "action":"org.matrix.msc4157.update_delayed_event","data":{"delay_id":"syd_abc","action":"restart"}}"#;
-//! let Ok(Message::FromWidgetRequest(FromWidgetRequest::UpdateDelayedEvent(update))) = decode_as(Role::Host, text) else {
-//!     panic!("an update_delayed_event request");
-//! };
+//! let HostMessage::Request(update) = decode_host(text)? else { panic!("a request") };
+//! assert!(permissions.check(&update, &context).is_ok());
+//! let FromWidgetRequest::UpdateDelayedEvent(update) = update else { panic!("an update_delayed_event request") };
 //! let (http_request, call) = server.update_delayed_event(update.data(), UpdateForm::Split)?;
 //! assert_eq!(
 //!     http_request.uri(),

@@ -1,13 +1,22 @@
-//! Capabilities (catalogue §3): what a widget asks for and a host grants.
+//! Capabilities: what a widget asks for and a host grants.
 //!
-//! Every capability is one variant with all of its spellings (§7.3, §7.10, §7.14, §7.26):
-//! the unstable spelling is emitted by default, the stable `m.*` spelling on request, and
-//! legacy spellings are accepted. A parsed capability re-emits the exact string the widget
-//! sent, so `notify_capabilities.approved` keeps its `hasCapability` checks working.
+//! Every capability is one variant with all of its spellings (wire decisions 3, 10, 14 and
+//! 26): the unstable spelling is emitted by default, the stable `m.*` spelling on request,
+//! and legacy spellings are accepted. A parsed capability re-emits the exact string the
+//! widget sent — its prefix through [`Spelled`](crate::Spelled), its parameter because
+//! parsing and printing a parameter are inverse (tested for arbitrary texts) — so
+//! `notify_capabilities.approved` keeps the widget's `hasCapability` checks working.
 //! Unknown capabilities are kept in [`Capability::Other`] (and never granted by a host).
 //!
-//! Parameterised capabilities carry the text after their prefix as written (event type,
-//! optional `#` key); the MSC2762 grammar (§3.2) is parsed by the permission layer.
+//! Parameterised capabilities are parsed into structure (MSC2762, with the escaping rules
+//! of wire decision 13, see [`filter`]): [`RoomEventFilter`] (an event type, and for
+//! `m.room.message` optionally a msgtype), [`StateEventFilter`] (an event type and
+//! optionally a state key), [`TimelineTarget`] (a room or `*`); to-device and room
+//! account data capabilities carry their event type verbatim.
+
+pub mod filter;
+
+pub use filter::{FilterError, RoomEventFilter, StateEventFilter, TimelineTarget};
 
 use crate::naming::{CustomName, WireName, wire_docs};
 
@@ -18,7 +27,7 @@ use crate::naming::{CustomName, WireName, wire_docs};
 #[non_exhaustive]
 pub enum Capability {
     /// Take screenshots of the widget (#2764). The spec draft's misspelling
-    /// `m.capbility.screenshot` is not accepted (§7.15).
+    /// `m.capbility.screenshot` is not accepted (wire decision 15).
     #[wire("m.capability.screenshot")]
     Screenshot,
     /// Send stickers (#2764).
@@ -33,30 +42,32 @@ pub enum Capability {
     /// Navigate to matrix.to links (MSC2931).
     #[wire(stable = "m.navigate", unstable = "org.matrix.msc2931.navigate")]
     Navigate,
-    /// Open modal widgets (MSC2790; never checked by widget-api or Element, §7.23).
+    /// Open modal widgets (MSC2790; never checked by widget-api or Element, wire decision 23).
     #[wire(stable = "m.modals", unstable = "org.matrix.msc2790.modals")]
     Modals,
     /// Send room events of a type, optionally one `m.room.message` msgtype after `#` (MSC2762).
     #[wire(stable = "m.send.event:", unstable = "org.matrix.msc2762.send.event:", prefix)]
-    SendEvent(String),
-    /// Receive room events of a type (MSC2762).
+    SendEvent(RoomEventFilter),
+    /// Receive room events of a type, optionally one `m.room.message` msgtype (MSC2762).
     #[wire(stable = "m.receive.event:", unstable = "org.matrix.msc2762.receive.event:", prefix)]
-    ReceiveEvent(String),
-    /// Send state events of a type, optionally one state key after `#` (MSC2762).
+    ReceiveEvent(RoomEventFilter),
+    /// Send state events of a type, optionally one state key after `#`; a `#` in the type
+    /// is written `\#` (MSC2762). A text whose parts all end in `\` is not one (it is `Other`).
     #[wire(stable = "m.send.state_event:", unstable = "org.matrix.msc2762.send.state_event:", prefix)]
-    SendStateEvent(String),
-    /// Receive state events of a type (MSC2762).
+    SendStateEvent(StateEventFilter),
+    /// Receive state events of a type, optionally one state key (MSC2762).
     #[wire(stable = "m.receive.state_event:", unstable = "org.matrix.msc2762.receive.state_event:", prefix)]
-    ReceiveStateEvent(String),
-    /// Read room events of a type (MSC2876; hosts gate `read_events` on receive instead).
+    ReceiveStateEvent(StateEventFilter),
+    /// Read room events of a type (MSC2876; hosts gate `read_events` on receive instead,
+    /// and may honour this too: wire decision 12).
     #[wire(stable = "m.read.event:", unstable = "org.matrix.msc2762.read.event:", prefix)]
-    ReadEvent(String),
-    /// Read state events of a type (MSC2876).
+    ReadEvent(RoomEventFilter),
+    /// Read state events of a type (MSC2876; gated like `read.event:`).
     #[wire(stable = "m.read.state_event:", unstable = "org.matrix.msc2762.read.state_event:", prefix)]
-    ReadStateEvent(String),
+    ReadStateEvent(StateEventFilter),
     /// Access another room's timeline: a room ID or `*` (MSC2762).
     #[wire(stable = "m.timeline:", unstable = "org.matrix.msc2762.timeline:", prefix)]
-    Timeline(String),
+    Timeline(TimelineTarget),
     /// Send to-device messages of a type (MSC3819).
     #[wire(stable = "m.send.to_device:", unstable = "org.matrix.msc3819.send.to_device:", prefix)]
     SendToDevice(String),
@@ -104,7 +115,7 @@ pub enum Capability {
         legacy = "org.matrix.msc4354.receive_sticky_event"
     )]
     ReceiveStickyEvent,
-    /// Read RTC transports (MSC4515; the MSC's stable name has no `m.`, §7.26).
+    /// Read RTC transports (MSC4515; the MSC's stable name has no `m.`, wire decision 26).
     #[wire(stable = "rtc_transports", unstable = "org.matrix.msc4515.rtc_transports", legacy = "m.rtc_transports")]
     RtcTransports,
     /// Get a LiveKit token (MSC4533).

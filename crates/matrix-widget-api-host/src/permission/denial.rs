@@ -1,0 +1,233 @@
+//! Why the engine said no, as a value: what capability is missing (or what else is wrong),
+//! and the error reply a host sends as it is.
+
+use matrix_widget_api::capability::{Capability, RoomEventFilter, StateEventFilter, TimelineTarget};
+use matrix_widget_api::{ErrorResponse, FromWidgetRequest};
+use std::fmt;
+
+/// A refusal, with its reason.
+///
+/// [`Denied::reply`] is the error reply to send to the widget (the request echoed exactly,
+/// plus `response.error.message`); [`Denied::error_response`] is its `response`. The
+/// message is written for people: never match on it (nor on the reference
+/// implementation's messages, which changed across releases).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Denied {
+    /// The widget lacks a capability.
+    Missing(Needed),
+    /// A vendor action, or one this version of the engine does not know: nothing grants it.
+    UnknownAction {
+        /// The action, as the widget wrote it.
+        action: String,
+    },
+    /// `update_delayed_event` (or a LiveKit delegation) for a delayed event this widget did
+    /// not schedule, refused by the opt-in [`DelayLedger`](super::DelayLedger).
+    UnknownDelay {
+        /// The delay ID the widget named.
+        delay_id: String,
+    },
+    /// An empty room ID: it names no room.
+    EmptyRoomId,
+    /// The request breaks a rule of its action that its data type does not (yet) check.
+    Invalid {
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// A capability the request needed, described by what it grants. [`Needed::capability`]
+/// is the narrowest capability that would have allowed it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Needed {
+    /// Send room events of `event_type` (for `m.room.message`, with this `msgtype`;
+    /// `None` when the content has no string `msgtype`).
+    SendEvent {
+        /// The event type.
+        event_type: String,
+        /// The content's `msgtype`, for `m.room.message`.
+        msgtype: Option<String>,
+    },
+    /// Send state events of `event_type` with `state_key`.
+    SendStateEvent {
+        /// The event type.
+        event_type: String,
+        /// The state key.
+        state_key: String,
+    },
+    /// Send to-device messages of `event_type`.
+    SendToDevice {
+        /// The event type.
+        event_type: String,
+    },
+    /// Receive room events of `event_type` (with this `msgtype`, for `m.room.message`).
+    ReceiveEvent {
+        /// The event type.
+        event_type: String,
+        /// The content's `msgtype`, for `m.room.message`.
+        msgtype: Option<String>,
+    },
+    /// Receive state events of `event_type` with `state_key` (`None`: every state key).
+    ReceiveStateEvent {
+        /// The event type.
+        event_type: String,
+        /// The state key, or `None` for all of them.
+        state_key: Option<String>,
+    },
+    /// Receive to-device messages of `event_type`.
+    ReceiveToDevice {
+        /// The event type.
+        event_type: String,
+    },
+    /// Read room account data of `event_type`.
+    ReceiveRoomAccountData {
+        /// The event type.
+        event_type: String,
+    },
+    /// Access the room `room_id`, which is not the one the widget is in.
+    Timeline {
+        /// The room.
+        room_id: String,
+    },
+    /// A capability without a parameter (`m.send.delayed_event`, `m.update_delayed_event`,
+    /// `m.turn_servers`, …).
+    Capability(Capability),
+}
+
+impl Needed {
+    /// The narrowest capability that grants this, in the unstable spelling when printed;
+    /// `None` when no capability text can express it (a state event type ending in `\`,
+    /// a room event type starting with `m.room.message#`).
+    pub fn capability(&self) -> Option<Capability> {
+        let room = |event_type: &str, msgtype: &Option<String>| match msgtype {
+            Some(m) if event_type == matrix_widget_api::capability::filter::ROOM_MESSAGE => Some(RoomEventFilter::room_message(m.clone())),
+            _ => RoomEventFilter::new(event_type).ok(),
+        };
+        Some(match self {
+            Needed::SendEvent { event_type, msgtype } => Capability::SendEvent(room(event_type, msgtype)?),
+            Needed::ReceiveEvent { event_type, msgtype } => Capability::ReceiveEvent(room(event_type, msgtype)?),
+            Needed::SendStateEvent { event_type, state_key } => {
+                Capability::SendStateEvent(StateEventFilter::new(event_type.clone(), Some(state_key.clone())).ok()?)
+            }
+            Needed::ReceiveStateEvent { event_type, state_key } => {
+                Capability::ReceiveStateEvent(StateEventFilter::new(event_type.clone(), state_key.clone()).ok()?)
+            }
+            Needed::SendToDevice { event_type } => Capability::SendToDevice(event_type.clone()),
+            Needed::ReceiveToDevice { event_type } => Capability::ReceiveToDevice(event_type.clone()),
+            Needed::ReceiveRoomAccountData { event_type } => Capability::ReceiveRoomAccountData(event_type.clone()),
+            Needed::Timeline { room_id } => Capability::Timeline(TimelineTarget::Room(room_id.clone())),
+            Needed::Capability(c) => c.clone(),
+        })
+    }
+}
+
+impl fmt::Display for Needed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Needed::SendEvent { event_type, msgtype: Some(m) } if event_type == "m.room.message" => {
+                write!(f, "sending `{event_type}` events with msgtype {m:?}")?
+            }
+            Needed::SendEvent { event_type, .. } => write!(f, "sending `{event_type}` events")?,
+            Needed::SendStateEvent { event_type, state_key } => {
+                write!(f, "sending `{event_type}` state events with state key {state_key:?}")?
+            }
+            Needed::SendToDevice { event_type } => write!(f, "sending `{event_type}` to-device messages")?,
+            Needed::ReceiveEvent { event_type, msgtype: Some(m) } if event_type == "m.room.message" => {
+                write!(f, "receiving `{event_type}` events with msgtype {m:?}")?
+            }
+            Needed::ReceiveEvent { event_type, .. } => write!(f, "receiving `{event_type}` events")?,
+            Needed::ReceiveStateEvent { event_type, state_key: Some(k) } => {
+                write!(f, "receiving `{event_type}` state events with state key {k:?}")?
+            }
+            Needed::ReceiveStateEvent { event_type, state_key: None } => {
+                write!(f, "receiving `{event_type}` state events of every state key")?
+            }
+            Needed::ReceiveToDevice { event_type } => write!(f, "receiving `{event_type}` to-device messages")?,
+            Needed::ReceiveRoomAccountData { event_type } => write!(f, "reading `{event_type}` room account data")?,
+            Needed::Timeline { room_id } => write!(f, "access to the room {room_id:?}, which the widget is not in")?,
+            Needed::Capability(Capability::SendDelayedEvent) => {
+                f.write_str("a send with `delay` (MSC4157; needed in addition to the event's own capability)")?
+            }
+            Needed::Capability(Capability::SendStickyEvent) => {
+                f.write_str("a send with `sticky_duration_ms` (MSC4407; needed in addition to the event's own capability)")?
+            }
+            Needed::Capability(Capability::UpdateDelayedEvent) => {
+                f.write_str("cancelling, restarting or sending delayed events (MSC4157)")?
+            }
+            Needed::Capability(_) => f.write_str("this action")?,
+        }
+        if let Some(capability) = self.capability() {
+            write!(f, " needs the capability {capability}")?;
+        } else {
+            f.write_str(" needs a capability that no capability string can express")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Denied {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Denied::Missing(needed) => write!(f, "Missing capability: {needed}"),
+            Denied::UnknownAction { action } => write!(f, "Unknown or unsupported action {action:?}: no capability grants it"),
+            Denied::UnknownDelay { delay_id } => {
+                write!(f, "Missing capability: the delayed event {delay_id:?} was not scheduled by this widget")
+            }
+            Denied::EmptyRoomId => f.write_str("Invalid request - an empty room ID names no room"),
+            Denied::Invalid { message } => write!(f, "Invalid request - {message}"),
+        }
+    }
+}
+
+impl std::error::Error for Denied {}
+
+impl Denied {
+    /// The `response` of the error reply: `{error: {message}}`.
+    pub fn error_response(&self) -> ErrorResponse {
+        ErrorResponse::new(self.to_string())
+    }
+
+    /// The error reply to `request`, ready to post: the request echoed exactly, plus
+    /// `response: {error: {message}}`.
+    pub fn reply(&self, request: &FromWidgetRequest) -> String {
+        let error = self.error_response();
+        // Every variant, so that a new action is a compile error here too.
+        match request {
+            FromWidgetRequest::SupportedApiVersions(r) => r.reply_error(error),
+            FromWidgetRequest::ContentLoaded(r) => r.reply_error(error),
+            FromWidgetRequest::Sticker(r) => r.reply_error(error),
+            FromWidgetRequest::SetAlwaysOnScreen(r) => r.reply_error(error),
+            FromWidgetRequest::GetOpenId(r) => r.reply_error(error),
+            FromWidgetRequest::CloseModal(r) => r.reply_error(error),
+            FromWidgetRequest::OpenModal(r) => r.reply_error(error),
+            FromWidgetRequest::SetButtonEnabled(r) => r.reply_error(error),
+            FromWidgetRequest::SendEvent(r) => r.reply_error(error),
+            FromWidgetRequest::SendToDevice(r) => r.reply_error(error),
+            FromWidgetRequest::WatchTurnServers(r) => r.reply_error(error),
+            FromWidgetRequest::UnwatchTurnServers(r) => r.reply_error(error),
+            FromWidgetRequest::ReadEvents(r) => r.reply_error(error),
+            FromWidgetRequest::Navigate(r) => r.reply_error(error),
+            FromWidgetRequest::RequestCapabilities(r) => r.reply_error(error),
+            FromWidgetRequest::ReadRelations(r) => r.reply_error(error),
+            FromWidgetRequest::UserDirectorySearch(r) => r.reply_error(error),
+            FromWidgetRequest::GetMediaConfig(r) => r.reply_error(error),
+            FromWidgetRequest::UploadFile(r) => r.reply_error(error),
+            FromWidgetRequest::DownloadFile(r) => r.reply_error(error),
+            FromWidgetRequest::UpdateDelayedEvent(r) => r.reply_error(error),
+            FromWidgetRequest::ReadRoomAccountData(r) => r.reply_error(error),
+            FromWidgetRequest::GetRtcTransports(r) => r.reply_error(error),
+            FromWidgetRequest::RtcLivekitGetToken(r) => r.reply_error(error),
+            FromWidgetRequest::RtcLivekitDelegateDelayedLeave(r) => r.reply_error(error),
+            FromWidgetRequest::Other(r) => r.reply_error(error),
+        }
+    }
+
+    /// The missing capability, when that is the reason.
+    pub fn needed(&self) -> Option<&Needed> {
+        match self {
+            Denied::Missing(needed) => Some(needed),
+            _ => None,
+        }
+    }
+}
