@@ -1,7 +1,7 @@
 //! Integration tests: one binary, so the link step happens once.
 
 // Tests fail by panicking.
-#![allow(clippy::panic, clippy::unwrap_used)]
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 mod actions_events;
 mod actions_media;

@@ -117,11 +117,11 @@ impl Lines {
             }
             read_any = true;
             let (chunk, used, done) = match available.iter().position(|&b| b == b'\n') {
-                Some(i) => (&available[..i], i + 1, true),
+                Some(i) => (available.get(..i).unwrap_or(available), i + 1, true),
                 None => (available, available.len(), false),
             };
             let room = keep.saturating_sub(self.buffer.len());
-            self.buffer.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            self.buffer.extend_from_slice(chunk.get(..chunk.len().min(room)).unwrap_or(chunk));
             length += chunk.len() as u64;
             last = chunk.last().copied().or(last);
             self.reader.consume(used);

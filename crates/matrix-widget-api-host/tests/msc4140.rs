@@ -2,7 +2,7 @@
 //! era detection, and every homeserver error form back to the widget.
 
 // Tests fail by panicking.
-#![allow(clippy::panic, clippy::unwrap_used)]
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use matrix_widget_api::decode::FromWidgetRequest;
 use matrix_widget_api::error::ErrorResponse;

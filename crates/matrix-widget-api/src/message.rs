@@ -319,7 +319,9 @@ fn response_json<R: Serialize>(response: &R) -> String {
 
 /// Serialises a value the crate built; its types have string keys and no fallible parts.
 pub(crate) fn to_json<T: Serialize + ?Sized>(value: &T) -> String {
-    serde_json::to_string(value).expect("serialising a widget API value cannot fail: every map key is a string")
+    // Every map key of the crate's own values is a string, so this cannot fail; were it to,
+    // the reply is still an error reply.
+    serde_json::to_string(value).unwrap_or_else(|_| r#"{"error":{"message":"the host could not serialise its reply"}}"#.to_owned())
 }
 
 impl<A: Action> Clone for Request<A> {

@@ -22,6 +22,8 @@ pub struct RawObject(Box<RawValue>);
 impl RawObject {
     /// The empty object `{}`.
     pub fn empty() -> Self {
+        // A constant that is valid JSON: this cannot fail.
+        #[allow(clippy::expect_used)]
         RawObject(RawValue::from_string("{}".to_owned()).expect("`{}` is valid JSON"))
     }
 
@@ -298,11 +300,16 @@ pub fn read_extra<'de, A: MapAccess<'de>>(extra: &mut Extra, key: Cow<'de, str>,
 pub fn finish_extra<E: de::Error>(extra: &Extra) -> Result<(), E> {
     let fields = &extra.0;
     let duplicate = if fields.len() <= 8 {
-        fields.iter().enumerate().find(|(i, (k, _))| fields[..*i].iter().any(|(seen, _)| seen == k)).map(|(_, (k, _))| k)
+        fields.iter().enumerate().find(|(i, (k, _))| fields.iter().take(*i).any(|(seen, _)| seen == k)).map(|(_, (k, _))| k)
     } else {
         let mut keys: Vec<&str> = fields.iter().map(|(k, _)| k.as_str()).collect();
         keys.sort_unstable();
-        keys.windows(2).find(|w| w[0] == w[1]).map(|w| w[0]).and_then(|k| fields.iter().map(|(key, _)| key).find(|key| *key == k))
+        keys.windows(2)
+            .find_map(|w| match w {
+                [a, b] if a == b => Some(*a),
+                _ => None,
+            })
+            .and_then(|k| fields.iter().map(|(key, _)| key).find(|key| *key == k))
     };
     match duplicate {
         Some(key) => Err(de::Error::custom(format_args!("duplicate field `{key}`"))),

@@ -56,6 +56,8 @@ pub struct Transferable(Box<RawValue>);
 impl Transferable {
     /// `{}`: what `JSON.stringify` makes of a `Blob`, `File` or `ArrayBuffer`.
     pub fn empty_object() -> Self {
+        // A constant that is valid JSON: this cannot fail.
+        #[allow(clippy::expect_used)]
         Transferable(RawValue::from_string("{}".to_owned()).expect("`{}` is valid JSON"))
     }
 

@@ -91,8 +91,10 @@ pub(crate) fn expand(input: &Struct) -> TokenStream {
         if f.extra.is_some() {
             return quote! { #fi: __extra, };
         }
-        let i = fields.iter().position(|g| g.ident == f.ident).unwrap_or_default();
-        let (slot, key) = (&slots[i], &f.key);
+        let Some(slot) = fields.iter().position(|g| g.ident == f.ident).and_then(|i| slots.get(i)) else {
+            return quote! {};
+        };
+        let key = &f.key;
         match f.presence {
             Presence::Optional => quote! { #fi: ::core::option::Option::flatten(#slot), },
             Presence::Default => quote! { #fi: ::core::option::Option::unwrap_or_default(#slot), },
