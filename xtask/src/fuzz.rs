@@ -14,7 +14,7 @@ use std::process::Command;
 use crate::util::{Error, Result, cargo, display_path, project_root, run as run_command};
 
 /// Every target in `fuzz/fuzz_targets/`.
-pub(crate) const TARGETS: [&str; 2] = ["decode", "capability"];
+pub(crate) const TARGETS: [&str; 3] = ["decode", "capability", "permit"];
 
 /// Seconds per target in `--smoke` mode (what `cargo xtask ci` runs).
 const SMOKE_SECONDS: u32 = 20;
