@@ -10,6 +10,7 @@ mod capability;
 mod decode;
 mod derive_forms;
 mod derive_ui;
+mod docs;
 mod fixtures;
 mod hostile;
 mod limits;

@@ -36,7 +36,7 @@ fn every_declared_spelling_round_trips() {
 }
 
 #[test]
-fn catalogue_counts() {
+fn name_table_counts() {
     // 25 fromWidget + 15 toWidget actions, 4 names shared by both directions.
     assert_eq!(ActionName::NAMES.len(), 36);
     assert!(Capability::NAMES.len() >= 25);
@@ -159,7 +159,7 @@ fn refresh_is_an_alias_of_restart() {
     let parsed = Spelled::<UpdateAction>::parse("refresh").expect("alias");
     assert_eq!(parsed, UpdateAction::Restart);
     assert_eq!(parsed.as_str(), "refresh", "a parsed value re-emits its spelling");
-    assert_eq!(UpdateAction::Restart.to_string(), "restart", "built values emit restart (§7.1)");
+    assert_eq!(UpdateAction::Restart.to_string(), "restart", "built values emit restart (wire decision 1)");
     assert_eq!(UpdateAction::Restart.name(Naming::Stable), "restart");
 }
 
