@@ -7,6 +7,8 @@
 mod bench;
 mod ci;
 mod codegen;
+mod markdown;
+mod npm_package;
 mod typescript;
 mod util;
 
@@ -17,7 +19,7 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
-  codegen [--check]   regenerate schemas/ (JSON Schemas, widget-api.d.ts, README.md);
+  codegen [--check]   regenerate schemas/ (JSON Schemas, widget-api.d.ts, package.json, README.md);
                       with --check, change nothing and fail if they are out of date
   ci                  run what CI runs: fmt, clippy, tests, docs, codegen --check, npm conformance
   bench [-- <args>]   run the decode benchmarks (args go to the bench binary), then print
