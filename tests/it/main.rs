@@ -11,3 +11,4 @@ mod hostile;
 mod msc4157;
 mod naming;
 mod schema;
+mod typify;

@@ -4,8 +4,8 @@
 //! it.
 //!
 //! What JSON Schema cannot see, so no schema can reject it while `decode` does: a key that
-//! appears twice in one object (a validator only ever sees the parsed value, where the last
-//! one won), and strings holding lone surrogates (`"\ud800"`), which `serde_json` refuses and
+//! appears twice in the envelope or a typed payload (a validator only ever sees the parsed
+//! value, where the last one won), and strings holding lone surrogates (`"\ud800"`), which `serde_json` refuses and
 //! `JSON.parse` accepts. Neither occurs in the fixtures; `hostile.rs` tests the decoder side.
 
 use matrix_widget_api::{Message, decode};
@@ -78,7 +78,7 @@ pub(crate) fn invalid_examples() -> Vec<(String, Value, String)> {
 }
 
 /// The schema of the message kind `decode` found: `from_widget/send_event.request`, ….
-fn message_kind_schema(message: &Message) -> String {
+pub(crate) fn message_kind_schema(message: &Message) -> String {
     use matrix_widget_api::MessageKind;
     let (folder, typed) = match message {
         Message::FromWidgetRequest(_) | Message::FromWidgetResponse(_) => ("from_widget", message.is_typed()),
@@ -185,4 +185,31 @@ fn schemas_reject_every_invalid_example_that_decode_rejects() {
         assert!(!validator.is_valid(&instance), "{name}: the schema accepts what decoding rejects ({err})");
         assert!(field.starts_with('/'), "{name}: `field` is a JSON pointer");
     }
+}
+
+/// The name schemas accept exactly what parsing accepts: every spelling of every name,
+/// every prefix with a parameter its `NameParam` takes, and (for open types) anything else.
+fn names_agree<T: matrix_widget_api::naming::WireName>(schema: &str, others: &[&str]) {
+    let validator = validator(schema);
+    let mut probes: Vec<String> = others.iter().map(|s| (*s).to_owned()).collect();
+    for spec in T::NAMES {
+        for spelling in spec.spellings() {
+            if spec.prefix {
+                probes.extend([format!("{spelling}m.room.message"), format!("{spelling}*"), format!("{spelling}12"), spelling.to_owned()]);
+            } else {
+                probes.extend([spelling.to_owned(), format!("{spelling}x")]);
+            }
+        }
+    }
+    for probe in probes {
+        let parses = T::parse_name(&probe).is_ok();
+        assert_eq!(validator.is_valid(&Value::from(probe.as_str())), parses, "{schema}.schema.json and parsing disagree on {probe:?}");
+    }
+}
+
+#[test]
+fn name_schemas_accept_exactly_the_spellings_that_parse() {
+    names_agree::<matrix_widget_api::ActionName>("action", &["io.element.join", ""]);
+    names_agree::<matrix_widget_api::Capability>("capability", &["com.example.cap", "m.send.event", ""]);
+    names_agree::<matrix_widget_api::ApiVersion>("api_version", &["9.9.9"]);
 }

@@ -132,9 +132,10 @@ on `action` with `if`/`then`/`else`, so a validator only checks the branch that 
 request, `unknown.request` for actions without typed payloads). Every file is self-contained
 (its own `$defs`) and has a stable `$id`.
 
-What JSON Schema cannot see, and the Rust decoder rejects: a key that appears twice in one
-object (`JSON.parse` keeps the last one; a schema only ever sees the parsed value), and
-strings with lone surrogates (`\ud800`), which are not valid Unicode.
+What JSON Schema cannot see, and the Rust decoder rejects: a key that appears twice in the
+envelope or in a typed payload (`JSON.parse` keeps the last one, and a schema only ever sees
+the parsed value), and strings with lone surrogates (`\ud800`), which are not valid Unicode.
+Validate the text with the Rust decoder where these matter.
 
 ## TypeScript
 
@@ -195,4 +196,43 @@ except for these differences, decided on purpose:
 "#,
         version = package.version,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::util::project_root;
+
+    fn read(path: &str) -> String {
+        std::fs::read_to_string(project_root().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    /// The README lists exactly the deviations the assignability checks use.
+    #[test]
+    fn deviations_match_the_assignability_checks() {
+        let checks = read("tests/npm/types/assignability.ts");
+        let used: std::collections::BTreeSet<String> = checks
+            .split(|ch: char| !ch.is_ascii_alphanumeric())
+            .filter(|word| word.len() >= 2 && word.starts_with('D') && word[1..].chars().all(|ch| ch.is_ascii_digit()))
+            .map(str::to_owned)
+            .collect();
+        let listed: std::collections::BTreeSet<String> = DEVIATIONS.iter().map(|d| d.id.to_owned()).collect();
+        assert_eq!(used, listed, "deviation ids in tests/npm/types/assignability.ts vs DEVIATIONS");
+    }
+
+    /// Every payload type of the typings has a row in the assignability table, so that an
+    /// action typed later is compared with matrix-widget-api's interface.
+    #[test]
+    fn every_payload_type_is_in_the_assignability_table() {
+        let typings = read("schemas/widget-api.d.ts");
+        let checks = read("tests/npm/types/assignability.ts");
+        let missing: Vec<&str> = typings
+            .lines()
+            .filter_map(|line| line.strip_prefix("export type ").or_else(|| line.strip_prefix("export interface ")))
+            .filter_map(|rest| rest.split([' ', '<']).next())
+            .filter(|name| (name.ends_with("RequestData") || name.ends_with("ResponseData")) && !name.starts_with("Unknown"))
+            .filter(|name| !checks.contains(&format!("<{name}")))
+            .collect();
+        assert!(missing.is_empty(), "add rows for these to tests/npm/types/assignability.ts: {missing:?}");
+    }
 }
