@@ -67,6 +67,15 @@ pub(crate) fn run() -> Result<()> {
     Ok(())
 }
 
+/// `cargo xtask npm`: only the npm conformance step.
+pub(crate) fn run_npm() -> Result<()> {
+    match npm_conformance(&project_root().join(NPM_DIR))? {
+        Outcome::Passed => println!("npm: passed"),
+        Outcome::Skipped => {}
+    }
+    Ok(())
+}
+
 fn run_step(root: &Path, action: &Action) -> Result<Outcome> {
     match action {
         Action::Doc => {

@@ -22,6 +22,7 @@ commands:
   codegen [--check]   regenerate schemas/ (JSON Schemas, widget-api.d.ts, package.json, README.md);
                       with --check, change nothing and fail if they are out of date
   ci                  run what CI runs: fmt, clippy, tests, docs, codegen --check, npm conformance
+  npm                 run only CI's npm step (tests/npm: fixtures, typings, type tests, Ajv, pack)
   bench [-- <args>]   run the decode benchmarks (args go to the bench binary), then print
                       the median ratios typed/ignored_any and value/typed
   help                print this message";
@@ -41,6 +42,7 @@ fn main() -> ExitCode {
             ("codegen", []) => codegen::run(false),
             ("codegen", [flag]) if flag == "--check" => codegen::run(true),
             ("ci", []) => ci::run(),
+            ("npm", []) => ci::run_npm(),
             ("bench", rest) => bench::run(rest),
             _ => {
                 eprintln!("error: unknown command `{}`\n\n{USAGE}", args.join(" "));
