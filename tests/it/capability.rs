@@ -241,7 +241,7 @@ static PATTERNS: std::sync::LazyLock<Vec<(&'static str, schema_pattern::Pattern)
 
 fn branch_patterns() -> Vec<(&'static str, schema_pattern::Pattern)> {
     let schema = serde_json::to_value(schemars::schema_for!(Capability)).expect("schema");
-    let branches = schema["anyOf"].as_array().expect("anyOf").iter().filter(|b| b.get("pattern").is_some());
+    let branches = schema["oneOf"].as_array().expect("oneOf").iter().filter(|b| b.get("pattern").is_some());
     Capability::NAMES
         .iter()
         .filter(|s| s.prefix)

@@ -177,3 +177,20 @@ fn numbers_that_round_to_integers_are_those_integers() {
     let text = send_event(r#"{"type":"t","content":{},"delay":1e-400}"#);
     assert!(decode(&text).expect_err("zero").to_string().contains("out of range: 0"));
 }
+
+/// Found by the `decode` fuzz target: a request whose `data` is not an object is answered
+/// (its envelope is valid), and the reply echoes `data` as it was; such a reply, received,
+/// is an invalid reply (never answered), not a crash and not a success.
+#[test]
+fn a_request_with_non_object_data_is_answered_and_its_reply_is_refused() {
+    let text = r#"{"api":"toWidget","widgetId":"w31","requestId":"widgetapi-1710000042000","action":"openid_credentmals","data":7777777777799999999999999999999}"#;
+    let err = decode(text).expect_err("data is not an object");
+    assert!(matches!(err, DecodeError::Invalid(_)), "{err:?}");
+    let reply = err.error_reply().expect("answerable");
+    let value: Value = serde_json::from_str(&reply).expect("JSON");
+    assert_eq!(value["requestId"], "widgetapi-1710000042000");
+    assert!(value["response"]["error"]["message"].as_str().is_some_and(|m| m.contains("`data`: expected a JSON object")), "{reply}");
+    let received = decode(&reply).expect_err("a reply with non-object data");
+    assert!(matches!(&received, DecodeError::Invalid(e) if e.is_response), "{received:?}");
+    assert!(received.error_reply().is_none(), "replies are never answered");
+}

@@ -19,3 +19,4 @@ mod naming;
 mod permission;
 mod permission_differential;
 mod schema;
+mod typify;

@@ -1,22 +1,215 @@
-//! The committed schemas hold to real data and to the decoder's rules.
+//! The committed schemas hold to real data and to the decoder's rules: every fixture under
+//! `tests/fixtures/` (recursively, whatever folders are added) and every invalid example in
+//! `tests/npm/invalid-examples.json` is accepted by the schemas exactly when `decode` accepts
+//! it.
+//!
+//! What JSON Schema cannot see, so no schema can reject it while `decode` does: a key that
+//! appears twice in the envelope or a typed payload (a validator only ever sees the parsed
+//! value, where the last one won), and strings holding lone surrogates (`"\ud800"`), which `serde_json` refuses and
+//! `JSON.parse` accepts. Neither occurs in the fixtures; `hostile.rs` tests the decoder side.
 
+use matrix_widget_api::{Message, decode};
 use serde_json::Value;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+fn schemas_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas")
+}
+
+/// A committed schema by its name: `message`, `from_widget/send_event.request`, ….
 pub(crate) fn committed_schema(name: &str) -> Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas").join(format!("{name}.schema.json"));
+    let path = schemas_dir().join(format!("{name}.schema.json"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}; run `cargo xtask codegen`", path.display()));
     serde_json::from_str(&text).expect("schema is JSON")
 }
 
+fn validator(name: &str) -> jsonschema::Validator {
+    jsonschema::draft202012::new(&committed_schema(name)).unwrap_or_else(|e| panic!("{name}.schema.json is not a valid schema: {e}"))
+}
+
 pub(crate) fn message_validator() -> jsonschema::Validator {
-    jsonschema::draft202012::new(&committed_schema("message")).expect("message.schema.json is a valid draft 2020-12 schema")
+    validator("message")
+}
+
+/// Every `*.json` file under `dir`, recursively, as (path relative to `dir`, text), sorted;
+/// `MANIFEST.json` files describe fixtures and are not fixtures.
+pub(crate) fn json_files(dir: &Path) -> Vec<(String, String)> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+            let path = entry.expect("readable directory entry").path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "json") && !path.ends_with("MANIFEST.json") {
+                out.push(path);
+            }
+        }
+    }
+    let mut paths = Vec::new();
+    walk(dir, &mut paths);
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|path| {
+            let relative = path.strip_prefix(dir).expect("under dir").to_string_lossy().replace('\\', "/");
+            (relative, std::fs::read_to_string(&path).expect("readable fixture"))
+        })
+        .collect()
+}
+
+/// Every fixture under `tests/fixtures/`.
+pub(crate) fn all_fixtures() -> Vec<(String, String)> {
+    let fixtures = json_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"));
+    assert!(fixtures.len() > 70, "expected every fixture, found {}", fixtures.len());
+    fixtures
+}
+
+/// The invalid examples: one bad field each, with the JSON pointer of that field.
+pub(crate) fn invalid_examples() -> Vec<(String, Value, String)> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("npm/invalid-examples.json");
+    let examples: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(&path).expect("readable")).expect("JSON");
+    examples
+        .into_iter()
+        .map(|e| {
+            let name = e["name"].as_str().expect("name").to_owned();
+            let field = e["field"].as_str().expect("field").to_owned();
+            (name, e["message"].clone(), field)
+        })
+        .collect()
+}
+
+/// The schema of the message kind `decode` found: `from_widget/send_event.request`, ….
+pub(crate) fn message_kind_schema(message: &Message) -> String {
+    use matrix_widget_api::MessageKind;
+    let (folder, typed) = match message {
+        Message::FromWidgetRequest(_) | Message::FromWidgetResponse(_) => ("from_widget", message.is_typed()),
+        _ => ("to_widget", message.is_typed()),
+    };
+    let kind = message.kind();
+    if kind == MessageKind::ErrorResponse {
+        return format!("{folder}/error.response");
+    }
+    let suffix = if kind == MessageKind::Request { "request" } else { "response" };
+    if !typed {
+        return format!("{folder}/unknown.{suffix}");
+    }
+    let stem = module_of_action(folder, message);
+    format!("{folder}/{stem}.{suffix}")
+}
+
+/// The action's file stem in its direction's folder, found by trying the folder's files:
+/// the request (or success reply) schema of exactly one action accepts the message.
+fn module_of_action(folder: &str, message: &Message) -> String {
+    let instance = serde_json::to_value(message).expect("serialises");
+    let suffix = if message.is_response() { ".response.schema.json" } else { ".request.schema.json" };
+    let mut matches = Vec::new();
+    for entry in std::fs::read_dir(schemas_dir().join(folder)).expect("folder") {
+        let name = entry.expect("entry").file_name().to_string_lossy().into_owned();
+        if let Some(stem) = name.strip_suffix(suffix)
+            && !matches!(stem, "unknown" | "error")
+        {
+            let schema = committed_schema(&format!("{folder}/{stem}{}", suffix.trim_end_matches(".schema.json")));
+            let action = &schema["properties"]["action"];
+            let spelled = instance["action"].clone();
+            let names: Vec<&Value> = match (action.get("enum"), action.get("oneOf")) {
+                (Some(Value::Array(names)), _) => names.iter().collect(),
+                (_, Some(Value::Array(branches))) => branches
+                    .iter()
+                    .flat_map(|b| {
+                        let b = match b.get("$ref").and_then(Value::as_str) {
+                            Some(r) => &schema["$defs"][r.trim_start_matches("#/$defs/")],
+                            None => b,
+                        };
+                        b["enum"].as_array().into_iter().flatten()
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            if names.contains(&&spelled) {
+                matches.push(stem.to_owned());
+            }
+        }
+    }
+    assert_eq!(matches.len(), 1, "{folder}: action {} is in {matches:?}", instance["action"]);
+    matches.remove(0)
 }
 
 #[test]
-fn committed_schema_is_draft_2020_12() {
-    let schema = committed_schema("message");
-    assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
-    assert!(schema["$defs"]["SendEventRequest"].is_object());
-    assert!(schema["$defs"]["UpdateDelayedEventRequest"].is_object());
+fn every_published_schema_is_draft_2020_12_with_a_stable_id() {
+    let files = json_files(&schemas_dir());
+    assert!(files.len() > 80, "{} schema files", files.len());
+    for (file, text) in files.iter().filter(|(f, _)| f.ends_with(".schema.json")) {
+        let schema: Value = serde_json::from_str(text).expect("JSON");
+        assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema", "{file}");
+        assert_eq!(schema["$id"], format!("https://github.com/matrix-widget-api-rs/matrix-widget-api/raw/main/schemas/{file}"), "{file}");
+        jsonschema::draft202012::new(&schema).unwrap_or_else(|e| panic!("{file}: {e}"));
+    }
+    let message = committed_schema("message");
+    for def in ["FromWidgetSendEventRequestData", "FromWidgetUpdateDelayedEventRequestData", "Envelope", "FromWidgetErrorResponse"] {
+        assert!(message["$defs"][def].is_object(), "message.schema.json has no $defs/{def}");
+    }
+}
+
+/// The claim the README makes: the schemas accept exactly what `decode` accepts, on every
+/// fixture (whatever folders are added under `tests/fixtures/`), checked against the root,
+/// the direction's root, and the schema of the message kind that `decode` found.
+#[test]
+fn schemas_accept_exactly_the_fixtures_that_decode() {
+    let message = message_validator();
+    let (from_widget, to_widget) = (validator("from_widget"), validator("to_widget"));
+    let mut kinds = std::collections::BTreeMap::new();
+    for (name, text) in all_fixtures() {
+        let instance: Value = serde_json::from_str(&text).expect("fixture is JSON");
+        let decoded = decode(&text);
+        let errors: Vec<String> = message.iter_errors(&instance).map(|e| format!("{e} at {}", e.instance_path())).collect();
+        assert_eq!(errors.is_empty(), decoded.is_ok(), "{name}: decodes = {:?}, schema errors = {errors:#?}", decoded.as_ref().err());
+        let direction = if instance["api"] == "toWidget" { &to_widget } else { &from_widget };
+        assert_eq!(direction.is_valid(&instance), decoded.is_ok(), "{name}: the direction's schema disagrees");
+        if let Ok(decoded) = decoded {
+            let kind = message_kind_schema(&decoded);
+            let kind_validator = kinds.entry(kind.clone()).or_insert_with(|| validator(&kind));
+            let errors: Vec<String> = kind_validator.iter_errors(&instance).map(|e| format!("{e} at {}", e.instance_path())).collect();
+            assert!(errors.is_empty(), "{name}: {kind}.schema.json rejects it: {errors:#?}");
+        }
+    }
+    assert!(kinds.len() >= 8, "only {kinds:?} message kinds covered");
+}
+
+#[test]
+fn schemas_reject_every_invalid_example_that_decode_rejects() {
+    let validator = message_validator();
+    let examples = invalid_examples();
+    assert!(examples.len() >= 20, "{} invalid examples", examples.len());
+    for (name, instance, field) in examples {
+        let text = instance.to_string();
+        let err = decode(&text).expect_err(&name);
+        assert!(!validator.is_valid(&instance), "{name}: the schema accepts what decoding rejects ({err})");
+        assert!(field.starts_with('/'), "{name}: `field` is a JSON pointer");
+    }
+}
+
+/// The name schemas accept exactly what parsing accepts: every spelling of every name,
+/// every prefix with a parameter its `NameParam` takes, and (for open types) anything else.
+fn names_agree<T: matrix_widget_api::naming::WireName>(schema: &str, others: &[&str]) {
+    let validator = validator(schema);
+    let mut probes: Vec<String> = others.iter().map(|s| (*s).to_owned()).collect();
+    for spec in T::NAMES {
+        for spelling in spec.spellings() {
+            if spec.prefix {
+                probes.extend([format!("{spelling}m.room.message"), format!("{spelling}*"), format!("{spelling}12"), spelling.to_owned()]);
+            } else {
+                probes.extend([spelling.to_owned(), format!("{spelling}x")]);
+            }
+        }
+    }
+    for probe in probes {
+        let parses = T::parse_name(&probe).is_ok();
+        assert_eq!(validator.is_valid(&Value::from(probe.as_str())), parses, "{schema}.schema.json and parsing disagree on {probe:?}");
+    }
+}
+
+#[test]
+fn name_schemas_accept_exactly_the_spellings_that_parse() {
+    names_agree::<matrix_widget_api::ActionName>("action", &["io.element.join", ""]);
+    names_agree::<matrix_widget_api::Capability>("capability", &["com.example.cap", "m.send.event", ""]);
+    names_agree::<matrix_widget_api::ApiVersion>("api_version", &["9.9.9"]);
 }

@@ -19,7 +19,9 @@ enum Action {
     Doc,
     /// `cargo xtask codegen --check`, called in-process.
     CodegenCheck,
-    /// `npm ci`, `node capture.mjs --check` and `tsc --strict` over the typings, in `tests/npm/`.
+    /// In `tests/npm/`: `npm ci`, `node capture.mjs --check`, `tsc --strict` over the typings and
+    /// the type tests (`types/`), Ajv over every fixture and invalid example (`ajv.mjs`, with
+    /// the Rust decoder's verdicts), and the packed package (`pack.mjs`).
     NpmConformance,
     /// The permission engine against the real `ClientWidgetApi` (`tests/npm/permit.mjs`):
     /// the ignored differential test, which needs the npm step's `node_modules`.
@@ -72,6 +74,15 @@ pub(crate) fn run() -> Result<()> {
         }
     }
     println!("ci: all {passed} steps passed");
+    Ok(())
+}
+
+/// `cargo xtask npm`: only the npm conformance step.
+pub(crate) fn run_npm() -> Result<()> {
+    match npm_conformance(&project_root().join(NPM_DIR))? {
+        Outcome::Passed => println!("npm: passed"),
+        Outcome::Skipped => {}
+    }
     Ok(())
 }
 
@@ -129,14 +140,52 @@ fn npm_conformance(dir: &Path) -> Result<Outcome> {
     check_node_and_npm(node, npm)?;
     run_command(Command::new(npm).current_dir(dir).args(["ci", "--no-audit", "--no-fund"]))?;
     run_command(Command::new(node).current_dir(dir).args(["capture.mjs", "--check"]))?;
-    // The generated typings must compile under `tsc --strict`.
-    run_command(Command::new(node).current_dir(dir).args([
-        "node_modules/typescript/bin/tsc",
-        "--noEmit",
-        "--strict",
-        "../../schemas/widget-api.d.ts",
-    ]))?;
+    let tsc = "node_modules/typescript/bin/tsc";
+    // The generated typings compile under `strict`, alone and with the type tests
+    // (narrowing, `@ts-expect-error` cases, assignability to matrix-widget-api's interfaces).
+    run_command(Command::new(node).current_dir(dir).args([tsc, "--noEmit", "--strict", "../../schemas/widget-api.d.ts"]))?;
+    run_command(Command::new(node).current_dir(dir).args([tsc, "-p", "types"]))?;
+    // Ajv gives every fixture the Rust decoder's verdict.
+    let verdicts = std::env::temp_dir().join(format!("xtask-ci-verdicts-{}.json", std::process::id()));
+    std::fs::write(&verdicts, fixture_verdicts(&dir.join("../fixtures"))?)
+        .map_err(|err| Error::msg(format!("cannot write {}: {err}", verdicts.display())))?;
+    let ajv = run_command(Command::new(node).current_dir(dir).arg("ajv.mjs").arg("--verdicts").arg(&verdicts));
+    let _ = std::fs::remove_file(&verdicts);
+    ajv?;
+    run_command(Command::new(node).current_dir(dir).arg("pack.mjs"))?;
     Ok(Outcome::Passed)
+}
+
+/// `[{"file": "<path under fixtures/>", "decodes": bool}, …]` for every `*.json` fixture under
+/// `fixtures` (recursively, `MANIFEST.json` excepted), decoded by the Rust decoder.
+fn fixture_verdicts(fixtures: &Path) -> Result<String> {
+    fn walk(dir: &Path, root: &Path, out: &mut Vec<serde_json::Value>) -> Result<()> {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .map_err(|err| Error::msg(format!("cannot list {}: {err}", dir.display())))?
+            .filter_map(std::result::Result::ok)
+            .map(|entry| entry.path())
+            .collect();
+        entries.sort();
+        for path in entries {
+            if path.is_dir() {
+                walk(&path, root, out)?;
+            } else if path.extension().is_some_and(|ext| ext == "json") && !path.ends_with("MANIFEST.json") {
+                let text = std::fs::read_to_string(&path).map_err(|err| Error::msg(format!("cannot read {}: {err}", path.display())))?;
+                let file = path
+                    .strip_prefix(root)
+                    .unwrap_or(&path)
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                out.push(serde_json::json!({ "file": file, "decodes": matrix_widget_api::decode(&text).is_ok() }));
+            }
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    walk(fixtures, fixtures, &mut out)?;
+    Ok(serde_json::Value::Array(out).to_string())
 }
 
 /// The executable name of a Node.js tool (`npm` is a batch file on Windows).
@@ -203,6 +252,19 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("xtask-ci-npm-{}", std::process::id()));
         let outcome = npm_conformance(&dir).expect("skip");
         assert!(matches!(outcome, Outcome::Skipped));
+    }
+
+    #[test]
+    fn verdicts_cover_nested_fixtures() {
+        let dir = crate::util::temp_dir("ci-verdicts");
+        std::fs::create_dir_all(dir.join("a/b")).expect("mkdir");
+        std::fs::write(dir.join("a/b/ok.json"), r#"{"api":"fromWidget","widgetId":"w","requestId":"r","action":"x","data":{}}"#)
+            .expect("write");
+        std::fs::write(dir.join("a/bad.json"), "{}").expect("write");
+        std::fs::write(dir.join("a/MANIFEST.json"), "[]").expect("write");
+        let verdicts = fixture_verdicts(&dir).expect("verdicts");
+        assert_eq!(verdicts, r#"[{"decodes":true,"file":"a/b/ok.json"},{"decodes":false,"file":"a/bad.json"}]"#);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

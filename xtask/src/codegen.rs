@@ -1,18 +1,26 @@
 //! `cargo xtask codegen [--check]`: the generated files under `schemas/`.
 //!
-//! - `schemas/<name>.schema.json`, one per [`matrix_widget_api::schema::roots`] entry: pretty,
-//!   recursively key-sorted JSON with a top-level `$comment` naming this command.
+//! - `schemas/<name>.schema.json`, one per [`matrix_widget_api::schema::roots`] entry (names
+//!   may have one folder: `from_widget/send_event.request`): pretty, recursively key-sorted
+//!   JSON with a top-level `$comment` naming this command and a stable `$id`; descriptions
+//!   are turned from rustdoc into plain Markdown ([`markdown`]).
 //! - `schemas/widget-api.d.ts`: TypeScript declarations generated from those JSON Schemas
-//!   (not from the Rust types), one exported type per root and per `$defs` entry.
-//! - `schemas/README.md`: an index of the above.
+//!   (not from the Rust types), one exported type per root and per `$defs` entry; a schema
+//!   construct TypeScript cannot express fails the run.
+//! - `schemas/package.json`: the npm package (`@matrix-widget-api-rs/schemas`, versioned
+//!   like the `matrix-widget-api` crate), exporting every schema file and the typings.
+//! - `schemas/README.md`: how to use the package from JavaScript, and an index of the files.
 //!
-//! Any other `schemas/*.schema.json` is stale: deleted in write mode, reported in check mode.
+//! Any other `*.schema.json` under `schemas/` is stale: deleted in write mode, reported in
+//! check mode.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use serde_json::{Map, Value};
 
+use crate::markdown;
+use crate::npm_package;
 use crate::typescript;
 use crate::util::{Error, Result, display_path, ensure_file_contents, project_root};
 
@@ -24,9 +32,13 @@ const SCHEMA_DIR: &str = "schemas";
 /// File-name suffix of the generated JSON Schemas.
 const SCHEMA_SUFFIX: &str = ".schema.json";
 /// The generated TypeScript declarations.
-const TYPESCRIPT_FILE: &str = "widget-api.d.ts";
-/// The generated index.
+pub(crate) const TYPESCRIPT_FILE: &str = "widget-api.d.ts";
+/// The generated README.
 const README_FILE: &str = "README.md";
+/// The generated npm manifest.
+const PACKAGE_FILE: &str = "package.json";
+/// Where the `$id`s point: the files on the repository's default branch.
+pub(crate) const ID_BASE: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/raw/main/schemas/");
 
 /// One schema document to publish.
 #[derive(Debug, Clone)]
@@ -39,15 +51,27 @@ pub(crate) struct Input {
 
 /// The real inputs: every schema the protocol crate publishes.
 pub(crate) fn inputs() -> Vec<Input> {
-    matrix_widget_api::schema::roots()
-        .into_iter()
-        .map(|root| Input { name: root.name.to_owned(), schema: root.schema.to_value() })
-        .collect()
+    matrix_widget_api::schema::roots().into_iter().map(|root| Input { name: root.name, schema: root.schema.to_value() }).collect()
+}
+
+/// The version of the `matrix-widget-api` crate, which the npm package carries.
+pub(crate) fn crate_version(root: &Path) -> Result<String> {
+    let path = root.join("crates/matrix-widget-api/Cargo.toml");
+    let manifest = std::fs::read_to_string(&path).map_err(|err| Error::msg(format!("cannot read {}: {err}", display_path(&path))))?;
+    manifest
+        .lines()
+        .skip_while(|line| line.trim() != "[package]")
+        .find_map(|line| {
+            line.trim().strip_prefix("version")?.trim().strip_prefix('=')?.trim().strip_prefix('"')?.strip_suffix('"').map(str::to_owned)
+        })
+        .ok_or_else(|| Error::msg(format!("no `version = \"…\"` in the [package] of {}", display_path(&path))))
 }
 
 /// `cargo xtask codegen [--check]` against the real repository.
 pub(crate) fn run(check: bool) -> Result<()> {
-    let summary = generate(&project_root(), &inputs(), check)?;
+    let root = project_root();
+    let package = npm_package::Package { version: crate_version(&root)? };
+    let summary = generate(&root, &inputs(), &package, check)?;
     println!("{}", summary.describe(check));
     Ok(())
 }
@@ -79,8 +103,8 @@ impl Summary {
 ///
 /// In check mode nothing is written: every missing, differing or stale file is collected and
 /// the error lists them all.
-pub(crate) fn generate(root: &Path, inputs: &[Input], check: bool) -> Result<Summary> {
-    let files = render_files(inputs)?;
+pub(crate) fn generate(root: &Path, inputs: &[Input], package: &npm_package::Package, check: bool) -> Result<Summary> {
+    let files = render_files(inputs, package)?;
     let dir = root.join(SCHEMA_DIR);
 
     let mut summary = Summary { files: files.len(), ..Summary::default() };
@@ -117,41 +141,50 @@ pub(crate) fn generate(root: &Path, inputs: &[Input], check: bool) -> Result<Sum
     Err(Error::msg(message))
 }
 
-/// `*.schema.json` files in `dir` that this run does not produce, sorted.
+/// `*.schema.json` files under `dir` (and its folders) that this run does not produce,
+/// as `/`-separated paths relative to `dir`, sorted.
 fn stale_schema_files(dir: &Path, files: &BTreeMap<String, String>) -> Result<Vec<String>> {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(err) => {
-            return Err(Error::msg(format!("cannot list {}: {err}", display_path(dir))));
+    fn walk(dir: &Path, prefix: &str, files: &BTreeMap<String, String>, stale: &mut Vec<String>) -> Result<()> {
+        let entries = match std::fs::read_dir(dir) {
+            Ok(entries) => entries,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(err) => return Err(Error::msg(format!("cannot list {}: {err}", display_path(dir)))),
+        };
+        for entry in entries {
+            let entry = entry.map_err(|err| Error::msg(format!("cannot list {}: {err}", display_path(dir))))?;
+            let name = format!("{prefix}{}", entry.file_name().to_string_lossy());
+            if entry.file_type().is_ok_and(|kind| kind.is_dir()) {
+                if name != "node_modules" {
+                    walk(&entry.path(), &format!("{name}/"), files, stale)?;
+                }
+            } else if name.ends_with(SCHEMA_SUFFIX) && !files.contains_key(&name) {
+                stale.push(name);
+            }
         }
-    };
-    let mut stale = Vec::new();
-    for entry in entries {
-        let entry = entry.map_err(|err| Error::msg(format!("cannot list {}: {err}", display_path(dir))))?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.ends_with(SCHEMA_SUFFIX) && !files.contains_key(&name) {
-            stale.push(name);
-        }
+        Ok(())
     }
+    let mut stale = Vec::new();
+    walk(dir, "", files, &mut stale)?;
     stale.sort();
     Ok(stale)
 }
 
-/// Every generated file under `schemas/`, by file name. Pure: no I/O.
-pub(crate) fn render_files(inputs: &[Input]) -> Result<BTreeMap<String, String>> {
+/// Every generated file under `schemas/`, by `/`-separated path. Pure: no I/O.
+pub(crate) fn render_files(inputs: &[Input], package: &npm_package::Package) -> Result<BTreeMap<String, String>> {
     let mut files = BTreeMap::new();
     let mut documents = Vec::new();
     for input in inputs {
         check_name(&input.name)?;
         let file = format!("{}{SCHEMA_SUFFIX}", input.name);
-        let Value::Object(schema) = sort_keys(&input.schema) else {
+        let Value::Object(schema) = sort_keys(&markdown::descriptions(&input.schema)) else {
             return Err(Error::msg(format!("schema `{}` must be a JSON object, not a boolean schema", input.name)));
         };
         check_refs(&file, &schema)?;
+        markdown::check_descriptions(&file, &Value::Object(schema.clone()))?;
 
         let mut published = schema.clone();
         published.insert("$comment".to_owned(), Value::from(PREAMBLE));
+        published.insert("$id".to_owned(), Value::from(format!("{ID_BASE}{file}")));
         let json = serde_json::to_string_pretty(&sort_keys(&Value::Object(published)))
             .map_err(|err| Error::msg(format!("cannot serialise {file}: {err}")))?;
         if files.insert(file.clone(), json + "\n").is_some() {
@@ -162,7 +195,9 @@ pub(crate) fn render_files(inputs: &[Input]) -> Result<BTreeMap<String, String>>
     documents.sort_by(|a, b| a.file.cmp(&b.file));
 
     files.insert(TYPESCRIPT_FILE.to_owned(), render_typescript(&documents)?);
-    files.insert(README_FILE.to_owned(), render_readme(&documents));
+    let schema_files: Vec<&str> = documents.iter().map(|document| document.file.as_str()).collect();
+    files.insert(PACKAGE_FILE.to_owned(), npm_package::manifest(package, &schema_files, TYPESCRIPT_FILE));
+    files.insert(README_FILE.to_owned(), render_readme(&documents, package));
     Ok(files)
 }
 
@@ -220,11 +255,29 @@ fn render_typescript(documents: &[Document]) -> Result<String> {
         }
     }
 
-    let mut out = format!("// {PREAMBLE}\n");
+    let mut body = String::new();
+    let mut problems = Vec::new();
     for (name, declaration) in &declarations {
-        out.push('\n');
-        out.push_str(&typescript::declaration(name, &declaration.schema, typescript::Context { root: Some(declaration.root_type) }));
+        match typescript::declaration(name, &declaration.schema, typescript::Context { root: Some(declaration.root_type) }) {
+            Ok(text) => {
+                body.push('\n');
+                body.push_str(&text);
+            }
+            Err(problem) => problems.push(format!("  `{name}` ({}): {problem}", declaration.origin)),
+        }
     }
+    if !problems.is_empty() {
+        return Err(Error::msg(format!(
+            "TypeScript cannot express these schemas (change the Rust type's schema, or teach xtask/src/typescript.rs):\n{}",
+            problems.join("\n")
+        )));
+    }
+    let mut out = format!("// {PREAMBLE}\n");
+    if typescript::uses_brand(&body) {
+        out.push('\n');
+        out.push_str(typescript::BRAND_SYMBOL);
+    }
+    out.push_str(&body);
     Ok(out)
 }
 
@@ -296,14 +349,18 @@ fn root_type_name(name: &str, schema: &Map<String, Value>) -> String {
     }
 }
 
-/// Schema names become file names: keep them boring.
+/// Schema names become file names: keep them boring (one folder level at most).
 fn check_name(name: &str) -> Result<()> {
-    let boring =
-        !name.is_empty() && !name.starts_with('.') && name.chars().all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '.' | '_' | '-'));
-    if boring {
+    let segment = |part: &str| {
+        !part.is_empty() && !part.starts_with('.') && part.chars().all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '.' | '_' | '-'))
+    };
+    let parts: Vec<&str> = name.split('/').collect();
+    if parts.len() <= 2 && parts.iter().all(|part| segment(part)) && parts[0] != "node_modules" {
         Ok(())
     } else {
-        Err(Error::msg(format!("schema name {name:?} is not a plain file stem (use ASCII letters, digits, `.`, `_`, `-`)")))
+        Err(Error::msg(format!(
+            "schema name {name:?} is not a plain file stem (use ASCII letters, digits, `.`, `_`, `-`, and at most one `folder/`)"
+        )))
     }
 }
 
@@ -357,30 +414,23 @@ fn sort_keys(value: &Value) -> Value {
     }
 }
 
-fn render_readme(documents: &[Document]) -> String {
-    let mut out = format!(
-        "<!-- {PREAMBLE} -->\n\n\
-         # Schemas\n\n\
-         JSON Schemas (draft 2020-12) for the Matrix Widget API wire types, generated from the \
-         Rust types in `crates/matrix-widget-api`, and [`{TYPESCRIPT_FILE}`]({TYPESCRIPT_FILE}), \
-         TypeScript declarations generated from those schemas.\n"
-    );
+fn render_readme(documents: &[Document], package: &npm_package::Package) -> String {
+    let mut out = npm_package::readme_intro(package, TYPESCRIPT_FILE);
     if documents.is_empty() {
         return out;
     }
     out.push_str("\n| Schema | TypeScript type | Description |\n| --- | --- | --- |\n");
     for document in documents {
-        let summary = document
-            .schema
-            .get("description")
-            .and_then(Value::as_str)
-            .and_then(|description| description.lines().next())
-            .unwrap_or("")
-            .trim()
-            .replace('|', "\\|");
+        let summary =
+            document.schema.get("description").and_then(Value::as_str).map(first_sentence).unwrap_or_default().replace('|', "\\|");
         out.push_str(&format!("| [`{file}`]({file}) | `{ty}` | {summary} |\n", file = document.file, ty = document.type_name,));
     }
     out
+}
+
+/// The first paragraph of a description, on one line.
+fn first_sentence(description: &str) -> String {
+    description.split("\n\n").next().unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
@@ -388,6 +438,10 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    fn package() -> npm_package::Package {
+        npm_package::Package { version: "1.2.3".to_owned() }
+    }
 
     fn input(name: &str, schema: Value) -> Input {
         Input { name: name.to_owned(), schema }
@@ -397,24 +451,29 @@ mod tests {
         crate::util::temp_dir(&format!("codegen-{name}"))
     }
 
+    fn run_package() -> npm_package::Package {
+        npm_package::Package { version: crate_version(&project_root()).expect("crate version") }
+    }
+
     /// `cargo test` fails when someone changes a wire type without re-running codegen.
     #[test]
     fn codegen_is_fresh() {
-        let result = generate(&project_root(), &inputs(), true);
+        let result = generate(&project_root(), &inputs(), &run_package(), true);
         assert!(result.is_ok(), "{}", result.err().map(|e| e.to_string()).unwrap_or_default());
     }
 
     #[test]
     fn json_files_are_sorted_pretty_and_marked() {
-        let files = render_files(&[input(
-            "message",
-            json!({"type": "object", "title": "Message", "properties": {"b": true, "a": {"type": "string"}}}),
-        )])
+        let files = render_files(
+            &[input("message", json!({"type": "object", "title": "Message", "properties": {"b": true, "a": {"type": "string"}}}))],
+            &package(),
+        )
         .expect("render");
         assert_eq!(
             files["message.schema.json"],
             r#"{
   "$comment": "Generated by `cargo xtask codegen`, do not edit by hand.",
+  "$id": "https://github.com/matrix-widget-api-rs/matrix-widget-api/raw/main/schemas/message.schema.json",
   "properties": {
     "a": {
       "type": "string"
@@ -426,42 +485,45 @@ mod tests {
 }
 "#
         );
-        assert_eq!(files.keys().collect::<Vec<_>>(), ["README.md", "message.schema.json", "widget-api.d.ts"]);
+        assert_eq!(files.keys().collect::<Vec<_>>(), ["README.md", "message.schema.json", "package.json", "widget-api.d.ts"]);
     }
 
     #[test]
     fn no_inputs_give_preamble_only_files() {
-        let files = render_files(&[]).expect("render");
+        let files = render_files(&[], &package()).expect("render");
         assert_eq!(files["widget-api.d.ts"], "// Generated by `cargo xtask codegen`, do not edit by hand.\n");
         assert!(files["README.md"].starts_with("<!-- Generated by `cargo xtask codegen`, do not edit by hand. -->\n"));
-        assert_eq!(files.len(), 2);
+        assert_eq!(files.len(), 3);
     }
 
     #[test]
     fn typescript_has_roots_and_merged_defs_sorted_by_name() {
         let shared = json!({"type": "string", "enum": ["a", "b"]});
-        let files = render_files(&[
-            input(
-                "to_widget.request",
-                json!({
-                    "title": "ToWidgetRequest",
-                    "description": "Sent to the widget.",
-                    "type": "object",
-                    "properties": {"kind": {"$ref": "#/$defs/Kind"}},
-                    "required": ["kind"],
-                    "additionalProperties": false,
-                    "$defs": {"Kind": shared.clone()},
-                }),
-            ),
-            input(
-                "from_widget.request",
-                json!({
-                    "$schema": "https://json-schema.org/draft/2020-12/schema",
-                    "anyOf": [{"$ref": "#/$defs/Kind"}, {"type": "null"}],
-                    "$defs": {"Kind": shared},
-                }),
-            ),
-        ])
+        let files = render_files(
+            &[
+                input(
+                    "to_widget.request",
+                    json!({
+                        "title": "ToWidgetRequest",
+                        "description": "Sent to the widget.",
+                        "type": "object",
+                        "properties": {"kind": {"$ref": "#/$defs/Kind"}},
+                        "required": ["kind"],
+                        "additionalProperties": false,
+                        "$defs": {"Kind": shared.clone()},
+                    }),
+                ),
+                input(
+                    "from_widget.request",
+                    json!({
+                        "$schema": "https://json-schema.org/draft/2020-12/schema",
+                        "anyOf": [{"$ref": "#/$defs/Kind"}, {"type": "null"}],
+                        "$defs": {"Kind": shared},
+                    }),
+                ),
+            ],
+            &package(),
+        )
         .expect("render");
         assert_eq!(
             files["widget-api.d.ts"],
@@ -477,28 +539,30 @@ export interface ToWidgetRequest {
 }
 "
         );
-        assert_eq!(
-            files["README.md"],
-            "<!-- Generated by `cargo xtask codegen`, do not edit by hand. -->
-
-# Schemas
-
-JSON Schemas (draft 2020-12) for the Matrix Widget API wire types, generated from the Rust types in `crates/matrix-widget-api`, and [`widget-api.d.ts`](widget-api.d.ts), TypeScript declarations generated from those schemas.
-
-| Schema | TypeScript type | Description |
+        assert!(
+            files["README.md"].ends_with(
+                "| Schema | TypeScript type | Description |
 | --- | --- | --- |
 | [`from_widget.request.schema.json`](from_widget.request.schema.json) | `FromWidgetRequest` |  |
 | [`to_widget.request.schema.json`](to_widget.request.schema.json) | `ToWidgetRequest` | Sent to the widget. |
 "
+            ),
+            "{}",
+            files["README.md"]
         );
+        assert!(files["package.json"].contains("\"./to_widget.request.schema.json\": \"./to_widget.request.schema.json\""));
+        assert!(files["package.json"].contains("\"version\": \"1.2.3\""));
     }
 
     #[test]
     fn conflicting_defs_name_both_documents() {
-        let err = render_files(&[
-            input("a", json!({"title": "A", "$defs": {"Kind": {"type": "string"}}})),
-            input("b", json!({"title": "B", "$defs": {"Kind": {"type": "integer"}}})),
-        ])
+        let err = render_files(
+            &[
+                input("a", json!({"title": "A", "$defs": {"Kind": {"type": "string"}}})),
+                input("b", json!({"title": "B", "$defs": {"Kind": {"type": "integer"}}})),
+            ],
+            &package(),
+        )
         .expect_err("conflict");
         assert_eq!(
             err.to_string(),
@@ -512,10 +576,13 @@ JSON Schemas (draft 2020-12) for the Matrix Widget API wire types, generated fro
         let event = json!({"type": "object", "properties": {"id": {"type": "string"}}, "required": ["id"]});
         let mut root = event.clone();
         root["title"] = json!("Event");
-        let files = render_files(&[
-            input("event", root),
-            input("batch", json!({"title": "Batch", "type": "array", "items": {"$ref": "#/$defs/Event"}, "$defs": {"Event": event}})),
-        ])
+        let files = render_files(
+            &[
+                input("event", root),
+                input("batch", json!({"title": "Batch", "type": "array", "items": {"$ref": "#/$defs/Event"}, "$defs": {"Event": event}})),
+            ],
+            &package(),
+        )
         .expect("render");
         assert_eq!(
             files["widget-api.d.ts"],
@@ -525,7 +592,6 @@ export type Batch = Event[];
 
 export interface Event {
   id: string;
-  [key: string]: unknown;
 }
 "
         );
@@ -533,21 +599,24 @@ export interface Event {
 
     #[test]
     fn root_that_only_refers_to_its_own_def_is_declared_once() {
-        let files = render_files(&[input(
-            "tree",
-            json!({"title": "Tree", "$ref": "#/$defs/Tree", "$defs": {"Tree": {"type": "array", "items": {"$ref": "#/$defs/Tree"}}}}),
-        )])
+        let files = render_files(
+            &[input(
+                "tree",
+                json!({"title": "Tree", "$ref": "#/$defs/Tree", "$defs": {"Tree": {"type": "array", "items": {"$ref": "#/$defs/Tree"}}}}),
+            )],
+            &package(),
+        )
         .expect("render");
         assert_eq!(files["widget-api.d.ts"], "// Generated by `cargo xtask codegen`, do not edit by hand.\n\nexport type Tree = Tree[];\n");
     }
 
     #[test]
     fn dangling_refs_and_bad_names_are_errors() {
-        let err = render_files(&[input("a", json!({"$ref": "#/$defs/Missing"}))]).expect_err("dangling");
+        let err = render_files(&[input("a", json!({"$ref": "#/$defs/Missing"}))], &package()).expect_err("dangling");
         assert_eq!(err.to_string(), "`a.schema.json` refers to `#/$defs/Missing`, which it does not define");
-        let err = render_files(&[input("../evil", json!({}))]).expect_err("name");
+        let err = render_files(&[input("../evil", json!({}))], &package()).expect_err("name");
         assert!(err.to_string().contains("not a plain file stem"), "{err}");
-        let err = render_files(&[input("a", json!({})), input("a", json!({}))]).expect_err("duplicate");
+        let err = render_files(&[input("a", json!({})), input("a", json!({}))], &package()).expect_err("duplicate");
         assert_eq!(err.to_string(), "two schemas are both named `a`");
     }
 
@@ -557,19 +626,19 @@ export interface Event {
         let inputs = [input("one", json!({"type": "string"}))];
         let dir = root.join(SCHEMA_DIR);
 
-        let written = generate(&root, &inputs, false).expect("write");
+        let written = generate(&root, &inputs, &package(), false).expect("write");
         assert_eq!(written.updated, written.files, "a fresh directory gets every file");
         assert!(written.describe(false).contains("files updated"), "{}", written.describe(false));
-        let again = generate(&root, &inputs, false).expect("rewrite");
+        let again = generate(&root, &inputs, &package(), false).expect("rewrite");
         assert_eq!((again.updated, again.removed), (0, 0));
         assert_eq!(again.describe(false), format!("codegen: schemas/ is up to date ({} files)", again.files));
-        generate(&root, &inputs, true).expect("fresh after write");
+        generate(&root, &inputs, &package(), true).expect("fresh after write");
 
         std::fs::write(dir.join("one.schema.json"), "{}\n").expect("edit");
         std::fs::remove_file(dir.join(README_FILE)).expect("delete");
         std::fs::write(dir.join("old.schema.json"), "{}\n").expect("stale");
 
-        let message = generate(&root, &inputs, true).expect_err("stale").to_string();
+        let message = generate(&root, &inputs, &package(), true).expect_err("stale").to_string();
         assert_eq!(
             message,
             "these generated files are out of date:
@@ -583,9 +652,9 @@ generated files are out of date; run `cargo xtask codegen` and commit the result
         assert!(!dir.join(README_FILE).exists());
         assert!(dir.join("old.schema.json").exists());
 
-        generate(&root, &inputs, false).expect("repair");
+        generate(&root, &inputs, &package(), false).expect("repair");
         assert!(!dir.join("old.schema.json").exists());
-        generate(&root, &inputs, true).expect("fresh after repair");
+        generate(&root, &inputs, &package(), true).expect("fresh after repair");
         let _ = std::fs::remove_dir_all(&root);
     }
 }

@@ -61,8 +61,14 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
             .map_err(|e| Error::msg(format!("cannot run `rustup run nightly cargo fuzz run {target}`: {e}")))?;
         let stderr = String::from_utf8_lossy(&output.stderr);
         if !output.status.success() {
-            let tail: Vec<&str> = stderr.lines().rev().take(40).collect();
-            let tail: Vec<&str> = tail.into_iter().rev().collect();
+            // The panic message first (libFuzzer prints a lot after it), then the end.
+            let lines: Vec<&str> = stderr.lines().collect();
+            let mut tail: Vec<&str> = Vec::new();
+            if let Some(at) = lines.iter().position(|l| l.contains("panicked at")) {
+                tail.extend(lines.iter().skip(at).take(3));
+                tail.push("…");
+            }
+            tail.extend(lines.iter().skip(lines.len().saturating_sub(25)));
             return Err(Error::msg(format!(
                 "fuzz target `{target}` failed ({}); the crashing input is under fuzz/artifacts/{target}/:\n{}",
                 output.status,

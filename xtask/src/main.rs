@@ -10,6 +10,8 @@ mod bench;
 mod ci;
 mod codegen;
 mod fuzz;
+mod markdown;
+mod npm_package;
 mod typescript;
 mod util;
 
@@ -20,10 +22,11 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
-  codegen [--check]   regenerate schemas/ (JSON Schemas, widget-api.d.ts, README.md);
+  codegen [--check]   regenerate schemas/ (JSON Schemas, widget-api.d.ts, package.json, README.md);
                       with --check, change nothing and fail if they are out of date
   ci                  run what CI runs: fmt, clippy, tests, docs, codegen --check, npm conformance,
                       the permission differential against matrix-widget-api, the fuzz smoke run
+  npm                 run only CI's npm step (tests/npm: fixtures, typings, type tests, Ajv, pack)
   bench [-- <args>]   run the decode and permission benchmarks (args go to the bench
                       binaries), then print the median ratios typed/ignored_any,
                       value/typed and permit/10000_vs_10
@@ -47,6 +50,7 @@ fn main() -> ExitCode {
             ("codegen", []) => codegen::run(false),
             ("codegen", [flag]) if flag == "--check" => codegen::run(true),
             ("ci", []) => ci::run(),
+            ("npm", []) => ci::run_npm(),
             ("bench", rest) => bench::run(rest),
             ("fuzz", rest) => fuzz::run(rest),
             _ => {

@@ -1,8 +1,22 @@
 //! JSON Schema → TypeScript declarations, for the subset of draft 2020-12 that schemars 1.x emits.
 //!
-//! Pure functions over [`serde_json::Value`]: no I/O, no panics. Unknown keywords are ignored
-//! (the TypeScript type is then wider than the schema, never narrower); constructs that are
-//! recognised but cannot be expressed become `unknown /* unsupported: … */`.
+//! Pure functions over [`serde_json::Value`]: no I/O, no panics. Every keyword is either
+//! rendered, or known to only narrow values in ways TypeScript cannot say (`minimum`,
+//! `minLength`, `not`, …: the type is then wider than the schema, never narrower, and the
+//! constraint goes into the JSDoc). Anything else — an unknown keyword, an `if` without
+//! `then` and `else`, a reference to another document — is an error naming the construct:
+//! [`declaration`] fails rather than widening a type to `unknown`.
+//!
+//! Choices the output makes:
+//! - an object with declared properties has no index signature even when the schema allows
+//!   other properties, so that a misspelled field is a type error (the schema still accepts
+//!   unknown fields); an object without declared properties is `{ [key: string]: unknown }`;
+//! - a `$defs` entry that is a string excluding some values (`{"type": "string", "not": …}`)
+//!   is a branded `String`: TypeScript cannot subtract literals from `string`, and a branded
+//!   `string` stays comparable to every string literal, so it would keep a discriminated
+//!   union from narrowing; a branded `String` does not;
+//! - `if`/`then`/`else` is the union of `then` and `else`; an object whose `allOf` holds only
+//!   references is an `interface` that `extends` them.
 
 use std::collections::BTreeSet;
 
@@ -15,18 +29,89 @@ pub(crate) struct Context<'a> {
     pub(crate) root: Option<&'a str>,
 }
 
+/// The unique symbol that brands [`branded`] strings; declared once per file by the caller.
+pub(crate) const BRAND_SYMBOL: &str = "declare const brand: unique symbol;\n";
+
 /// Renders one exported declaration: `export interface Name { … }` for a plain object schema
-/// with properties, `export type Name = …;` otherwise. The schema's `description` (and
-/// annotations such as `format`) become a JSDoc comment. The result ends with `\n`.
-pub(crate) fn declaration(name: &str, schema: &Value, ctx: Context<'_>) -> String {
+/// with properties (`extends` the references of its `allOf`), `export type Name = …;`
+/// otherwise. The schema's `description` (and annotations such as `format`) become a JSDoc
+/// comment. The result ends with `\n`. Fails, naming every construct TypeScript cannot
+/// express, rather than emitting `unknown`.
+pub(crate) fn declaration(name: &str, schema: &Value, ctx: Context<'_>) -> Result<String, String> {
     let doc = jsdoc(&doc_lines(schema), 0);
-    let ts = render(schema, ctx);
+    let ts = if is_excluding_string(schema) { branded(name) } else { render(schema, ctx) };
+    let mut problems = Vec::new();
+    unsupported_parts(&ts, &mut problems);
+    if !problems.is_empty() {
+        problems.dedup();
+        return Err(problems.join("; "));
+    }
+    if let Some((bases, object)) = interface_parts(&ts) {
+        let extends = if bases.is_empty() { String::new() } else { format!(" extends {}", bases.join(", ")) };
+        return Ok(format!("{doc}export interface {name}{extends} {}\n", print(object, 0)));
+    }
     let text = print(&ts, 0);
-    match &ts {
-        Ts::Object { props, .. } if !props.is_empty() => {
-            format!("{doc}export interface {name} {text}\n")
+    Ok(format!("{doc}export type {name} ={}{text};\n", separator(&text)))
+}
+
+/// Whether a declaration uses the brand symbol.
+pub(crate) fn uses_brand(text: &str) -> bool {
+    text.contains("[brand]")
+}
+
+/// `{"type": "string", "not": …}` with nothing else that shapes the value.
+fn is_excluding_string(schema: &Value) -> bool {
+    let Some(map) = schema.as_object() else { return false };
+    map.get("type").and_then(Value::as_str) == Some("string")
+        && map.contains_key("not")
+        && !["const", "enum", "pattern", "$ref", "allOf", "anyOf", "oneOf", "if"].iter().any(|key| map.contains_key(*key))
+}
+
+/// `String & { readonly [brand]: "Name" }`.
+fn branded(name: &str) -> Ts {
+    Ts::Intersection(vec![raw("String"), Ts::Raw(format!("{{ readonly [brand]: {} }}", Value::from(name)))])
+}
+
+/// `Base & { … }` or `{ … }` with properties: the bases to extend and the body.
+fn interface_parts(ts: &Ts) -> Option<(Vec<String>, &Ts)> {
+    match ts {
+        Ts::Object { props, .. } if !props.is_empty() => Some((Vec::new(), ts)),
+        Ts::Intersection(parts) => {
+            let (objects, refs): (Vec<&Ts>, Vec<&Ts>) = parts.iter().partition(|part| matches!(part, Ts::Object { .. }));
+            let [object @ Ts::Object { props, .. }] = objects.as_slice() else { return None };
+            let bases: Option<Vec<String>> = refs
+                .iter()
+                .map(|part| match part {
+                    Ts::Ref(name) => Some(name.clone()),
+                    _ => None,
+                })
+                .collect();
+            (!props.is_empty()).then_some(())?;
+            Some((bases?, *object))
         }
-        _ => format!("{doc}export type {name} ={}{text};\n", separator(&text)),
+        _ => None,
+    }
+}
+
+fn unsupported_parts(ts: &Ts, out: &mut Vec<String>) {
+    match ts {
+        Ts::Unsupported(reason) => out.push(reason.clone()),
+        Ts::Raw(_) | Ts::Ref(_) => {}
+        Ts::Array(item) => unsupported_parts(item, out),
+        Ts::Tuple { items, rest, .. } => {
+            items.iter().for_each(|item| unsupported_parts(item, out));
+            if let Some(rest) = rest {
+                unsupported_parts(rest, out);
+            }
+        }
+        Ts::Object { props, index } => {
+            props.iter().for_each(|prop| unsupported_parts(&prop.ty, out));
+            if let Some(index) = index {
+                unsupported_parts(index, out);
+            }
+        }
+        Ts::Union(members) => members.iter().for_each(|member| unsupported_parts(&member.ty, out)),
+        Ts::Intersection(parts) => parts.iter().for_each(|part| unsupported_parts(part, out)),
     }
 }
 
@@ -75,8 +160,10 @@ pub(crate) fn pascal_case(raw: &str) -> String {
 /// A TypeScript type, before printing.
 #[derive(Debug, Clone, PartialEq)]
 enum Ts {
-    /// A keyword, literal, reference or template literal type: needs no parentheses.
+    /// A keyword, literal or template literal type: needs no parentheses.
     Raw(String),
+    /// A reference to a declared type.
+    Ref(String),
     /// `unknown /* unsupported: … */`.
     Unsupported(String),
     /// `T[]`.
@@ -148,8 +235,89 @@ fn render(schema: &Value, ctx: Context<'_>) -> Ts {
     }
 }
 
+/// Keywords that only annotate, or narrow values in ways a TypeScript type cannot say.
+const IGNORED_KEYWORDS: [&str; 22] = [
+    "$comment",
+    "$id",
+    "$schema",
+    "$defs",
+    "definitions",
+    "title",
+    "description",
+    "deprecated",
+    "default",
+    "examples",
+    "format",
+    "readOnly",
+    "writeOnly",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minLength",
+    "maxLength",
+    "minProperties",
+    "maxProperties",
+];
+
+/// Keywords that shape the TypeScript type.
+const RENDERED_KEYWORDS: [&str; 20] = [
+    "type",
+    "const",
+    "enum",
+    "$ref",
+    "allOf",
+    "anyOf",
+    "oneOf",
+    "if",
+    "then",
+    "else",
+    "not",
+    "properties",
+    "required",
+    "additionalProperties",
+    "unevaluatedProperties",
+    "items",
+    "prefixItems",
+    "additionalItems",
+    "minItems",
+    "maxItems",
+];
+
 fn render_map(map: &Map<String, Value>, ctx: Context<'_>) -> Ts {
     let mut parts = Vec::new();
+
+    for key in map.keys() {
+        let known = IGNORED_KEYWORDS.contains(&key.as_str())
+            || RENDERED_KEYWORDS.contains(&key.as_str())
+            || key == "pattern"
+            || key == "uniqueItems";
+        if !known {
+            parts.push(unsupported(&format!("the keyword `{key}`")));
+        }
+    }
+    match (map.contains_key("if"), map.contains_key("then"), map.contains_key("else")) {
+        (false, false, false) | (true, true, true) => {}
+        _ => parts.push(unsupported("`if`/`then`/`else` without all three (only a choice between `then` and `else` is a type)")),
+    }
+    if let Some(value) = map.get("unevaluatedProperties")
+        && value != &Value::Bool(false)
+    {
+        parts.push(unsupported("`unevaluatedProperties` other than `false`"));
+    }
+    // `not` only removes values; TypeScript cannot subtract, so the type is what the other
+    // keywords say. Alone it would say nothing.
+    let shaping = RENDERED_KEYWORDS.iter().filter(|key| **key != "not").any(|key| map.contains_key(*key));
+    if let Some(not) = map.get("not")
+        && !shaping
+    {
+        // "Anything but null" is the one negation with a type: `{}`.
+        if not.as_object().is_some_and(|not| not.len() == 1 && not.get("type").and_then(Value::as_str) == Some("null")) {
+            return raw("{}");
+        }
+        parts.push(unsupported("`not` without a positive type beside it"));
+    }
 
     let base = if let Some(value) = map.get("const") {
         Some(literal(value))
@@ -252,9 +420,12 @@ fn render_object(map: &Map<String, Value>, ctx: Context<'_>) -> Ts {
         }
     }
 
+    // Other properties allowed but not typed: no index signature when the object declares
+    // properties (a misspelled field is then a type error), `unknown` when it declares none.
     let index = match map.get("additionalProperties") {
         Some(Value::Bool(false)) => None,
         None if map.get("unevaluatedProperties") == Some(&Value::Bool(false)) => None,
+        None | Some(Value::Bool(true)) if !props.is_empty() => None,
         None | Some(Value::Bool(true)) => Some(unknown()),
         Some(schema) => Some(render(schema, ctx)),
     };
@@ -303,12 +474,12 @@ fn render_ref(reference: &Value, ctx: Context<'_>) -> Ts {
     };
     if reference == "#" {
         return match ctx.root {
-            Some(root) => raw(root),
+            Some(root) => Ts::Ref(root.to_owned()),
             None => unsupported("`$ref` to the document root outside a root schema"),
         };
     }
     match definition_name(reference) {
-        Some(name) => Ts::Raw(type_name(&name)),
+        Some(name) => Ts::Ref(type_name(&name)),
         None => unsupported(&format!("$ref {}", Value::from(reference))),
     }
 }
@@ -610,7 +781,7 @@ fn print_operand(ts: &Ts, min: Prec, indent: usize) -> String {
 /// Prints `ts` as if it started on a line indented by `indent` spaces.
 fn print(ts: &Ts, indent: usize) -> String {
     match ts {
-        Ts::Raw(text) => text.clone(),
+        Ts::Raw(text) | Ts::Ref(text) => text.clone(),
         Ts::Unsupported(reason) => format!("unknown /* unsupported: {reason} */"),
         Ts::Array(item) => format!("{}[]", print_operand(item, Prec::Primary, indent)),
         Ts::Tuple { items, optional_from, rest } => {
@@ -710,7 +881,7 @@ mod tests {
     }
 
     fn decl(name: &str, schema: Value) -> String {
-        declaration(name, &schema, Context::default())
+        declaration(name, &schema, Context::default()).expect("expressible")
     }
 
     #[test]
@@ -752,11 +923,13 @@ mod tests {
     }
 
     #[test]
-    fn open_objects_get_an_unknown_index_signature() {
+    fn open_objects_with_properties_have_no_index_signature() {
+        // A misspelled field must be a type error; the schema still accepts unknown fields.
         let absent = json!({"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]});
-        assert_eq!(ty(absent), "{\n  a: string;\n  [key: string]: unknown;\n}");
+        assert_eq!(ty(absent), "{\n  a: string;\n}");
         let explicit = json!({"properties": {"a": {"type": "string"}}, "additionalProperties": true});
-        assert_eq!(ty(explicit), "{\n  a?: string;\n  [key: string]: unknown;\n}");
+        assert_eq!(ty(explicit), "{\n  a?: string;\n}");
+        assert_eq!(ty(json!({"type": "object", "properties": {}, "additionalProperties": true})), "{ [key: string]: unknown }");
         let unevaluated = json!({"type": "object", "properties": {"a": true}, "unevaluatedProperties": false});
         assert_eq!(ty(unevaluated), "{\n  a?: unknown;\n}");
     }
@@ -863,7 +1036,7 @@ mod tests {
             "required": ["id"],
             "oneOf": [{"$ref": "#/$defs/A"}, {"$ref": "#/$defs/B"}],
         });
-        assert_eq!(ty(schema), "{\n  id: string;\n  [key: string]: unknown;\n} & (A | B)");
+        assert_eq!(ty(schema), "{\n  id: string;\n} & (A | B)");
         // A bare `"type": "object"` adds nothing next to the combinator.
         assert_eq!(ty(json!({"type": "object", "oneOf": [{"$ref": "#/$defs/A"}, {"$ref": "#/$defs/B"}]})), "A | B");
     }
@@ -1083,12 +1256,48 @@ export type Direction =
     }
 
     #[test]
-    fn unsupported_constructs_fall_back_to_unknown() {
-        assert_eq!(ty(json!({"type": "date"})), "unknown /* unsupported: type \"date\" */");
-        assert_eq!(ty(json!(42)), "unknown /* unsupported: a schema must be an object or a boolean, found a number */");
-        assert_eq!(ty(json!({"anyOf": {"type": "string"}})), "unknown /* unsupported: `anyOf` must be an array */");
-        // Unknown keywords are ignored.
-        assert_eq!(ty(json!({"type": "string", "x-custom": 1, "not": {}})), "string");
+    fn inexpressible_constructs_fail_the_declaration() {
+        let fails = |schema: Value| declaration("T", &schema, Context::default()).expect_err("inexpressible");
+        assert_eq!(fails(json!({"type": "date"})), "type \"date\"");
+        assert_eq!(fails(json!(42)), "a schema must be an object or a boolean, found a number");
+        assert_eq!(fails(json!({"anyOf": {"type": "string"}})), "`anyOf` must be an array");
+        assert_eq!(fails(json!({"type": "string", "x-custom": 1})), "the keyword `x-custom`");
+        assert_eq!(fails(json!({"type": "object", "patternProperties": {"^a": {}}})), "the keyword `patternProperties`");
+        assert_eq!(
+            fails(json!({"if": {}, "then": {}})),
+            "`if`/`then`/`else` without all three (only a choice between `then` and `else` is a type)"
+        );
+        assert_eq!(fails(json!({"not": {"type": "string"}})), "`not` without a positive type beside it");
+        assert_eq!(fails(json!({"$ref": "other.json#/$defs/X"})), "$ref \"other.json#/$defs/X\"");
+        assert_eq!(
+            fails(json!({"type": "object", "properties": {"a": {"const": {"x": 1}}, "b": {"type": "date"}}})),
+            "object literal {\"x\":1}; type \"date\""
+        );
+        // Value constraints TypeScript cannot say narrow nothing in the type.
+        assert_eq!(
+            decl("T", json!({"type": "string", "minLength": 1, "not": {"const": ""}})),
+            "/** @minLength 1 */\nexport type T = String & { readonly [brand]: \"T\" };\n"
+        );
+        assert_eq!(decl("T", json!({"type": "integer", "not": {"const": 0}})), "export type T = number;\n");
+        assert_eq!(ty(json!({"not": {"type": "null"}})), "{}");
+    }
+
+    #[test]
+    fn excluding_strings_are_branded_and_objects_extend_their_references() {
+        assert_eq!(
+            decl("Other", json!({"type": "string", "not": {"enum": ["a", "b"]}})),
+            "export type Other = String & { readonly [brand]: \"Other\" };\n"
+        );
+        // Inline, in a union with literals, it is the usual open string.
+        assert_eq!(ty(json!({"oneOf": [{"enum": ["a"]}, {"type": "string", "not": {"enum": ["a"]}}]})), "\"a\" | (string & {})");
+        let message = json!({
+            "type": "object",
+            "allOf": [{"$ref": "#/$defs/Envelope"}],
+            "properties": {"action": {"const": "x"}},
+            "required": ["action"],
+        });
+        assert_eq!(decl("M", message), "export interface M extends Envelope {\n  action: \"x\";\n}\n");
+        assert!(uses_brand("String & { readonly [brand]: \"T\" }"));
     }
 
     #[test]

@@ -205,15 +205,12 @@ impl schemars::JsonSchema for Message {
         "Message".into()
     }
     fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        let mut schema = crate::message::schema::one_of(
-            "Any Matrix Widget API message: a request in either direction, or a reply to one.",
-            vec![
-                generator.subschema_for::<FromWidgetRequest>(),
-                generator.subschema_for::<ToWidgetRequest>(),
-                generator.subschema_for::<FromWidgetResponse>(),
-                generator.subschema_for::<ToWidgetResponse>(),
-            ],
-        );
+        use crate::message::schema::{Messages, any_message};
+        use crate::message::{UntypedFromWidget, UntypedToWidget};
+        let to_widget = generator.subschema_for::<Messages<UntypedToWidget>>().to_value();
+        let from_widget = generator.subschema_for::<Messages<UntypedFromWidget>>().to_value();
+        let mut schema =
+            any_message("Any Matrix Widget API message: a request in either direction, or a reply to one.", to_widget, from_widget);
         schema.insert("title".into(), "Message".into());
         schema
     }

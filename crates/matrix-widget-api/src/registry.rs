@@ -170,48 +170,84 @@ macro_rules! registry {
             use schemars::{JsonSchema, Schema, SchemaGenerator};
             use std::borrow::Cow;
 
+            const UNKNOWN: Names = Names { base: concat!("Unknown", stringify!($api)), file: "unknown" };
+
             $(
                 impl JsonSchema for Request<$marker> {
                     fn schema_name() -> Cow<'static, str> { Cow::Borrowed(concat!(stringify!($api), stringify!($Variant), "Request")) }
                     fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-                        request_schema::<$marker>(generator, &$Req::typed_actions())
+                        let names = Names { base: concat!(stringify!($api), stringify!($Variant)), file: module_of(stringify!($marker)) };
+                        request_schema::<$marker>(generator, names, &$Req::typed_actions())
                     }
                 }
                 impl JsonSchema for Response<$marker> {
                     fn schema_name() -> Cow<'static, str> { Cow::Borrowed(concat!(stringify!($api), stringify!($Variant), "Response")) }
                     fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-                        response_schema::<$marker>(generator, &$Req::typed_actions())
+                        let names = Names { base: concat!(stringify!($api), stringify!($Variant)), file: module_of(stringify!($marker)) };
+                        response_schema::<$marker>(generator, names, &$Req::typed_actions())
                     }
                 }
             )*
             impl JsonSchema for Request<$Untyped> {
-                fn schema_name() -> Cow<'static, str> { Cow::Borrowed(concat!(stringify!($api), "UntypedRequest")) }
+                fn schema_name() -> Cow<'static, str> { Cow::Borrowed(concat!("Unknown", stringify!($api), "Request")) }
                 fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-                    request_schema::<$Untyped>(generator, &$Req::typed_actions())
+                    request_schema::<$Untyped>(generator, UNKNOWN, &$Req::typed_actions())
                 }
             }
             impl JsonSchema for Response<$Untyped> {
-                fn schema_name() -> Cow<'static, str> { Cow::Borrowed(concat!(stringify!($api), "UntypedResponse")) }
+                fn schema_name() -> Cow<'static, str> { Cow::Borrowed(concat!("Unknown", stringify!($api), "Response")) }
                 fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-                    response_schema::<$Untyped>(generator, &$Req::typed_actions())
+                    response_schema::<$Untyped>(generator, UNKNOWN, &$Req::typed_actions())
+                }
+            }
+            impl JsonSchema for ErrorReply<$Untyped> {
+                fn schema_name() -> Cow<'static, str> { Cow::Borrowed(concat!(stringify!($api), "ErrorResponse")) }
+                fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+                    error_response_schema(generator, <$Untyped as Action>::API)
                 }
             }
             impl JsonSchema for $Req {
                 fn schema_name() -> Cow<'static, str> { stringify!($Req).into() }
                 fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-                    one_of(concat!("A ", $dir, " request."), vec![
-                        $( generator.subschema_for::<Request<$marker>>(), )*
-                        generator.subschema_for::<Request<$Untyped>>(),
-                    ])
+                    let branches = vec![$( (action_test::<$marker>(), generator.subschema_for::<Request<$marker>>().to_value()), )*];
+                    let unknown = generator.subschema_for::<Request<$Untyped>>().to_value();
+                    requests(concat!("A ", $dir, " request, of any action."), branches, unknown)
                 }
             }
             impl JsonSchema for $Resp {
                 fn schema_name() -> Cow<'static, str> { stringify!($Resp).into() }
                 fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-                    one_of(concat!("A reply to a ", $dir, " request."), vec![
-                        $( generator.subschema_for::<Response<$marker>>(), )*
-                        generator.subschema_for::<Response<$Untyped>>(),
-                    ])
+                    let error = generator.subschema_for::<ErrorReply<$Untyped>>().to_value();
+                    let branches = vec![$( (action_test::<$marker>(), generator.subschema_for::<Response<$marker>>().to_value()), )*];
+                    let unknown = generator.subschema_for::<Response<$Untyped>>().to_value();
+                    responses(concat!("A reply to a ", $dir, " request, of any action: an error reply or the action's success reply."), error, branches, unknown)
+                }
+            }
+            impl JsonSchema for Messages<$Untyped> {
+                fn schema_name() -> Cow<'static, str> { Cow::Borrowed(concat!(stringify!($api), "Message")) }
+                fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+                    let responses = generator.subschema_for::<$Resp>().to_value();
+                    let requests = generator.subschema_for::<$Req>().to_value();
+                    messages(concat!("Any ", $dir, " message: a request, or a reply to one."), responses, requests)
+                }
+            }
+
+            impl $Req {
+                /// Every schema of this direction that `cargo xtask codegen` publishes, by file
+                /// stem: the direction's messages, then each message kind of each action.
+                pub(crate) fn schema_roots() -> Vec<crate::schema::SchemaRoot> {
+                    use crate::schema::root;
+                    let dir = folder(<$Untyped as Action>::API);
+                    let mut roots = vec![root::<Messages<$Untyped>>(dir.to_owned())];
+                    $(
+                        let file = module_of(stringify!($marker));
+                        roots.push(root::<Request<$marker>>(format!("{dir}/{file}.request")));
+                        roots.push(root::<Response<$marker>>(format!("{dir}/{file}.response")));
+                    )*
+                    roots.push(root::<Request<$Untyped>>(format!("{dir}/{}.request", UNKNOWN.file)));
+                    roots.push(root::<Response<$Untyped>>(format!("{dir}/{}.response", UNKNOWN.file)));
+                    roots.push(root::<ErrorReply<$Untyped>>(format!("{dir}/error.response")));
+                    roots
                 }
             }
         };

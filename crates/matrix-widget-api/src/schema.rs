@@ -9,59 +9,104 @@
 // by key cannot panic.
 #![allow(clippy::indexing_slicing)]
 
-use crate::naming::{NameSpec, WireName};
+use crate::naming::WireName;
 use schemars::{Schema, json_schema};
 use serde_json::{Map, Value, json};
 
 /// One generated schema file: `schemas/<name>.schema.json`.
 #[derive(Debug, Clone)]
 pub struct SchemaRoot {
-    /// File stem under `schemas/`, e.g. `"message"`.
-    pub name: &'static str,
+    /// File stem under `schemas/`, e.g. `"message"` or `"from_widget/send_event.request"`.
+    pub name: String,
     /// The draft 2020-12 root schema (with `$defs`).
     pub schema: Schema,
 }
 
-/// Every schema the project publishes, in a fixed order.
-pub fn roots() -> Vec<SchemaRoot> {
-    fn root<T: schemars::JsonSchema>(name: &'static str) -> SchemaRoot {
-        let generator = schemars::generate::SchemaSettings::draft2020_12().into_generator();
-        SchemaRoot { name, schema: generator.into_root_schema_for::<T>() }
-    }
-    vec![
-        root::<crate::Message>("message"),
-        root::<crate::ActionName>("action"),
-        root::<crate::Capability>("capability"),
-        root::<crate::ApiVersion>("api_version"),
-    ]
+/// The root schema of `T`, published as `schemas/<name>.schema.json`.
+pub(crate) fn root<T: schemars::JsonSchema>(name: String) -> SchemaRoot {
+    let generator = schemars::generate::SchemaSettings::draft2020_12().into_generator();
+    SchemaRoot { name, schema: generator.into_root_schema_for::<T>() }
 }
 
-/// The schema of a `#[derive(WireName)]` type: its spellings, prefixes as patterns, and
-/// any string when it has a catch-all.
+/// Every schema the project publishes, in a fixed order:
+///
+/// - `message`: any message, either direction, request or reply (success or error);
+/// - `from_widget`, `to_widget`: any message of one direction;
+/// - `<direction>/<action>.request`, `<direction>/<action>.response` (the success reply) for
+///   every action of the direction, `<direction>/unknown.request` and `.response` for the
+///   actions without typed payloads, and `<direction>/error.response` (the error reply to
+///   any request);
+/// - `action`, `capability`, `api_version`: the name types.
+///
+/// The unions (`message` and the direction roots) dispatch with `if`/`then`/`else`; the
+/// per-message schemas are plain objects, for code generators that do not support `if`.
+pub fn roots() -> Vec<SchemaRoot> {
+    let mut roots = vec![root::<crate::Message>("message".to_owned())];
+    roots.extend(crate::FromWidgetRequest::schema_roots());
+    roots.extend(crate::ToWidgetRequest::schema_roots());
+    roots.push(root::<crate::ActionName>("action".to_owned()));
+    roots.push(root::<crate::Capability>("capability".to_owned()));
+    roots.push(root::<crate::ApiVersion>("api_version".to_owned()));
+    roots
+}
+
+/// The schema of a `#[derive(WireName)]` type: exactly the strings `parse_name` accepts, as
+/// a `oneOf` of disjoint branches:
+///
+/// - the current (stable and unstable) spellings, as one `enum`;
+/// - the legacy spellings, as another (a code generator that names enum variants after
+///   their values would otherwise see `…update_delayed_event` and `…update.delayed_event`
+///   collide);
+/// - one `pattern` per prefix (with its parameter's pattern, when it has one);
+/// - for a type with a catch-all, any other string: not one of the spellings, and not
+///   matching any prefix branch (a negative lookahead), so the branches stay disjoint.
 pub fn wire_name_schema<T: WireName>() -> Schema {
-    let exact: Vec<Value> = T::NAMES.iter().filter(|n| !n.prefix).flat_map(NameSpec::spellings).map(Value::from).collect();
+    let exact = |legacy: bool| -> Vec<Value> {
+        T::NAMES
+            .iter()
+            .filter(|n| !n.prefix)
+            .flat_map(|n| n.spellings().filter(move |s| n.legacy.contains(s) == legacy))
+            .map(Value::from)
+            .collect()
+    };
+    let (current, legacy) = (exact(false), exact(true));
     let mut branches = Vec::new();
-    if !exact.is_empty() {
-        branches.push(json!({ "type": "string", "enum": exact }));
+    if !current.is_empty() {
+        branches.push(json!({ "type": "string", "enum": current }));
     }
+    if !legacy.is_empty() {
+        branches
+            .push(json!({ "description": "Legacy spellings: accepted, never emitted unless parsed.", "type": "string", "enum": legacy }));
+    }
+    let mut prefix_patterns = Vec::new();
     for spec in T::NAMES.iter().filter(|n| n.prefix) {
         let alternatives: Vec<String> = spec.spellings().map(regex_escape).collect();
-        let pattern = match spec.param_pattern {
-            Some(param) => format!("^(?:{})(?:{param})$", alternatives.join("|")),
-            None => format!("^(?:{})", alternatives.join("|")),
+        let body = match spec.param_pattern {
+            Some(param) => format!("(?:{})(?:{param})$", alternatives.join("|")),
+            None => format!("(?:{})", alternatives.join("|")),
         };
-        let mut branch = json!({ "type": "string", "pattern": pattern });
+        let mut branch = json!({ "type": "string", "pattern": format!("^{body}") });
         if !spec.doc.is_empty() {
             branch["description"] = Value::from(spec.doc);
         }
         branches.push(branch);
+        prefix_patterns.push(body);
     }
     if T::OPEN {
-        branches.push(json!({ "type": "string", "description": format!("Any other {}, kept verbatim.", T::WHAT) }));
+        let mut other = json!({ "type": "string", "description": format!("Any other {}, kept verbatim.", T::WHAT) });
+        let all: Vec<Value> = current.iter().chain(&legacy).cloned().collect();
+        if !all.is_empty() {
+            other["not"] = json!({ "enum": all });
+        }
+        if !prefix_patterns.is_empty() {
+            let lookaheads: String = prefix_patterns.iter().map(|p| format!("(?!{p})")).collect();
+            other["pattern"] = Value::from(format!("^{lookaheads}"));
+        }
+        branches.push(other);
     }
     let mut value = match branches.len() {
         1 => branches.remove(0),
-        _ => json!({ "anyOf": branches }),
+        _ => json!({ "oneOf": branches }),
     };
     if !T::DOC.is_empty() {
         value["description"] = Value::from(T::DOC);

@@ -368,11 +368,14 @@ mod schema {
                 "The response to `send_event`: the room, and exactly one of `event_id` (sent now) and `delay_id` (scheduled, MSC4157)."
                     .into(),
             );
+            // Only presence (not `null`, which reads as absent) tells the branches apart; the
+            // types are `properties`' business, so that a validator blames a wrong-typed ID
+            // itself rather than the branch it rules out.
             schema.insert(
                 "oneOf".into(),
                 serde_json::json!([
-                    { "required": ["event_id"], "properties": { "event_id": { "type": "string" } } },
-                    { "required": ["delay_id"], "properties": { "delay_id": { "type": "string" } } },
+                    { "required": ["event_id"], "properties": { "event_id": { "not": { "type": "null" } } } },
+                    { "required": ["delay_id"], "properties": { "delay_id": { "not": { "type": "null" } } } },
                 ]),
             );
             schema

@@ -1,0 +1,238 @@
+//! `schemas/` as an npm package: the generated `package.json` and README.
+//!
+//! The package holds JSON files and a `.d.ts`; it has no JavaScript of its own. Its version is
+//! the `matrix-widget-api` crate's, so a schema and the Rust decoder that agrees with it are
+//! released together.
+
+use serde_json::Value;
+
+use crate::codegen::PREAMBLE;
+
+/// The package's name on npm.
+pub(crate) const NAME: &str = "@matrix-widget-api-rs/schemas";
+
+/// What varies between runs of the generator.
+#[derive(Debug, Clone)]
+pub(crate) struct Package {
+    /// The version of the `matrix-widget-api` crate.
+    pub(crate) version: String,
+}
+
+/// A difference from matrix-widget-api 1.19's exported interfaces, decided on purpose.
+/// `tests/npm/types/assignability.ts` refers to each by its `id`; a test keeps both in sync.
+pub(crate) struct Deviation {
+    /// `D1`, `D2`, …
+    pub(crate) id: &'static str,
+    /// Which types.
+    pub(crate) what: &'static str,
+    /// The difference and why.
+    pub(crate) why: &'static str,
+}
+
+/// Every deviation the assignability checks allow.
+pub(crate) const DEVIATIONS: &[Deviation] = &[
+    Deviation {
+        id: "D1",
+        what: "every optional field",
+        why: "Also accept `null`: the decoder and the schemas read `null` as absent (widget-api 1.19 itself sends \
+              `\"delay\": null`), so a validated message can hold `null` there. Our types are compared with `null` removed.",
+    },
+    Deviation {
+        id: "D2",
+        what: "fromWidget `send_event` request `content`",
+        why: "A JSON object (`{ [key: string]: unknown }`), not `unknown`: event content is an object, and the decoder rejects anything else.",
+    },
+    Deviation {
+        id: "D3",
+        what: "fromWidget `send_event` response",
+        why: "`room_id` is optional (matrix-rust-sdk omits it; it is always emitted), and exactly one of `event_id` \
+              (sent now) and `delay_id` (scheduled) is present, where widget-api types both as optional.",
+    },
+    Deviation {
+        id: "D4",
+        what: "fromWidget `update_delayed_event` request `action`",
+        why: "A string-literal union that also accepts the legacy `refresh` (MSC4157's text; an alias of `restart`), \
+              not widget-api's TypeScript `enum UpdateDelayedEventAction`, which plain strings are not assignable to.",
+    },
+];
+
+/// `schemas/package.json`: every schema file is exported under its own path, the typings as
+/// the package's types.
+pub(crate) fn manifest(package: &Package, schema_files: &[&str], typings: &str) -> String {
+    let string = |text: &str| Value::from(text).to_string();
+    let mut folders: Vec<&str> = schema_files.iter().filter_map(|file| file.split_once('/').map(|(folder, _)| folder)).collect();
+    folders.dedup();
+    let mut files: Vec<String> = vec![string("*.schema.json")];
+    files.extend(folders.iter().map(|folder| string(&format!("{folder}/*.schema.json"))));
+    files.push(string(typings));
+    let mut exports = vec![format!("    \".\": {{\n      \"types\": {}\n    }}", string(&format!("./{typings}")))];
+    exports.extend(schema_files.iter().map(|file| format!("    {}: {}", string(&format!("./{file}")), string(&format!("./{file}")))));
+    exports.push(format!("    {}: {}", string("./package.json"), string("./package.json")));
+    format!(
+        "{{\n  \"name\": {name},\n  \"version\": {version},\n  \"description\": {description},\n  \"license\": \"Apache-2.0\",\n  \
+         \"repository\": {{\n    \"type\": \"git\",\n    \"url\": {repository},\n    \"directory\": \"schemas\"\n  }},\n  \
+         \"keywords\": [\"matrix\", \"widget\", \"json-schema\", \"typescript\"],\n  \"types\": {types},\n  \
+         \"exports\": {{\n{exports}\n  }},\n  \"files\": [{files}],\n  \"sideEffects\": false\n}}\n",
+        name = string(NAME),
+        version = string(&package.version),
+        description = string(&format!(
+            "JSON Schemas (draft 2020-12) and TypeScript typings for the Matrix Widget API, generated from the Rust crate matrix-widget-api. {PREAMBLE}"
+        )),
+        repository = string(&format!("git+{}.git", env!("CARGO_PKG_REPOSITORY"))),
+        types = string(&format!("./{typings}")),
+        exports = exports.join(",\n"),
+        files = files.join(", "),
+    )
+}
+
+/// The part of the README before the file index.
+pub(crate) fn readme_intro(package: &Package, typings: &str) -> String {
+    let deviations: String = DEVIATIONS.iter().map(|d| format!("| {} | {} | {} |\n", d.id, d.what, d.why)).collect();
+    format!(
+        r#"<!-- {PREAMBLE} -->
+
+# {NAME}
+
+JSON Schemas (draft 2020-12) and TypeScript typings for the [Matrix Widget API](https://github.com/matrix-org/matrix-spec-proposals/pull/2764)
+(the `postMessage` protocol between a Matrix client and the widgets it embeds). Everything here
+is generated from the Rust types of the `matrix-widget-api` crate {version}, which decodes
+exactly what these schemas accept: the project's tests feed every fixture and every invalid
+example to both and require the same verdict.
+
+```sh
+npm install {NAME}
+```
+
+## Validate with Ajv
+
+The schemas use draft 2020-12, so use Ajv's 2020 build:
+
+```js
+import Ajv2020 from "ajv/dist/2020.js";
+import {{ createRequire }} from "node:module";
+
+const require = createRequire(import.meta.url);
+const ajv = new Ajv2020();
+const validate = ajv.compile(require("{NAME}/message.schema.json"));
+
+const message = JSON.parse(event.data);
+if (!validate(message)) {{
+  // With default options the first error names the field that is wrong, e.g.
+  // {{ instancePath: "/data/delay", message: "must be integer" }}.
+  console.warn(validate.errors[0]);
+}}
+```
+
+`message.schema.json` accepts any message: a request in either direction, a success reply or an
+error reply. It dispatches on `api`, on whether there is a `response`, on `response.error` and
+on `action` with `if`/`then`/`else`, so a validator only checks the branch that applies.
+`from_widget.schema.json` and `to_widget.schema.json` accept one direction; the files under
+`from_widget/` and `to_widget/` are one message kind each (`send_event.request`,
+`send_event.response` for the success reply, `error.response` for the error reply to any
+request, `unknown.request` for actions without typed payloads). Every file is self-contained
+(its own `$defs`) and has a stable `$id`.
+
+What JSON Schema cannot see, and the Rust decoder rejects: a key that appears twice in the
+envelope or in a typed payload (`JSON.parse` keeps the last one, and a schema only ever sees
+the parsed value), and strings with lone surrogates (`\ud800`), which are not valid Unicode.
+Validate the text with the Rust decoder where these matter.
+
+## TypeScript
+
+```ts
+import type {{ FromWidgetRequest, FromWidgetResponse, Message }} from "{NAME}";
+
+function onRequest(request: FromWidgetRequest) {{
+  if (request.action === "send_event") {{
+    request.data.delay; // number | null | undefined
+  }}
+}}
+
+function onReply(reply: FromWidgetResponse) {{
+  if (reply.action === "send_event") {{
+    if ("error" in reply.response) {{
+      reply.response.error.message;
+    }} else {{
+      reply.response.delay_id;
+    }}
+  }}
+}}
+```
+
+`{typings}` declares, for each direction, a union of every request (`FromWidgetRequest`), every
+reply (`FromWidgetResponse`) and both (`FromWidgetMessage`), discriminated by `action`; `Message`
+is any message. Each action has its request (`FromWidgetSendEventRequest`), its success reply
+(`FromWidgetSendEventResponse`) and their payloads, named after it
+(`FromWidgetSendEventRequestData`, `FromWidgetSendEventResponseData`); an error reply is
+`FromWidgetErrorResponse`, whose `response` has `error`, which no success payload declares, so
+`"error" in reply.response` tells them apart. Names are string-literal unions and
+parameterised capabilities template literal types (`` `m.send.event:${{string}}` ``).
+
+Choices worth knowing:
+
+- **Unknown actions are typed apart.** `UnknownFromWidgetRequest` (an action this version does
+  not type, such as `io.element.join`) has `action: UnknownFromWidgetActionName`, a branded
+  `String`, so comparing `action` with a known name narrows the union. (A branded `string`
+  would not: TypeScript considers `string & {{…}}` comparable to every string literal.) Read it
+  as `String(m.action)`; build one with a cast.
+- **Optional fields are `field?: T | null`.** The decoder and the schemas read `null` as absent,
+  and widget-api sends `null` (`"delay": null`), so a validated message may hold it.
+- **No index signatures on known payloads.** A misspelled field (`dealy: 8000`) is a type error;
+  the schemas still accept unknown fields, which the Rust types keep. Payloads of actions this
+  version does not type yet are `{{ [key: string]: unknown }}`.
+- A request's `response?: null`: `null` is accepted there; test `m.response` (not
+  `"response" in m`) to tell a reply from a request.
+
+## Differences from matrix-widget-api 1.19's interfaces
+
+The project's CI checks, for every action, that these typings and the interfaces exported by
+`matrix-widget-api` 1.19 (`ISendEventFromWidgetRequestData`, …) are assignable to each other,
+except for these differences, decided on purpose:
+
+| | Types | Difference and reason |
+| --- | --- | --- |
+{deviations}
+## Files
+"#,
+        version = package.version,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::util::project_root;
+
+    fn read(path: &str) -> String {
+        std::fs::read_to_string(project_root().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    /// The README lists exactly the deviations the assignability checks use.
+    #[test]
+    fn deviations_match_the_assignability_checks() {
+        let checks = read("tests/npm/types/assignability.ts");
+        let used: std::collections::BTreeSet<String> = checks
+            .split(|ch: char| !ch.is_ascii_alphanumeric())
+            .filter(|word| word.len() >= 2 && word.starts_with('D') && word[1..].chars().all(|ch| ch.is_ascii_digit()))
+            .map(str::to_owned)
+            .collect();
+        let listed: std::collections::BTreeSet<String> = DEVIATIONS.iter().map(|d| d.id.to_owned()).collect();
+        assert_eq!(used, listed, "deviation ids in tests/npm/types/assignability.ts vs DEVIATIONS");
+    }
+
+    /// Every payload type of the typings has a row in the assignability table, so that an
+    /// action typed later is compared with matrix-widget-api's interface.
+    #[test]
+    fn every_payload_type_is_in_the_assignability_table() {
+        let typings = read("schemas/widget-api.d.ts");
+        let checks = read("tests/npm/types/assignability.ts");
+        let missing: Vec<&str> = typings
+            .lines()
+            .filter_map(|line| line.strip_prefix("export type ").or_else(|| line.strip_prefix("export interface ")))
+            .filter_map(|rest| rest.split([' ', '<']).next())
+            .filter(|name| (name.ends_with("RequestData") || name.ends_with("ResponseData")) && !name.starts_with("Unknown"))
+            .filter(|name| !checks.contains(&format!("<{name}")))
+            .collect();
+        assert!(missing.is_empty(), "add rows for these to tests/npm/types/assignability.ts: {missing:?}");
+    }
+}
