@@ -563,7 +563,7 @@ export interface FromWidgetOpenModalRequestData {
    * The modal's widget type, such as `m.custom`. Must not be empty.
    * @minLength 1
    */
-  type: WidgetType;
+  type: string & WidgetType;
   /**
    * The modal's URL, with template variables. Must not be empty.
    * @minLength 1
@@ -2155,7 +2155,7 @@ export interface ToWidgetWidgetConfigRequestData {
    * The modal's widget type, such as `m.custom`. Must not be empty.
    * @minLength 1
    */
-  type: WidgetType;
+  type: string & WidgetType;
   /**
    * The modal's URL, with template variables. Must not be empty.
    * @minLength 1

@@ -54,6 +54,49 @@ pub(crate) const DEVIATIONS: &[Deviation] = &[
         why: "A string-literal union that also accepts the legacy `refresh` (MSC4157's text; an alias of `restart`), \
               not widget-api's TypeScript `enum UpdateDelayedEventAction`, which plain strings are not assignable to.",
     },
+    Deviation {
+        id: "D5",
+        what: "every field widget-api types with a TypeScript `enum` (OpenID states, modal button kinds, widget types, …)",
+        why: "A string-literal union of the same values: JSON carries strings, and a TypeScript `enum` type accepts only its own \
+              members, so the two are compared by the enum's values.",
+    },
+    Deviation {
+        id: "D6",
+        what: "free-form JSON objects that widget-api types as `object` (to-device message contents, …)",
+        why: "`{ [key: string]: unknown }`: the same values, but indexable without a cast; TypeScript does not let a bare \
+              `object` be assigned to it, so the two are compared as equal.",
+    },
+    Deviation {
+        id: "D7",
+        what: "fromWidget `read_events` request `state_key`",
+        why: "A string or `true` (any state key); `false` is refused: widget-api's host reads it as the state key \
+              `\"false\"`, and its widget side never sends it.",
+    },
+    Deviation {
+        id: "D8",
+        what: "room events (`read_events`, `read_relations`, toWidget `send_event`, `update_state`) `unsigned`",
+        why: "Optional on input, since a Matrix event may lack it; always emitted (as `{}` when empty), as widget-api's \
+              `IRoomEvent` requires. Compared as emitted.",
+    },
+    Deviation {
+        id: "D9",
+        what: "fromWidget `request_capabilities` request `capabilities`",
+        why: "Optional on input (widget-api's host reads a missing list as empty, and so does the decoder); always emitted. \
+              Compared as emitted.",
+    },
+    Deviation {
+        id: "D10",
+        what: "`upload_file` request `file`, `download_file` response `file`, toWidget `screenshot` response `screenshot`",
+        why: "Any JSON value but `null` (`Transferable`): in a browser these are structured-clone values (a `Blob`, an \
+              `ArrayBuffer`), typed by widget-api as `XMLHttpRequestBodyInit` or `Blob`; a JSON peer sees what \
+              `JSON.stringify` made of them (`{}` for a `Blob`). Not compared.",
+    },
+    Deviation {
+        id: "D11",
+        what: "toWidget `openid_credentials` request `state`",
+        why: "`allowed` or `blocked`: this message is the final answer to a `get_openid` that was answered `request`; \
+              widget-api types it with its three-state enum, but never sends `request` here.",
+    },
 ];
 
 /// `schemas/package.json`: every schema file is exported under its own path, the typings as

@@ -101,6 +101,7 @@ impl ModalOpenData {
         if let Some(properties) = schema.get_mut("properties").and_then(|p| p.as_object_mut()) {
             for key in ["type", "url"] {
                 if let Some(property) = properties.get_mut(key).and_then(|t| t.as_object_mut()) {
+                    property.insert("type".into(), "string".into());
                     property.insert("minLength".into(), 1.into());
                 }
             }

@@ -151,7 +151,13 @@ impl schemars::JsonSchema for Transferable {
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({
             "description": "A structured-clone value (a Blob, File, ArrayBuffer or string in a browser). A JSON peer sees what JSON.stringify made of it: {} for a Blob, File or ArrayBuffer, the text for a string. Any JSON value but null.",
-            "type": ["object", "array", "string", "number", "boolean"],
+            "oneOf": [
+                { "type": "object" },
+                { "type": "array" },
+                { "type": "string" },
+                { "type": "number" },
+                { "type": "boolean" },
+            ],
         })
     }
 }

@@ -178,13 +178,34 @@ import type {
 
 /** Their interfaces all carry `[key: string]: unknown`; compare the declared fields. */
 type Known<T> = { [K in keyof T as string extends K ? never : number extends K ? never : K]: T[K] };
-/** D1: our optional fields also accept `null`, which reads as absent. */
-type WithoutNull<T> = { [K in keyof T]: Exclude<T[K], null> };
+/** D1: our optional fields also accept `null`, which reads as absent (at every depth). */
+type WithoutNull<T> = T extends String ? T : T extends object ? { [K in keyof T]: WithoutNull<Exclude<T[K], null>> } : T;
+/**
+ * D5: their TypeScript `enum`s are compared by their values (`${Enum}`), at every depth.
+ * D6: their bare `object` (free-form JSON objects) is compared as `{ [key: string]: unknown }`.
+ */
+type Values<T> = T extends string
+    ? `${T}`
+    : T extends object
+      ? [keyof T] extends [never]
+          ? { [key: string]: unknown }
+          : { [K in keyof T]: Values<T[K]> }
+      : T;
 /** An open payload: an action not typed yet (or one without fields). */
 type IsOpen<T> = string extends keyof T ? true : false;
 
-type OursToTheirs<Ours, Theirs> = [WithoutNull<Ours>] extends [Known<Theirs>] ? "ok" : "ours is not assignable to theirs";
-type TheirsToOurs<Ours, Theirs> = [Known<Theirs>] extends [Ours] ? "ok" : "theirs is not assignable to ours";
+/** D8: a room event as this crate emits it: `unsigned` is always written (it is optional on input). */
+type AsEmitted<T> = T extends String
+    ? T
+    : T extends readonly (infer E)[]
+      ? AsEmitted<E>[]
+      : T extends object
+        ? "origin_server_ts" extends keyof T
+            ? { [K in keyof T]: AsEmitted<T[K]> } & { unsigned: Exclude<T[keyof T & "unsigned"], null | undefined> }
+            : { [K in keyof T]: AsEmitted<T[K]> }
+        : T;
+type OursToTheirs<Ours, Theirs> = [WithoutNull<AsEmitted<Ours>>] extends [Values<Known<Theirs>>] ? "ok" : "ours is not assignable to theirs";
+type TheirsToOurs<Ours, Theirs> = [Values<Known<Theirs>>] extends [Ours] ? "ok" : "theirs is not assignable to ours";
 type Mutual<Ours, Theirs> =
     IsOpen<Ours> extends true ? "ok" : OursToTheirs<Ours, Theirs> extends "ok" ? TheirsToOurs<Ours, Theirs> : OursToTheirs<Ours, Theirs>;
 /** Every value of their TypeScript enum is a value of our string-literal union. */
@@ -217,11 +238,13 @@ type Checks = {
     "fromWidget watch_turn_servers response": Mutual<FromWidgetWatchTurnServersResponseData, IWatchTurnServersResponse["response"]>;
     "fromWidget unwatch_turn_servers request": Mutual<FromWidgetUnwatchTurnServersRequestData, IUnwatchTurnServersRequest["data"]>;
     "fromWidget unwatch_turn_servers response": Mutual<FromWidgetUnwatchTurnServersResponseData, IUnwatchTurnServersResponse["response"]>;
-    "fromWidget read_events request": Mutual<FromWidgetReadEventsRequestData, IReadEventFromWidgetActionRequest["data"]>;
+    // D1, D7: `state_key` is a string or `true`; `false` is refused
+    "fromWidget read_events request": Mutual<Omit<FromWidgetReadEventsRequestData, "state_key">, Omit<Known<IReadEventFromWidgetActionRequest["data"]>, "state_key">> | OursToTheirs<Pick<FromWidgetReadEventsRequestData, "state_key">, Pick<Known<IReadEventFromWidgetActionRequest["data"]>, "state_key">>;
     "fromWidget read_events response": Mutual<FromWidgetReadEventsResponseData, IReadEventFromWidgetActionResponse["response"]>;
     "fromWidget navigate request": Mutual<FromWidgetNavigateRequestData, INavigateActionRequest["data"]>;
     "fromWidget navigate response": Mutual<FromWidgetNavigateResponseData, INavigateActionResponse["response"]>;
-    "fromWidget request_capabilities request": Mutual<FromWidgetRequestCapabilitiesRequestData, IRenegotiateCapabilitiesActionRequest["data"]>;
+    // D9: `capabilities` is optional on input (a missing list reads as empty) and always emitted
+    "fromWidget request_capabilities request": Mutual<Required<FromWidgetRequestCapabilitiesRequestData>, IRenegotiateCapabilitiesActionRequest["data"]> | TheirsToOurs<FromWidgetRequestCapabilitiesRequestData, IRenegotiateCapabilitiesActionRequest["data"]>;
     // widget-api's reply interface declares no `response`: an acknowledgement
     "fromWidget request_capabilities response": Mutual<FromWidgetRequestCapabilitiesResponseData, IWidgetApiAcknowledgeResponseData>;
     "fromWidget read_relations request": Mutual<FromWidgetReadRelationsRequestData, IReadRelationsFromWidgetActionRequest["data"]>;
@@ -230,10 +253,12 @@ type Checks = {
     "fromWidget user_directory_search response": Mutual<FromWidgetUserDirectorySearchResponseData, IUserDirectorySearchFromWidgetActionResponse["response"]>;
     "fromWidget get_media_config request": Mutual<FromWidgetGetMediaConfigRequestData, IGetMediaConfigActionFromWidgetActionRequest["data"]>;
     "fromWidget get_media_config response": Mutual<FromWidgetGetMediaConfigResponseData, IGetMediaConfigActionFromWidgetActionResponse["response"]>;
-    "fromWidget upload_file request": Mutual<FromWidgetUploadFileRequestData, IUploadFileActionFromWidgetActionRequest["data"]>;
+    // D10: `file` is the JSON a structured-clone value becomes, not a browser type
+    "fromWidget upload_file request": Mutual<Omit<FromWidgetUploadFileRequestData, "file">, Omit<Known<IUploadFileActionFromWidgetActionRequest["data"]>, "file">>;
     "fromWidget upload_file response": Mutual<FromWidgetUploadFileResponseData, IUploadFileActionFromWidgetActionResponse["response"]>;
     "fromWidget download_file request": Mutual<FromWidgetDownloadFileRequestData, IDownloadFileActionFromWidgetActionRequest["data"]>;
-    "fromWidget download_file response": Mutual<FromWidgetDownloadFileResponseData, IDownloadFileActionFromWidgetActionResponse["response"]>;
+    // D10: `file` is the JSON a structured-clone value becomes, not a browser type
+    "fromWidget download_file response": Mutual<Omit<FromWidgetDownloadFileResponseData, "file">, Omit<Known<IDownloadFileActionFromWidgetActionResponse["response"]>, "file">>;
     // D1, D4: their enum's values are all ours; ours adds `refresh`
     "fromWidget update_delayed_event request": Mutual<Omit<FromWidgetUpdateDelayedEventRequestData, "action">, Omit<Known<IUpdateDelayedEventFromWidgetActionRequest["data"]>, "action">> | EnumValuesIn<UpdateDelayedEventAction, FromWidgetUpdateDelayedEventRequestData["action"]>;
     "fromWidget update_delayed_event response": Mutual<FromWidgetUpdateDelayedEventResponseData, IUpdateDelayedEventFromWidgetActionResponse["response"]>;
@@ -256,10 +281,12 @@ type Checks = {
     "toWidget language_change request": Mutual<ToWidgetLanguageChangeRequestData, ILanguageChangeActionRequest["data"]>;
     "toWidget language_change response": Mutual<ToWidgetLanguageChangeResponseData, ILanguageChangeActionResponse["response"]>;
     "toWidget screenshot request": Mutual<ToWidgetScreenshotRequestData, IScreenshotActionRequest["data"]>;
-    "toWidget screenshot response": Mutual<ToWidgetScreenshotResponseData, IScreenshotActionResponse["response"]>;
+    // D10: `screenshot` is the JSON a structured-clone value becomes, not a browser type
+    "toWidget screenshot response": Mutual<Omit<ToWidgetScreenshotResponseData, "screenshot">, Omit<Known<IScreenshotActionResponse["response"]>, "screenshot">>;
     "toWidget visibility request": Mutual<ToWidgetVisibilityRequestData, IVisibilityActionRequest["data"]>;
     "toWidget visibility response": Mutual<ToWidgetVisibilityResponseData, IVisibilityActionResponse["response"]>;
-    "toWidget openid_credentials request": Mutual<ToWidgetOpenIdCredentialsRequestData, IOpenIDCredentialsActionRequest["data"]>;
+    // D11: `state` is `allowed` or `blocked` only; theirs reuses the three-state enum
+    "toWidget openid_credentials request": OursToTheirs<ToWidgetOpenIdCredentialsRequestData, IOpenIDCredentialsActionRequest["data"]> | TheirsToOurs<Omit<ToWidgetOpenIdCredentialsRequestData, "state">, Omit<Known<IOpenIDCredentialsActionRequest["data"]>, "state">>;
     "toWidget openid_credentials response": Mutual<ToWidgetOpenIdCredentialsResponseData, IOpenIDCredentialsIDActionResponse["response"]>;
     "toWidget widget_config request": Mutual<ToWidgetWidgetConfigRequestData, IWidgetConfigRequest["data"]>;
     "toWidget widget_config response": Mutual<ToWidgetWidgetConfigResponseData, IWidgetConfigResponse["response"]>;
