@@ -12,6 +12,7 @@ mod derive_forms;
 mod derive_ui;
 mod fixtures;
 mod hostile;
+mod hostile_corpus;
 mod limits;
 mod msc4157;
 mod naming;
