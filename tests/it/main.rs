@@ -18,4 +18,5 @@ mod msc4157;
 mod naming;
 mod permission;
 mod permission_differential;
+mod properties;
 mod schema;
