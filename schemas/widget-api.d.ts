@@ -205,8 +205,8 @@ export type DeliveryFailures = { [key: string]: string[] };
  */
 export type DownloadTimeout = number;
 
-/** The request's `data`, echoed by the reply (not checked again). */
-export type EchoedData = { [key: string]: unknown };
+/** The request's `data`, echoed by the reply as it was (not checked again: any JSON value). */
+export type EchoedData = unknown;
 
 /**
  * Encrypted-attachment metadata (the Client-Server API's EncryptedFile): what a client
@@ -768,7 +768,7 @@ export interface FromWidgetRequestCapabilitiesRequest extends Envelope {
 /** The request `data`: the capabilities the widget asks for, in the spellings it uses. */
 export interface FromWidgetRequestCapabilitiesRequestData {
   /** The capabilities asked for, unknown ones included. Absent reads as an empty list. */
-  capabilities?: Capability[];
+  capabilities?: Capability[] | null;
 }
 
 /**

@@ -121,6 +121,9 @@ impl Case {
         self
     }
 
+    /// Marks a case as showing a known library bug (none today: the seven this corpus found
+    /// are fixed); kept for the next one.
+    #[allow(dead_code)]
     fn bug(self, bug: &str) -> Self {
         Case { bug: Some(bug.to_owned()), ..self }
     }
@@ -943,10 +946,6 @@ fn truncation(tests_dir: &Path) -> Vec<Case> {
     out
 }
 
-const NULL_CAPABILITIES_BUG: &str = "`request_capabilities` with `\"capabilities\": null` is refused (\"`capabilities`: expected an array, found null\"): \
-    the field is `#[wire(default)]` (request_capabilities.rs), whose rationale is the reference host's `data.capabilities || []`, which reads `null` \
-    as `[]` too, and `null` reads as absent for every other optional field (MSC2813, wire decision 5); expected: `null` reads as an empty list";
-
 fn wrong_types() -> Vec<Case> {
     let mut out = Vec::new();
     for payload in payloads() {
@@ -980,7 +979,7 @@ fn wrong_types() -> Vec<Case> {
             } else if !field.path.contains('/') {
                 // `null` reads as absent (MSC2813, wire decision 5).
                 let case = ok(name("null_is_absent"), null, payload.to());
-                out.push(if field.path == "capabilities" { case.bug(NULL_CAPABILITIES_BUG) } else { case });
+                out.push(case);
             }
         }
     }
@@ -1113,16 +1112,6 @@ fn missing_and_empty() -> Vec<Case> {
     out
 }
 
-const DATA_NOT_AN_OBJECT_BUG: &str = "the error reply to a request whose `data` is not an object does not decode: \
-    `InvalidMessage::error_reply` (decode.rs) echoes the request verbatim, and a reply's echoed `data` must be an object \
-    (`RawObject::from_raw_value` in `MessageSeed::finish`), so `decode` and `decode_widget` refuse the host's own error reply as \
-    \"invalid reply …: `data`: expected a JSON object\"; expected: an error reply that decodes (e.g. with `data` replaced by `{}` as a \
-    refused message's reply does, or replies accepting any echoed `data`)";
-
-const UNNAMED_ENVELOPE_FIELD_BUG: &str = "a `widgetId`, `requestId` or `action` of the wrong type gives an error that does not name the field \
-    (\"not a widget API message: expected a string, found 1\"), unlike `api` (\"`api`: …\") and every payload field: decode.rs \
-    `MessageSeed::visit_map` reads them with `map.next_value()?` without `payload::field_error`";
-
 fn envelope() -> Vec<Case> {
     let mut out = Vec::new();
     let fields = |api: &str, widget: &str, request: &str, action: &str, data: &str| {
@@ -1155,7 +1144,7 @@ fn envelope() -> Vec<Case> {
             values[other - 1] = value;
             let case = malformed(format!("envelope.{field}.{name}"), fields(r#""fromWidget""#, values[0], values[1], values[2], "{}"))
                 .contains(format!("`{field}`"));
-            out.push(if name == "empty" { case } else { case.bug(UNNAMED_ENVELOPE_FIELD_BUG) });
+            out.push(case);
         }
         let mut object: Value = serde_json::from_str(&from("content_loaded", "{}")).expect("JSON");
         object.as_object_mut().expect("object").remove(field);
@@ -1174,15 +1163,25 @@ fn envelope() -> Vec<Case> {
     );
     for action in ["send_event", "content_loaded", "org.example.vendor"] {
         for (name, data) in [("string", r#""{}""#), ("number", "0"), ("array", "[]"), ("null", "null"), ("true", "true")] {
-            out.push(bad_request(format!("envelope.data.{name}.{action}"), from(action, data), Host, "`data`").bug(DATA_NOT_AN_OBJECT_BUG));
+            out.push(bad_request(format!("envelope.data.{name}.{action}"), from(action, data), Host, "`data`"));
         }
     }
+    // A reply echoes the request's `data` as it was, so any `data` is read (an error reply to a
+    // request whose `data` was not an object echoes it); what is checked is `response`.
+    for (name, data) in [("string", r#""x""#), ("number", "0"), ("array", "[]")] {
+        let vendor = format!(
+            r#"{{"api":"fromWidget","widgetId":"w1","requestId":"r1","action":"org.example.vendor","data":{data},"response":{{}}}}"#
+        );
+        out.push(ok(format!("envelope.reply_data.{name}.org.example.vendor"), vendor, Widget));
+        let error = format!(
+            r#"{{"api":"fromWidget","widgetId":"w1","requestId":"r1","action":"send_event","data":{data},"response":{{"error":{{"message":"Invalid request: `data`: expected an object"}}}}}}"#
+        );
+        out.push(ok(format!("envelope.reply_data.{name}.send_event_error"), error, Widget));
+        let success =
+            format!(r#"{{"api":"fromWidget","widgetId":"w1","requestId":"r1","action":"send_event","data":{data},"response":{{}}}}"#);
+        out.push(bad_reply(format!("envelope.reply_data.{name}.send_event"), success, Widget, "`response`"));
+    }
     for action in ["send_event", "org.example.vendor"] {
-        for (name, data) in [("string", r#""x""#), ("array", "[]")] {
-            let text =
-                format!(r#"{{"api":"fromWidget","widgetId":"w1","requestId":"r1","action":"{action}","data":{data},"response":{{}}}}"#);
-            out.push(bad_reply(format!("envelope.reply_data.{name}.{action}"), text, Widget, "`data`"));
-        }
         for (name, response) in [("string", r#""x""#), ("number", "1"), ("array", "[]"), ("true", "true")] {
             out.push(
                 malformed(format!("envelope.response.{name}.{action}"), reply(FW, action, response))
@@ -1534,17 +1533,11 @@ fn duplicates() -> Vec<Case> {
 }
 
 const MIB: usize = 1 << 20;
-const LOST_ID_BUG: &str = "the `requestId` is lost when `widgetId` or `action` is over the ID limit: limits.rs `id_too_long` bounds every \
-    field with `s.get(..max)`, which is `None` for a string shorter than `max` (and at a non-character boundary), so \
-    `Refused::request_id()` is `None` for the ordinary `\"r1\"`; expected: `Some(\"r1\")`";
 
 /// Refused for an over-long ID: the requestId is kept, the message is not answered.
 fn refused_id(name: &str, input: &str, needle: &str) -> Case {
-    refused(name, input, needle).request_id(Some(RID), false).bug(LOST_ID_BUG)
+    refused(name, input, needle).request_id(Some(RID), false)
 }
-const LONG_BUG: &str = "the error names a duplicate unknown key in full: `payload::finish_extra` (payload.rs) formats \
-    \"duplicate field `{key}`\" unbounded and `plain::rewrite` (plain.rs) returns \"`{path}` appears twice\" without `bounded`, \
-    so the message (and the error reply) grows with the key, up to the 1 MiB string limit";
 
 fn long_strings() -> Vec<Case> {
     let mut out = Vec::new();
@@ -1603,11 +1596,16 @@ fn long_strings() -> Vec<Case> {
         .reencode(Reencode::Exact),
     );
     out.push(
-        Case::new("long.request_id_over_the_limit", r#"{"api":"fromWidget","widgetId":"w1","requestId":"@@","action":"content_loaded","data":{}}"#, Kind::Refused, None, false)
-            .to(Host)
-            .contains("`requestId` is longer than the limit of 255 bytes")
-            .expand("@@", "r", 256)
-            .bug("`Refused::request_id()` returns the first 255 bytes of the over-long `requestId` (limits.rs `id_too_long`: `bounded` is applied to `request_id` too), a string that is not the message's requestId; expected `None` (the ID was refused), as `error_reply()` is"),
+        Case::new(
+            "long.request_id_over_the_limit",
+            r#"{"api":"fromWidget","widgetId":"w1","requestId":"@@","action":"content_loaded","data":{}}"#,
+            Kind::Refused,
+            None,
+            false,
+        )
+        .to(Host)
+        .contains("`requestId` is longer than the limit of 255 bytes")
+        .expand("@@", "r", 256),
     );
     out.push(
         refused_id(
@@ -1687,8 +1685,7 @@ fn long_strings() -> Vec<Case> {
     out.push(
         bad_request("long.duplicate_unknown_data_key", send_event(r#"{"type":"t","content":{},"@@":1,"@@":2}"#), Host, "appears twice")
             .expand("@@", "k", 100_000)
-            .expand("@@", "k", 100_000)
-            .bug(LONG_BUG),
+            .expand("@@", "k", 100_000),
     );
     out.push(
         malformed(
@@ -1697,8 +1694,7 @@ fn long_strings() -> Vec<Case> {
         )
         .contains("appears twice")
         .expand("@@", "k", 100_000)
-        .expand("@@", "k", 100_000)
-        .bug(LONG_BUG),
+        .expand("@@", "k", 100_000),
     );
     out.push(
         bad_reply(
@@ -1718,8 +1714,7 @@ fn long_strings() -> Vec<Case> {
             "appears twice",
         )
         .expand("@@", "k", 100_000)
-        .expand("@@", "k", 100_000)
-        .bug(LONG_BUG),
+        .expand("@@", "k", 100_000),
     );
     out.push(
         bad_request("long.missing_field_after_long_unknown_key", send_event(r#"{"content":{},"@@":1}"#), Host, "`type` is missing")
@@ -2193,26 +2188,9 @@ fn capabilities() -> Vec<Case> {
     out
 }
 
-const ROLE_REPLY_BUG: &str = "the decoder of the role a message cannot reach answers it when it is refused: `decode_host` of a \
-    refused toWidget request (or fromWidget reply), and `decode_widget` of a refused fromWidget request, give `Refused` with an \
-    `error_reply()`, though their docs say such a message is not for them (decode.rs `Decoder::decode_inner` runs \
-    `limits::check` before the role is known, and `Refused::error_reply` ignores the role); expected: no error reply from the \
-    other role";
-
 /// Every theme: its file stem and its cases.
 pub(crate) fn themes(tests_dir: &Path) -> Vec<(&'static str, Vec<Case>)> {
-    let mut themes = all_themes(tests_dir);
-    for (_, cases) in &mut themes {
-        for case in cases {
-            if case.kind == Kind::Refused && case.reply && case.to.is_some() {
-                case.bug = Some(match case.bug.take() {
-                    Some(bug) => format!("{bug}; and {ROLE_REPLY_BUG}"),
-                    None => ROLE_REPLY_BUG.to_owned(),
-                });
-            }
-        }
-    }
-    themes
+    all_themes(tests_dir)
 }
 
 fn all_themes(tests_dir: &Path) -> Vec<(&'static str, Vec<Case>)> {

@@ -18,7 +18,7 @@ use crate::from_widget::{FromWidgetData, FromWidgetResult};
 pub use crate::from_widget::{FromWidgetRequest, FromWidgetResponse};
 use crate::message::{Envelope, Source, to_json};
 use crate::naming::Spelled;
-use crate::payload::{Extra, RawObject, UnknownFields};
+use crate::payload::{Extra, UnknownFields};
 use crate::to_widget::{ToWidgetData, ToWidgetResult};
 pub use crate::to_widget::{ToWidgetRequest, ToWidgetResponse};
 use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
@@ -518,7 +518,7 @@ impl Decoder {
     }
 
     fn decode_inner(&self, role: Option<Role>, text: &str) -> Result<Message, DecodeError> {
-        crate::limits::check(text, &self.limits).map_err(DecodeError::Refused)?;
+        crate::limits::check(text, &self.limits).map_err(|refused| DecodeError::Refused(Box::new(refused.for_role(role))))?;
         let result = match run(role, text, true) {
             Ok(Ok(message)) => Ok(message),
             Ok(Err(invalid)) => Err(DecodeError::Invalid(invalid)),
@@ -784,9 +784,21 @@ impl<'de> Visitor<'de> for MessageSeed<'_> {
         while let Some(key) = map.next_key::<Key<'de>>()? {
             match key {
                 Key::Api => once!(api, "api", map.next_value().map_err(|e| crate::payload::field_error("api", e))?),
-                Key::WidgetId => once!(widget_id, "widgetId", non_empty("widgetId", map.next_value()?)?),
-                Key::RequestId => once!(request_id, "requestId", non_empty("requestId", map.next_value()?)?),
-                Key::Action => once!(action, "action", map.next_value()?),
+                Key::WidgetId => {
+                    once!(
+                        widget_id,
+                        "widgetId",
+                        non_empty("widgetId", map.next_value().map_err(|e| crate::payload::field_error("widgetId", e))?)?
+                    )
+                }
+                Key::RequestId => {
+                    once!(
+                        request_id,
+                        "requestId",
+                        non_empty("requestId", map.next_value().map_err(|e| crate::payload::field_error("requestId", e))?)?
+                    )
+                }
+                Key::Action => once!(action, "action", map.next_value().map_err(|e| crate::payload::field_error("action", e))?),
                 Key::Response => {
                     // Typed in this pass when the role says this must be a reply and the
                     // action is known; raw otherwise.
@@ -902,10 +914,8 @@ impl MessageSeed<'_> {
                     // A typed reply implies a role, and with a role a reply's data is raw.
                     return self.invalid(envelope, true, de::Error::custom("a reply's data was not kept raw"));
                 };
-                let data = match RawObject::from_raw_value(raw) {
-                    Ok(data) => data,
-                    Err(e) => return self.invalid(envelope, true, crate::payload::field_error("data", e)),
-                };
+                // A reply echoes the request's data as it was, whatever it was.
+                let data = raw.to_owned();
                 return Ok(match result {
                     TypedResult::FromWidget(r) => Message::FromWidgetResponse(FromWidgetResponse::from_typed(envelope, data, r)),
                     TypedResult::ToWidget(r) => Message::ToWidgetResponse(ToWidgetResponse::from_typed(envelope, data, r)),
@@ -914,15 +924,11 @@ impl MessageSeed<'_> {
         };
         if let Some(response) = response {
             let data = match data {
-                DataSlot::Raw(raw) => RawObject::from_raw_value(raw),
+                DataSlot::Raw(raw) => raw.to_owned(),
                 DataSlot::Typed(_) => {
                     // Only when the role was unknown and `response` came after `data`.
                     return self.finish_reparsed(envelope, response);
                 }
-            };
-            let data = match data {
-                Ok(data) => data,
-                Err(e) => return self.invalid(envelope, true, crate::payload::field_error("data", e)),
             };
             let result = match envelope.api {
                 Api::FromWidget => FromWidgetResponse::from_raw(envelope, data, response).map(Message::FromWidgetResponse),

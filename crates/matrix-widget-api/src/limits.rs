@@ -190,6 +190,8 @@ struct Head {
 pub struct Refused {
     reason: Reason,
     head: Head,
+    /// Whether the message can reach the decoding side at all (see [`Refused::error_reply`]).
+    reaches_role: bool,
 }
 
 impl Refused {
@@ -204,11 +206,11 @@ impl Refused {
     }
 
     /// The error reply, when the message is a request whose `api`, `widgetId`, `requestId`
-    /// and `action` could be read: those four, `"data": {}` (the data is not echoed), and
+    /// and `action` could be read, and (when decoded for a role) a request that role receives: those four, `"data": {}` (the data is not echoed), and
     /// `response: {error: {message: "Invalid request: …"}}`.
     pub fn error_reply(&self) -> Option<String> {
         let head = &self.head;
-        if head.has_response {
+        if head.has_response || !self.reaches_role {
             return None;
         }
         let api = head.api.as_deref().filter(|a| matches!(*a, "fromWidget" | "toWidget"))?;
@@ -221,6 +223,21 @@ impl Refused {
             "api": api, "widgetId": widget_id, "requestId": request_id, "action": action, "data": {}, "response": error,
         });
         Some(reply.to_string())
+    }
+}
+
+impl Refused {
+    /// The same, decoded by `role`: a request that cannot reach that role (a fromWidget
+    /// request at a widget) gets no reply from it.
+    pub(crate) fn for_role(mut self, role: Option<crate::decode::Role>) -> Self {
+        use crate::decode::Role;
+        let expects_response = match (role, self.head.api.as_deref()) {
+            (None, _) | (_, None) => return self,
+            (Some(Role::Host), Some(api)) => api == "toWidget",
+            (Some(Role::Widget), Some(api)) => api == "fromWidget",
+        };
+        self.reaches_role = expects_response == self.head.has_response;
+        self
     }
 }
 
@@ -237,7 +254,7 @@ impl std::error::Error for Refused {}
 
 /// Checks `text` against `limits`; on failure reads what it can of the envelope.
 pub(crate) fn check(text: &str, limits: &Limits) -> Result<(), Box<Refused>> {
-    let refuse = |reason| Err(Box::new(Refused { reason, head: head_of(text) }));
+    let refuse = |reason| Err(Box::new(Refused { reason, head: head_of(text), reaches_role: true }));
     if text.len() > limits.max_message_bytes {
         return refuse(Reason::TooLarge { max: limits.max_message_bytes });
     }
@@ -419,7 +436,9 @@ pub(crate) fn id_too_long(envelope: &crate::Envelope, limits: &Limits) -> Option
     } else {
         return None;
     };
-    let bounded = |s: &str| s.get(..max).map(str::to_owned);
+    // What is within the limit is kept whole; the field over it is not kept at all (a cut
+    // ID would be another ID).
+    let bounded = |s: &str| (s.len() <= max).then(|| s.to_owned());
     let head = Head {
         api: Some(envelope.api().to_string()),
         widget_id: bounded(envelope.widget_id()),
@@ -427,7 +446,7 @@ pub(crate) fn id_too_long(envelope: &crate::Envelope, limits: &Limits) -> Option
         action: bounded(&action),
         has_response: false,
     };
-    Some(Box::new(Refused { reason: Reason::IdTooLong { field, max }, head }))
+    Some(Box::new(Refused { reason: Reason::IdTooLong { field, max }, head, reaches_role: true }))
 }
 
 #[cfg(test)]

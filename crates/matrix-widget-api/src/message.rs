@@ -352,7 +352,7 @@ impl<A: Action> Serialize for Request<A> {
 /// A reply to a request of action `A`, as the requester receives it.
 pub struct Response<A: Action> {
     envelope: Envelope,
-    data: RawObject,
+    data: Box<RawValue>,
     result: Result<A::Response, ErrorResponse>,
     action: PhantomData<fn() -> A>,
 }
@@ -360,6 +360,11 @@ pub struct Response<A: Action> {
 impl<A: Action> Response<A> {
     /// A response from its parts.
     pub fn new(envelope: Envelope, data: RawObject, result: Result<A::Response, ErrorResponse>) -> Self {
+        Response { envelope, data: data.into_raw(), result, action: PhantomData }
+    }
+
+    /// A decoded reply: its echoed `data` is whatever JSON the request had.
+    pub(crate) fn decoded(envelope: Envelope, data: Box<RawValue>, result: Result<A::Response, ErrorResponse>) -> Self {
         Response { envelope, data, result, action: PhantomData }
     }
 
@@ -369,8 +374,9 @@ impl<A: Action> Response<A> {
     }
 
     /// The echoed request `data`, kept raw: it is the requester's own, and a reply stays
-    /// readable even if the echo is something this crate would reject as a request.
-    pub fn data(&self) -> &RawObject {
+    /// readable even if the echo is something this crate would reject as a request (not
+    /// even an object, when the reply answers a request whose `data` was not one).
+    pub fn data(&self) -> &RawValue {
         &self.data
     }
 
@@ -398,7 +404,7 @@ impl<A: Action> Response<A> {
 
 impl<A: Action> Clone for Response<A> {
     fn clone(&self) -> Self {
-        Response::new(self.envelope.clone(), self.data.clone(), self.result.clone())
+        Response::decoded(self.envelope.clone(), self.data.clone(), self.result.clone())
     }
 }
 
@@ -410,7 +416,7 @@ impl<A: Action> fmt::Debug for Response<A> {
 
 impl<A: Action> PartialEq for Response<A> {
     fn eq(&self, other: &Self) -> bool {
-        self.envelope == other.envelope && self.data == other.data && self.result == other.result
+        self.envelope == other.envelope && self.data.get() == other.data.get() && self.result == other.result
     }
 }
 
@@ -609,7 +615,7 @@ pub(crate) mod schema {
         define(
             generator,
             ECHOED_DATA,
-            json!({ "description": "The request's `data`, echoed by the reply (not checked again).", "type": "object" }),
+            json!({ "description": "The request's `data`, echoed by the reply as it was (not checked again: any JSON value)." }),
         )
     }
 

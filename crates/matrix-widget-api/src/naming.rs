@@ -480,7 +480,8 @@ impl<T: WireName> serde::de::Visitor<'_> for NameVisitor<T> {
     type Value = (T, Option<Spelling>);
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "a {} name (a string)", T::WHAT)
+        let article = if T::WHAT.starts_with(['a', 'e', 'i', 'o', 'u', 'A', 'E', 'I', 'O', 'U']) { "an" } else { "a" };
+        write!(f, "{article} {} name (a string)", T::WHAT)
     }
 
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {

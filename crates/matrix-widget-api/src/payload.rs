@@ -37,17 +37,17 @@ impl RawObject {
         Self::from_raw(RawValue::from_string(json.to_owned())?)
     }
 
-    /// Copies `raw`, which must be a JSON object.
-    pub(crate) fn from_raw_value(raw: &RawValue) -> Result<Self, serde_json::Error> {
-        Self::from_raw(raw.to_owned())
-    }
-
     fn from_raw(raw: Box<RawValue>) -> Result<Self, serde_json::Error> {
         if raw.get().starts_with('{') {
             Ok(RawObject(raw))
         } else {
             Err(de::Error::custom(format_args!("expected a JSON object, found `{}`", abbreviate(raw.get()))))
         }
+    }
+
+    /// The raw value, owned.
+    pub fn into_raw(self) -> Box<RawValue> {
+        self.0
     }
 
     /// The JSON text.
@@ -312,7 +312,7 @@ pub fn finish_extra<E: de::Error>(extra: &Extra) -> Result<(), E> {
             .and_then(|k| fields.iter().map(|(key, _)| key).find(|key| *key == k))
     };
     match duplicate {
-        Some(key) => Err(de::Error::custom(format_args!("duplicate field `{key}`"))),
+        Some(key) => Err(de::Error::custom(format_args!("duplicate field `{}`", abbreviate(key)))),
         None => Ok(()),
     }
 }

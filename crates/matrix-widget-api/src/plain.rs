@@ -26,8 +26,8 @@ pub(crate) fn rewrite(message: &str, skip_data: bool) -> String {
     while let Some(after) = rest.strip_prefix("invalid `")
         && let Some(end) = after.find("`: ")
     {
-        path.push(&after[..end]);
-        rest = &after[end + 3..];
+        path.push(after.get(..end).unwrap_or_default());
+        rest = after.get(end + 3..).unwrap_or_default();
     }
     // `missing field `x`` and `duplicate field `x`` name a field inside the path.
     for (prefix, verb) in [("missing field `", "is missing"), ("duplicate field `", "appears twice")] {
@@ -36,7 +36,7 @@ pub(crate) fn rewrite(message: &str, skip_data: bool) -> String {
             if skip_data && path.first() == Some(&"data") {
                 path.remove(0);
             }
-            return format!("`{}` {verb}", path.join("."));
+            return format!("`{}` {verb}", bounded_path(&path));
         }
     }
     // Drop `data` when something more precise follows: a field inside it, or a rule that
@@ -60,9 +60,14 @@ pub(crate) fn rewrite(message: &str, skip_data: bool) -> String {
     };
     match path.as_slice() {
         [] => body,
-        _ if body.starts_with("out of range") => format!("`{}` is {body}", path.join(".")),
-        _ => format!("`{}`: {body}", path.join(".")),
+        _ if body.starts_with("out of range") => format!("`{}` is {body}", bounded_path(&path)),
+        _ => format!("`{}`: {body}", bounded_path(&path)),
     }
+}
+
+/// The dotted path, each segment cut to [`QUOTE_LIMIT`] characters (keys are the peer's).
+fn bounded_path(path: &[&str]) -> String {
+    path.iter().map(|segment| crate::payload::abbreviate(segment)).collect::<Vec<_>>().join(".")
 }
 
 /// `string "x", expected a y` → (`string "x"`, `a y`). The found part may itself contain

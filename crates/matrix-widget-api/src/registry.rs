@@ -111,17 +111,17 @@ macro_rules! registry {
 
             /// The typed reply; on error the envelope comes back with the error.
             #[allow(clippy::result_large_err)]
-            pub(crate) fn from_raw(envelope: Envelope, data: RawObject, response: &RawValue) -> Result<Self, (Envelope, serde_json::Error)> {
+            pub(crate) fn from_raw(envelope: Envelope, data: Box<RawValue>, response: &RawValue) -> Result<Self, (Envelope, serde_json::Error)> {
                 $(
                     if *envelope.action == <$marker as Action>::NAME {
                         return match decode_result(response) {
-                            Ok(result) => Ok(Self::$Variant(Box::new(Response::new(envelope, data, result)))),
+                            Ok(result) => Ok(Self::$Variant(Box::new(Response::decoded(envelope, data, result)))),
                             Err(e) => Err((envelope, e)),
                         };
                     }
                 )*
                 match decode_result(response) {
-                    Ok(result) => Ok(Self::Other(Box::new(Response::new(envelope, data, result)))),
+                    Ok(result) => Ok(Self::Other(Box::new(Response::decoded(envelope, data, result)))),
                     Err(e) => Err((envelope, e)),
                 }
             }
@@ -271,10 +271,10 @@ macro_rules! registry {
         }
 
         impl $Resp {
-            pub(crate) fn from_typed(envelope: Envelope, data: RawObject, result: $Result) -> Self {
+            pub(crate) fn from_typed(envelope: Envelope, data: Box<RawValue>, result: $Result) -> Self {
                 match result {
-                    $( $Result::$Variant(r) => Self::$Variant(Box::new(Response::new(envelope, data, r))), )*
-                    $Result::Other(r) => Self::Other(Box::new(Response::new(envelope, data, r))),
+                    $( $Result::$Variant(r) => Self::$Variant(Box::new(Response::decoded(envelope, data, r))), )*
+                    $Result::Other(r) => Self::Other(Box::new(Response::decoded(envelope, data, r))),
                 }
             }
         }

@@ -53,7 +53,12 @@ pub(crate) fn expand(input: &Struct) -> TokenStream {
     let key_arms = fields.iter().zip(&variants).zip(&slots).map(|((f, v), slot)| {
         let key = &f.key;
         let ty = replace_self(f.ty, ident);
-        let next_value = quote_spanned!(f.ty.span()=> __p::MapAccess::next_value::<#ty>);
+        // A `default` field is optional: `null` reads as absent (MSC2813), so as its default.
+        let (read_ty, finish) = match f.presence {
+            Presence::Default => (quote!(::core::option::Option<#ty>), quote!(.unwrap_or_default())),
+            _ => (quote!(#ty), quote!()),
+        };
+        let next_value = quote_spanned!(f.ty.span()=> __p::MapAccess::next_value::<#read_ty>);
         let next_value = call_spanned(f.ty.span(), next_value, quote!(&mut __map));
         quote! {
             __Field::#v => {
@@ -61,7 +66,7 @@ pub(crate) fn expand(input: &Struct) -> TokenStream {
                     return ::core::result::Result::Err(<__A::Error as __p::de::Error>::duplicate_field(#key));
                 }
                 #slot = ::core::option::Option::Some(
-                    #next_value.map_err(|__e| __p::field_error::<__A::Error>(#key, __e))?,
+                    #next_value.map_err(|__e| __p::field_error::<__A::Error>(#key, __e))? #finish,
                 );
             }
         }
@@ -114,7 +119,7 @@ pub(crate) fn expand(input: &Struct) -> TokenStream {
         let (key, doc) = (&f.key, &f.doc);
         let ty = replace_self(f.inner_ty.unwrap_or(f.ty), ident);
         let required = f.presence == Presence::Required;
-        let nullable = f.presence == Presence::Optional;
+        let nullable = matches!(f.presence, Presence::Optional | Presence::Default);
         // A function path, spanned on the field: a missing `JsonSchema` is reported there.
         let subschema = quote_spanned!(f.ty.span()=> __p::subschema_for::<#ty>);
         quote! { (#key, #subschema, #required, #nullable, #doc) }
