@@ -1497,7 +1497,7 @@ export interface RoomEvent {
 /**
  * Which rooms to read: "*" (every room the widget has a timeline capability for) or a list of room IDs.
  */
-export type RoomIds = "*" | string[];
+export type RoomIds = string[] | "*";
 
 /** The MatrixRTC member a LiveKit request is made for (MSC4195). */
 export interface RtcLivekitMember {

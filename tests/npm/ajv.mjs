@@ -6,7 +6,8 @@
 //   (`--verdicts <file>`: [{"file": "msc4157/…json", "decodes": true}, …]), and every fixture
 //   must have one;
 // - every example of invalid-examples.json is rejected, and Ajv's first error names the
-//   example's `field` (for a missing property: the parent plus `missingProperty`).
+//   example's `field` (for a missing property: the parent plus `missingProperty`). An example
+//   of a rule across fields has a `note` saying why its `field` is where Ajv reports it.
 //
 // Run by `cargo xtask ci`; `node ajv.mjs --verdicts <file>` by hand.
 import Ajv2020 from "ajv/dist/2020.js";

@@ -332,11 +332,14 @@ mod schema {
             "RoomIds".into()
         }
         fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            // The list comes first: a validator reports the failed branches in order, so a
+            // bad entry (`["!r:b", 5]`) is named at its index (`/room_ids/1`) rather than
+            // behind a "must be string" about the `"*"` branch.
             json_schema!({
                 "description": "Which rooms to read: \"*\" (every room the widget has a timeline capability for) or a list of room IDs.",
                 "anyOf": [
-                    { "type": "string", "const": "*" },
                     { "type": "array", "items": { "type": "string" } },
+                    { "type": "string", "const": "*" },
                 ],
             })
         }
