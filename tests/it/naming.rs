@@ -215,3 +215,30 @@ fn spelling_paragraphs_stay_out_of_the_tables() {
     let delayed = Capability::NAMES.iter().find(|n| n.variant == "SendDelayedEvent").expect("declared");
     assert!(delayed.doc.starts_with("Send events with a `delay` (MSC4157)."), "{:?}", delayed.doc);
 }
+
+/// The catch-alls are only reachable by parsing unknown text: every declared spelling of every
+/// open name type parses to its own variant, never to `Other`, so lookups keyed on the enum
+/// cannot miss a known name.
+#[test]
+fn a_known_string_never_becomes_other() {
+    fn check<T: WireName + std::fmt::Debug>(is_other: impl Fn(&T) -> bool) -> usize {
+        let mut n = 0;
+        for spec in T::NAMES {
+            for spelling in spec.spellings() {
+                // A prefix needs a parameter; `x` is valid for every parameter type.
+                let text = if spec.prefix { format!("{spelling}x") } else { spelling.to_owned() };
+                let (value, parsed) = T::parse_name(&text).unwrap_or_else(|e| panic!("{text}: {e}"));
+                assert!(!is_other(&value), "{text} parsed to the catch-all: {value:?}");
+                assert!(parsed.is_some(), "{text} has no spelling");
+                n += 1;
+            }
+        }
+        n
+    }
+    let n = check::<ActionName>(|a| matches!(a, ActionName::Other(_)))
+        + check::<Capability>(|c| matches!(c, Capability::Other(_)))
+        + check::<matrix_widget_api::ApiVersion>(|v| matches!(v, matrix_widget_api::ApiVersion::Other(_)));
+    assert!(n > 100, "{n}");
+    // And an unknown one does.
+    assert!(matches!("org.example.x".parse::<ActionName>(), Ok(ActionName::Other(_))));
+}

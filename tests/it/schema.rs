@@ -227,3 +227,28 @@ fn name_schemas_accept_exactly_the_spellings_that_parse() {
     names_agree::<matrix_widget_api::Capability>("capability", &["com.example.cap", "m.send.event", ""]);
     names_agree::<matrix_widget_api::ApiVersion>("api_version", &["9.9.9"]);
 }
+
+/// The two documented exceptions to "the schemas accept exactly what decoding accepts",
+/// tested as exceptions: JSON Schema sees parsed values, so it cannot see a key written twice
+/// or a lone surrogate escape; the decoder refuses both.
+#[test]
+fn the_documented_exceptions_are_exactly_these() {
+    let validator = message_validator();
+    let duplicate =
+        r#"{"api":"fromWidget","widgetId":"w1","requestId":"r1","action":"send_event","data":{"type":"a","type":"b","content":{}}}"#;
+    let surrogate =
+        r#"{"api":"fromWidget","widgetId":"w1","requestId":"r1","action":"send_event","data":{"type":"a","content":{"body":"\ud800"}}}"#;
+    for text in [duplicate, surrogate] {
+        assert!(decode(text).is_err(), "the decoder refuses {text}");
+        // serde_json, like JSON.parse, reads the duplicate as its last value; it cannot hold a
+        // lone surrogate in a `Value` and replaces nothing: such text fails to parse into one.
+        match serde_json::from_str::<Value>(text) {
+            Ok(value) => assert!(validator.is_valid(&value), "the schema cannot see what is wrong with {text}"),
+            Err(e) => assert!(e.to_string().contains("surrogate") || e.to_string().contains("escape"), "{e}"),
+        }
+    }
+    // The same messages without the defect are accepted by both.
+    let fine = r#"{"api":"fromWidget","widgetId":"w1","requestId":"r1","action":"send_event","data":{"type":"b","content":{"body":"\ud83d\ude00"}}}"#;
+    assert!(decode(fine).is_ok());
+    assert!(validator.is_valid(&serde_json::from_str::<Value>(fine).expect("JSON")));
+}
