@@ -439,6 +439,13 @@ fn delivery_checks() {
         "the viewed room too (wire decision 9)"
     );
     assert!(perms(&["m.receive.event:m.room.message"]).may_push_sticky(&RoomEvent::message(ROOM, "m.room.message", None), &ctx).is_err());
+    // A state event is judged by the state capabilities, never by a message capability of
+    // its type (found in review).
+    let sticky = perms(&["m.receive.sticky_event", "m.receive.event:org.example.member"]);
+    assert!(sticky.may_push_sticky(&RoomEvent::message(ROOM, "org.example.member", None), &ctx).is_ok());
+    assert!(sticky.may_push_sticky(&RoomEvent::state(ROOM, "org.example.member", "@a:b"), &ctx).is_err());
+    let sticky_state = perms(&["m.receive.sticky_event", "m.receive.state_event:org.example.member#@a:b"]);
+    assert!(sticky_state.may_push_sticky(&RoomEvent::state(ROOM, "org.example.member", "@a:b"), &ctx).is_ok());
     assert_eq!(p.may_return_relation(&RoomEvent::message("!anywhere:b", "m.room.message", Some("m.text"))), Ok(()));
     assert!(p.may_return_read_event(&RoomEvent::message("!third:b", "m.room.message", Some("m.text")), &ctx).is_err());
     assert_eq!(p.may_take_screenshot(), Ok(()));

@@ -185,7 +185,7 @@
 //! # Errors back to the widget
 //!
 //! A failed request becomes the widget's error reply with `matrix_api_error` (status,
-//! headers, URL and the Matrix error body with every field kept verbatim), plus an
+//! headers a browser would expose, the URL and the Matrix error body with every field kept verbatim), plus an
 //! [`ErrorKind`] for the host, whatever revision of MSC4140 the server follows:
 //!
 //! | the homeserver says | [`ErrorKind`] |

@@ -108,7 +108,11 @@ pub struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
-    /// No viewed room, no ledger.
+    /// No viewed room, no ledger: for a widget that is not in a room (an account widget).
+    ///
+    /// The engine judges capabilities only. A request that names no room (`send_event`
+    /// without `room_id`, `read_events` without `room_ids`) then has no room to act in, and
+    /// the host must refuse it itself.
     pub fn new() -> Self {
         Context::default()
     }
@@ -196,7 +200,7 @@ impl Permissions {
             | FromWidgetRequest::ContentLoaded(_)
             | FromWidgetRequest::GetOpenId(_)
             // Renegotiation needs no capability: `Negotiation::request` decides what is
-            // granted. TODO(typed request_capabilities): a helper taking the typed request.
+            // granted.
             | FromWidgetRequest::RequestCapabilities(_)
             | FromWidgetRequest::CloseModal(_)
             | FromWidgetRequest::SetButtonEnabled(_) => Ok(()),
@@ -432,10 +436,15 @@ impl Permissions {
     /// Pushing a currently sticky event (MSC4407) when capabilities are granted: the
     /// widget holds `receive.sticky_event`, the event's room is the viewed room or opened
     /// by a timeline capability (wire decision 9), and a receive capability covers it.
+    /// Sticky events are message events (MSC4407); a state event is judged as one, by the
+    /// state capabilities, never by a message-event capability of its type.
     pub fn may_push_sticky(&self, event: &RoomEvent<'_>, context: &Context<'_>) -> Verdict {
         self.flag(Flag::ReceiveStickyEvent)?;
         self.room_access(event.room_id, context)?;
-        self.can_receive_room_event(event.event_type, event.msgtype)
+        match event.state_key {
+            Some(state_key) => self.can_receive_state_event(event.event_type, Some(state_key)),
+            None => self.can_receive_room_event(event.event_type, event.msgtype),
+        }
     }
 
     /// Returning an event in a `read_events` result: the event's room is accessible and a

@@ -660,8 +660,18 @@ fn bodies_that_are_not_matrix_errors_are_not_forwarded() {
 }
 
 #[test]
-fn forwarded_headers_are_joined_and_cookies_dropped() {
-    let headers = [("x-a", "1"), ("x-a", "2"), ("set-cookie", "secret=1"), ("content-type", "application/json"), ("x-bin", "caf\u{e9}")];
+fn forwarded_headers_are_the_safe_ones_joined() {
+    // What a browser's `fetch` would expose, and `Retry-After`; never cookies, challenges or
+    // a proxy's tracing headers.
+    let headers = [
+        ("retry-after", "1"),
+        ("retry-after", "2"),
+        ("set-cookie", "secret=1"),
+        ("www-authenticate", "Bearer"),
+        ("x-trace-id", "abc"),
+        ("content-type", "application/json"),
+        ("content-language", "caf\u{e9}"),
+    ];
     let mut response = response(404, &[], r#"{"errcode":"M_NOT_FOUND","error":"x"}"#);
     for (name, value) in headers {
         response.headers_mut().append(name, http::HeaderValue::from_bytes(value.as_bytes()).unwrap());
@@ -670,6 +680,25 @@ fn forwarded_headers_are_joined_and_cookies_dropped() {
     let (_, call) = on(Surface::DEPLOYED).update_delayed_event(&data, UpdateForm::Split).unwrap();
     let error = call.outcome(&response).unwrap_err();
     let forwarded: Value = serde_json::from_str(error.matrix_api_error().unwrap().http_headers.as_ref().unwrap().get()).unwrap();
-    assert_eq!(forwarded, json!({"content-type": "application/json", "x-a": "1, 2", "x-bin": "caf\u{e9}"}));
+    assert_eq!(forwarded, json!({"content-language": "caf\u{e9}", "content-type": "application/json", "retry-after": "1, 2"}));
     assert_eq!(error.to_string(), "Error updating delayed event (HTTP 404, M_NOT_FOUND)");
+}
+
+/// A `/capabilities` body with one malformed entry still says what the delayed-event
+/// capability says: detection must not fail open to the query-parameter era, nor miss a
+/// limit of 0 (found in review).
+#[test]
+fn one_malformed_capability_does_not_hide_the_delayed_event_one() {
+    let versions = br#"{"versions":["v1.12"],"unstable_features":{"org.matrix.msc4140":true}}"#;
+    let latest = br#"{"capabilities":{"x.vendor":true,"m.change_password":{"enabled":false},"org.matrix.msc4140.delayed_events":{"max_delay_ms":86400000}}}"#;
+    assert_eq!(detect(versions, Some(latest)).unwrap(), Support::Supported(Surface::LATEST_UNSTABLE));
+    let disabled = br#"{"capabilities":{"x.vendor":[1],"m.delayed_events":{"max_delay_ms":0}}}"#;
+    assert_eq!(detect(versions, Some(disabled)).unwrap(), Support::Unsupported);
+}
+
+#[test]
+fn a_base_url_with_credentials_is_refused() {
+    // The URL of a failed request reaches the widget.
+    let err = Homeserver::new("https://user:pass@matrix.example.org", Support::Supported(Surface::DEPLOYED)).unwrap_err();
+    assert!(err.to_string().contains("credentials"), "{err}");
 }

@@ -324,7 +324,7 @@ impl InvalidMessage {
     }
 
     /// For a request, the error reply: the request echoed exactly, plus
-    /// `response: {error: {message: "Invalid request - …"}}`. `None` for a reply (replies
+    /// `response: {error: {message: "Invalid request: …"}}`. `None` for a reply (replies
     /// are never answered).
     pub fn error_reply(&self) -> Option<String> {
         if self.is_response {

@@ -254,7 +254,16 @@ impl std::error::Error for Refused {}
 
 /// Checks `text` against `limits`; on failure reads what it can of the envelope.
 pub(crate) fn check(text: &str, limits: &Limits) -> Result<(), Box<Refused>> {
-    let refuse = |reason| Err(Box::new(Refused { reason, head: head_of(text), reaches_role: true }));
+    let refuse = |reason| {
+        let mut head = head_of(text);
+        // An ID over the ID limit is not one this side answers with (it would echo it).
+        for id in [&mut head.widget_id, &mut head.request_id, &mut head.action] {
+            if id.as_ref().is_some_and(|id| id.len() > limits.max_id_bytes) {
+                *id = None;
+            }
+        }
+        Err(Box::new(Refused { reason, head, reaches_role: true }))
+    };
     if text.len() > limits.max_message_bytes {
         return refuse(Reason::TooLarge { max: limits.max_message_bytes });
     }

@@ -260,8 +260,11 @@ impl<A: Action> Request<A> {
             Some(source) => source.reply(&response_json(response)),
             // A response type that fails to serialise (only a third-party `Action`'s can)
             // becomes an error reply saying so, rather than a panic.
-            None => serde_json::to_string(&EnvelopeWith { envelope: &self.envelope, data: &self.data, response })
-                .unwrap_or_else(|e| self.reply_with(&ErrorResponse::new(format!("the host could not serialise its response: {e}")))),
+            None => serde_json::to_string(&EnvelopeWith { envelope: &self.envelope, data: &self.data, response }).unwrap_or_else(|e| {
+                // Without `data` this time, which may be what failed; this cannot fail again.
+                let error = ErrorResponse::new(format!("the host could not serialise its reply: {e}"));
+                to_json(&EnvelopeWith { envelope: &self.envelope, data: &RawObject::empty(), response: &error })
+            }),
         }
     }
 }

@@ -46,7 +46,8 @@ pub(crate) fn rewrite(message: &str, skip_data: bool) -> String {
     }
     // serde's "invalid type: X, expected Y" may follow a context of the payload's own
     // ("user ID `@a:b`: invalid type: …").
-    let (context, tail) = match rest.find("invalid type: ").or_else(|| rest.find("invalid value: ")) {
+    // Only outside quotes: a peer's own value may contain the same words.
+    let (context, tail) = match unquoted_find(rest, "invalid type: ").or_else(|| unquoted_find(rest, "invalid value: ")) {
         Some(i) => rest.split_at(i),
         None => ("", rest),
     };
@@ -63,6 +64,27 @@ pub(crate) fn rewrite(message: &str, skip_data: bool) -> String {
         _ if body.starts_with("out of range") => format!("`{}` is {body}", bounded_path(&path)),
         _ => format!("`{}`: {body}", bounded_path(&path)),
     }
+}
+
+/// The first `needle` in `s` that is not inside a double-quoted string.
+fn unquoted_find(s: &str, needle: &str) -> Option<usize> {
+    let mut in_quote = false;
+    let mut escaped = false;
+    for (i, c) in s.char_indices() {
+        if in_quote {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_quote = false,
+                _ => {}
+            }
+        } else if c == '"' {
+            in_quote = true;
+        } else if s.get(i..).is_some_and(|rest| rest.starts_with(needle)) {
+            return Some(i);
+        }
+    }
+    None
 }
 
 /// The dotted path, each segment cut to [`QUOTE_LIMIT`] characters (keys are the peer's).
@@ -168,6 +190,12 @@ mod tests {
             rewrite("invalid `requested`: invalid type: integer `1`, expected a capability name (a string)", false),
             "`requested`: expected a capability name (a string), found 1"
         );
+    }
+
+    #[test]
+    fn a_peers_value_cannot_pass_for_serdes_words() {
+        let message = "invalid `action`: unknown action \"invalid value: x, expected y\", expected one of \"cancel\"";
+        assert_eq!(rewrite(message, true), "`action`: unknown action \"invalid value: x, expected y\", expected one of \"cancel\"");
     }
 
     #[test]

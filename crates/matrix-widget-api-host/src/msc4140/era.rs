@@ -193,7 +193,7 @@ impl Limits {
     /// ```
     pub fn from_capabilities(body: &[u8]) -> Result<Limits, DetectError> {
         let body: CapabilitiesBody = parse(body, "/capabilities")?;
-        let found = body.capabilities.get(CAPABILITY).or_else(|| body.capabilities.get(UNSTABLE_CAPABILITY));
+        let found = [CAPABILITY, UNSTABLE_CAPABILITY].iter().find_map(|name| body.capabilities.get(*name).and_then(|c| c.0.as_ref()));
         Ok(match found {
             Some(capability) => Limits::new(capability.max_delay_ms.0, capability.max_scheduled.0),
             None => Limits::UNKNOWN,
@@ -251,7 +251,9 @@ struct VersionsBody {
 #[derive(Deserialize)]
 struct CapabilitiesBody {
     #[serde(default, deserialize_with = "lenient")]
-    capabilities: BTreeMap<String, LimitsBody>,
+    /// Each entry read on its own: one malformed capability (a vendor's `true`, say) must not
+    /// hide the delayed-event one.
+    capabilities: BTreeMap<String, Lenient<LimitsBody>>,
 }
 
 /// One capability's object, read as the delayed-event limits.

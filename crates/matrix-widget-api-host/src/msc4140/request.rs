@@ -61,6 +61,10 @@ impl Homeserver {
             if !matches!(uri.scheme_str(), Some("http" | "https")) || uri.authority().is_none() {
                 return Err(invalid("is not an absolute http(s) URL"));
             }
+            // The URL of a failed request is forwarded to the widget: no credentials in it.
+            if uri.authority().is_some_and(|a| a.as_str().contains('@')) {
+                return Err(invalid("has credentials in it (user info before `@`)"));
+            }
         }
         Ok(Homeserver { base_url: base_url.to_owned(), support, limits: Limits::UNKNOWN })
     }
@@ -271,7 +275,7 @@ impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             BuildError::Unsupported => f.write_str("The homeserver does not support delayed events (MSC4140)"),
-            BuildError::InvalidRequest(why) => write!(f, "Invalid request - {why}"),
+            BuildError::InvalidRequest(why) => write!(f, "Invalid request: {why}"),
             BuildError::InvalidBaseUrl(why) => write!(f, "invalid homeserver base URL: {why}"),
         }
     }

@@ -357,11 +357,19 @@ fn string(raw: Option<&RawValue>) -> Option<String> {
     serde_json::from_str(raw?.get()).ok()
 }
 
+/// The response headers a widget may see: those a browser's `fetch` exposes to web content
+/// without CORS opt-in (`Cache-Control`, `Content-Language`, `Content-Length`,
+/// `Content-Type`, `Expires`, `Last-Modified`, `Pragma`), and `Retry-After`, which a widget
+/// needs to back off. Anything else a homeserver or a proxy in front of it sends
+/// (cookies, authentication challenges, tracing headers) stays with the host.
+const FORWARDED_HEADERS: [&str; 8] =
+    ["cache-control", "content-language", "content-length", "content-type", "expires", "last-modified", "pragma", "retry-after"];
+
 /// The response headers as the widget sees them.
 fn forwarded_headers(headers: &HeaderMap) -> BTreeMap<String, String> {
     let mut map: BTreeMap<String, String> = BTreeMap::new();
     for (name, value) in headers {
-        if name == SET_COOKIE {
+        if name == SET_COOKIE || !FORWARDED_HEADERS.contains(&name.as_str()) {
             continue;
         }
         let value = String::from_utf8_lossy(value.as_bytes());

@@ -174,8 +174,8 @@ impl fmt::Display for Denied {
             Denied::UnknownDelay { delay_id } => {
                 write!(f, "Missing capability: the delayed event {delay_id:?} was not scheduled by this widget")
             }
-            Denied::EmptyRoomId => f.write_str("Invalid request - an empty room ID names no room"),
-            Denied::Invalid { message } => write!(f, "Invalid request - {message}"),
+            Denied::EmptyRoomId => f.write_str("Invalid request: an empty room ID names no room"),
+            Denied::Invalid { message } => write!(f, "Invalid request: {message}"),
         }
     }
 }

@@ -14,7 +14,10 @@ use std::collections::HashSet;
 /// [`Context`](super::Context) refuses those with [`Denied::UnknownDelay`](super::Denied::UnknownDelay).
 ///
 /// Opt-in: without a ledger in the context, updates are allowed on the capability alone,
-/// as in the reference.
+/// as in the reference. A delayed event that has fired or been cancelled stays in the
+/// ledger until the host calls `forget` (after a successful `send`/`cancel`, or when the
+/// homeserver reports it finalised); a host that never does lets the ledger grow with the
+/// session.
 ///
 /// ```
 /// use matrix_widget_api::from_widget::send_event::SendEventResponse;
