@@ -7,7 +7,7 @@ declare const brand: unique symbol;
  *
  * Names used in both directions (`send_event`, `supported_api_versions`, …) are one
  * variant; the envelope's `Api` says which payloads apply. Unknown names (vendor
- * extensions such as `io.element.join`) are kept in `Other`.
+ * extensions such as `io.element.join`) are kept verbatim in a hidden catch-all (see how to match them).
  */
 export type ActionName =
   | "supported_api_versions"
@@ -133,7 +133,7 @@ export type Capability =
   | `org.matrix.msc2762.receive.event:${string}`
   /**
    * Send state events of a type, optionally one state key after `#`; a `#` in the type
-   * is written `\#` (MSC2762). A text whose parts all end in `\` is not one (it is `Other`).
+   * is written `\#` (MSC2762). A text whose parts all end in `\` is not one (it is an unknown capability).
    * @pattern ^(?:m\.send\.state_event:|org\.matrix\.msc2762\.send\.state_event:)(?:(?:[\s\S]*[^\\])?(?:#[\s\S]*)?)$
    */
   | `m.send.state_event:${string}`
@@ -264,7 +264,7 @@ export interface Envelope {
 }
 
 /** The `response` of a failed request. */
-export interface ErrorResponse {
+export interface ErrorResponseData {
   /** What went wrong. */
   error: WidgetError;
 }
@@ -398,7 +398,7 @@ export interface FromWidgetErrorResponse extends Envelope {
   action: string;
   api: "fromWidget";
   data: EchoedData;
-  response: ErrorResponse;
+  response: ErrorResponseData;
 }
 
 /** A fromWidget `get_media_config` request: the whole message. */
@@ -1687,7 +1687,7 @@ export interface ToWidgetErrorResponse extends Envelope {
   action: string;
   api: "toWidget";
   data: EchoedData;
-  response: ErrorResponse;
+  response: ErrorResponseData;
 }
 
 /** A toWidget `language_change` request: the whole message. */

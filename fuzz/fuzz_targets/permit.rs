@@ -7,7 +7,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use matrix_widget_api::{Capability, FromWidgetRequest, HostMessage, Spelled};
+use matrix_widget_api::{Capability, FromWidgetRequest, HostMessage};
+use matrix_widget_api::naming::Spelled;
 use matrix_widget_api_host::permission::{Context, Permissions};
 
 const ROOM: &str = "!viewed:example.org";

@@ -2052,7 +2052,7 @@ fn surrogates() -> Vec<Case> {
 /// Capability strings with every escaping corner: capabilities are an open set, so each
 /// decodes and is re-emitted exactly, in the three messages that carry lists of them.
 fn capabilities() -> Vec<Case> {
-    use matrix_widget_api::capability::Capability;
+    use matrix_widget_api::Capability;
     use matrix_widget_api::naming::{NameSpec, WireName};
     // JSON string literals, as written on the wire (serde_json's own escaping, so that
     // re-emission is byte-exact).

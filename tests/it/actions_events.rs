@@ -8,25 +8,27 @@
 //! decoder and the schema both reject.
 
 use crate::schema::message_validator;
-use matrix_widget_api::decode::{FromWidgetRequest, FromWidgetResponse, ToWidgetRequest, ToWidgetResponse};
 use matrix_widget_api::event::{Millis, RoomEvent, RoomIds, StickyInfo, Timestamp};
-use matrix_widget_api::from_widget::read_events::{Limit, ReadEvents, ReadEventsRequest, ReadEventsResponse, StateKeySelector};
+use matrix_widget_api::from_widget::read_events::{Limit, ReadEvents, ReadEventsRequestData, ReadEventsResponseData, StateKeySelector};
 use matrix_widget_api::from_widget::read_relations::{
-    PaginationDirection, ReadRelations, ReadRelationsRequest, ReadRelationsResponse, ResultLimit,
+    PaginationDirection, ReadRelations, ReadRelationsRequestData, ReadRelationsResponseData, ResultLimit,
 };
 use matrix_widget_api::from_widget::read_room_account_data::{
-    ReadRoomAccountData, ReadRoomAccountDataRequest, ReadRoomAccountDataResponse, RoomAccountData,
+    ReadRoomAccountData, ReadRoomAccountDataRequestData, ReadRoomAccountDataResponseData, RoomAccountData,
 };
 use matrix_widget_api::from_widget::send_to_device::{
-    DeliveryFailures, DeviceTarget, SendToDevice, SendToDeviceRequest, SendToDeviceResponse, ToDeviceMessages,
+    DeliveryFailures, DeviceTarget, SendToDevice, SendToDeviceRequestData, SendToDeviceResponseData, ToDeviceMessages,
 };
-use matrix_widget_api::from_widget::user_directory_search::{UserDirectorySearchRequest, UserDirectorySearchResponse, UserDirectoryUser};
+use matrix_widget_api::from_widget::user_directory_search::{
+    UserDirectorySearchRequestData, UserDirectorySearchResponseData, UserDirectoryUser,
+};
 use matrix_widget_api::naming::{Naming, to_string_with};
 use matrix_widget_api::payload::{Empty, RawObject};
 use matrix_widget_api::to_widget::send_to_device::ToDeviceEvent;
-use matrix_widget_api::to_widget::update_state::UpdateStateRequest;
+use matrix_widget_api::to_widget::update_state::UpdateStateRequestData;
 use matrix_widget_api::to_widget::{send_event as to_send_event, send_to_device as to_send_to_device, update_state};
 use matrix_widget_api::{BuildError, DecodeError, Message, Request, decode};
+use matrix_widget_api::{FromWidgetRequest, FromWidgetResponse, ToWidgetRequest, ToWidgetResponse};
 use serde_json::{Value, json};
 
 /// Messages posted by matrix-widget-api 1.19.0's real `WidgetApi` and `ClientWidgetApi`, wired
@@ -361,7 +363,7 @@ fn stable_spellings_decode_to_the_same_requests() {
         assert!(checked >= 1, "no captured {unstable}");
     }
     // Built requests use the unstable names unless asked otherwise.
-    let built = Request::<ReadEvents>::new("w1", "r1", ReadEventsRequest::new("m.room.message")).unwrap();
+    let built = Request::<ReadEvents>::new("w1", "r1", ReadEventsRequestData::new("m.room.message")).unwrap();
     assert_eq!(serde_json::to_value(&built).unwrap()["action"], "org.matrix.msc2876.read_events");
     assert_eq!(value(&to_string_with(&built, Naming::Stable).unwrap())["action"], "read_events");
 }
@@ -389,18 +391,21 @@ fn send_to_device_builders_and_responses() {
     let mut messages = ToDeviceMessages::new();
     messages.insert("@b:b", DeviceTarget::from("DEVICE"), RawObject::from_json(r#"{"n":1}"#).unwrap());
     messages.insert("@c:b", DeviceTarget::from("*"), RawObject::from_json(r#"{"n":2}"#).unwrap());
-    let built = Request::<SendToDevice>::new("w1", "r1", SendToDeviceRequest::new("org.example.ping", false, messages)).unwrap();
+    let built = Request::<SendToDevice>::new("w1", "r1", SendToDeviceRequestData::new("org.example.ping", false, messages)).unwrap();
     let captured_data = value(captured("from_widget.send_to_device.request.to_device"))["data"].clone();
     assert_eq!(serde_json::to_value(&built).unwrap()["data"], captured_data);
     let decoded = typed!(&serde_json::to_string(&built).unwrap(), FromWidgetRequest::SendToDevice);
     assert_eq!(decoded.data(), built.data());
-    assert_eq!(built.reply(&SendToDeviceResponse::new()), serde_json::to_string(&built).unwrap().replace("}}}}}", "}}}},\"response\":{}}"));
+    assert_eq!(
+        built.reply(&SendToDeviceResponseData::new()),
+        serde_json::to_string(&built).unwrap().replace("}}}}}", "}}}},\"response\":{}}")
+    );
 
     // matrix-rust-sdk's `failures`, typed and kept.
     let mut failures = DeliveryFailures::new();
     failures.add("@b:b", "DEVICE");
     failures.add("@b:b", "OTHER");
-    let text = built.reply(&SendToDeviceResponse::new().with_failures(failures.clone()));
+    let text = built.reply(&SendToDeviceResponseData::new().with_failures(failures.clone()));
     assert_accepted(&text);
     assert_round_trips(&text);
     let resp = typed!(&text, FromWidgetResponse::SendToDevice);
@@ -452,7 +457,7 @@ fn send_to_device_validation() {
     let dup_user = r#"{"api":"fromWidget","widgetId":"w1","requestId":"r1","action":"send_to_device","data":{"type":"t","encrypted":true,"messages":{"@b:b":{},"@b:b":{}}}}"#;
     assert!(decode(dup_user).expect_err("duplicate user").to_string().contains("duplicate user ID `@b:b`"));
     // Built requests are held to the same rules.
-    let empty = Request::<SendToDevice>::new("w1", "r1", SendToDeviceRequest::new("", true, ToDeviceMessages::new()));
+    let empty = Request::<SendToDevice>::new("w1", "r1", SendToDeviceRequestData::new("", true, ToDeviceMessages::new()));
     assert_eq!(empty.err(), Some(BuildError::InvalidData("`type` must not be empty".into())));
 }
 
@@ -480,17 +485,17 @@ fn read_events_requests_are_typed() {
 
 #[test]
 fn read_events_builders_match_what_the_reference_posts() {
-    let built = ReadEventsRequest::new("m.room.message")
+    let built = ReadEventsRequestData::new("m.room.message")
         .with_msgtype("m.text")
         .with_limit(Limit::new(25).unwrap())
         .with_room_ids(["!r:b"].into_iter().collect())
         .with_since("$since");
     let request = Request::<ReadEvents>::new("w4", "widgetapi-1700000003000", built).unwrap();
     assert_eq!(serde_json::to_value(&request).unwrap(), value(captured("from_widget.read_events.request.room_events_room_ids")));
-    let state = ReadEventsRequest::new("m.room.topic").with_state_key(StateKeySelector::Key(String::new())).with_room_ids(RoomIds::Any);
+    let state = ReadEventsRequestData::new("m.room.topic").with_state_key(StateKeySelector::Key(String::new())).with_room_ids(RoomIds::Any);
     let request = Request::<ReadEvents>::new("w4", "widgetapi-1700000005000", state).unwrap();
     assert_eq!(serde_json::to_value(&request).unwrap(), value(captured("from_widget.read_events.request.state_events_key_any_room")));
-    let any = ReadEventsRequest::new("m.room.topic").with_state_key(StateKeySelector::Any).with_limit(Limit::new(1).unwrap());
+    let any = ReadEventsRequestData::new("m.room.topic").with_state_key(StateKeySelector::Any).with_limit(Limit::new(1).unwrap());
     let request = Request::<ReadEvents>::new("w4", "widgetapi-1700000004000", any).unwrap();
     assert_eq!(serde_json::to_value(&request).unwrap(), value(captured("from_widget.read_events.request.state_events_any_key")));
     // The response, built by a host, is what the reference host answered.
@@ -504,11 +509,11 @@ fn read_events_builders_match_what_the_reference_posts() {
     )
     .with_state_key("");
     let text = captured("from_widget.read_events.request.state_events_key_any_room");
-    let ours = typed!(text, FromWidgetRequest::ReadEvents).reply(&ReadEventsResponse::new(vec![topic]));
+    let ours = typed!(text, FromWidgetRequest::ReadEvents).reply(&ReadEventsResponseData::new(vec![topic]));
     assert_eq!(ours, captured("from_widget.read_events.response.state_events_key_any_room"));
     // Building refuses what would not decode.
     assert_eq!(
-        Request::<ReadEvents>::new("w1", "r1", ReadEventsRequest::new("")).err(),
+        Request::<ReadEvents>::new("w1", "r1", ReadEventsRequestData::new("")).err(),
         Some(BuildError::InvalidData("`type` must not be empty".into()))
     );
     assert_eq!(Limit::new(0), None);
@@ -587,14 +592,14 @@ fn read_relations_requests_and_responses_are_typed() {
     assert_eq!(data.direction, Some(PaginationDirection::Backward));
     assert_eq!((data.from.as_deref(), data.to.as_deref()), (None, None));
 
-    let built = ReadRelationsRequest::new("$msg_1")
+    let built = ReadRelationsRequestData::new("$msg_1")
         .with_rel_type("m.annotation")
         .with_event_type("m.reaction")
         .with_room_id("!r:b")
         .with_limit(ResultLimit::new(10).unwrap())
         .with_direction(PaginationDirection::Backward);
     assert_eq!(&built, data);
-    let paged = ReadRelationsRequest::new("$e").with_from("t1").with_to("t2").with_direction(PaginationDirection::Forward);
+    let paged = ReadRelationsRequestData::new("$e").with_from("t1").with_to("t2").with_direction(PaginationDirection::Forward);
     let request = Request::<ReadRelations>::new("w1", "r1", paged.clone()).unwrap();
     assert_eq!(serde_json::to_value(&request).unwrap()["data"], json!({"event_id": "$e", "from": "t1", "to": "t2", "direction": "f"}));
     assert_eq!(typed!(&serde_json::to_string(&request).unwrap(), FromWidgetRequest::ReadRelations).data(), &paged);
@@ -614,9 +619,9 @@ fn read_relations_requests_and_responses_are_typed() {
         ok.chunk[0].content.clone(),
     );
     let ours = typed!(captured("from_widget.read_relations.request.relations_minimal"), FromWidgetRequest::ReadRelations)
-        .reply(&ReadRelationsResponse::new(vec![reaction]).with_next_batch("next_1"));
+        .reply(&ReadRelationsResponseData::new(vec![reaction]).with_next_batch("next_1"));
     assert_eq!(ours, captured("from_widget.read_relations.response.relations_minimal"));
-    let with_prev = ReadRelationsResponse::new(Vec::new()).with_prev_batch("p");
+    let with_prev = ReadRelationsResponseData::new(Vec::new()).with_prev_batch("p");
     assert_eq!(serde_json::to_value(&with_prev).unwrap(), json!({"chunk": [], "prev_batch": "p"}));
 }
 
@@ -654,7 +659,7 @@ fn user_directory_search_is_typed() {
     let req = typed!(captured("from_widget.user_directory_search.request.search"), FromWidgetRequest::UserDirectorySearch);
     assert_eq!(req.data().search_term, "al");
     assert_eq!(req.data().limit.map(ResultLimit::get), Some(10));
-    assert_eq!(req.data(), &UserDirectorySearchRequest::new("al").with_limit(ResultLimit::new(10).unwrap()));
+    assert_eq!(req.data(), &UserDirectorySearchRequestData::new("al").with_limit(ResultLimit::new(10).unwrap()));
 
     let resp = typed!(captured("from_widget.user_directory_search.response.search"), FromWidgetResponse::UserDirectorySearch);
     let ok = resp.result().as_ref().expect("success");
@@ -662,7 +667,7 @@ fn user_directory_search_is_typed() {
     assert_eq!(ok.results[0].display_name.as_deref(), Some("Alice"));
     assert_eq!(ok.results[0].avatar_url.as_deref(), Some("mxc://b/alice"));
     assert_eq!((ok.results[1].user_id.as_str(), ok.results[1].display_name.as_deref()), ("@bob:b", None));
-    let ours = req.reply(&UserDirectorySearchResponse::new(
+    let ours = req.reply(&UserDirectorySearchResponseData::new(
         true,
         vec![
             UserDirectoryUser::new("@alice:b").with_display_name("Alice").with_avatar_url("mxc://b/alice"),
@@ -703,7 +708,7 @@ fn read_room_account_data_is_typed() {
     let req = typed!(captured("from_widget.read_room_account_data.request.account_data_room_ids"), FromWidgetRequest::ReadRoomAccountData);
     assert_eq!(req.data().event_type, "org.example.tags");
     assert_eq!(req.data().room_ids, Some(RoomIds::Rooms(vec!["!r:b".into()])));
-    assert_eq!(req.data(), &ReadRoomAccountDataRequest::new("org.example.tags").with_room_ids(["!r:b"].into_iter().collect()));
+    assert_eq!(req.data(), &ReadRoomAccountDataRequestData::new("org.example.tags").with_room_ids(["!r:b"].into_iter().collect()));
     let plain = typed!(captured("from_widget.read_room_account_data.request.account_data"), FromWidgetRequest::ReadRoomAccountData);
     assert_eq!(plain.data().room_ids, None);
 
@@ -711,7 +716,7 @@ fn read_room_account_data_is_typed() {
     let ok = resp.result().as_ref().expect("success");
     assert_eq!((ok.events[0].event_type.as_str(), ok.events[0].room_id.as_str()), ("org.example.tags", "!r:b"));
     assert_eq!(ok.events[0].content.get(), r#"{"tags":["a"]}"#);
-    let ours = plain.reply(&ReadRoomAccountDataResponse::new(vec![RoomAccountData::new(
+    let ours = plain.reply(&ReadRoomAccountDataResponseData::new(vec![RoomAccountData::new(
         "org.example.tags",
         "!r:b",
         RawObject::from_json(r#"{"tags":["a"]}"#).unwrap(),
@@ -719,7 +724,8 @@ fn read_room_account_data_is_typed() {
     assert_eq!(ours, captured("from_widget.read_room_account_data.response.account_data"));
 
     // `["*"]` in the widget helper becomes `"*"`; the builder writes the same.
-    let any = Request::<ReadRoomAccountData>::new("w1", "r1", ReadRoomAccountDataRequest::new("t").with_room_ids(RoomIds::Any)).unwrap();
+    let any =
+        Request::<ReadRoomAccountData>::new("w1", "r1", ReadRoomAccountDataRequestData::new("t").with_room_ids(RoomIds::Any)).unwrap();
     assert_eq!(serde_json::to_value(&any).unwrap()["data"], json!({"type": "t", "room_ids": "*"}));
 }
 
@@ -776,7 +782,7 @@ fn room_event_builders() {
         RawObject::from_json(r#"{"slot_id":"m.call#ROOM"}"#).unwrap(),
     )
     .with_msc4354_sticky(StickyInfo::new(Millis::from_millis(3_600_000).unwrap()));
-    let request = Request::<to_send_event::SendEvent>::new("w4", "widgetapi-1700000001003", built.clone()).unwrap();
+    let request = Request::<to_send_event::ToWidgetSendEvent>::new("w4", "widgetapi-1700000001003", built.clone()).unwrap();
     assert_eq!(serde_json::to_value(&request).unwrap(), value(captured("to_widget.send_event.request.handshake")));
     assert_eq!(typed!(&serde_json::to_string(&request).unwrap(), ToWidgetRequest::SendEvent).data(), &built);
 
@@ -893,7 +899,7 @@ fn to_widget_send_to_device_is_typed() {
     assert!(event.encrypted);
     let built = ToDeviceEvent::new("org.example.ping", "@b:b", RawObject::from_json(r#"{"n":3}"#).unwrap(), true);
     assert_eq!(event, &built);
-    let request = Request::<to_send_to_device::SendToDevice>::new("w4", "widgetapi-1700000017000", built).unwrap();
+    let request = Request::<to_send_to_device::ToWidgetSendToDevice>::new("w4", "widgetapi-1700000017000", built).unwrap();
     assert_eq!(serde_json::to_string(&request).unwrap(), text);
     assert_eq!(req.reply(&Empty::new()), captured("to_widget.send_to_device.response.feed_to_device"));
     let extra =
@@ -924,12 +930,12 @@ fn update_state_is_typed() {
     assert_eq!(req.data().state[0].state_key.as_deref(), Some(""));
     assert!(!req.data().is_initial_state_loaded());
     assert_eq!(req.reply(&Empty::new()), captured("to_widget.update_state.response.handshake"));
-    let rebuilt = UpdateStateRequest::new(req.data().state.clone());
+    let rebuilt = UpdateStateRequestData::new(req.data().state.clone());
     let request = Request::<update_state::UpdateState>::new("w4", "widgetapi-1700000016000", rebuilt).unwrap();
     assert_eq!(serde_json::to_string(&request).unwrap(), captured("to_widget.update_state.request.feed_state_update"));
 
     // An empty list marks "initial state loaded".
-    let loaded = Request::<update_state::UpdateState>::new("w1", "r1", UpdateStateRequest::initial_state_loaded()).unwrap();
+    let loaded = Request::<update_state::UpdateState>::new("w1", "r1", UpdateStateRequestData::initial_state_loaded()).unwrap();
     let text = serde_json::to_string(&loaded).unwrap();
     assert_eq!(value(&text)["data"], json!({"state": []}));
     assert_accepted(&text);

@@ -9,29 +9,29 @@
 //! example that both the decoder and the committed schema refuse.
 
 use crate::schema::message_validator;
-use matrix_widget_api::capability::filter::RoomEventFilter;
-use matrix_widget_api::decode::{DecodeError, FromWidgetRequest, FromWidgetResponse, ToWidgetRequest, ToWidgetResponse};
+use matrix_widget_api::RoomEventFilter;
 use matrix_widget_api::encrypted_file::{EncryptedFile, EncryptedFileKey};
-use matrix_widget_api::from_widget::download_file::{DownloadFile, DownloadFileRequest, DownloadFileResponse, DownloadTimeout};
-use matrix_widget_api::from_widget::get_media_config::{GetMediaConfigResponse, UploadSize};
-use matrix_widget_api::from_widget::get_rtc_transports::{GetRtcTransportsResponse, RtcTransport};
-use matrix_widget_api::from_widget::navigate::{Navigate, NavigateRequest};
-use matrix_widget_api::from_widget::request_capabilities::{RequestCapabilities, RequestCapabilitiesRequest};
+use matrix_widget_api::from_widget::download_file::{DownloadFile, DownloadFileRequestData, DownloadFileResponseData, DownloadTimeout};
+use matrix_widget_api::from_widget::get_media_config::{GetMediaConfigResponseData, UploadSize};
+use matrix_widget_api::from_widget::get_rtc_transports::{GetRtcTransportsResponseData, RtcTransport};
+use matrix_widget_api::from_widget::navigate::{Navigate, NavigateRequestData};
+use matrix_widget_api::from_widget::request_capabilities::{RequestCapabilities, RequestCapabilitiesRequestData};
 use matrix_widget_api::from_widget::rtc_livekit_delegate_delayed_leave::{
-    RtcLivekitDelegateDelayedLeave, RtcLivekitDelegateDelayedLeaveRequest,
+    RtcLivekitDelegateDelayedLeave, RtcLivekitDelegateDelayedLeaveRequestData,
 };
 use matrix_widget_api::from_widget::rtc_livekit_get_token::{
-    RtcLivekitGetToken, RtcLivekitGetTokenRequest, RtcLivekitGetTokenResponse, RtcLivekitMember,
+    RtcLivekitGetToken, RtcLivekitGetTokenRequestData, RtcLivekitGetTokenResponseData, RtcLivekitMember,
 };
 use matrix_widget_api::from_widget::unwatch_turn_servers::UnwatchTurnServers;
-use matrix_widget_api::from_widget::upload_file::{UploadFile, UploadFileRequest, UploadFileResponse};
+use matrix_widget_api::from_widget::upload_file::{UploadFile, UploadFileRequestData, UploadFileResponseData};
 use matrix_widget_api::from_widget::watch_turn_servers::WatchTurnServers;
 use matrix_widget_api::naming::{Naming, Spelling, to_string_with};
 use matrix_widget_api::payload::Empty;
-use matrix_widget_api::to_widget::screenshot::ScreenshotResponse;
-use matrix_widget_api::to_widget::update_turn_servers::{UpdateTurnServers, UpdateTurnServersRequest};
+use matrix_widget_api::to_widget::screenshot::ScreenshotResponseData;
+use matrix_widget_api::to_widget::update_turn_servers::{UpdateTurnServers, UpdateTurnServersRequestData};
 use matrix_widget_api::transferable::Transferable;
-use matrix_widget_api::{Capability, ErrorResponse, Message, Request, decode, decode_host, decode_widget};
+use matrix_widget_api::{Capability, ErrorResponseData, Message, Request, decode, decode_host, decode_widget};
+use matrix_widget_api::{DecodeError, FromWidgetRequest, FromWidgetResponse, ToWidgetRequest, ToWidgetResponse};
 use serde_json::{Value, json};
 
 // ---- Helpers ----
@@ -179,7 +179,7 @@ fn update_turn_servers() {
     assert_round_trip(&ack);
 
     // Builder.
-    let built = UpdateTurnServersRequest::new(
+    let built = UpdateTurnServersRequestData::new(
         ["turn:turn.example.org:3478?transport=udp", "turns:turn.example.org:5349"],
         "1700000000:@alice:example.org",
         "c2VjcmV0",
@@ -234,7 +234,7 @@ fn navigate_both_spellings() {
         assert_round_trip(&refused);
     }
     // Built by a widget: unstable by default, stable on request.
-    let built = Request::<Navigate>::new("w1", "widgetapi-1700000000000", NavigateRequest::new(uri)).expect("valid");
+    let built = Request::<Navigate>::new("w1", "widgetapi-1700000000000", NavigateRequestData::new(uri)).expect("valid");
     assert_eq!(
         serde_json::to_value(&built).expect("ok"),
         serde_json::from_str::<Value>(&from_widget("org.matrix.msc2931.navigate", json!({"uri": uri}))).expect("JSON")
@@ -287,11 +287,11 @@ fn request_capabilities_keeps_every_capability_and_its_spelling() {
         let req = typed!(text, FromWidgetRequest::RequestCapabilities);
         let got = &req.data().capabilities;
         assert_eq!(got.len(), 5);
-        assert_eq!(*got[0], Capability::SendEvent(RoomEventFilter::room_message("m.text")));
+        assert_eq!(*got[0].value(), Capability::SendEvent(RoomEventFilter::room_message("m.text")));
         assert_eq!(got[1].spelling(), Some(Spelling::Stable));
-        assert_eq!(*got[2], Capability::TurnServers);
-        assert_eq!(*got[3], Capability::SendDelayedEvent);
-        assert!(matches!(&*got[4], Capability::Other(name) if name.as_str() == "io.example.vendor_capability"));
+        assert_eq!(*got[2].value(), Capability::TurnServers);
+        assert_eq!(*got[3].value(), Capability::SendDelayedEvent);
+        assert!(matches!(got[4].value(), Capability::_Custom(name) if name.as_str() == "io.example.vendor_capability"));
         // Re-emitted in the widget's own strings.
         assert_round_trip(&text);
         // The host acknowledges first.
@@ -306,8 +306,10 @@ fn request_capabilities_keeps_every_capability_and_its_spelling() {
     assert_schema_accepts(&absent);
 
     // Builder: unstable names by default.
-    let built =
-        RequestCapabilitiesRequest::new([Capability::TurnServers, Capability::SendEvent(RoomEventFilter::new("m.room.message").unwrap())]);
+    let built = RequestCapabilitiesRequestData::new([
+        Capability::TurnServers,
+        Capability::SendEvent(RoomEventFilter::new("m.room.message").unwrap()),
+    ]);
     let built = Request::<RequestCapabilities>::new("w1", "widgetapi-1700000000000", built).expect("valid");
     assert_eq!(
         serde_json::to_value(&built).expect("ok"),
@@ -359,7 +361,7 @@ fn get_media_config() {
     }
     // A host builds the reply.
     let req = typed!(from_widget("org.matrix.msc4039.get_media_config", json!({})), FromWidgetRequest::GetMediaConfig);
-    let answer = req.reply(&GetMediaConfigResponse::new().with_upload_size(UploadSize::from_bytes(1000).expect("in range")));
+    let answer = req.reply(&GetMediaConfigResponseData::new().with_upload_size(UploadSize::from_bytes(1000).expect("in range")));
     assert_eq!(
         typed!(answer, FromWidgetResponse::GetMediaConfig).result().as_ref().expect("success").upload_size,
         UploadSize::from_bytes(1000)
@@ -395,8 +397,8 @@ fn upload_file_requests_carry_a_transferable() {
     // Unknown fields survive.
     assert_round_trip(&from_widget("upload_file", json!({"file": {}, "io.example.name": "board.json"})));
     // Builder.
-    let built =
-        Request::<UploadFile>::new("w1", "widgetapi-1700000000000", UploadFileRequest::new(Transferable::empty_object())).expect("valid");
+    let built = Request::<UploadFile>::new("w1", "widgetapi-1700000000000", UploadFileRequestData::new(Transferable::empty_object()))
+        .expect("valid");
     assert_eq!(
         serde_json::to_value(&built).expect("ok"),
         serde_json::from_str::<Value>(&from_widget("org.matrix.msc4039.upload_file", json!({"file": {}}))).expect("JSON")
@@ -446,7 +448,7 @@ fn upload_file_responses() {
 
     // A host builds the reply.
     let req = typed!(text, FromWidgetRequest::UploadFile);
-    let built = UploadFileResponse::new("mxc://example.org/abc").with_encryption(EncryptedFile::new(
+    let built = UploadFileResponseData::new("mxc://example.org/abc").with_encryption(EncryptedFile::new(
         EncryptedFileKey::a256ctr("aWF6-32KGYaC3A_FEUCk1Bt0JA37zP0wrStgmdCaW-0"),
         "w+sE15fzSc0AAAAAAAAAAA",
         "fdSLu/YkRx3Wyh3KQabP3rd6+SFiKg5lsJZQHtkSAYA",
@@ -504,7 +506,7 @@ fn download_file_requests() {
     assert!(req.data().is_encrypted());
     assert_round_trip(&text);
     // Wire decision 19: a host that cannot decrypt refuses it.
-    let refusal = req.reply_error(ErrorResponse::new("This client cannot decrypt files"));
+    let refusal = req.reply_error(ErrorResponseData::new("This client cannot decrypt files"));
     assert!(typed!(refusal, FromWidgetResponse::DownloadFile).is_error());
     // Null optional fields are absent.
     let nulls = from_widget("download_file", json!({"content_uri": "mxc://example.org/abc", "timeout_ms": null, "encryption": null}));
@@ -515,7 +517,7 @@ fn download_file_requests() {
     assert_round_trip(&from_widget("download_file", json!({"content_uri": "mxc://example.org/abc", "io.example.hint": "thumb"})));
 
     // Builder.
-    let built = DownloadFileRequest::new("mxc://example.org/abc")
+    let built = DownloadFileRequestData::new("mxc://example.org/abc")
         .with_timeout(DownloadTimeout::from_millis(20000).expect("in range"))
         .with_encryption(EncryptedFile::new(
             EncryptedFileKey::a256ctr("aWF6-32KGYaC3A_FEUCk1Bt0JA37zP0wrStgmdCaW-0"),
@@ -557,7 +559,7 @@ fn download_file_responses() {
     }
     assert_round_trip(&reply(&text, json!({"file": {}, "io.example.mimetype": "image/png"})));
     let req = typed!(text, FromWidgetRequest::DownloadFile);
-    let answer = req.reply(&DownloadFileResponse::new(Transferable::string("file contents")));
+    let answer = req.reply(&DownloadFileResponseData::new(Transferable::string("file contents")));
     assert_eq!(
         serde_json::from_str::<Value>(&answer).expect("JSON"),
         serde_json::from_str::<Value>(&reply(&text, json!({"file": "file contents"}))).expect("JSON")
@@ -598,7 +600,7 @@ fn get_rtc_transports() {
     let req = typed!(from_widget("org.matrix.msc4515.get_rtc_transports", json!({})), FromWidgetRequest::GetRtcTransports);
     let mut transport = RtcTransport::new("livekit");
     transport.extra.insert("livekit_service_url", "https://livekit-jwt.example.org").expect("serialises");
-    let answer: Value = serde_json::from_str(&req.reply(&GetRtcTransportsResponse::new(vec![transport]))).expect("JSON");
+    let answer: Value = serde_json::from_str(&req.reply(&GetRtcTransportsResponseData::new(vec![transport]))).expect("JSON");
     assert_eq!(
         answer["response"],
         json!({"rtc_transports": [{"type": "livekit", "livekit_service_url": "https://livekit-jwt.example.org"}]})
@@ -649,7 +651,7 @@ fn rtc_livekit_get_token() {
     assert_round_trip(&extended);
 
     // Builder.
-    let built = RtcLivekitGetTokenRequest::new(
+    let built = RtcLivekitGetTokenRequestData::new(
         "example.org",
         "https://sfu.example.org",
         "!room:example.org",
@@ -667,7 +669,7 @@ fn rtc_livekit_get_token() {
     assert!(token.extra.get("url").is_some());
     assert_round_trip(&answer);
     let built_answer: Value =
-        serde_json::from_str(&req.reply(&RtcLivekitGetTokenResponse::new("eyJhbGciOiJIUzI1NiJ9.e30.c2ln"))).expect("JSON");
+        serde_json::from_str(&req.reply(&RtcLivekitGetTokenResponseData::new("eyJhbGciOiJIUzI1NiJ9.e30.c2ln"))).expect("JSON");
     assert_eq!(built_answer["response"], json!({"jwt": "eyJhbGciOiJIUzI1NiJ9.e30.c2ln"}));
     let refused = reply(&text, error_response("Unexpected error while getting a LiveKit token"));
     assert!(typed!(refused, FromWidgetResponse::RtcLivekitGetToken).is_error());
@@ -720,7 +722,7 @@ fn rtc_livekit_delegate_delayed_leave() {
     assert_round_trip(&extended);
 
     // Builder.
-    let built = RtcLivekitDelegateDelayedLeaveRequest::new(
+    let built = RtcLivekitDelegateDelayedLeaveRequestData::new(
         "!room:example.org",
         "m.call#",
         RtcLivekitMember::new("@alice:example.org:DEVICE").with_claimed_device_id("DEVICE"),
@@ -772,7 +774,7 @@ fn screenshot() {
     assert!(req.data().extra.is_empty());
     assert_round_trip(&text);
     // The widget answers with a Blob; JSON sees {}.
-    let answer = req.reply(&ScreenshotResponse::new(Transferable::empty_object()));
+    let answer = req.reply(&ScreenshotResponseData::new(Transferable::empty_object()));
     assert_eq!(
         serde_json::from_str::<Value>(&answer).expect("JSON"),
         serde_json::from_str::<Value>(&reply(&text, json!({"screenshot": {}}))).expect("JSON")
@@ -827,7 +829,7 @@ fn transferable_keeps_any_value_but_null_byte_exact() {
         r#"{"api":"fromWidget","widgetId":"w1","requestId":"r1","action":"org.matrix.msc4039.upload_file","data":{"file":{ "0" : 1 }}}"#;
     let req = typed!(text, FromWidgetRequest::UploadFile);
     assert_eq!(req.data().file.get(), r#"{ "0" : 1 }"#);
-    assert!(req.reply(&UploadFileResponse::new("mxc://a/b")).contains(r#""file":{ "0" : 1 }"#));
+    assert!(req.reply(&UploadFileResponseData::new("mxc://a/b")).contains(r#""file":{ "0" : 1 }"#));
 }
 
 #[test]

@@ -14,26 +14,28 @@
 //! invalid example refused by the decoder (naming the field, with an error reply for
 //! requests and none for replies) and by the schema alike.
 
-use matrix_widget_api::decode::{DecodeError, FromWidgetRequest, FromWidgetResponse, ToWidgetRequest, ToWidgetResponse};
-use matrix_widget_api::from_widget::get_openid::GetOpenIdResponse;
+use matrix_widget_api::from_widget::get_openid::GetOpenIdResponseData;
 use matrix_widget_api::from_widget::open_modal::OpenModal;
-use matrix_widget_api::from_widget::set_always_on_screen::{SetAlwaysOnScreen, SetAlwaysOnScreenRequest, SetAlwaysOnScreenResponse};
-use matrix_widget_api::from_widget::set_button_enabled::{SetButtonEnabled, SetButtonEnabledRequest};
-use matrix_widget_api::from_widget::sticker::{
-    FileSize, Pixels, Sticker, StickerContent, StickerImageInfo, StickerRequest, StickerThumbnailInfo,
+use matrix_widget_api::from_widget::set_always_on_screen::{
+    SetAlwaysOnScreen, SetAlwaysOnScreenRequestData, SetAlwaysOnScreenResponseData,
 };
-use matrix_widget_api::from_widget::supported_api_versions::SupportedApiVersionsResponse;
+use matrix_widget_api::from_widget::set_button_enabled::{SetButtonEnabled, SetButtonEnabledRequestData};
+use matrix_widget_api::from_widget::sticker::{
+    FileSize, Pixels, Sticker, StickerContent, StickerImageInfo, StickerRequestData, StickerThumbnailInfo,
+};
+use matrix_widget_api::from_widget::supported_api_versions::SupportedApiVersionsResponseData;
 use matrix_widget_api::modal::{ModalButton, ModalButtonId, ModalButtonKind, ModalOpenData, ModalReturnData, ModalWidgetData, WidgetType};
 use matrix_widget_api::openid::{ExpiresIn, OpenIdDecision, OpenIdState, OpenIdToken, TokenType};
 use matrix_widget_api::payload::Empty;
-use matrix_widget_api::to_widget::button_clicked::{ButtonClicked, ButtonClickedRequest};
-use matrix_widget_api::to_widget::close_modal::CloseModal;
-use matrix_widget_api::to_widget::language_change::{LanguageChange, LanguageChangeRequest};
-use matrix_widget_api::to_widget::openid_credentials::{OpenIdCredentials, OpenIdCredentialsRequest};
-use matrix_widget_api::to_widget::theme_change::{ThemeChange, ThemeChangeRequest};
-use matrix_widget_api::to_widget::visibility::{Visibility, VisibilityRequest};
+use matrix_widget_api::to_widget::button_clicked::{ButtonClicked, ButtonClickedRequestData};
+use matrix_widget_api::to_widget::close_modal::ToWidgetCloseModal;
+use matrix_widget_api::to_widget::language_change::{LanguageChange, LanguageChangeRequestData};
+use matrix_widget_api::to_widget::openid_credentials::{OpenIdCredentials, OpenIdCredentialsRequestData};
+use matrix_widget_api::to_widget::theme_change::{ThemeChange, ThemeChangeRequestData};
+use matrix_widget_api::to_widget::visibility::{Visibility, VisibilityRequestData};
 use matrix_widget_api::to_widget::widget_config::WidgetConfig;
 use matrix_widget_api::{Action, ApiVersion, BuildError, HostMessage, Message, Request, WidgetMessage, decode, decode_host, decode_widget};
+use matrix_widget_api::{DecodeError, FromWidgetRequest, FromWidgetResponse, ToWidgetRequest, ToWidgetResponse};
 use serde_json::{Value, json};
 use std::sync::OnceLock;
 
@@ -136,7 +138,7 @@ fn accepted(text: &str) -> Message {
     let message = decode(text).unwrap_or_else(|e| panic!("{text}: {e}"));
     assert!(message.is_typed(), "not typed: {text}");
     let by_role: Message = match (message.api(), message.is_response()) {
-        (matrix_widget_api::api::Api::FromWidget, false) | (matrix_widget_api::api::Api::ToWidget, true) => {
+        (matrix_widget_api::Api::FromWidget, false) | (matrix_widget_api::Api::ToWidget, true) => {
             decode_host(text).unwrap_or_else(|e| panic!("host: {text}: {e}")).into()
         }
         _ => decode_widget(text).unwrap_or_else(|e| panic!("widget: {text}: {e}")).into(),
@@ -209,20 +211,20 @@ fn supported_api_versions_in_both_directions() {
     assert_eq!(*request.data(), Empty::new());
     // The reference host advertises its `CurrentApiVersions`; answering with the same list
     // gives its reply byte for byte.
-    assert_eq!(request.reply(&SupportedApiVersionsResponse::new(CURRENT_API_VERSIONS)), CAPTURED_VERSIONS_REPLY);
+    assert_eq!(request.reply(&SupportedApiVersionsResponseData::new(CURRENT_API_VERSIONS)), CAPTURED_VERSIONS_REPLY);
     let Message::FromWidgetResponse(FromWidgetResponse::SupportedApiVersions(reply)) = accepted(CAPTURED_VERSIONS_REPLY) else {
         panic!("not a supported_api_versions reply")
     };
     let versions = reply.result().as_ref().expect("a success");
-    assert_eq!(versions.supported_versions, CURRENT_API_VERSIONS.map(matrix_widget_api::Spelled::new).to_vec());
-    assert!(!versions.supported_versions.iter().any(|v| matches!(v.value(), ApiVersion::Other(_))), "every 1.19 version is known");
+    assert_eq!(versions.supported_versions, CURRENT_API_VERSIONS.map(matrix_widget_api::naming::Spelled::new).to_vec());
+    assert!(!versions.supported_versions.iter().any(|v| matches!(v.value(), ApiVersion::_Custom(_))), "every 1.19 version is known");
     assert!(versions.supports(&ApiVersion::Msc4533) && !versions.supports(&ApiVersion::V0_1_0));
 
     // The toWidget mirror: the widget answers with the same list.
     let Message::ToWidgetRequest(ToWidgetRequest::SupportedApiVersions(request)) = accepted(CAPTURED_TO_VERSIONS_REQUEST) else {
         panic!("not a toWidget supported_api_versions request")
     };
-    assert_eq!(request.reply(&SupportedApiVersionsResponse::new(CURRENT_API_VERSIONS)), CAPTURED_TO_VERSIONS_REPLY);
+    assert_eq!(request.reply(&SupportedApiVersionsResponseData::new(CURRENT_API_VERSIONS)), CAPTURED_TO_VERSIONS_REPLY);
     let Message::ToWidgetResponse(ToWidgetResponse::SupportedApiVersions(reply)) = accepted(CAPTURED_TO_VERSIONS_REPLY) else {
         panic!("not a toWidget supported_api_versions reply")
     };
@@ -238,7 +240,7 @@ fn supported_api_versions_keeps_unknown_versions_and_fields() {
     let Message::ToWidgetResponse(ToWidgetResponse::SupportedApiVersions(reply)) = accepted(&text) else { panic!("{text}") };
     let versions = reply.result().as_ref().expect("a success");
     assert_eq!(versions.supported_versions[1].as_str(), "org.example.msc9999");
-    assert!(matches!(versions.supported_versions[1].value(), ApiVersion::Other(_)));
+    assert!(matches!(versions.supported_versions[1].value(), ApiVersion::_Custom(_)));
     assert_eq!(versions.extra.get("org.example.note").map(|v| v.get()), Some(r#"{"a":1}"#));
     // Unknown request fields survive too.
     accepted(&from_widget("supported_api_versions", json!({"x-trace": [1, 2]})));
@@ -306,7 +308,7 @@ fn sticker_as_the_reference_widget_sends_it() {
     // The builders make the same data.
     let px = |n| Pixels::new(n).expect("in range");
     let bytes = |n| FileSize::new(n).expect("in range");
-    let built = StickerRequest::new(
+    let built = StickerRequestData::new(
         "Cat",
         StickerContent::new("mxc://example.org/cat").with_info(
             StickerImageInfo::new().with_dimensions(px(256), px(256)).with_mimetype("image/png").with_size(bytes(31337)).with_thumbnail(
@@ -389,19 +391,19 @@ fn set_always_on_screen_request_and_reply() {
         panic!("not set_always_on_screen")
     };
     assert!(request.data().value);
-    assert_eq!(request.reply(&SetAlwaysOnScreenResponse::new(true)), CAPTURED_ALWAYS_ON_SCREEN_REPLY);
+    assert_eq!(request.reply(&SetAlwaysOnScreenResponseData::new(true)), CAPTURED_ALWAYS_ON_SCREEN_REPLY);
     let Message::FromWidgetResponse(FromWidgetResponse::SetAlwaysOnScreen(reply)) = accepted(CAPTURED_ALWAYS_ON_SCREEN_REPLY) else {
         panic!("not a set_always_on_screen reply")
     };
     assert!(reply.result().as_ref().expect("a success").success);
     assert!(reply.request_data().expect("typed echo").value);
 
-    let built = Request::<SetAlwaysOnScreen>::new("w1", "r2", SetAlwaysOnScreenRequest::new(false)).expect("valid");
+    let built = Request::<SetAlwaysOnScreen>::new("w1", "r2", SetAlwaysOnScreenRequestData::new(false)).expect("valid");
     let Message::FromWidgetRequest(FromWidgetRequest::SetAlwaysOnScreen(decoded)) = built_round_trips(&built) else { panic!() };
     assert!(!decoded.data().value);
-    let refusal = decoded.reply(&SetAlwaysOnScreenResponse::new(false));
+    let refusal = decoded.reply(&SetAlwaysOnScreenResponseData::new(false));
     let Message::FromWidgetResponse(FromWidgetResponse::SetAlwaysOnScreen(reply)) = accepted(&refusal) else { panic!("{refusal}") };
-    assert_eq!(reply.result(), &Ok(SetAlwaysOnScreenResponse::new(false)));
+    assert_eq!(reply.result(), &Ok(SetAlwaysOnScreenResponseData::new(false)));
     accepted(&with_response(CAPTURED_ALWAYS_ON_SCREEN, json!({"success": true, "x-why": "pip"})));
 }
 
@@ -423,7 +425,7 @@ fn token() -> OpenIdToken {
 #[test]
 fn get_openid_pending_then_openid_credentials() {
     let Message::FromWidgetRequest(FromWidgetRequest::GetOpenId(request)) = accepted(CAPTURED_GET_OPENID) else { panic!("not get_openid") };
-    assert_eq!(request.reply(&GetOpenIdResponse::pending()), CAPTURED_GET_OPENID_PENDING);
+    assert_eq!(request.reply(&GetOpenIdResponseData::pending()), CAPTURED_GET_OPENID_PENDING);
     let Message::FromWidgetResponse(FromWidgetResponse::GetOpenId(reply)) = accepted(CAPTURED_GET_OPENID_PENDING) else {
         panic!("not a get_openid reply")
     };
@@ -446,12 +448,12 @@ fn get_openid_pending_then_openid_credentials() {
     accepted(CAPTURED_OPENID_CREDENTIALS_REPLY);
 
     // What the host builds is what the reference sent.
-    let built = OpenIdCredentialsRequest::allowed("widgetapi-1700000000009", token());
+    let built = OpenIdCredentialsRequestData::allowed("widgetapi-1700000000009", token());
     assert_eq!(serde_json::to_value(&built).expect("serialises"), json_of(CAPTURED_OPENID_CREDENTIALS)["data"]);
     let request = Request::<OpenIdCredentials>::new("w1", "widgetapi-1700000000010", built).expect("valid");
     assert_eq!(serde_json::to_string(&request).expect("serialises"), CAPTURED_OPENID_CREDENTIALS);
     let blocked =
-        Request::<OpenIdCredentials>::new("w1", "r3", OpenIdCredentialsRequest::blocked("widgetapi-1700000000009")).expect("valid");
+        Request::<OpenIdCredentials>::new("w1", "r3", OpenIdCredentialsRequestData::blocked("widgetapi-1700000000009")).expect("valid");
     let Message::ToWidgetRequest(ToWidgetRequest::OpenIdCredentials(decoded)) = built_round_trips(&blocked) else { panic!() };
     assert_eq!(decoded.data().state, OpenIdDecision::Blocked);
     assert_eq!(
@@ -468,14 +470,14 @@ fn get_openid_pending_then_openid_credentials() {
 fn get_openid_allowed_and_blocked_answers() {
     let Message::FromWidgetRequest(FromWidgetRequest::GetOpenId(request)) = accepted(CAPTURED_GET_OPENID) else { panic!("not get_openid") };
     // `{state, ...credential}`, as the reference host's `replyState` spreads it.
-    let allowed = request.reply(&GetOpenIdResponse::allowed(token()));
+    let allowed = request.reply(&GetOpenIdResponseData::allowed(token()));
     assert_eq!(
         json_of(&allowed)["response"],
         json!({"state": "allowed", "access_token": "s3cr3t", "expires_in": 3600, "matrix_server_name": "example.org", "token_type": "Bearer"})
     );
     let Message::FromWidgetResponse(FromWidgetResponse::GetOpenId(reply)) = accepted(&allowed) else { panic!("{allowed}") };
-    assert_eq!(reply.result(), &Ok(GetOpenIdResponse::allowed(token())));
-    let blocked = request.reply(&GetOpenIdResponse::blocked());
+    assert_eq!(reply.result(), &Ok(GetOpenIdResponseData::allowed(token())));
+    let blocked = request.reply(&GetOpenIdResponseData::blocked());
     assert_eq!(blocked, with_response_text(CAPTURED_GET_OPENID, r#"{"state":"blocked"}"#));
     accepted(&blocked);
     // The reference's host error when the driver allows without a token.
@@ -488,7 +490,7 @@ fn get_openid_allowed_and_blocked_answers() {
     let odd = with_response(CAPTURED_GET_OPENID, json!({"state": "allowed", "token_type": "MAC", "expires_in": 60.0, "x-scope": ["a"]}));
     let Message::FromWidgetResponse(FromWidgetResponse::GetOpenId(reply)) = decode(&odd).expect("decodes") else { panic!("{odd}") };
     let answer = reply.result().as_ref().expect("a success");
-    assert!(matches!(&answer.token_type, Some(TokenType::Other(name)) if name.as_str() == "MAC"));
+    assert!(matches!(&answer.token_type, Some(TokenType::_Custom(name)) if name.as_str() == "MAC"));
     assert_eq!(answer.expires_in, ExpiresIn::from_secs(60));
     assert_eq!(answer.extra.get("x-scope").map(|v| v.get()), Some(r#"["a"]"#));
     assert!(schema_errors(&odd).is_empty());
@@ -525,7 +527,7 @@ fn openid_rules() {
     refused(&credentials(json!({"state": "allowed", "original_request_id": "r0", "expires_in": -60})), "`expires_in`");
     // Built values obey the same rules.
     assert!(matches!(
-        Request::<OpenIdCredentials>::new("w1", "r1", OpenIdCredentialsRequest::blocked("")),
+        Request::<OpenIdCredentials>::new("w1", "r1", OpenIdCredentialsRequestData::blocked("")),
         Err(BuildError::InvalidData(message)) if message.contains("`original_request_id` must not be empty")
     ));
     assert!(ExpiresIn::from_secs(1 << 53).is_none());
@@ -584,13 +586,13 @@ fn modal_open_data_keeps_unknown_types_kinds_and_fields() {
     );
     let Message::FromWidgetRequest(FromWidgetRequest::OpenModal(request)) = accepted(&text) else { panic!("{text}") };
     let data = request.data();
-    assert!(matches!(&data.widget_type, WidgetType::Other(name) if name.as_str() == "org.example.calendar"));
+    assert!(matches!(&data.widget_type, WidgetType::_Custom(name) if name.as_str() == "org.example.calendar"));
     assert!(!data.waits_for_iframe_load());
     assert_eq!(data.extra.get("avatar_url").map(|v| v.get()), Some(r#""mxc://a""#));
     assert!(data.data.as_ref().is_some_and(|d| d.title.is_none() && d.extra.get("x").is_some()));
     let button = &data.buttons.as_deref().expect("buttons")[0];
     assert_eq!(button.id, ModalButtonId::Close, "`m.close` may be declared, it is only refused in set_button_enabled");
-    assert!(matches!(&button.kind, ModalButtonKind::Other(kind) if kind.as_str() == "org.example.ghost"));
+    assert!(matches!(&button.kind, ModalButtonKind::_Custom(kind) if kind.as_str() == "org.example.ghost"));
     assert_eq!(button.extra.get("x-icon").map(|v| v.get()), Some(r#""✕""#));
     for (name, kind) in [
         ("m.primary", ModalButtonKind::Primary),
@@ -681,7 +683,7 @@ fn set_button_enabled_request_and_reply() {
     let Message::FromWidgetRequest(FromWidgetRequest::SetButtonEnabled(request)) = accepted(CAPTURED_SET_BUTTON) else {
         panic!("not set_button_enabled")
     };
-    assert_eq!(*request.data(), SetButtonEnabledRequest::new(ModalButtonId::new("ok"), false));
+    assert_eq!(*request.data(), SetButtonEnabledRequestData::new(ModalButtonId::new("ok"), false));
     assert_eq!(request.reply(&Empty::new()), CAPTURED_SET_BUTTON_REPLY);
     accepted(CAPTURED_SET_BUTTON_REPLY);
     // Element's answer for a button the modal was not opened with.
@@ -689,10 +691,10 @@ fn set_button_enabled_request_and_reply() {
     let Message::FromWidgetResponse(FromWidgetResponse::SetButtonEnabled(reply)) = accepted(&unknown) else { panic!("{unknown}") };
     assert!(reply.is_error());
     let built =
-        Request::<SetButtonEnabled>::new("w1", "r2", SetButtonEnabledRequest::new(ModalButtonId::new("submit"), true)).expect("valid");
+        Request::<SetButtonEnabled>::new("w1", "r2", SetButtonEnabledRequestData::new(ModalButtonId::new("submit"), true)).expect("valid");
     let Message::FromWidgetRequest(FromWidgetRequest::SetButtonEnabled(decoded)) = built_round_trips(&built) else { panic!() };
     assert!(decoded.data().enabled);
-    assert!(matches!(&decoded.data().button, ModalButtonId::Other(id) if id.as_str() == "submit"));
+    assert!(matches!(&decoded.data().button, ModalButtonId::_Custom(id) if id.as_str() == "submit"));
     accepted(&from_widget("set_button_enabled", json!({"button": "ok", "enabled": true, "x": {}})));
 }
 
@@ -712,7 +714,7 @@ fn set_button_enabled_rules() {
     refused(&from_widget("set_button_enabled", json!({"button": "ok", "enabled": "false"})), "`enabled`");
     assert_eq!(ModalButtonId::new("m.close"), ModalButtonId::Close);
     assert!(matches!(
-        Request::<SetButtonEnabled>::new("w1", "r1", SetButtonEnabledRequest::new(ModalButtonId::Close, false)),
+        Request::<SetButtonEnabled>::new("w1", "r1", SetButtonEnabledRequestData::new(ModalButtonId::Close, false)),
         Err(BuildError::InvalidData(message)) if message.contains("`m.close`")
     ));
 }
@@ -722,11 +724,11 @@ fn button_clicked_request_and_rules() {
     let Message::ToWidgetRequest(ToWidgetRequest::ButtonClicked(request)) = accepted(CAPTURED_BUTTON_CLICKED) else {
         panic!("not button_clicked")
     };
-    assert_eq!(*request.data(), ButtonClickedRequest::new(ModalButtonId::new("ok")));
+    assert_eq!(*request.data(), ButtonClickedRequestData::new(ModalButtonId::new("ok")));
     let ack = request.reply(&Empty::new());
     assert_eq!(ack, with_response_text(CAPTURED_BUTTON_CLICKED, "{}"));
     accepted(&ack);
-    let built = Request::<ButtonClicked>::new("modal_w1", "r2", ButtonClickedRequest::new(ModalButtonId::Close)).expect("valid");
+    let built = Request::<ButtonClicked>::new("modal_w1", "r2", ButtonClickedRequestData::new(ModalButtonId::Close)).expect("valid");
     let Message::ToWidgetRequest(ToWidgetRequest::ButtonClicked(decoded)) = built_round_trips(&built) else { panic!() };
     assert_eq!(decoded.data().id, ModalButtonId::Close);
     accepted(&to_widget("button_clicked", json!({"id": "ok", "x-at": 12})));
@@ -748,7 +750,7 @@ fn close_modal_relays_any_object() {
     accepted(CAPTURED_CLOSE_MODAL_REPLY);
 
     // The host relays the modal's object to the opener unchanged.
-    let relayed = Request::<CloseModal>::new("w1", "r9", request.data().clone()).expect("valid");
+    let relayed = Request::<ToWidgetCloseModal>::new("w1", "r9", request.data().clone()).expect("valid");
     let text = serde_json::to_string(&relayed).expect("serialises");
     assert!(text.contains(r#""data":{"choice":"mon"}"#), "{text}");
     accepted(&text);
@@ -759,7 +761,7 @@ fn close_modal_relays_any_object() {
     };
     assert!(exited.data().is_exited());
     assert_eq!(*exited.data(), ModalReturnData::exited());
-    let built = Request::<CloseModal>::new("w1", "widgetapi-1700000000017", ModalReturnData::exited()).expect("valid");
+    let built = Request::<ToWidgetCloseModal>::new("w1", "widgetapi-1700000000017", ModalReturnData::exited()).expect("valid");
     assert_eq!(serde_json::to_string(&built).expect("serialises"), CAPTURED_TO_CLOSE_MODAL);
     let Message::ToWidgetResponse(ToWidgetResponse::CloseModal(reply)) = accepted(CAPTURED_TO_CLOSE_MODAL_ERROR) else {
         panic!("not a close_modal reply")
@@ -785,7 +787,7 @@ fn theme_change_is_free_form() {
         panic!("not theme_change")
     };
     assert_eq!(request.data().name().as_deref(), Some("dark"));
-    assert_eq!(*request.data(), ThemeChangeRequest::named("dark"));
+    assert_eq!(*request.data(), ThemeChangeRequestData::named("dark"));
     let ack = request.reply(&Empty::new());
     assert_eq!(ack, with_response_text(CAPTURED_THEME_CHANGE, "{}"));
     accepted(&ack);
@@ -793,7 +795,7 @@ fn theme_change_is_free_form() {
         panic!("not a theme_change reply")
     };
     assert!(reply.result().as_ref().expect_err("an error").error.message.contains("theme_change"));
-    let built = Request::<ThemeChange>::new("w1", "widgetapi-1700000000012", ThemeChangeRequest::named("dark")).expect("valid");
+    let built = Request::<ThemeChange>::new("w1", "widgetapi-1700000000012", ThemeChangeRequestData::named("dark")).expect("valid");
     assert_eq!(serde_json::to_string(&built).expect("serialises"), CAPTURED_THEME_CHANGE);
     // Another client's theme: anything goes, kept as it came.
     let other = to_widget("theme_change", json!({"name": {"id": "org.example.dark"}, "colors": {"accent": "#0dbd8b"}}));
@@ -801,7 +803,7 @@ fn theme_change_is_free_form() {
     assert_eq!(request.data().name(), None, "a name that is not a string is not read as one");
     assert_eq!(request.data().extra.len(), 2);
     accepted(&to_widget("theme_change", json!({})));
-    assert_eq!(ThemeChangeRequest::new(), serde_json::from_str("{}").expect("decodes"));
+    assert_eq!(ThemeChangeRequestData::new(), serde_json::from_str("{}").expect("decodes"));
     refused(&to_widget("theme_change", json!("dark")), "`data`");
 }
 
@@ -811,7 +813,7 @@ fn language_change_request_and_rules() {
         panic!("not language_change")
     };
     assert_eq!(request.data().lang, "de");
-    let built = Request::<LanguageChange>::new("w1", "widgetapi-1700000000013", LanguageChangeRequest::new("de")).expect("valid");
+    let built = Request::<LanguageChange>::new("w1", "widgetapi-1700000000013", LanguageChangeRequestData::new("de")).expect("valid");
     assert_eq!(serde_json::to_string(&built).expect("serialises"), CAPTURED_LANGUAGE_CHANGE);
     let ack = request.reply(&Empty::new());
     assert_eq!(ack, with_response_text(CAPTURED_LANGUAGE_CHANGE, "{}"));
@@ -826,10 +828,10 @@ fn language_change_request_and_rules() {
 #[test]
 fn visibility_built_request_copies_visible_to_the_top_level() {
     // Built with the reference's IDs, the request is the reference's, byte for byte.
-    let request = Request::<Visibility>::new("w1", "widgetapi-1700000000014", VisibilityRequest::new(false)).expect("valid");
+    let request = Request::<Visibility>::new("w1", "widgetapi-1700000000014", VisibilityRequestData::new(false)).expect("valid");
     assert_eq!(serde_json::to_string(&request).expect("serialises"), CAPTURED_VISIBILITY);
     assert_eq!(request.envelope().extra().get("visible").map(|v| v.get()), Some("false"));
-    let shown = Request::<Visibility>::new("w1", "r2", VisibilityRequest::new(true)).expect("valid");
+    let shown = Request::<Visibility>::new("w1", "r2", VisibilityRequestData::new(true)).expect("valid");
     let value = serde_json::to_value(&shown).expect("serialises");
     assert_eq!((&value["data"]["visible"], &value["visible"]), (&json!(true), &json!(true)));
     built_round_trips(&shown);

@@ -3,8 +3,8 @@
 //! next to ours where wire decision 13 departs from it), and property tests that printing
 //! and parsing are inverse.
 
-use matrix_widget_api::capability::{Capability, FilterError, RoomEventFilter, StateEventFilter, TimelineTarget};
 use matrix_widget_api::naming::{NameSpec, Spelled, Spelling, WireName};
+use matrix_widget_api::{Capability, FilterError, RoomEventFilter, StateEventFilter, TimelineTarget};
 use proptest::prelude::*;
 
 fn room(event_type: &str) -> RoomEventFilter {
@@ -133,7 +133,7 @@ fn the_capability_table() {
                 assert_eq!(expected.to_string(), text, "{text} built in code");
             }
             None => {
-                assert!(matches!(parsed.value(), Capability::Other(o) if o.as_str() == text), "{text} is Other: {parsed:?}");
+                assert!(matches!(parsed.value(), Capability::_Custom(o) if o.as_str() == text), "{text} is Other: {parsed:?}");
                 assert_eq!(parsed.to_string(), text);
             }
         }
@@ -352,7 +352,7 @@ proptest! {
 fn an_unknown_capability_is_kept() {
     for text in ["org.example.cap", "m.capbility.screenshot", r"m.send.state_event:x\", "org.matrix.msc2762.timeline"] {
         let parsed = Spelled::<Capability>::parse(text).expect("open");
-        assert!(matches!(parsed.value(), Capability::Other(_)), "{text}");
+        assert!(matches!(parsed.value(), Capability::_Custom(_)), "{text}");
         assert_eq!(parsed.to_string(), text);
     }
 }

@@ -1,8 +1,8 @@
 //! Staged decoding: malformed input has no request to answer; a valid envelope with bad data
 //! is a typed error that can answer; the one-pass and fallback paths agree.
 
-use matrix_widget_api::decode::{DecodeError, FromWidgetRequest, Role, ToWidgetRequest};
 use matrix_widget_api::{ActionName, Message, decode, decode_as, decode_slice};
+use matrix_widget_api::{DecodeError, FromWidgetRequest, Role, ToWidgetRequest};
 use serde_json::{Value, json};
 
 fn malformed(text: &str, expected: &str) {
@@ -111,7 +111,7 @@ fn null_response_is_a_request() {
 
 #[test]
 fn replies_are_classified_like_widget_api_is_error_response_on_every_path() {
-    use matrix_widget_api::decode::FromWidgetResponse;
+    use matrix_widget_api::FromWidgetResponse;
     let envelope = |action: &str, response: &str| {
         format!(
             r#"{{"api":"fromWidget","widgetId":"w","requestId":"r","action":"{action}","data":{{"delay_id":"d","action":"send","type":"t","content":{{}}}},"response":{response}}}"#
@@ -177,9 +177,9 @@ enum ThirdParty {}
 
 impl matrix_widget_api::Action for ThirdParty {
     const API: matrix_widget_api::Api = matrix_widget_api::Api::FromWidget;
-    const NAME: ActionName = ActionName::Other(matrix_widget_api::naming::CustomName::vendor::<ActionName>("org.example.x"));
-    type Request = matrix_widget_api::payload::Empty;
-    type Response = Unserialisable;
+    const NAME: ActionName = ActionName::_Custom(matrix_widget_api::naming::CustomName::vendor::<ActionName>("org.example.x"));
+    type RequestData = matrix_widget_api::payload::Empty;
+    type ResponseData = Unserialisable;
 }
 
 #[test]

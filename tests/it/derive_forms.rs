@@ -178,7 +178,7 @@ mod from_widget {
 
     /// The widget's request.
     #[derive(Debug, Payload)]
-    pub(crate) struct SendEventRequest {
+    pub(crate) struct SendEventRequestData {
         pub(crate) room_id: String,
     }
 
@@ -195,7 +195,7 @@ mod to_widget {
 
     /// The host's request.
     #[derive(Debug, Payload)]
-    pub(crate) struct SendEventRequest {
+    pub(crate) struct SendEventRequestData {
         pub(crate) event_id: String,
         pub(crate) origin_server_ts: u64,
     }
@@ -223,15 +223,15 @@ mod to_widget {
 
 #[derive(Debug, Payload)]
 struct Both {
-    from: from_widget::SendEventRequest,
-    to: to_widget::SendEventRequest,
+    from: from_widget::SendEventRequestData,
+    to: to_widget::SendEventRequestData,
     from_kind: from_widget::Kind,
     to_kind: to_widget::Kind,
 }
 
 #[derive(Debug, Payload)]
 struct BothNamed {
-    from: from_widget::SendEventRequest,
+    from: from_widget::SendEventRequestData,
     to: to_widget::Named,
     from_kind: from_widget::Kind,
     to_kind: to_widget::NamedKind,
@@ -257,12 +257,12 @@ fn def_of<'a>(
 #[test]
 fn schema_ids_are_unique_per_type() {
     use schemars::JsonSchema;
-    assert_eq!(from_widget::SendEventRequest::schema_id(), "it::derive_forms::from_widget::SendEventRequest");
-    assert_eq!(to_widget::SendEventRequest::schema_id(), "it::derive_forms::to_widget::SendEventRequest");
+    assert_eq!(from_widget::SendEventRequestData::schema_id(), "it::derive_forms::from_widget::SendEventRequestData");
+    assert_eq!(to_widget::SendEventRequestData::schema_id(), "it::derive_forms::to_widget::SendEventRequestData");
     assert_eq!(from_widget::Kind::schema_id(), "it::derive_forms::from_widget::Kind");
     assert_ne!(from_widget::Kind::schema_id(), to_widget::Kind::schema_id());
     // The name stays the type's own unless `schema_name` says otherwise.
-    assert_eq!(to_widget::SendEventRequest::schema_name(), "SendEventRequest");
+    assert_eq!(to_widget::SendEventRequestData::schema_name(), "SendEventRequestData");
     assert_eq!(to_widget::Named::schema_name(), "ToWidgetSendEventData");
     assert_eq!(to_widget::NamedKind::schema_name(), "ToWidgetKind");
 }
@@ -296,7 +296,7 @@ fn schema_name_makes_a_clash_readable() {
     let defs = definitions::<BothNamed>();
     let mut names: Vec<&str> = defs.keys().map(String::as_str).collect();
     names.sort_unstable();
-    assert_eq!(names, ["Kind", "SendEventRequest", "ToWidgetKind", "ToWidgetSendEventData"]);
+    assert_eq!(names, ["Kind", "SendEventRequestData", "ToWidgetKind", "ToWidgetSendEventData"]);
     assert_eq!(def_of(&root, &defs, "to").0, "ToWidgetSendEventData");
     assert_eq!(def_of(&root, &defs, "to_kind").0, "ToWidgetKind");
 }

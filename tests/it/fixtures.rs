@@ -7,9 +7,10 @@
 //! none.
 
 use crate::schema::message_validator;
-use matrix_widget_api::decode::{FromWidgetRequest, FromWidgetResponse, ToWidgetRequest, ToWidgetResponse};
+use matrix_widget_api::naming::Naming;
 use matrix_widget_api::naming::WireName;
-use matrix_widget_api::{ActionName, Api, DecodeError, Message, MessageKind, Naming, decode};
+use matrix_widget_api::{ActionName, Api, DecodeError, Message, MessageKind, decode};
+use matrix_widget_api::{FromWidgetRequest, FromWidgetResponse, ToWidgetRequest, ToWidgetResponse};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -208,7 +209,7 @@ fn every_fixture_decodes_and_round_trips() {
                     .find(|f| f.dir == fixture.dir && f.name == fixture.name.replace(".request.", ".response."))
                     .unwrap_or_else(|| panic!("{name}: refused ({e}), and the reference's reply is not captured"));
                 let reply = decode(&reply.text).unwrap_or_else(|e| panic!("{name}'s reply: {e}"));
-                assert_eq!(reply.kind(), MessageKind::ErrorResponse, "{name}: refused ({e}), but the reference accepted it");
+                assert_eq!(reply.kind(), MessageKind::ErrorResponseData, "{name}: refused ({e}), but the reference accepted it");
                 continue;
             }
             Err(e) => panic!("{name}: {e}"),
@@ -290,7 +291,7 @@ fn every_action_of_both_directions_has_a_captured_request_and_response() {
         assert_eq!(actions.len(), if api == Api::FromWidget { 25 } else { 15 });
         for &wanted in actions {
             let wanted: ActionName = wanted.parse().expect("an action name");
-            assert!(!matches!(wanted, ActionName::Other(_)), "{wanted:?} is not a declared action");
+            assert!(!matches!(wanted, ActionName::_Custom(_)), "{wanted:?} is not a declared action");
             for response in [false, true] {
                 let found = files.iter().any(|f| {
                     let file = parse_file_name(&f.name);

@@ -3,7 +3,7 @@
 //! and both decoding paths agree.
 
 use crate::schema::message_validator;
-use matrix_widget_api::decode::FromWidgetRequest;
+use matrix_widget_api::FromWidgetRequest;
 use matrix_widget_api::payload::Empty;
 use matrix_widget_api::{Message, Role, decode, decode_as};
 use serde_json::Value;

@@ -3,12 +3,14 @@
 //! schema's verdict.
 
 use crate::schema::message_validator;
-use matrix_widget_api::decode::{FromWidgetRequest, FromWidgetResponse};
-use matrix_widget_api::error::{ErrorResponse, MatrixApiError, MatrixErrorBody, WidgetError};
-use matrix_widget_api::from_widget::send_event::{Delay, SendEvent, SendEventRequest, SendEventResponse, SendOutcome, StickyDuration};
-use matrix_widget_api::from_widget::update_delayed_event::{UpdateAction, UpdateDelayedEvent, UpdateDelayedEventRequest};
+use matrix_widget_api::from_widget::send_event::{
+    Delay, SendEvent, SendEventRequestData, SendEventResponseData, SendOutcome, StickyDuration,
+};
+use matrix_widget_api::from_widget::update_delayed_event::{UpdateAction, UpdateDelayedEvent, UpdateDelayedEventRequestData};
 use matrix_widget_api::naming::{Naming, to_string_with};
 use matrix_widget_api::payload::{Empty, RawObject};
+use matrix_widget_api::{ErrorResponseData, MatrixApiError, MatrixErrorBody, WidgetError};
+use matrix_widget_api::{FromWidgetRequest, FromWidgetResponse};
 use matrix_widget_api::{Message, Request, decode};
 use serde_json::{Value, json};
 
@@ -95,7 +97,7 @@ fn parent_delay_id_is_kept_but_never_makes_a_send_delayed() {
     assert!(!req.data().is_delayed());
     assert_eq!(serde_json::to_value(&req).expect("ok"), serde_json::from_str::<Value>(&text).expect("JSON"));
     // Builders never set it.
-    let built = SendEventRequest::new("m.room.message", RawObject::empty()).with_delay(Delay::from_millis(5).expect("in range"));
+    let built = SendEventRequestData::new("m.room.message", RawObject::empty()).with_delay(Delay::from_millis(5).expect("in range"));
     assert!(built.parent_delay_id.is_none());
     assert!(!serde_json::to_string(&built).expect("ok").contains("parent_delay_id"));
 }
@@ -141,11 +143,11 @@ fn sticky_state_events_and_empty_names_are_rejected() {
     assert_rejected(&send_event(json!({"type": "", "content": {}})), "`type` must not be empty");
     assert_rejected(&update(json!({"delay_id": "", "action": "cancel"})), "`delay_id` must not be empty");
     // Values built in code are checked by `validate`.
-    let built = SendEventRequest::new("m.room.member", RawObject::empty())
+    let built = SendEventRequestData::new("m.room.member", RawObject::empty())
         .with_state_key("@a:b")
         .with_sticky_duration(StickyDuration::from_millis(5).expect("in range"));
     assert!(built.validate().is_err());
-    assert!(UpdateDelayedEventRequest::new("", UpdateAction::Send).validate().is_err());
+    assert!(UpdateDelayedEventRequestData::new("", UpdateAction::Send).validate().is_err());
 }
 
 #[test]
@@ -157,14 +159,14 @@ fn duplicate_fields_are_errors() {
 
 #[test]
 fn send_event_response_has_exactly_one_of_event_id_and_delay_id() {
-    let scheduled = SendEventResponse::scheduled("!r:b", "syd_abc");
+    let scheduled = SendEventResponseData::scheduled("!r:b", "syd_abc");
     assert_eq!(serde_json::to_value(&scheduled).expect("ok"), json!({"room_id": "!r:b", "delay_id": "syd_abc"}));
-    let sent = SendEventResponse::sent("!r:b", "$e");
+    let sent = SendEventResponseData::sent("!r:b", "$e");
     assert_eq!(serde_json::to_value(&sent).expect("ok"), json!({"room_id": "!r:b", "event_id": "$e"}));
     assert_eq!(sent.event_id(), Some("$e"));
     assert_eq!(scheduled.delay_id(), Some("syd_abc"));
 
-    let parse = |v: Value| serde_json::from_value::<SendEventResponse>(v);
+    let parse = |v: Value| serde_json::from_value::<SendEventResponseData>(v);
     assert_eq!(
         parse(json!({"room_id": "!r:b", "delay_id": "d", "event_id": null})).expect("null is absent").outcome,
         SendOutcome::Scheduled { delay_id: "d".into() }
@@ -193,7 +195,7 @@ fn reply_echoes_the_request_bytes_and_only_takes_the_right_response_type() {
     // Odd spacing and key order survive: the reply is built from the request's bytes.
     let text = "{ \"api\" : \"fromWidget\", \"widgetId\":\"w1\",\"requestId\":\"r1\",\"action\":\"send_event\",\n\"data\":{\"type\":\"m.room.message\",\"content\":{\"body\":\"x\"},\"delay\":8000}, \"x-extra\": [1] }\n";
     let req = decode_send_event(text);
-    let reply = req.reply(&SendEventResponse::scheduled("!r:b", "syd_abc"));
+    let reply = req.reply(&SendEventResponseData::scheduled("!r:b", "syd_abc"));
     assert_eq!(
         reply,
         "{ \"api\" : \"fromWidget\", \"widgetId\":\"w1\",\"requestId\":\"r1\",\"action\":\"send_event\",\n\"data\":{\"type\":\"m.room.message\",\"content\":{\"body\":\"x\"},\"delay\":8000}, \"x-extra\": [1],\"response\":{\"room_id\":\"!r:b\",\"delay_id\":\"syd_abc\"}}"
@@ -260,7 +262,7 @@ fn every_action_spelling_reaches_the_typed_request() {
 #[test]
 fn widget_side_builds_requests_in_the_chosen_naming() {
     let req: Request<UpdateDelayedEvent> =
-        Request::new("w1", "r1", UpdateDelayedEventRequest::new("syd_abc", UpdateAction::Restart)).unwrap();
+        Request::new("w1", "r1", UpdateDelayedEventRequestData::new("syd_abc", UpdateAction::Restart)).unwrap();
     assert_eq!(
         serde_json::to_value(&req).expect("ok"),
         json!({"api": "fromWidget", "widgetId": "w1", "requestId": "r1", "action": "org.matrix.msc4157.update_delayed_event", "data": {"delay_id": "syd_abc", "action": "restart"}})
@@ -271,7 +273,7 @@ fn widget_side_builds_requests_in_the_chosen_naming() {
     let send: Request<SendEvent> = Request::new(
         "w1",
         "r2",
-        SendEventRequest::new("org.matrix.msc3401.call.member", RawObject::from_json("{}").expect("object"))
+        SendEventRequestData::new("org.matrix.msc3401.call.member", RawObject::from_json("{}").expect("object"))
             .with_state_key("_@a:b_DEV")
             .with_delay(Delay::from_millis(8000).expect("in range")),
     )
@@ -283,7 +285,7 @@ fn widget_side_builds_requests_in_the_chosen_naming() {
                "data": {"type": "org.matrix.msc3401.call.member", "content": {}, "state_key": "_@a:b_DEV", "delay": 8000}})
     );
     // A built request is answered by serialising it (it has no source bytes).
-    let reply: Value = serde_json::from_str(&send.reply(&SendEventResponse::scheduled("!r:b", "syd_abc"))).expect("JSON");
+    let reply: Value = serde_json::from_str(&send.reply(&SendEventResponseData::scheduled("!r:b", "syd_abc"))).expect("JSON");
     assert_eq!(reply["response"], json!({"room_id": "!r:b", "delay_id": "syd_abc"}));
     assert_eq!(reply["data"]["delay"], 8000);
 }
@@ -302,7 +304,7 @@ fn delay_and_sticky_constructors_check_ranges() {
 fn error_responses_accept_rust_sdk_and_keep_unknown_fields() {
     let body = json!({"error": {"message": "Error sending event", "org.example": 1, "matrix_api_error": {"http_status": 400, "response": {
         "errcode": "M_UNKNOWN", "error": "too long", "org.matrix.msc4140.errcode": "M_MAX_DELAY_EXCEEDED", "org.matrix.msc4140.max_delay": 3600000}}}});
-    let parsed: ErrorResponse = serde_json::from_value(body.clone()).expect("parses");
+    let parsed: ErrorResponseData = serde_json::from_value(body.clone()).expect("parses");
     let api_error = parsed.error.matrix_api_error.as_ref().expect("present");
     assert_eq!(api_error.http_headers, None);
     assert_eq!(api_error.url, None);

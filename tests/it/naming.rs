@@ -1,10 +1,10 @@
 //! Names with several spellings: parsing every spelling, re-emitting the one that arrived,
 //! and emitting the caller's choice for values built in code.
 
-use matrix_widget_api::capability::{RoomEventFilter, StateEventFilter, TimelineTarget};
 use matrix_widget_api::from_widget::update_delayed_event::UpdateAction;
 use matrix_widget_api::naming::{NameSpec, Naming, Spelled, Spelling, WireName, to_string_with, with_naming};
 use matrix_widget_api::{ActionName, Api, ApiVersion, Capability};
+use matrix_widget_api::{RoomEventFilter, StateEventFilter, TimelineTarget};
 use std::collections::HashSet;
 
 /// The lsp-types table test, over every declared spelling of every name type: it parses to
@@ -91,7 +91,7 @@ fn built_values_emit_unstable_by_default_and_stable_on_request() {
     // The naming is restored afterwards.
     assert_eq!(cap.to_string(), "org.matrix.msc4157.send.delayed_event");
     // Per value.
-    let stable = Spelled::new(Capability::UpdateDelayedEvent).with_naming(Naming::Stable);
+    let stable = Spelled::new(Capability::UpdateDelayedEvent).with_spelling(Spelling::Stable);
     assert_eq!(serde_json::to_string(&stable).expect("ok"), "\"m.update_delayed_event\"");
     assert_eq!(to_string_with(&stable, Naming::Unstable).expect("ok"), "\"m.update_delayed_event\"");
     let follows = Spelled::new(Capability::UpdateDelayedEvent);
@@ -132,12 +132,12 @@ fn parameterised_capabilities() {
 fn unknown_names_are_kept_verbatim() {
     for text in ["org.example.vendor_cap", "m.capbility.screenshot", "M.SEND.DELAYED_EVENT", ""] {
         let cap = Spelled::<Capability>::parse(text).expect("open enum accepts anything");
-        assert!(matches!(cap.value(), Capability::Other(name) if name.as_str() == text));
+        assert!(matches!(cap.value(), Capability::_Custom(name) if name.as_str() == text));
         assert_eq!(cap.spelling(), None);
         assert_eq!(to_string_with(&cap, Naming::Stable).expect("ok"), serde_json::to_string(text).expect("ok"));
     }
     let action: ActionName = "io.element.join".parse().expect("open");
-    assert!(matches!(&action, ActionName::Other(name) if name.as_str() == "io.element.join"));
+    assert!(matches!(&action, ActionName::_Custom(name) if name.as_str() == "io.element.join"));
     assert_eq!(serde_json::to_string(&action).expect("ok"), "\"io.element.join\"");
 }
 
@@ -177,7 +177,7 @@ fn escaped_and_borrowed_strings_parse_alike() {
 /// every spelling of that action decodes to the typed variant, not to `Other`.
 #[test]
 fn every_typed_marker_is_reached_by_every_spelling() {
-    use matrix_widget_api::decode::{FromWidgetRequest, ToWidgetRequest};
+    use matrix_widget_api::{FromWidgetRequest, ToWidgetRequest};
     use matrix_widget_api::{Message, decode};
     let directions = [("fromWidget", FromWidgetRequest::typed_actions()), ("toWidget", ToWidgetRequest::typed_actions())];
     let mut checked = 0;
@@ -235,10 +235,10 @@ fn a_known_string_never_becomes_other() {
         }
         n
     }
-    let n = check::<ActionName>(|a| matches!(a, ActionName::Other(_)))
-        + check::<Capability>(|c| matches!(c, Capability::Other(_)))
-        + check::<matrix_widget_api::ApiVersion>(|v| matches!(v, matrix_widget_api::ApiVersion::Other(_)));
+    let n = check::<ActionName>(|a| matches!(a, ActionName::_Custom(_)))
+        + check::<Capability>(|c| matches!(c, Capability::_Custom(_)))
+        + check::<matrix_widget_api::ApiVersion>(|v| matches!(v, matrix_widget_api::ApiVersion::_Custom(_)));
     assert!(n > 100, "{n}");
     // And an unknown one does.
-    assert!(matches!("org.example.x".parse::<ActionName>(), Ok(ActionName::Other(_))));
+    assert!(matches!("org.example.x".parse::<ActionName>(), Ok(ActionName::_Custom(_))));
 }

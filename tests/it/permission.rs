@@ -2,11 +2,11 @@
 //! MSC4157's two-capability rule, the ledger, negotiation, delivery, and a property test
 //! against a naive model (the engine never allows what the approved set lacks).
 
-use matrix_widget_api::capability::{Capability, RoomEventFilter, StateEventFilter, TimelineTarget};
-use matrix_widget_api::from_widget::send_event::SendEventResponse;
+use matrix_widget_api::from_widget::send_event::SendEventResponseData;
 use matrix_widget_api::naming::{Spelled, WireName};
+use matrix_widget_api::{Capability, RoomEventFilter, StateEventFilter, TimelineTarget};
 use matrix_widget_api::{FromWidgetRequest, HostMessage, decode_host};
-use matrix_widget_api_host::permission::{Config, Context, DelayLedger, Denied, Needed, Negotiation, Permissions, RoomEvent};
+use matrix_widget_api_host::permission::{Config, Context, DelayLedger, Denied, EventView, Needed, Negotiation, Permissions};
 use proptest::prelude::*;
 
 const ROOM: &str = "!r:b";
@@ -224,8 +224,8 @@ fn msc4157_update_needs_only_the_update_capability() {
 fn the_ledger_refuses_delays_the_widget_was_not_given() {
     let permissions = perms(&[UPDATE[1], "org.matrix.msc4533.rtc_livekit_delegate_delayed_leave"]);
     let mut ledger = DelayLedger::new();
-    ledger.record_response(&SendEventResponse::scheduled(ROOM, "mine"));
-    ledger.record_response(&SendEventResponse::sent(ROOM, "$event"));
+    ledger.record_response(&SendEventResponseData::scheduled(ROOM, "mine"));
+    ledger.record_response(&SendEventResponseData::sent(ROOM, "$event"));
     assert_eq!(ledger.len(), 1);
     let context = Context::in_room(ROOM).with_ledger(&ledger);
     let update = |id: &str| request("org.matrix.msc4157.update_delayed_event", serde_json::json!({"delay_id": id, "action": "send"}));
@@ -244,7 +244,7 @@ fn the_ledger_refuses_delays_the_widget_was_not_given() {
     assert_eq!(permissions.check(&delegate("mine"), &context), Ok(()));
     assert_eq!(permissions.check(&delegate("theirs"), &context), Err(Denied::UnknownDelay { delay_id: "theirs".into() }));
     // Sent or cancelled delays are forgotten; restarted ones are kept.
-    ledger.updated(&matrix_widget_api::from_widget::update_delayed_event::UpdateDelayedEventRequest::new(
+    ledger.updated(&matrix_widget_api::from_widget::update_delayed_event::UpdateDelayedEventRequestData::new(
         "mine",
         matrix_widget_api::from_widget::update_delayed_event::UpdateAction::Restart,
     ));
@@ -423,31 +423,31 @@ fn delivery_checks() {
         "m.capability.screenshot",
     ]);
     let ctx = in_room();
-    assert_eq!(p.may_push_event(&RoomEvent::message(ROOM, "m.room.message", Some("m.text")), &ctx), Ok(()));
-    assert_eq!(p.may_push_event(&RoomEvent::message(OTHER, "m.room.message", Some("m.text")), &ctx), Ok(()));
-    assert!(p.may_push_event(&RoomEvent::message("!third:b", "m.room.message", Some("m.text")), &ctx).is_err());
-    assert!(p.may_push_event(&RoomEvent::message(ROOM, "m.room.message", Some("m.notice")), &ctx).is_err());
-    assert_eq!(p.may_push_event(&RoomEvent::state(ROOM, "m.room.member", "@a:b"), &ctx), Ok(()));
-    assert!(p.may_push_event(&RoomEvent::state(ROOM, "m.room.member", "@c:d"), &ctx).is_err());
-    assert_eq!(p.may_update_state(&RoomEvent::state(OTHER, "m.room.member", "@a:b"), &ctx), Ok(()));
-    assert!(p.may_update_state(&RoomEvent::message(ROOM, "m.room.member", None), &ctx).is_err());
+    assert_eq!(p.may_push_event(&EventView::message(ROOM, "m.room.message", Some("m.text")), &ctx), Ok(()));
+    assert_eq!(p.may_push_event(&EventView::message(OTHER, "m.room.message", Some("m.text")), &ctx), Ok(()));
+    assert!(p.may_push_event(&EventView::message("!third:b", "m.room.message", Some("m.text")), &ctx).is_err());
+    assert!(p.may_push_event(&EventView::message(ROOM, "m.room.message", Some("m.notice")), &ctx).is_err());
+    assert_eq!(p.may_push_event(&EventView::state(ROOM, "m.room.member", "@a:b"), &ctx), Ok(()));
+    assert!(p.may_push_event(&EventView::state(ROOM, "m.room.member", "@c:d"), &ctx).is_err());
+    assert_eq!(p.may_update_state(&EventView::state(OTHER, "m.room.member", "@a:b"), &ctx), Ok(()));
+    assert!(p.may_update_state(&EventView::message(ROOM, "m.room.member", None), &ctx).is_err());
     assert_eq!(p.may_push_to_device("m.call.invite"), Ok(()));
     assert!(p.may_push_to_device("m.call.answer").is_err());
     assert_eq!(
-        p.may_push_sticky(&RoomEvent::message(ROOM, "m.room.message", Some("m.text")), &ctx),
+        p.may_push_sticky(&EventView::message(ROOM, "m.room.message", Some("m.text")), &ctx),
         Ok(()),
         "the viewed room too (wire decision 9)"
     );
-    assert!(perms(&["m.receive.event:m.room.message"]).may_push_sticky(&RoomEvent::message(ROOM, "m.room.message", None), &ctx).is_err());
+    assert!(perms(&["m.receive.event:m.room.message"]).may_push_sticky(&EventView::message(ROOM, "m.room.message", None), &ctx).is_err());
     // A state event is judged by the state capabilities, never by a message capability of
     // its type (found in review).
     let sticky = perms(&["m.receive.sticky_event", "m.receive.event:org.example.member"]);
-    assert!(sticky.may_push_sticky(&RoomEvent::message(ROOM, "org.example.member", None), &ctx).is_ok());
-    assert!(sticky.may_push_sticky(&RoomEvent::state(ROOM, "org.example.member", "@a:b"), &ctx).is_err());
+    assert!(sticky.may_push_sticky(&EventView::message(ROOM, "org.example.member", None), &ctx).is_ok());
+    assert!(sticky.may_push_sticky(&EventView::state(ROOM, "org.example.member", "@a:b"), &ctx).is_err());
     let sticky_state = perms(&["m.receive.sticky_event", "m.receive.state_event:org.example.member#@a:b"]);
-    assert!(sticky_state.may_push_sticky(&RoomEvent::state(ROOM, "org.example.member", "@a:b"), &ctx).is_ok());
-    assert_eq!(p.may_return_relation(&RoomEvent::message("!anywhere:b", "m.room.message", Some("m.text"))), Ok(()));
-    assert!(p.may_return_read_event(&RoomEvent::message("!third:b", "m.room.message", Some("m.text")), &ctx).is_err());
+    assert!(sticky_state.may_push_sticky(&EventView::state(ROOM, "org.example.member", "@a:b"), &ctx).is_ok());
+    assert_eq!(p.may_return_relation(&EventView::message("!anywhere:b", "m.room.message", Some("m.text"))), Ok(()));
+    assert!(p.may_return_read_event(&EventView::message("!third:b", "m.room.message", Some("m.text")), &ctx).is_err());
     assert_eq!(p.may_take_screenshot(), Ok(()));
     assert!(perms(&[]).may_take_screenshot().is_err());
     assert!(p.may_push_turn_servers().is_err());
@@ -587,7 +587,7 @@ proptest! {
     ) {
         let sticky = sticky && state_key.is_none();
         // Approve in either spelling: the engine must not care.
-        let naming = if stable { matrix_widget_api::Naming::Stable } else { matrix_widget_api::Naming::Unstable };
+        let naming = if stable { matrix_widget_api::naming::Naming::Stable } else { matrix_widget_api::naming::Naming::Unstable };
         let texts: Vec<String> = approved.iter().map(|c| c.name(naming).into_owned()).collect();
         let spelled: Vec<Spelled<Capability>> = texts.iter().map(|t| Spelled::parse(t).expect("open")).collect();
         let permissions = Permissions::new(&spelled);

@@ -14,7 +14,7 @@ use crate::capability::reference_reading;
 use crate::permission::caps;
 use matrix_widget_api::naming::{Naming, Spelled, WireName};
 use matrix_widget_api::{ActionName, Capability, HostMessage, decode_host};
-use matrix_widget_api_host::permission::{Context, Permissions, RoomEvent};
+use matrix_widget_api_host::permission::{Context, EventView, Permissions};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
@@ -546,7 +546,7 @@ fn deviations_of_caps(texts: &[String]) -> Vec<Deviation> {
     let mut found = Vec::new();
     for text in texts {
         let parsed = Spelled::<Capability>::parse(text).expect("open");
-        if !matches!(parsed.value(), Capability::Other(_)) && parsed.value().name(Naming::Unstable) != text.as_str() {
+        if !matches!(parsed.value(), Capability::_Custom(_)) && parsed.value().name(Naming::Unstable) != text.as_str() {
             found.push(Deviation::StableCapability);
         }
         for (prefix, state) in [
@@ -579,7 +579,7 @@ fn request_deviations(message: &Value, viewed: Option<&str>) -> Vec<Deviation> {
     let mut found = Vec::new();
     let action = message["action"].as_str().unwrap_or_default();
     let parsed: Spelled<ActionName> = Spelled::parse(action).expect("open");
-    if !matches!(parsed.value(), ActionName::Other(_)) && parsed.value().name(Naming::Unstable) != action {
+    if !matches!(parsed.value(), ActionName::_Custom(_)) && parsed.value().name(Naming::Unstable) != action {
         found.push(Deviation::StableAction);
     }
     if ["m.sticker", "set_always_on_screen", "open_modal", "close_modal", "set_button_enabled"].contains(&action) {
@@ -618,7 +618,7 @@ fn request_deviations(message: &Value, viewed: Option<&str>) -> Vec<Deviation> {
 }
 
 fn ours(case: &Value, permissions: &Permissions, context: &Context<'_>) -> bool {
-    let event = || RoomEvent::from_json(&case["event"].to_string()).expect("event");
+    let event = || EventView::from_json(&case["event"].to_string()).expect("event");
     match case["kind"].as_str().expect("kind") {
         "request" => match decode_host(&case["message"].to_string()) {
             Ok(HostMessage::Request(request)) => permissions.check(&request, context).is_ok(),
@@ -664,7 +664,7 @@ fn generate() -> (Vec<Case>, Vec<ParseCheck>) {
             .map(String::as_str)
             .filter(|t| {
                 Spelled::<Capability>::parse(t)
-                    .is_ok_and(|c| matches!(c.value(), Capability::Other(_)) || c.value().name(Naming::Unstable) == *t)
+                    .is_ok_and(|c| matches!(c.value(), Capability::_Custom(_)) || c.value().name(Naming::Unstable) == *t)
             })
             .collect();
         let ours_reference_spellings = self::ours(&json, &Permissions::new(&caps(&known)), &context);

@@ -21,11 +21,11 @@
 //!   naming; these add the spellings and the implications.)
 
 use crate::fixtures::fixture_files;
-use matrix_widget_api::capability::{Capability, RoomEventFilter, StateEventFilter, TimelineTarget};
 use matrix_widget_api::naming::{NameSpec, Naming, Spelled, Spelling, WireName, to_string_with};
 use matrix_widget_api::{
     ActionName, DecodeError, FromWidgetRequest, FromWidgetResponse, Message, Role, ToWidgetRequest, ToWidgetResponse, decode, decode_as,
 };
+use matrix_widget_api::{Capability, RoomEventFilter, StateEventFilter, TimelineTarget};
 use matrix_widget_api_host::permission::{Context, Permissions};
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -494,7 +494,7 @@ fn error_replies_are_the_request_plus_the_error() {
                 let got: Value = serde_json::from_str(&reply).map_err(|e| TestCaseError::fail(format!("{name}: {e}")))?;
                 check(got == expected, || format!("{name}: the error reply is not the request plus the error:\n  {text}\n  {reply}"))?;
                 let decoded = decode(&reply).map_err(|e| TestCaseError::fail(format!("{name}: the error reply does not decode: {e}")))?;
-                check(decoded.is_response() && decoded.kind() == matrix_widget_api::MessageKind::ErrorResponse, || {
+                check(decoded.is_response() && decoded.kind() == matrix_widget_api::MessageKind::ErrorResponseData, || {
                     format!("{name}: not an error reply")
                 })?;
                 Ok(())

@@ -85,7 +85,7 @@ pub(crate) fn message_kind_schema(message: &Message) -> String {
         _ => ("to_widget", message.is_typed()),
     };
     let kind = message.kind();
-    if kind == MessageKind::ErrorResponse {
+    if kind == MessageKind::ErrorResponseData {
         return format!("{folder}/error.response");
     }
     let suffix = if kind == MessageKind::Request { "request" } else { "response" };

@@ -74,7 +74,7 @@ fn main() {
         ("m.send.delay_events", Some(Spelling::Legacy("m.send.delay_events"))),
     ] {
         let parsed = Spelled::<Name>::parse(input).unwrap();
-        assert_eq!(*parsed, Name::SendDelayedEvent);
+        assert_eq!(*parsed.value(), Name::SendDelayedEvent);
         assert_eq!(parsed.spelling(), spelling);
         assert_eq!(parsed.as_str(), input);
         assert_eq!(
@@ -130,7 +130,7 @@ fn main() {
     assert_eq!(data.delay_id, "d1");
     assert_eq!(data.kind, "m.room.message");
     assert_eq!((data.delay, data.count), (None, 0));
-    assert_eq!(*data.action, Name::SendDelayedEvent);
+    assert_eq!(*data.action.value(), Name::SendDelayedEvent);
     assert_eq!(data.extra.len(), 2);
     assert_eq!(data.extra.get("x").unwrap().get(), "[1, 2]");
     assert_eq!(

@@ -1,7 +1,7 @@
 //! Rustdoc → plain Markdown for the `description`s of the published schemas.
 //!
 //! The schemas' descriptions come from the Rust types' doc comments, which are written for
-//! rustdoc: intra-doc links (``[`Api`]``, ``[`ActionName::Other`]``, `[text](crate::path)`)
+//! rustdoc: intra-doc links (``[`Api`]``, ``[`ActionName::_Custom`]``, `[text](crate::path)`)
 //! and references to sections of documents outside the schemas (`§7.5`). A reader of a schema
 //! (or of the TypeScript typings made from it) has neither, so:
 //!
@@ -179,7 +179,7 @@ mod tests {
     fn intra_doc_links_become_code_or_text() {
         assert_eq!(convert("the envelope's [`Api`] says which"), "the envelope's `Api` says which");
         assert_eq!(convert("kept in [`ActionName::Other`]."), "kept in `Other`.");
-        assert_eq!(convert("by [`SendEventRequest::validate()`] for"), "by `validate` for");
+        assert_eq!(convert("by [`SendEventRequestData::validate()`] for"), "by `validate` for");
         assert_eq!(convert("see [the docs](crate::decode) here"), "see the docs here");
         assert_eq!(convert("([wire decision 4](crate::wire_decisions))"), format!("([wire decision 4]({WIRE_DECISIONS}))"));
         assert_eq!(convert("[`X`][crate::x]"), "`X`");

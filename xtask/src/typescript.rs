@@ -1004,7 +1004,7 @@ mod tests {
 
     #[test]
     fn refs_name_definitions() {
-        assert_eq!(ty(json!({"$ref": "#/$defs/SendEventRequest"})), "SendEventRequest");
+        assert_eq!(ty(json!({"$ref": "#/$defs/SendEventRequestData"})), "SendEventRequestData");
         assert_eq!(ty(json!({"$ref": "#/definitions/Legacy"})), "Legacy");
         assert_eq!(ty(json!({"$ref": "#/$defs/Wrapper%3CEvent%3E"})), "Wrapper_Event");
         assert_eq!(ty(json!({"$ref": "#"})), "unknown /* unsupported: `$ref` to the document root outside a root schema */");
@@ -1302,7 +1302,7 @@ export type Direction =
 
     #[test]
     fn names() {
-        assert_eq!(type_name("SendEventRequest"), "SendEventRequest");
+        assert_eq!(type_name("SendEventRequestData"), "SendEventRequestData");
         assert_eq!(type_name("Foo<Bar>"), "Foo_Bar");
         assert_eq!(type_name("Array_of_string"), "Array_of_string");
         assert_eq!(type_name("2fa"), "_2fa");

@@ -47,7 +47,7 @@ pub(crate) struct Parts {
 
 /// The parts of a parameterised capability, from its typed parameter.
 fn parts(capability: &Capability) -> Option<Parts> {
-    use matrix_widget_api::capability::filter::TimelineTarget;
+    use matrix_widget_api::TimelineTarget;
     let stable = capability.name_in(Spelling::Stable);
     let param = stable.split_once(':').map(|(_, p)| p.to_owned()).unwrap_or_default();
     let parts = match capability {
@@ -76,7 +76,7 @@ fn parts(capability: &Capability) -> Option<Parts> {
 /// declared name its stable spelling is (or, for a parameterised one, starts with). Prefixes
 /// cannot overlap (the derive refuses ambiguous ones), so at most one matches.
 fn kind(capability: &Capability) -> Option<String> {
-    if matches!(capability, Capability::Other(_)) {
+    if matches!(capability, Capability::_Custom(_)) {
         return None;
     }
     let stable = capability.name_in(Spelling::Stable);
@@ -122,8 +122,8 @@ pub(crate) fn explain(input: &str) -> Explained {
         kind: kind(parsed.value()).unwrap_or_else(|| "other".to_owned()),
         parts: parts(parsed.value()),
         spelling: spelling(&parsed),
-        stable: parsed.name_in(Spelling::Stable).into_owned(),
-        unstable: parsed.name_in(Spelling::Unstable).into_owned(),
+        stable: parsed.value().name_in(Spelling::Stable).into_owned(),
+        unstable: parsed.value().name_in(Spelling::Unstable).into_owned(),
     }
 }
 

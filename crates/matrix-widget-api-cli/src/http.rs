@@ -1,5 +1,5 @@
 //! `widget-api http`: the homeserver requests behind each `send_event` and
-//! `update_delayed_event`, from `matrix_widget_api_host::msc4140`.
+//! `update_delayed_event`, from `matrix_widget_api_host::delayed_events`.
 //!
 //! One object per homeserver request. Other messages print nothing; a line that does not
 //! decode, or a request the host could not send (a delayed send to a server without
@@ -12,7 +12,7 @@ use crate::output::{Output, Record, cell};
 use crate::scan::Failure;
 use crate::{EraArg, Fatal, Status};
 use matrix_widget_api::{FromWidgetRequest, Message};
-use matrix_widget_api_host::msc4140::{Era, Homeserver, Prefix, Support, Surface, UpdateForm};
+use matrix_widget_api_host::delayed_events::{Era, Homeserver, Prefix, Support, Surface, UpdateForm};
 use serde::Serialize;
 use serde_json::value::RawValue;
 

@@ -228,7 +228,7 @@ enum NamingArg {
     Unstable,
 }
 
-/// `--era`: the MSC4140 surfaces of `matrix_widget_api_host::msc4140`.
+/// `--era`: the MSC4140 surfaces of `matrix_widget_api_host::delayed_events`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum EraArg {
     /// What Synapse serves today: `org.matrix.msc4140.delay` on `/send` and `/state`.
@@ -306,8 +306,8 @@ fn run(cli: Cli) -> Result<Status, Fatal> {
         Command::Capability { capabilities } => capability::run(&capabilities, &mut out),
         Command::Normalize { naming, input } => {
             let naming = match naming {
-                NamingArg::Stable => matrix_widget_api::Naming::Stable,
-                NamingArg::Unstable => matrix_widget_api::Naming::Unstable,
+                NamingArg::Stable => matrix_widget_api::naming::Naming::Stable,
+                NamingArg::Unstable => matrix_widget_api::naming::Naming::Unstable,
             };
             normalize::run(&input.source(), max, naming, &mut out)
         }

@@ -68,7 +68,7 @@ pub(crate) fn load(path: &Path, room: Option<String>) -> Result<EngineInputs, Fa
     let bytes = std::fs::read(path).map_err(|e| Fatal(format!("cannot read the capabilities file `{}`: {e}", path.display())))?;
     let approved = parse_capabilities(&bytes).map_err(|e| Fatal(format!("the capabilities file `{}` {e}", path.display())))?;
     for capability in &approved {
-        if matches!(capability.value(), Capability::Other(_)) {
+        if matches!(capability.value(), Capability::_Custom(_)) {
             eprintln!("widget-api: warning: `{capability}` is not a known capability: hosts never grant it");
         }
     }
@@ -79,7 +79,7 @@ pub(crate) fn load(path: &Path, room: Option<String>) -> Result<EngineInputs, Fa
 }
 
 /// A JSON array of strings, each parsed as a capability (unknown ones are kept as
-/// [`Capability::Other`]).
+/// [`Capability::_Custom`]).
 fn parse_capabilities(bytes: &[u8]) -> Result<Vec<Spelled<Capability>>, String> {
     let strings: Vec<String> = serde_json::from_slice(bytes).map_err(|e| format!("is not a JSON array of capability strings: {e}"))?;
     strings.iter().enumerate().map(|(i, s)| Spelled::parse(s).map_err(|e| format!("has an invalid capability at index {i}: {e}"))).collect()
@@ -122,7 +122,7 @@ mod tests {
         let caps = parse_capabilities(br#"["org.matrix.msc4157.send.delayed_event","m.send.delay_events","vendor.cap"]"#).unwrap();
         assert_eq!(caps.len(), 3);
         assert_eq!(caps[0], caps[1], "two spellings of one capability");
-        assert!(matches!(caps[2].value(), Capability::Other(_)));
+        assert!(matches!(caps[2].value(), Capability::_Custom(_)));
         assert!(parse_capabilities(b"[]").unwrap().is_empty());
     }
 

@@ -8,7 +8,8 @@
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)] // benchmarks, not library code
 
 use divan::{Bencher, black_box};
-use matrix_widget_api::{Capability, FromWidgetRequest, HostMessage, Spelled, decode_host};
+use matrix_widget_api::naming::Spelled;
+use matrix_widget_api::{Capability, FromWidgetRequest, HostMessage, decode_host};
 use matrix_widget_api_host::permission::{Context, Permissions};
 
 fn main() {

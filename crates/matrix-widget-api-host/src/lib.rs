@@ -10,7 +10,7 @@
 //!   what the host may deliver to the widget. It also holds the negotiation helpers
 //!   (requested vs approved, the `notify_capabilities` payload) and the opt-in ledger of
 //!   delayed events each widget scheduled.
-//! - [`msc4140`]: the homeserver requests behind MSC4157 delayed events (`send_event` with
+//! - [`delayed_events`]: the homeserver requests behind MSC4157 delayed events (`send_event` with
 //!   `delay`, `update_delayed_event`), for every MSC4140 era, with server-support detection
 //!   and the mapping of homeserver errors back to widget error replies.
 //!
@@ -65,5 +65,5 @@
 //!     the widget did not schedule (wire decision 28). Both are off by default.
 #![forbid(unsafe_code)]
 
-pub mod msc4140;
+pub mod delayed_events;
 pub mod permission;

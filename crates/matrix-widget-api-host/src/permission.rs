@@ -39,7 +39,8 @@
 //! documentation lists each difference and its reason.
 //!
 //! ```
-//! use matrix_widget_api::{decode_host, HostMessage, Capability, Spelled};
+//! use matrix_widget_api::{decode_host, HostMessage, Capability};
+//! use matrix_widget_api::naming::Spelled;
 //! use matrix_widget_api_host::permission::{Context, Denied, Needed, Permissions};
 //!
 //! let approved: Vec<Spelled<Capability>> = ["org.matrix.msc2762.send.state_event:org.matrix.msc3401.call.member#_@a:b_DEV"]
@@ -60,16 +61,16 @@ mod ledger;
 mod negotiation;
 
 pub use denial::{Denied, Needed};
-pub use event::{OwnedRoomEvent, RoomEvent};
+pub use event::{EventView, OwnedEventView};
 pub use ledger::DelayLedger;
 pub use negotiation::Negotiation;
 
+use crate::permission::index::ROOM_MESSAGE;
 use index::{Flag, Index};
-use matrix_widget_api::capability::filter::ROOM_MESSAGE;
 use matrix_widget_api::event::RoomIds;
-use matrix_widget_api::from_widget::read_events::{ReadEventsRequest, StateKeySelector};
-use matrix_widget_api::from_widget::send_event::SendEventRequest;
-use matrix_widget_api::from_widget::update_delayed_event::UpdateDelayedEventRequest;
+use matrix_widget_api::from_widget::read_events::{ReadEventsRequestData, StateKeySelector};
+use matrix_widget_api::from_widget::send_event::SendEventRequestData;
+use matrix_widget_api::from_widget::update_delayed_event::UpdateDelayedEventRequestData;
 use matrix_widget_api::naming::Spelled;
 use matrix_widget_api::{Capability, FromWidgetRequest};
 
@@ -228,7 +229,7 @@ impl Permissions {
             }
             FromWidgetRequest::WatchTurnServers(_) | FromWidgetRequest::UnwatchTurnServers(_) => self.flag(Flag::TurnServers),
             // The reference also refuses a `uri` that does not start with `https://matrix.to/#`,
-            // after this check: that is the host's validation (`NavigateRequest::is_matrix_to`).
+            // after this check: that is the host's validation (`NavigateRequestData::is_matrix_to`).
             FromWidgetRequest::Navigate(_) => self.flag(Flag::Navigate),
             FromWidgetRequest::UserDirectorySearch(_) => self.flag(Flag::UserDirectorySearch),
             FromWidgetRequest::GetMediaConfig(_) | FromWidgetRequest::UploadFile(_) => self.flag(Flag::UploadFile),
@@ -251,7 +252,7 @@ impl Permissions {
     /// and `send.delayed_event` / `send.sticky_event` **in addition** when `delay` /
     /// `sticky_duration_ms` is present. Checked in the reference's order, so the reason
     /// is the first rule broken.
-    pub fn check_send_event(&self, data: &SendEventRequest, context: &Context<'_>) -> Verdict {
+    pub fn check_send_event(&self, data: &SendEventRequestData, context: &Context<'_>) -> Verdict {
         if let Some(room) = &data.room_id {
             self.room_access(room, context)?;
         }
@@ -273,7 +274,7 @@ impl Permissions {
     /// `update_delayed_event`: `update_delayed_event` only (no event-type or timeline
     /// capability: the delayed event was checked when it was scheduled), and, with a
     /// ledger in the context, a `delay_id` this widget was given.
-    pub fn check_update_delayed_event(&self, data: &UpdateDelayedEventRequest, context: &Context<'_>) -> Verdict {
+    pub fn check_update_delayed_event(&self, data: &UpdateDelayedEventRequestData, context: &Context<'_>) -> Verdict {
         self.flag(Flag::UpdateDelayedEvent)?;
         match context.delays {
             Some(ledger) if !ledger.contains(&data.delay_id) => Err(Denied::UnknownDelay { delay_id: data.delay_id.clone() }),
@@ -281,7 +282,7 @@ impl Permissions {
         }
     }
 
-    fn check_read_events(&self, data: &ReadEventsRequest, context: &Context<'_>) -> Verdict {
+    fn check_read_events(&self, data: &ReadEventsRequestData, context: &Context<'_>) -> Verdict {
         self.rooms_access(data.room_ids.as_ref(), context)?;
         match &data.state_key {
             Some(StateKeySelector::Key(key)) => self.can_read_state_event(&data.event_type, Some(key)),
@@ -415,14 +416,14 @@ impl Permissions {
 
     /// Pushing a room or state event as toWidget `send_event`: the event's room is the
     /// viewed room or opened by a timeline capability, and a receive capability covers it.
-    pub fn may_push_event(&self, event: &RoomEvent<'_>, context: &Context<'_>) -> Verdict {
+    pub fn may_push_event(&self, event: &EventView<'_>, context: &Context<'_>) -> Verdict {
         self.room_access(event.room_id, context)?;
         self.may_return_relation(event)
     }
 
     /// Pushing a state event in toWidget `update_state`: like [`Permissions::may_push_event`]
     /// (an event without a state key is refused as invalid).
-    pub fn may_update_state(&self, event: &RoomEvent<'_>, context: &Context<'_>) -> Verdict {
+    pub fn may_update_state(&self, event: &EventView<'_>, context: &Context<'_>) -> Verdict {
         let Some(state_key) = event.state_key else { return Err(invalid("`update_state` carries state events only")) };
         self.room_access(event.room_id, context)?;
         self.can_receive_state_event(event.event_type, Some(state_key))
@@ -438,7 +439,7 @@ impl Permissions {
     /// by a timeline capability (wire decision 9), and a receive capability covers it.
     /// Sticky events are message events (MSC4407); a state event is judged as one, by the
     /// state capabilities, never by a message-event capability of its type.
-    pub fn may_push_sticky(&self, event: &RoomEvent<'_>, context: &Context<'_>) -> Verdict {
+    pub fn may_push_sticky(&self, event: &EventView<'_>, context: &Context<'_>) -> Verdict {
         self.flag(Flag::ReceiveStickyEvent)?;
         self.room_access(event.room_id, context)?;
         match event.state_key {
@@ -449,7 +450,7 @@ impl Permissions {
 
     /// Returning an event in a `read_events` result: the event's room is accessible and a
     /// receive (or, if configured, read) capability covers it.
-    pub fn may_return_read_event(&self, event: &RoomEvent<'_>, context: &Context<'_>) -> Verdict {
+    pub fn may_return_read_event(&self, event: &EventView<'_>, context: &Context<'_>) -> Verdict {
         self.room_access(event.room_id, context)?;
         match event.state_key {
             Some(key) => self.can_read_state_event(event.event_type, Some(key)),
@@ -459,7 +460,7 @@ impl Permissions {
 
     /// Returning an event in a `read_relations` chunk: a receive capability covers it (the
     /// room was checked with the request).
-    pub fn may_return_relation(&self, event: &RoomEvent<'_>) -> Verdict {
+    pub fn may_return_relation(&self, event: &EventView<'_>) -> Verdict {
         match event.state_key {
             Some(key) => self.can_receive_state_event(event.event_type, Some(key)),
             None => self.can_receive_room_event(event.event_type, event.msgtype),

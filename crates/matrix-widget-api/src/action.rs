@@ -17,15 +17,15 @@ pub trait Action: 'static {
     /// The action's name.
     const NAME: ActionName;
     /// The request's `data`.
-    type Request: Serialize + DeserializeOwned + Clone + std::fmt::Debug + PartialEq;
+    type RequestData: Serialize + DeserializeOwned + Clone + std::fmt::Debug + PartialEq;
     /// The success `response`.
-    type Response: Serialize + DeserializeOwned + Clone + std::fmt::Debug + PartialEq + crate::payload::UnknownFields;
+    type ResponseData: Serialize + DeserializeOwned + Clone + std::fmt::Debug + PartialEq + crate::payload::UnknownFields;
 
     /// Top-level fields the transport copies out of `data` into the envelope of a request
     /// built in code. Only toWidget `visibility` has one (`visible`, a quirk of
     /// matrix-widget-api's transport); on input such fields are kept in
     /// [`Envelope::extra`](crate::Envelope::extra) and otherwise ignored.
-    fn top_level_fields(_data: &Self::Request) -> crate::payload::Extra {
+    fn top_level_fields(_data: &Self::RequestData) -> crate::payload::Extra {
         crate::payload::Extra::new()
     }
 }
@@ -34,7 +34,7 @@ pub trait Action: 'static {
 ///
 /// Names used in both directions (`send_event`, `supported_api_versions`, …) are one
 /// variant; the envelope's [`Api`] says which payloads apply. Unknown names (vendor
-/// extensions such as `io.element.join`) are kept in [`ActionName::Other`].
+/// extensions such as `io.element.join`) are kept verbatim in a hidden catch-all (see [how to match them](crate::naming#matching-a-name-the-crate-does-not-know)).
 #[wire_docs]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, WireName)]
 #[wire(what = "action")]
@@ -160,5 +160,6 @@ pub enum ActionName {
 
     /// Any other action name, kept verbatim (vendor extensions such as `io.element.join`).
     #[wire(other)]
-    Other(CustomName),
+    #[doc(hidden)]
+    _Custom(CustomName),
 }

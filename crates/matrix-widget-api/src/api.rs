@@ -14,3 +14,13 @@ pub enum Api {
     #[wire("toWidget")]
     ToWidget,
 }
+
+/// Which side of the conversation: the receiver a decoder works for, or the sender of a message. A host receives fromWidget requests and responses to its
+/// toWidget requests; a widget the reverse. Anything else is malformed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// The client embedding the widget.
+    Host,
+    /// The widget.
+    Widget,
+}

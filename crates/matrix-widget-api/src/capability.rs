@@ -6,7 +6,7 @@
 //! widget sent — its prefix through [`Spelled`](crate::Spelled), its parameter because
 //! parsing and printing a parameter are inverse (tested for arbitrary texts) — so
 //! `notify_capabilities.approved` keeps the widget's `hasCapability` checks working.
-//! Unknown capabilities are kept in [`Capability::Other`] (and never granted by a host).
+//! Unknown capabilities are kept verbatim in a hidden catch-all (and never granted by a host).
 //!
 //! Parameterised capabilities are parsed into structure (MSC2762, with the escaping rules
 //! of wire decision 13, see [`filter`]): [`RoomEventFilter`] (an event type, and for
@@ -14,7 +14,7 @@
 //! optionally a state key), [`TimelineTarget`] (a room or `*`); to-device and room
 //! account data capabilities carry their event type verbatim.
 
-pub mod filter;
+mod filter;
 
 pub use filter::{FilterError, RoomEventFilter, StateEventFilter, TimelineTarget};
 
@@ -52,7 +52,7 @@ pub enum Capability {
     #[wire(stable = "m.receive.event:", unstable = "org.matrix.msc2762.receive.event:", prefix)]
     ReceiveEvent(RoomEventFilter),
     /// Send state events of a type, optionally one state key after `#`; a `#` in the type
-    /// is written `\#` (MSC2762). A text whose parts all end in `\` is not one (it is `Other`).
+    /// is written `\#` (MSC2762). A text whose parts all end in `\` is not one (it is an unknown capability).
     #[wire(stable = "m.send.state_event:", unstable = "org.matrix.msc2762.send.state_event:", prefix)]
     SendStateEvent(StateEventFilter),
     /// Receive state events of a type, optionally one state key (MSC2762).
@@ -126,5 +126,6 @@ pub enum Capability {
     RtcLivekitDelegateDelayedLeave,
     /// Any other capability, kept verbatim. Hosts deny it.
     #[wire(other)]
-    Other(CustomName),
+    #[doc(hidden)]
+    _Custom(CustomName),
 }

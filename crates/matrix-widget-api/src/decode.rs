@@ -13,30 +13,21 @@
 
 use crate::action::ActionName;
 use crate::api::Api;
-use crate::error::{ErrorResponse, WidgetError};
+use crate::api::Role;
+use crate::error::{ErrorResponseData, WidgetError};
 use crate::from_widget::{FromWidgetData, FromWidgetResult};
-pub use crate::from_widget::{FromWidgetRequest, FromWidgetResponse};
 use crate::message::{Envelope, Source, to_json};
 use crate::naming::Spelled;
 use crate::payload::{Extra, UnknownFields};
 use crate::to_widget::{ToWidgetData, ToWidgetResult};
-pub use crate::to_widget::{ToWidgetRequest, ToWidgetResponse};
+use crate::{FromWidgetRequest, FromWidgetResponse};
+use crate::{ToWidgetRequest, ToWidgetResponse};
 use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
-
-/// Which side is decoding. A host receives fromWidget requests and responses to its
-/// toWidget requests; a widget the reverse. Anything else is malformed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Role {
-    /// The client embedding the widget.
-    Host,
-    /// The widget.
-    Widget,
-}
 
 /// Any decoded message.
 #[derive(Clone, Debug, PartialEq)]
@@ -72,8 +63,8 @@ impl Message {
     pub fn kind(&self) -> MessageKind {
         match self {
             Message::FromWidgetRequest(_) | Message::ToWidgetRequest(_) => MessageKind::Request,
-            Message::FromWidgetResponse(r) if r.is_error() => MessageKind::ErrorResponse,
-            Message::ToWidgetResponse(r) if r.is_error() => MessageKind::ErrorResponse,
+            Message::FromWidgetResponse(r) if r.is_error() => MessageKind::ErrorResponseData,
+            Message::ToWidgetResponse(r) if r.is_error() => MessageKind::ErrorResponseData,
             Message::FromWidgetResponse(_) | Message::ToWidgetResponse(_) => MessageKind::Response,
         }
     }
@@ -109,7 +100,7 @@ pub enum MessageKind {
     /// A success reply.
     Response,
     /// A reply whose `response` is an error (`response.error.message` is a string).
-    ErrorResponse,
+    ErrorResponseData,
 }
 
 impl MessageKind {
@@ -118,7 +109,7 @@ impl MessageKind {
         match self {
             MessageKind::Request => "request",
             MessageKind::Response => "response",
-            MessageKind::ErrorResponse => "error_response",
+            MessageKind::ErrorResponseData => "error_response",
         }
     }
 }
@@ -330,7 +321,7 @@ impl InvalidMessage {
         if self.is_response {
             return None;
         }
-        let error = crate::error::ErrorResponse::new(format!("Invalid request: {}", self.message()));
+        let error = crate::error::ErrorResponseData::new(format!("Invalid request: {}", self.message()));
         Some(self.source.reply(&to_json(&error)))
     }
 }
@@ -664,7 +655,7 @@ impl<'de> DeserializeSeed<'de> for ResultSeed<'_> {
 pub(crate) struct OutcomeVisitor<R>(pub(crate) PhantomData<R>);
 
 impl<'de, R: Deserialize<'de> + UnknownFields> Visitor<'de> for OutcomeVisitor<R> {
-    type Value = Result<R, ErrorResponse>;
+    type Value = Result<R, ErrorResponseData>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a response object")
@@ -686,7 +677,7 @@ impl<'de, R: Deserialize<'de> + UnknownFields> Visitor<'de> for OutcomeVisitor<R
                     crate::payload::read_extra(&mut extra, key, &mut map)?;
                 }
                 crate::payload::finish_extra(&extra)?;
-                return Ok(Err(ErrorResponse { error, extra }));
+                return Ok(Err(ErrorResponseData { error, extra }));
             }
             return Err(de::Error::custom("an `error` field that is not a valid error; decoded on the two-stage path"));
         }
@@ -840,7 +831,7 @@ impl<'de> Visitor<'de> for MessageSeed<'_> {
         let widget_id = widget_id.ok_or_else(|| missing("widgetId"))?;
         let request_id = request_id.ok_or_else(|| missing("requestId"))?;
         let action = action.ok_or_else(|| missing("action"))?;
-        if matches!(action.value(), ActionName::Other(name) if name.as_str().is_empty()) {
+        if matches!(action.value(), ActionName::_Custom(name) if name.as_str().is_empty()) {
             return Err(de::Error::custom("`action` must not be empty"));
         }
         let data = data.ok_or_else(|| missing("data"))?;

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 /// The `response` of a failed request.
 #[derive(Clone, Debug, PartialEq, Eq, Payload)]
 #[non_exhaustive]
-pub struct ErrorResponse {
+pub struct ErrorResponseData {
     /// What went wrong.
     pub error: WidgetError,
     /// Fields the protocol does not define, kept for the round-trip.
@@ -19,28 +19,28 @@ pub struct ErrorResponse {
     pub extra: Extra,
 }
 
-impl ErrorResponse {
+impl ErrorResponseData {
     /// An error with only a message.
     pub fn new(message: impl Into<String>) -> Self {
-        ErrorResponse { error: WidgetError::new(message), extra: Extra::new() }
+        ErrorResponseData { error: WidgetError::new(message), extra: Extra::new() }
     }
 }
 
-impl From<&str> for ErrorResponse {
+impl From<&str> for ErrorResponseData {
     fn from(message: &str) -> Self {
-        ErrorResponse::new(message)
+        ErrorResponseData::new(message)
     }
 }
 
-impl From<String> for ErrorResponse {
+impl From<String> for ErrorResponseData {
     fn from(message: String) -> Self {
-        ErrorResponse::new(message)
+        ErrorResponseData::new(message)
     }
 }
 
-impl From<WidgetError> for ErrorResponse {
+impl From<WidgetError> for ErrorResponseData {
     fn from(error: WidgetError) -> Self {
-        ErrorResponse { error, extra: Extra::new() }
+        ErrorResponseData { error, extra: Extra::new() }
     }
 }
 

@@ -30,31 +30,37 @@ pub mod watch_turn_servers;
 
 // The table of typed fromWidget actions: a new action is a module above and one line here.
 // A marker whose `Action::API` is the other direction fails to compile.
-crate::registry::registry! {
-    FromWidget, FromWidgetRequest, FromWidgetResponse, FromWidgetData, FromWidgetResult, crate::message::UntypedFromWidget, "fromWidget";
-    SupportedApiVersions => supported_api_versions::SupportedApiVersions,
-    ContentLoaded => content_loaded::ContentLoaded,
-    Sticker => sticker::Sticker,
-    SetAlwaysOnScreen => set_always_on_screen::SetAlwaysOnScreen,
-    GetOpenId => get_openid::GetOpenId,
-    CloseModal => close_modal::CloseModal,
-    OpenModal => open_modal::OpenModal,
-    SetButtonEnabled => set_button_enabled::SetButtonEnabled,
-    SendEvent => send_event::SendEvent,
-    SendToDevice => send_to_device::SendToDevice,
-    WatchTurnServers => watch_turn_servers::WatchTurnServers,
-    UnwatchTurnServers => unwatch_turn_servers::UnwatchTurnServers,
-    ReadEvents => read_events::ReadEvents,
-    Navigate => navigate::Navigate,
-    RequestCapabilities => request_capabilities::RequestCapabilities,
-    ReadRelations => read_relations::ReadRelations,
-    UserDirectorySearch => user_directory_search::UserDirectorySearch,
-    GetMediaConfig => get_media_config::GetMediaConfig,
-    UploadFile => upload_file::UploadFile,
-    DownloadFile => download_file::DownloadFile,
-    UpdateDelayedEvent => update_delayed_event::UpdateDelayedEvent,
-    ReadRoomAccountData => read_room_account_data::ReadRoomAccountData,
-    GetRtcTransports => get_rtc_transports::GetRtcTransports,
-    RtcLivekitGetToken => rtc_livekit_get_token::RtcLivekitGetToken,
-    RtcLivekitDelegateDelayedLeave => rtc_livekit_delegate_delayed_leave::RtcLivekitDelegateDelayedLeave,
+/// The direction's message enums, re-exported at the crate root (their one public path).
+pub(crate) mod messages {
+    use super::*;
+
+    crate::registry::registry! {
+        FromWidget, FromWidgetRequest, FromWidgetResponse, FromWidgetData, FromWidgetResult, crate::message::UntypedFromWidget, "fromWidget";
+        SupportedApiVersions => supported_api_versions::SupportedApiVersions,
+        ContentLoaded => content_loaded::ContentLoaded,
+        Sticker => sticker::Sticker,
+        SetAlwaysOnScreen => set_always_on_screen::SetAlwaysOnScreen,
+        GetOpenId => get_openid::GetOpenId,
+        CloseModal => close_modal::CloseModal,
+        OpenModal => open_modal::OpenModal,
+        SetButtonEnabled => set_button_enabled::SetButtonEnabled,
+        SendEvent => send_event::SendEvent,
+        SendToDevice => send_to_device::SendToDevice,
+        WatchTurnServers => watch_turn_servers::WatchTurnServers,
+        UnwatchTurnServers => unwatch_turn_servers::UnwatchTurnServers,
+        ReadEvents => read_events::ReadEvents,
+        Navigate => navigate::Navigate,
+        RequestCapabilities => request_capabilities::RequestCapabilities,
+        ReadRelations => read_relations::ReadRelations,
+        UserDirectorySearch => user_directory_search::UserDirectorySearch,
+        GetMediaConfig => get_media_config::GetMediaConfig,
+        UploadFile => upload_file::UploadFile,
+        DownloadFile => download_file::DownloadFile,
+        UpdateDelayedEvent => update_delayed_event::UpdateDelayedEvent,
+        ReadRoomAccountData => read_room_account_data::ReadRoomAccountData,
+        GetRtcTransports => get_rtc_transports::GetRtcTransports,
+        RtcLivekitGetToken => rtc_livekit_get_token::RtcLivekitGetToken,
+        RtcLivekitDelegateDelayedLeave => rtc_livekit_delegate_delayed_leave::RtcLivekitDelegateDelayedLeave,
+    }
 }
+pub(crate) use messages::{FromWidgetData, FromWidgetResult};

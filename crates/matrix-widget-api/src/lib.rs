@@ -31,7 +31,7 @@
 //! # A host answering a delayed send
 //!
 //! ```
-//! use matrix_widget_api::from_widget::send_event::SendEventResponse;
+//! use matrix_widget_api::from_widget::send_event::SendEventResponseData;
 //! use matrix_widget_api::{FromWidgetRequest, HostMessage, decode_host};
 //!
 //! fn answer(text: &str) -> Option<String> {
@@ -46,7 +46,7 @@
 //!             let data = request.data();
 //!             assert_eq!(data.delay.map(|d| d.as_millis()), Some(8000));
 //!             // … check the capabilities, then schedule the event through MSC4140 …
-//!             Some(request.reply(&SendEventResponse::scheduled("!room:example.org", "syd_abc")))
+//!             Some(request.reply(&SendEventResponseData::scheduled("!room:example.org", "syd_abc")))
 //!         }
 //!         // Every other action, typed or not, gets an error in this small example.
 //!         HostMessage::Request(other) => Some(other.reply_error("Unknown or unsupported action")),
@@ -69,11 +69,11 @@
 //! # A widget building requests
 //!
 //! ```
-//! use matrix_widget_api::from_widget::update_delayed_event::{UpdateAction, UpdateDelayedEvent, UpdateDelayedEventRequest};
+//! use matrix_widget_api::from_widget::update_delayed_event::{UpdateAction, UpdateDelayedEvent, UpdateDelayedEventRequestData};
 //! use matrix_widget_api::naming::{Naming, to_string_with};
 //! use matrix_widget_api::Request;
 //!
-//! let request = Request::<UpdateDelayedEvent>::new("w1", "r2", UpdateDelayedEventRequest::new("syd_abc", UpdateAction::Restart))?;
+//! let request = Request::<UpdateDelayedEvent>::new("w1", "r2", UpdateDelayedEventRequestData::new("syd_abc", UpdateAction::Restart))?;
 //! // Unstable names by default: deployed hosts only know those.
 //! let unstable = serde_json::to_string(&request)?;
 //! assert!(unstable.contains(r#""action":"org.matrix.msc4157.update_delayed_event""#));
@@ -91,16 +91,21 @@
 
 extern crate self as matrix_widget_api;
 
-pub mod action;
-pub mod api;
-pub mod capability;
-pub mod decode;
+// The vocabulary: private modules whose items are re-exported at the root, so each has one
+// path (`matrix_widget_api::Capability`, never `capability::Capability`).
+mod action;
+mod api;
+mod capability;
+mod decode;
+mod error;
+mod message;
+mod version;
+
+// Payloads and mechanisms, reached through their module.
 pub mod encrypted_file;
-pub mod error;
 pub mod event;
 pub mod from_widget;
 pub mod limits;
-pub mod message;
 pub mod modal;
 pub mod naming;
 pub mod openid;
@@ -110,7 +115,6 @@ pub mod payload;
 pub mod schema;
 pub mod to_widget;
 pub mod transferable;
-pub mod version;
 
 #[doc(hidden)]
 pub mod __private {
@@ -132,16 +136,14 @@ pub mod wire_decisions {}
 pub struct ReadmeDoctests;
 
 pub use action::{Action, ActionName};
-pub use api::Api;
-pub use capability::Capability;
+pub use api::{Api, Role};
+pub use capability::{Capability, FilterError, RoomEventFilter, StateEventFilter, TimelineTarget};
 pub use decode::{
-    DecodeError, Decoder, HostMessage, Message, MessageKind, Role, WidgetMessage, decode, decode_as, decode_as_slice, decode_host,
-    decode_host_slice, decode_slice, decode_widget, decode_widget_slice,
+    DecodeError, Decoder, HostMessage, InvalidMessage, Message, MessageKind, WidgetMessage, decode, decode_as, decode_as_slice,
+    decode_host, decode_host_slice, decode_slice, decode_widget, decode_widget_slice,
 };
-pub use error::{ErrorResponse, MatrixApiError, MatrixErrorBody, WidgetError};
-pub use from_widget::{FromWidgetRequest, FromWidgetResponse};
-pub use message::BuildError;
-pub use message::{Envelope, Request, Response};
-pub use naming::{Naming, Spelled, Spelling};
-pub use to_widget::{ToWidgetRequest, ToWidgetResponse};
+pub use error::{ErrorResponseData, HttpStatus, MatrixApiError, MatrixErrorBody, WidgetError};
+pub use from_widget::messages::{FromWidgetRequest, FromWidgetResponse};
+pub use message::{BuildError, Envelope, Request, Response, UntypedFromWidget, UntypedToWidget};
+pub use to_widget::messages::{ToWidgetRequest, ToWidgetResponse};
 pub use version::ApiVersion;

@@ -218,7 +218,7 @@ impl Refused {
         if widget_id.is_empty() || request_id.is_empty() || action.is_empty() || matches!(self.reason, Reason::IdTooLong { .. }) {
             return None;
         }
-        let error = crate::error::ErrorResponse::new(format!("Invalid request: {}", self.reason));
+        let error = crate::error::ErrorResponseData::new(format!("Invalid request: {}", self.reason));
         let reply = serde_json::json!({
             "api": api, "widgetId": widget_id, "requestId": request_id, "action": action, "data": {}, "response": error,
         });
@@ -229,8 +229,8 @@ impl Refused {
 impl Refused {
     /// The same, decoded by `role`: a request that cannot reach that role (a fromWidget
     /// request at a widget) gets no reply from it.
-    pub(crate) fn for_role(mut self, role: Option<crate::decode::Role>) -> Self {
-        use crate::decode::Role;
+    pub(crate) fn for_role(mut self, role: Option<crate::api::Role>) -> Self {
+        use crate::api::Role;
         let expects_response = match (role, self.head.api.as_deref()) {
             (None, _) | (_, None) => return self,
             (Some(Role::Host), Some(api)) => api == "toWidget",

@@ -1,13 +1,13 @@
 //! The envelope and typed requests and responses.
 //!
 //! A [`Request<A>`] is one action's request with its typed `data`; [`Request::reply`] only
-//! takes `A::Response`, and builds the reply from the request's own bytes, so the reply
+//! takes `A::ResponseData`, and builds the reply from the request's own bytes, so the reply
 //! echoes the request exactly and adds `response`. A [`Response<A>`] is a reply as the
 //! requester receives it: the echoed `data` kept raw, and the typed outcome.
 
 use crate::action::{Action, ActionName};
 use crate::api::Api;
-use crate::error::ErrorResponse;
+use crate::error::ErrorResponseData;
 use crate::naming::Spelled;
 use crate::payload::{Extra, RawObject, serialize_extra};
 use serde::ser::SerializeMap;
@@ -36,12 +36,13 @@ impl Envelope {
     /// An envelope for a request; empty IDs and an empty action name are refused.
     ///
     /// ```
-    /// use matrix_widget_api::{ActionName, Api, Envelope, Spelled};
+    /// use matrix_widget_api::{ActionName, Api, Envelope};
+    /// use matrix_widget_api::naming::Spelled;
     ///
     /// let envelope = Envelope::new(Api::FromWidget, "w1", "r1", Spelled::new(ActionName::ContentLoaded))?;
     /// assert_eq!(envelope.request_id(), "r1");
     /// assert!(Envelope::new(Api::FromWidget, "", "r1", Spelled::new(ActionName::ContentLoaded)).is_err());
-    /// # Ok::<(), matrix_widget_api::message::BuildError>(())
+    /// # Ok::<(), matrix_widget_api::BuildError>(())
     /// ```
     pub fn new(
         api: Api,
@@ -56,7 +57,7 @@ impl Envelope {
         if request_id.is_empty() {
             return Err(BuildError::EmptyRequestId);
         }
-        if matches!(action.value(), ActionName::Other(name) if name.as_str().is_empty()) {
+        if matches!(action.value(), ActionName::_Custom(name) if name.as_str().is_empty()) {
             return Err(BuildError::EmptyAction);
         }
         Ok(Envelope { api, widget_id, request_id, action, extra: Extra::new() })
@@ -116,7 +117,7 @@ impl Envelope {
 /// serialise to something [`decode`](crate::decode()) accepts.
 pub struct Request<A: Action> {
     envelope: Envelope,
-    data: A::Request,
+    data: A::RequestData,
     /// The message exactly as it arrived, when it was decoded.
     source: Option<Source>,
 }
@@ -163,17 +164,17 @@ impl<A: Action> Request<A> {
     /// empty or `data` breaks a rule of the action (the same rules decoding applies).
     ///
     /// ```
-    /// use matrix_widget_api::from_widget::update_delayed_event::{UpdateAction, UpdateDelayedEvent, UpdateDelayedEventRequest};
+    /// use matrix_widget_api::from_widget::update_delayed_event::{UpdateAction, UpdateDelayedEvent, UpdateDelayedEventRequestData};
     /// use matrix_widget_api::Request;
     ///
-    /// let request = Request::<UpdateDelayedEvent>::new("w1", "r1", UpdateDelayedEventRequest::new("syd_abc", UpdateAction::Cancel))?;
+    /// let request = Request::<UpdateDelayedEvent>::new("w1", "r1", UpdateDelayedEventRequestData::new("syd_abc", UpdateAction::Cancel))?;
     /// assert_eq!(request.data().delay_id, "syd_abc");
     /// // An empty `delay_id` would not decode, so it cannot be built either.
-    /// let empty = Request::<UpdateDelayedEvent>::new("w1", "r2", UpdateDelayedEventRequest::new("", UpdateAction::Cancel));
+    /// let empty = Request::<UpdateDelayedEvent>::new("w1", "r2", UpdateDelayedEventRequestData::new("", UpdateAction::Cancel));
     /// assert_eq!(empty.unwrap_err().to_string(), "invalid `data`: `delay_id` must not be empty");
-    /// # Ok::<(), matrix_widget_api::message::BuildError>(())
+    /// # Ok::<(), matrix_widget_api::BuildError>(())
     /// ```
-    pub fn new(widget_id: impl Into<String>, request_id: impl Into<String>, data: A::Request) -> Result<Self, BuildError> {
+    pub fn new(widget_id: impl Into<String>, request_id: impl Into<String>, data: A::RequestData) -> Result<Self, BuildError> {
         let mut envelope = Envelope::new(A::API, widget_id, request_id, Spelled::new(A::NAME))?;
         check_data::<A>(&data)?;
         envelope.extra = A::top_level_fields(&data);
@@ -183,9 +184,9 @@ impl<A: Action> Request<A> {
     /// A request from its parts, for example a vendor action's envelope with the untyped
     /// marker's raw data. The envelope must be `A`'s direction and, for a typed action, name
     /// `A`; the data is checked as in [`Request::new`].
-    pub fn from_parts(envelope: Envelope, data: A::Request) -> Result<Self, BuildError> {
-        let typed = !matches!(&A::NAME, ActionName::Other(name) if name.as_str().is_empty());
-        if envelope.api != A::API || (typed && *envelope.action != A::NAME) {
+    pub fn from_parts(envelope: Envelope, data: A::RequestData) -> Result<Self, BuildError> {
+        let typed = !matches!(&A::NAME, ActionName::_Custom(name) if name.as_str().is_empty());
+        if envelope.api != A::API || (typed && envelope.action != A::NAME) {
             return Err(BuildError::WrongAction {
                 found: format!("{} `{}`", envelope.api, envelope.action),
                 expected: format!("{} `{}`", A::API, A::NAME),
@@ -208,16 +209,16 @@ impl<A: Action> Request<A> {
     }
 
     /// The typed `data`.
-    pub fn data(&self) -> &A::Request {
+    pub fn data(&self) -> &A::RequestData {
         &self.data
     }
 
     /// The envelope and the data.
-    pub fn into_parts(self) -> (Envelope, A::Request) {
+    pub fn into_parts(self) -> (Envelope, A::RequestData) {
         (self.envelope, self.data)
     }
 
-    pub(crate) fn decoded(envelope: Envelope, data: A::Request, source: Option<Source>) -> Self {
+    pub(crate) fn decoded(envelope: Envelope, data: A::RequestData, source: Option<Source>) -> Self {
         Request { envelope, data, source }
     }
 
@@ -246,12 +247,12 @@ impl<A: Action> Request<A> {
     /// );
     /// # Ok::<(), matrix_widget_api::DecodeError>(())
     /// ```
-    pub fn reply(&self, response: &A::Response) -> String {
+    pub fn reply(&self, response: &A::ResponseData) -> String {
         self.reply_with(response)
     }
 
     /// The error reply: the request echoed exactly, plus `response: {error: …}`.
-    pub fn reply_error(&self, error: impl Into<ErrorResponse>) -> String {
+    pub fn reply_error(&self, error: impl Into<ErrorResponseData>) -> String {
         self.reply_with(&error.into())
     }
 
@@ -262,7 +263,7 @@ impl<A: Action> Request<A> {
             // becomes an error reply saying so, rather than a panic.
             None => serde_json::to_string(&EnvelopeWith { envelope: &self.envelope, data: &self.data, response }).unwrap_or_else(|e| {
                 // Without `data` this time, which may be what failed; this cannot fail again.
-                let error = ErrorResponse::new(format!("the host could not serialise its reply: {e}"));
+                let error = ErrorResponseData::new(format!("the host could not serialise its reply: {e}"));
                 to_json(&EnvelopeWith { envelope: &self.envelope, data: &RawObject::empty(), response: &error })
             }),
         }
@@ -271,9 +272,9 @@ impl<A: Action> Request<A> {
 
 /// `data` must decode as it serialises: the rules of the action's decoder, applied to a
 /// value built in code.
-fn check_data<A: Action>(data: &A::Request) -> Result<(), BuildError> {
+fn check_data<A: Action>(data: &A::RequestData) -> Result<(), BuildError> {
     let text = serde_json::to_string(data).map_err(|e| BuildError::InvalidData(e.to_string()))?;
-    match serde_json::from_str::<A::Request>(&text) {
+    match serde_json::from_str::<A::RequestData>(&text) {
         Ok(_) => Ok(()),
         Err(e) => Err(BuildError::InvalidData(crate::payload::strip_position(&e.to_string()).to_owned())),
     }
@@ -317,7 +318,7 @@ impl Source {
 /// for a third-party `Action`) becomes an error response saying so, rather than a panic.
 fn response_json<R: Serialize>(response: &R) -> String {
     serde_json::to_string(response)
-        .unwrap_or_else(|e| to_json(&ErrorResponse::new(format!("the host could not serialise its response: {e}"))))
+        .unwrap_or_else(|e| to_json(&ErrorResponseData::new(format!("the host could not serialise its response: {e}"))))
 }
 
 /// Serialises a value the crate built; its types have string keys and no fallible parts.
@@ -356,18 +357,18 @@ impl<A: Action> Serialize for Request<A> {
 pub struct Response<A: Action> {
     envelope: Envelope,
     data: Box<RawValue>,
-    result: Result<A::Response, ErrorResponse>,
+    result: Result<A::ResponseData, ErrorResponseData>,
     action: PhantomData<fn() -> A>,
 }
 
 impl<A: Action> Response<A> {
     /// A response from its parts.
-    pub fn new(envelope: Envelope, data: RawObject, result: Result<A::Response, ErrorResponse>) -> Self {
+    pub fn new(envelope: Envelope, data: RawObject, result: Result<A::ResponseData, ErrorResponseData>) -> Self {
         Response { envelope, data: data.into_raw(), result, action: PhantomData }
     }
 
     /// A decoded reply: its echoed `data` is whatever JSON the request had.
-    pub(crate) fn decoded(envelope: Envelope, data: Box<RawValue>, result: Result<A::Response, ErrorResponse>) -> Self {
+    pub(crate) fn decoded(envelope: Envelope, data: Box<RawValue>, result: Result<A::ResponseData, ErrorResponseData>) -> Self {
         Response { envelope, data, result, action: PhantomData }
     }
 
@@ -384,13 +385,13 @@ impl<A: Action> Response<A> {
     }
 
     /// The outcome: the typed success response or the error response.
-    pub fn result(&self) -> &Result<A::Response, ErrorResponse> {
+    pub fn result(&self) -> &Result<A::ResponseData, ErrorResponseData> {
         &self.result
     }
 
     /// The outcome, by value.
     #[allow(clippy::result_large_err)] // the same type as the `result` it holds
-    pub fn into_result(self) -> Result<A::Response, ErrorResponse> {
+    pub fn into_result(self) -> Result<A::ResponseData, ErrorResponseData> {
         self.result
     }
 
@@ -400,7 +401,7 @@ impl<A: Action> Response<A> {
     }
 
     /// The echoed request data, typed.
-    pub fn request_data(&self) -> Result<A::Request, serde_json::Error> {
+    pub fn request_data(&self) -> Result<A::RequestData, serde_json::Error> {
         serde_json::from_str(self.data.get())
     }
 }
@@ -453,9 +454,9 @@ pub enum UntypedFromWidget {}
 
 impl Action for UntypedFromWidget {
     const API: Api = Api::FromWidget;
-    const NAME: ActionName = ActionName::Other(crate::naming::CustomName::EMPTY);
-    type Request = RawObject;
-    type Response = RawObject;
+    const NAME: ActionName = ActionName::_Custom(crate::naming::CustomName::EMPTY);
+    type RequestData = RawObject;
+    type ResponseData = RawObject;
 }
 
 /// The untyped toWidget action; see [`UntypedFromWidget`].
@@ -464,19 +465,19 @@ pub enum UntypedToWidget {}
 
 impl Action for UntypedToWidget {
     const API: Api = Api::ToWidget;
-    const NAME: ActionName = ActionName::Other(crate::naming::CustomName::EMPTY);
-    type Request = RawObject;
-    type Response = RawObject;
+    const NAME: ActionName = ActionName::_Custom(crate::naming::CustomName::EMPTY);
+    type RequestData = RawObject;
+    type ResponseData = RawObject;
 }
 
 /// Decodes a `response` object: an error response when `response.error` is an object with
 /// a string `message` (widget-api's `isErrorResponse`), else `R`.
-pub(crate) fn decode_result<R: serde::de::DeserializeOwned>(raw: &RawValue) -> Result<Result<R, ErrorResponse>, serde_json::Error> {
+pub(crate) fn decode_result<R: serde::de::DeserializeOwned>(raw: &RawValue) -> Result<Result<R, ErrorResponseData>, serde_json::Error> {
     // A duplicate `error` would make the classification depend on which copy wins (the
     // last, in JavaScript): refuse duplicates here, and inside `error`, before deciding.
     unique_keys(raw.get(), true)?;
     if is_error_response(raw) {
-        serde_json::from_str::<ErrorResponse>(raw.get()).map(Err)
+        serde_json::from_str::<ErrorResponseData>(raw.get()).map(Err)
     } else {
         serde_json::from_str::<R>(raw.get()).map(Ok)
     }
@@ -705,11 +706,11 @@ pub(crate) mod schema {
     /// A request of `A`: the whole message.
     pub(crate) fn request_schema<A: Action>(generator: &mut SchemaGenerator, names: Names, typed: &[ActionName]) -> Schema
     where
-        A::Request: JsonSchema,
+        A::RequestData: JsonSchema,
     {
         let envelope = envelope(generator);
         let action = action_property::<A>(generator, names, typed);
-        let data = payload::<A::Request>(generator, &format!("{}RequestData", names.base));
+        let data = payload::<A::RequestData>(generator, &format!("{}RequestData", names.base));
         message(
             format!("A {} {} request: the whole message.", A::API, action_phrase::<A>()),
             envelope,
@@ -727,12 +728,12 @@ pub(crate) mod schema {
     /// the direction's reply union tells them apart.
     pub(crate) fn response_schema<A: Action>(generator: &mut SchemaGenerator, names: Names, typed: &[ActionName]) -> Schema
     where
-        A::Response: JsonSchema,
+        A::ResponseData: JsonSchema,
     {
         let envelope = envelope(generator);
         let action = action_property::<A>(generator, names, typed);
         let data = echoed_data(generator);
-        let response = payload::<A::Response>(generator, &format!("{}ResponseData", names.base));
+        let response = payload::<A::ResponseData>(generator, &format!("{}ResponseData", names.base));
         message(
             format!(
                 "A success reply to a {} {} request: the request echoed, plus `response`. \
@@ -750,7 +751,7 @@ pub(crate) mod schema {
     pub(crate) fn error_response_schema(generator: &mut SchemaGenerator, api: Api) -> Schema {
         let envelope = envelope(generator);
         let data = echoed_data(generator);
-        let error = generator.subschema_for::<ErrorResponse>().to_value();
+        let error = generator.subschema_for::<ErrorResponseData>().to_value();
         message(
             format!("An error reply to a {api} request of any action: the request echoed, plus `response.error`."),
             envelope,

@@ -86,7 +86,7 @@ impl ModalOpenData {
 
     /// The rules beyond field types: a non-empty `type` and `url`.
     fn check(&self) -> Result<(), String> {
-        if matches!(&self.widget_type, WidgetType::Other(name) if name.as_str().is_empty()) {
+        if matches!(&self.widget_type, WidgetType::_Custom(name) if name.as_str().is_empty()) {
             return Err("`type` must not be empty".to_owned());
         }
         if self.url.is_empty() {
@@ -128,7 +128,8 @@ pub enum WidgetType {
     Stickerpicker,
     /// Any other widget type, kept verbatim.
     #[wire(other)]
-    Other(CustomName),
+    #[doc(hidden)]
+    _Custom(CustomName),
 }
 
 /// Data for a modal widget: an optional `title` (shown below the name) and any keys the
@@ -196,14 +197,15 @@ pub enum ModalButtonId {
     Close,
     /// A button the opening widget declared.
     #[wire(other)]
-    Other(CustomName),
+    #[doc(hidden)]
+    _Custom(CustomName),
 }
 
 impl ModalButtonId {
     /// The button with this ID (`m.close` is [`ModalButtonId::Close`]).
     pub fn new(id: &str) -> Self {
         // An open name type parses every string.
-        id.parse().unwrap_or_else(|_| ModalButtonId::Other(CustomName::__from_unknown(id)))
+        id.parse().unwrap_or_else(|_| ModalButtonId::_Custom(CustomName::__from_unknown(id)))
     }
 }
 
@@ -231,7 +233,8 @@ pub enum ModalButtonKind {
     Link,
     /// Any other kind, kept verbatim.
     #[wire(other)]
-    Other(CustomName),
+    #[doc(hidden)]
+    _Custom(CustomName),
 }
 
 /// What a modal widget returns when it closes (fromWidget `close_modal`), relayed by the

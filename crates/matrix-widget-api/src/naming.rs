@@ -8,7 +8,7 @@
 //! 1. A [`Spelled`] value that was **parsed** re-emits the spelling it arrived in, so a reply
 //!    echoes the exact action string and `notify_capabilities` echoes the widget's own
 //!    capability strings.
-//! 2. A value whose spelling was **set** ([`Spelled::with_naming`]) uses that spelling.
+//! 2. A value whose spelling was **set** ([`Spelled::with_spelling`]) uses that spelling.
 //! 3. Anything else uses the naming of the current serialisation call ([`with_naming`],
 //!    [`to_string_with`]), which is [`Naming::Unstable`] unless the caller says otherwise,
 //!    because deployed peers (matrix-widget-api 1.19 among them) only know unstable names.
@@ -26,6 +26,25 @@
 //! assert_eq!(action.name(Naming::Unstable), "org.matrix.msc2876.read_events");
 //! # Ok::<(), matrix_widget_api::naming::NameError>(())
 //! ```
+//!
+//! # Matching a name the crate does not know
+//!
+//! The catch-all variant is hidden on purpose (ruma's answer to the same problem): a match
+//! arm `_Custom(n) if n.as_str() == "x"` would silently stop matching the day the crate
+//! learns `x` and parses it to a variant of its own. Compare with a parsed value instead,
+//! which keeps matching across versions because a name equals itself whichever variant
+//! holds it:
+//!
+//! ```
+//! use matrix_widget_api::ActionName;
+//!
+//! let vendor: ActionName = "io.element.join".parse()?;
+//! let join: ActionName = "io.element.join".parse()?;
+//! assert_eq!(vendor, join); // holds today (catch-all) and once the crate types the action
+//! assert_eq!(vendor.to_string(), "io.element.join");
+//! assert_eq!("send_event".parse::<ActionName>()?, ActionName::SendEvent);
+//! # Ok::<(), matrix_widget_api::naming::NameError>(())
+//! ```
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::borrow::Cow;
@@ -35,7 +54,12 @@ use std::hash::{Hash, Hasher};
 
 pub use matrix_widget_api_macros::{WireName, wire_docs};
 
-/// Which spelling to emit for values built in code.
+/// Which spelling to emit for values built in code: a policy, chosen per serialisation
+/// call ([`to_string_with`], [`with_naming`]).
+///
+/// Compare [`Spelling`], which is a fact about one string (the form it arrived in,
+/// including legacy forms that are never chosen). A `Naming` becomes a `Spelling` through
+/// `From` when a value is pinned to it with [`Spelled::with_spelling`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Naming {
     /// The unstable, prefixed spelling (`org.matrix.msc4157.update_delayed_event`): what
@@ -46,7 +70,9 @@ pub enum Naming {
     Stable,
 }
 
-/// The spelling a name arrived in, or is to be written in.
+/// The spelling one name string has: the form it arrived in, or the form a value is pinned
+/// to ([`Spelled::with_spelling`]). Compare [`Naming`], the policy for values that are not
+/// pinned.
 ///
 /// A name declared with one spelling (`#[wire("send_event")]`) has no prefixed form: that
 /// one string is its stable name, so it parses as `Stable` (and is written the same in
@@ -88,23 +114,12 @@ impl Spelling {
 }
 
 /// The text of a name that is not in its type's table (a vendor action such as
-/// `io.element.join`, an unknown capability), as held by the `Other` variant of a name
-/// type.
+/// `io.element.join`, an unknown capability), as held by the hidden `_Custom` variant of a
+/// name type.
 ///
 /// It can only be made by parsing: a known spelling always parses to its own variant, so
-/// `ActionName::Other` never holds `"send_event"` and lookups keyed on the enum cannot miss.
-///
-/// ```
-/// use matrix_widget_api::ActionName;
-///
-/// let vendor: ActionName = "io.element.join".parse()?;
-/// match &vendor {
-///     ActionName::Other(name) => assert_eq!(name.as_str(), "io.element.join"),
-///     _ => unreachable!(),
-/// }
-/// assert_eq!("send_event".parse::<ActionName>()?, ActionName::SendEvent);
-/// # Ok::<(), matrix_widget_api::naming::NameError>(())
-/// ```
+/// the catch-all never holds `"send_event"` and lookups keyed on the enum cannot miss.
+#[doc(hidden)]
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct CustomName(Cow<'static, str>);
 
@@ -130,7 +145,7 @@ impl CustomName {
     /// use matrix_widget_api::ActionName;
     /// use matrix_widget_api::naming::CustomName;
     ///
-    /// const JOIN: ActionName = ActionName::Other(CustomName::vendor::<ActionName>("io.element.join"));
+    /// const JOIN: ActionName = ActionName::_Custom(CustomName::vendor::<ActionName>("io.element.join"));
     /// assert_eq!(JOIN, "io.element.join".parse::<ActionName>()?);
     /// # Ok::<(), matrix_widget_api::naming::NameError>(())
     /// ```
@@ -383,11 +398,6 @@ impl<T: WireName> Spelled<T> {
         Spelled { value, spelling: None }
     }
 
-    /// The same name, always written in `naming`.
-    pub fn with_naming(self, naming: Naming) -> Self {
-        Spelled { spelling: Some(naming.into()), ..self }
-    }
-
     /// The same name, always written in `spelling`.
     pub fn with_spelling(self, spelling: Spelling) -> Self {
         Spelled { spelling: Some(spelling), ..self }
@@ -424,13 +434,6 @@ impl<T: WireName> Spelled<T> {
 impl<T: WireName> From<T> for Spelled<T> {
     fn from(value: T) -> Self {
         Spelled::new(value)
-    }
-}
-
-impl<T> std::ops::Deref for Spelled<T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        &self.value
     }
 }
 

@@ -70,7 +70,8 @@ pub enum TokenType {
     Bearer,
     /// Any other token type, kept verbatim.
     #[wire(other)]
-    Other(CustomName),
+    #[doc(hidden)]
+    _Custom(CustomName),
 }
 
 /// How long an OpenID token is valid, in seconds: an integer from 0 to 2^53 − 1. Negatives,
@@ -108,8 +109,8 @@ impl<'de> Deserialize<'de> for ExpiresIn {
 }
 
 /// A complete OpenID token, as the homeserver issued it: what a host passes to the builders
-/// of [`GetOpenIdResponse`](crate::from_widget::get_openid::GetOpenIdResponse) and
-/// [`OpenIdCredentialsRequest`](crate::to_widget::openid_credentials::OpenIdCredentialsRequest).
+/// of [`GetOpenIdResponseData`](crate::from_widget::get_openid::GetOpenIdResponseData) and
+/// [`OpenIdCredentialsRequestData`](crate::to_widget::openid_credentials::OpenIdCredentialsRequestData).
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct OpenIdToken {

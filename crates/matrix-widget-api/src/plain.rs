@@ -179,7 +179,7 @@ mod tests {
         assert_eq!(rewrite("invalid `data`: missing field `type`", true), "`type` is missing");
         assert_eq!(rewrite("invalid `data`: duplicate field `type`", false), "`data.type` appears twice");
         assert_eq!(
-            rewrite("invalid `data`: invalid type: sequence, expected a `SendEventRequest` JSON object", false),
+            rewrite("invalid `data`: invalid type: sequence, expected a `SendEventRequestData` JSON object", false),
             "`data`: expected an object, found an array"
         );
         assert_eq!(

@@ -6,7 +6,7 @@
 /// What the generated code names, imported by each table's module.
 pub(crate) mod prelude {
     pub(crate) use crate::action::{Action, ActionName};
-    pub(crate) use crate::error::ErrorResponse;
+    pub(crate) use crate::error::ErrorResponseData;
     pub(crate) use crate::message::{Envelope, Request, Response, Source, decode_result};
     pub(crate) use crate::payload::RawObject;
     pub(crate) use serde::de;
@@ -113,7 +113,7 @@ macro_rules! registry {
             #[allow(clippy::result_large_err)]
             pub(crate) fn from_raw(envelope: Envelope, data: Box<RawValue>, response: &RawValue) -> Result<Self, (Envelope, serde_json::Error)> {
                 $(
-                    if *envelope.action == <$marker as Action>::NAME {
+                    if envelope.action == <$marker as Action>::NAME {
                         return match decode_result(response) {
                             Ok(result) => Ok(Self::$Variant(Box::new(Response::decoded(envelope, data, result)))),
                             Err(e) => Err((envelope, e)),
@@ -144,7 +144,7 @@ macro_rules! registry {
 
             /// The error reply to this request, whatever its action: the request echoed,
             /// plus `response: {error: …}` (see [`Request::reply_error`]).
-            pub fn reply_error(&self, error: impl Into<ErrorResponse>) -> String {
+            pub fn reply_error(&self, error: impl Into<ErrorResponseData>) -> String {
                 match self {
                     $( Self::$Variant(r) => r.reply_error(error), )*
                     Self::Other(r) => r.reply_error(error),
@@ -254,15 +254,15 @@ macro_rules! registry {
 
         /// A typed outcome of one direction.
         pub(crate) enum $Result {
-            $( $Variant(Result<<$marker as Action>::Response, ErrorResponse>), )*
-            Other(Result<RawObject, ErrorResponse>),
+            $( $Variant(Result<<$marker as Action>::ResponseData, ErrorResponseData>), )*
+            Other(Result<RawObject, ErrorResponseData>),
         }
 
         impl $Result {
             pub(crate) fn deserialize<'de, D: Deserializer<'de>>(action: &ActionName, deserializer: D) -> Result<Self, D::Error> {
                 $(
                     if *action == <$marker as Action>::NAME {
-                        return deserializer.deserialize_map(crate::decode::OutcomeVisitor::<<$marker as Action>::Response>(PhantomData)).map(Self::$Variant);
+                        return deserializer.deserialize_map(crate::decode::OutcomeVisitor::<<$marker as Action>::ResponseData>(PhantomData)).map(Self::$Variant);
                     }
                 )*
                 let raw = <&RawValue>::deserialize(deserializer)?;
@@ -281,7 +281,7 @@ macro_rules! registry {
 
         /// Typed request data of one direction.
         pub(crate) enum $Data {
-            $( $Variant(Box<<$marker as Action>::Request>), )*
+            $( $Variant(Box<<$marker as Action>::RequestData>), )*
             Other(RawObject),
         }
 
@@ -289,7 +289,7 @@ macro_rules! registry {
             pub(crate) fn deserialize<'de, D: Deserializer<'de>>(action: &ActionName, deserializer: D) -> Result<Self, D::Error> {
                 $(
                     if *action == <$marker as Action>::NAME {
-                        return <<$marker as Action>::Request as Deserialize>::deserialize(deserializer).map(|d| Self::$Variant(Box::new(d)));
+                        return <<$marker as Action>::RequestData as Deserialize>::deserialize(deserializer).map(|d| Self::$Variant(Box::new(d)));
                     }
                 )*
                 RawObject::deserialize(deserializer).map(Self::Other)

@@ -20,21 +20,27 @@ pub mod widget_config;
 
 // The table of typed toWidget actions: a new action is a module above and one line here.
 // A marker whose `Action::API` is the other direction fails to compile.
-crate::registry::registry! {
-    ToWidget, ToWidgetRequest, ToWidgetResponse, ToWidgetData, ToWidgetResult, crate::message::UntypedToWidget, "toWidget";
-    SupportedApiVersions => supported_api_versions::SupportedApiVersions,
-    Capabilities => capabilities::Capabilities,
-    NotifyCapabilities => notify_capabilities::NotifyCapabilities,
-    ThemeChange => theme_change::ThemeChange,
-    LanguageChange => language_change::LanguageChange,
-    Screenshot => screenshot::Screenshot,
-    Visibility => visibility::Visibility,
-    OpenIdCredentials => openid_credentials::OpenIdCredentials,
-    WidgetConfig => widget_config::WidgetConfig,
-    CloseModal => close_modal::CloseModal,
-    ButtonClicked => button_clicked::ButtonClicked,
-    SendEvent => send_event::SendEvent,
-    SendToDevice => send_to_device::SendToDevice,
-    UpdateState => update_state::UpdateState,
-    UpdateTurnServers => update_turn_servers::UpdateTurnServers,
+/// The direction's message enums, re-exported at the crate root (their one public path).
+pub(crate) mod messages {
+    use super::*;
+
+    crate::registry::registry! {
+        ToWidget, ToWidgetRequest, ToWidgetResponse, ToWidgetData, ToWidgetResult, crate::message::UntypedToWidget, "toWidget";
+        SupportedApiVersions => supported_api_versions::ToWidgetSupportedApiVersions,
+        Capabilities => capabilities::Capabilities,
+        NotifyCapabilities => notify_capabilities::NotifyCapabilities,
+        ThemeChange => theme_change::ThemeChange,
+        LanguageChange => language_change::LanguageChange,
+        Screenshot => screenshot::Screenshot,
+        Visibility => visibility::Visibility,
+        OpenIdCredentials => openid_credentials::OpenIdCredentials,
+        WidgetConfig => widget_config::WidgetConfig,
+        CloseModal => close_modal::ToWidgetCloseModal,
+        ButtonClicked => button_clicked::ButtonClicked,
+        SendEvent => send_event::ToWidgetSendEvent,
+        SendToDevice => send_to_device::ToWidgetSendToDevice,
+        UpdateState => update_state::UpdateState,
+        UpdateTurnServers => update_turn_servers::UpdateTurnServers,
+    }
 }
+pub(crate) use messages::{ToWidgetData, ToWidgetResult};

@@ -61,5 +61,6 @@ pub enum ApiVersion {
     Msc4533,
     /// Any other version string, kept verbatim.
     #[wire(other)]
-    Other(CustomName),
+    #[doc(hidden)]
+    _Custom(CustomName),
 }

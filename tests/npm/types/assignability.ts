@@ -8,6 +8,7 @@
 // (`{ [key: string]: unknown }`): its row is compiled (both names must exist) but compares
 // nothing until the type lands; then it becomes a real check, and a failing row names itself.
 import type {
+    ErrorResponseData,
     FromWidgetCloseModalRequestData,
     FromWidgetCloseModalResponseData,
     FromWidgetContentLoadedRequestData,
@@ -165,6 +166,7 @@ import type {
     IWidgetConfigRequest,
     IWidgetConfigResponse,
     UpdateDelayedEventAction,
+    IWidgetApiErrorResponseData,
 } from "matrix-widget-api";
 // Not re-exported by the package's index (1.19), so imported from their modules.
 import type {
@@ -222,6 +224,12 @@ type Checks = {
     "fromWidget set_always_on_screen response": Mutual<FromWidgetSetAlwaysOnScreenResponseData, IStickyActionResponse["response"]>;
     "fromWidget get_openid request": Mutual<FromWidgetGetOpenIdRequestData, IGetOpenIDActionRequest["data"]>;
     "fromWidget get_openid response": Mutual<FromWidgetGetOpenIdResponseData, IGetOpenIDActionResponse["response"]>;
+    // The `response` of an error reply, either direction.
+    "error response": TheirsToOurs<ErrorResponseData, IWidgetApiErrorResponseData>;
+    // Ours reads `http_headers` and `url` as optional and header values as any JSON (kept
+    // verbatim); theirs requires both and types header values as strings. Hosts still emit
+    // both (`{}` and `""` when unknown), so the rest of the error is compared.
+    "error response, ours to theirs": OursToTheirs<Omit<ErrorResponseData, "error"> & { error: Omit<ErrorResponseData["error"], "matrix_api_error"> }, IWidgetApiErrorResponseData>;
     "fromWidget close_modal request": Mutual<FromWidgetCloseModalRequestData, IModalWidgetCloseRequest["data"]>;
     "fromWidget close_modal response": Mutual<FromWidgetCloseModalResponseData, IModalWidgetCloseResponse["response"]>;
     "fromWidget open_modal request": Mutual<FromWidgetOpenModalRequestData, IModalWidgetOpenRequest["data"]>;

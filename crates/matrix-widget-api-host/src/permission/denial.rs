@@ -1,8 +1,8 @@
 //! Why the engine said no, as a value: what capability is missing (or what else is wrong),
 //! and the error reply a host sends as it is.
 
-use matrix_widget_api::capability::{Capability, RoomEventFilter, StateEventFilter, TimelineTarget};
-use matrix_widget_api::{ErrorResponse, FromWidgetRequest};
+use matrix_widget_api::{Capability, RoomEventFilter, StateEventFilter, TimelineTarget};
+use matrix_widget_api::{ErrorResponseData, FromWidgetRequest};
 use std::fmt;
 
 /// A refusal, with its reason.
@@ -101,7 +101,7 @@ impl Needed {
     /// a room event type starting with `m.room.message#`).
     pub fn capability(&self) -> Option<Capability> {
         let room = |event_type: &str, msgtype: &Option<String>| match msgtype {
-            Some(m) if event_type == matrix_widget_api::capability::filter::ROOM_MESSAGE => Some(RoomEventFilter::room_message(m.clone())),
+            Some(m) if event_type == super::index::ROOM_MESSAGE => Some(RoomEventFilter::room_message(m.clone())),
             _ => RoomEventFilter::new(event_type).ok(),
         };
         Some(match self {
@@ -184,8 +184,8 @@ impl std::error::Error for Denied {}
 
 impl Denied {
     /// The `response` of the error reply: `{error: {message}}`.
-    pub fn error_response(&self) -> ErrorResponse {
-        ErrorResponse::new(self.to_string())
+    pub fn error_response(&self) -> ErrorResponseData {
+        ErrorResponseData::new(self.to_string())
     }
 
     /// The error reply to `request`, ready to post: the request echoed exactly, plus

@@ -11,17 +11,17 @@ use std::fmt;
 /// `read_relations`): its room, type, state key, and `content.msgtype`.
 ///
 /// ```
-/// use matrix_widget_api_host::permission::RoomEvent;
+/// use matrix_widget_api_host::permission::EventView;
 ///
-/// let message = RoomEvent::message("!r:b", "m.room.message", Some("m.text"));
-/// let state = RoomEvent::state("!r:b", "m.room.member", "@a:b");
-/// let parsed = RoomEvent::from_json(r#"{"type":"m.room.message","room_id":"!r:b","content":{"msgtype":"m.text"}}"#)?;
+/// let message = EventView::message("!r:b", "m.room.message", Some("m.text"));
+/// let state = EventView::state("!r:b", "m.room.member", "@a:b");
+/// let parsed = EventView::from_json(r#"{"type":"m.room.message","room_id":"!r:b","content":{"msgtype":"m.text"}}"#)?;
 /// assert_eq!(parsed.view(), message);
 /// # let _ = state;
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct RoomEvent<'a> {
+pub struct EventView<'a> {
     /// The room the event is in.
     pub room_id: &'a str,
     /// The event type.
@@ -32,21 +32,21 @@ pub struct RoomEvent<'a> {
     pub msgtype: Option<&'a str>,
 }
 
-impl<'a> RoomEvent<'a> {
+impl<'a> EventView<'a> {
     /// A message (non-state) event.
     pub fn message(room_id: &'a str, event_type: &'a str, msgtype: Option<&'a str>) -> Self {
-        RoomEvent { room_id, event_type, state_key: None, msgtype }
+        EventView { room_id, event_type, state_key: None, msgtype }
     }
 
     /// A state event.
     pub fn state(room_id: &'a str, event_type: &'a str, state_key: &'a str) -> Self {
-        RoomEvent { room_id, event_type, state_key: Some(state_key), msgtype: None }
+        EventView { room_id, event_type, state_key: Some(state_key), msgtype: None }
     }
 
     /// Reads the fields from an event's JSON (`IRoomEvent`: `type`, `room_id`,
     /// `state_key`, `content.msgtype`); everything else is skipped. A `null` state key is
     /// no state key.
-    pub fn from_json(json: &str) -> Result<OwnedRoomEvent, serde_json::Error> {
+    pub fn from_json(json: &str) -> Result<OwnedEventView, serde_json::Error> {
         serde_json::from_str(json)
     }
 
@@ -57,28 +57,29 @@ impl<'a> RoomEvent<'a> {
     /// ```
     /// use matrix_widget_api::event::{RoomEvent as Event, Timestamp};
     /// use matrix_widget_api::payload::RawObject;
-    /// use matrix_widget_api::{Capability, Spelled};
-    /// use matrix_widget_api_host::permission::{Context, Permissions, RoomEvent};
+    /// use matrix_widget_api::Capability;
+    /// use matrix_widget_api::naming::Spelled;
+    /// use matrix_widget_api_host::permission::{Context, Permissions, EventView};
     ///
     /// let caps = [Spelled::parse("org.matrix.msc2762.receive.event:m.room.message#m.text")?];
     /// let permissions = Permissions::new(&caps);
     /// let content = RawObject::from_json(r#"{"msgtype":"m.text","body":"hi"}"#)?;
     /// let event = Event::new("m.room.message", "@a:b", "$e", "!r:b", Timestamp::from_millis(1).unwrap(), content);
     /// let msgtype = event.msgtype();
-    /// let view = RoomEvent::of(&event, msgtype.as_deref());
+    /// let view = EventView::of(&event, msgtype.as_deref());
     /// assert!(permissions.may_push_event(&view, &Context::in_room("!r:b")).is_ok());
     /// assert!(permissions.may_push_event(&view, &Context::in_room("!other:b")).is_err());
     /// # let _: Option<Capability> = None;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn of(event: &'a matrix_widget_api::event::RoomEvent, msgtype: Option<&'a str>) -> Self {
-        RoomEvent { room_id: &event.room_id, event_type: &event.event_type, state_key: event.state_key.as_deref(), msgtype }
+        EventView { room_id: &event.room_id, event_type: &event.event_type, state_key: event.state_key.as_deref(), msgtype }
     }
 }
 
-/// The owned form of [`RoomEvent`], as read by [`RoomEvent::from_json`].
+/// The owned form of [`EventView`], as read by [`EventView::from_json`].
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-pub struct OwnedRoomEvent {
+pub struct OwnedEventView {
     /// The room the event is in.
     pub room_id: String,
     /// The event type.
@@ -92,10 +93,10 @@ pub struct OwnedRoomEvent {
     pub msgtype: Option<String>,
 }
 
-impl OwnedRoomEvent {
+impl OwnedEventView {
     /// The borrowed view the checks take.
-    pub fn view(&self) -> RoomEvent<'_> {
-        RoomEvent {
+    pub fn view(&self) -> EventView<'_> {
+        EventView {
             room_id: &self.room_id,
             event_type: &self.event_type,
             state_key: self.state_key.as_deref(),
@@ -249,11 +250,11 @@ mod tests {
 
     #[test]
     fn events_from_json() {
-        let e = RoomEvent::from_json(r#"{"type":"m.room.member","room_id":"!r:b","state_key":"@a:b","content":{},"sender":"@a:b"}"#)
+        let e = EventView::from_json(r#"{"type":"m.room.member","room_id":"!r:b","state_key":"@a:b","content":{},"sender":"@a:b"}"#)
             .expect("event");
-        assert_eq!(e.view(), RoomEvent::state("!r:b", "m.room.member", "@a:b"));
+        assert_eq!(e.view(), EventView::state("!r:b", "m.room.member", "@a:b"));
         let e =
-            RoomEvent::from_json(r#"{"type":"m.room.message","room_id":"!r:b","state_key":null,"content":{"msgtype":1}}"#).expect("event");
-        assert_eq!(e.view(), RoomEvent::message("!r:b", "m.room.message", None));
+            EventView::from_json(r#"{"type":"m.room.message","room_id":"!r:b","state_key":null,"content":{"msgtype":1}}"#).expect("event");
+        assert_eq!(e.view(), EventView::message("!r:b", "m.room.message", None));
     }
 }

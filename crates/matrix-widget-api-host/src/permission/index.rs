@@ -1,7 +1,10 @@
 //! The approved capabilities, hashed: every check is a few lookups keyed by event type (then
 //! state key or msgtype), never a scan, so it costs the same with 10 or 10,000 capabilities.
 
-use matrix_widget_api::capability::{Capability, RoomEventFilter, StateEventFilter, TimelineTarget, filter::ROOM_MESSAGE};
+use matrix_widget_api::{Capability, RoomEventFilter, StateEventFilter, TimelineTarget};
+
+/// The event type whose `content.msgtype` capabilities may filter on.
+pub(crate) const ROOM_MESSAGE: &str = "m.room.message";
 use std::collections::{HashMap, HashSet};
 
 /// A capability without a parameter, as a bit.

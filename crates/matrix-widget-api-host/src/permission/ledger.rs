@@ -1,8 +1,8 @@
 //! Host hardening for MSC4157 (wire decision 28): remember which delayed events each widget
 //! scheduled, so that `update_delayed_event` cannot touch the user's other delayed events.
 
-use matrix_widget_api::from_widget::send_event::SendEventResponse;
-use matrix_widget_api::from_widget::update_delayed_event::{UpdateAction, UpdateDelayedEventRequest};
+use matrix_widget_api::from_widget::send_event::SendEventResponseData;
+use matrix_widget_api::from_widget::update_delayed_event::{UpdateAction, UpdateDelayedEventRequestData};
 use std::collections::HashSet;
 
 /// The `delay_id`s one widget was given.
@@ -20,16 +20,16 @@ use std::collections::HashSet;
 /// session.
 ///
 /// ```
-/// use matrix_widget_api::from_widget::send_event::SendEventResponse;
-/// use matrix_widget_api::from_widget::update_delayed_event::{UpdateAction, UpdateDelayedEventRequest};
+/// use matrix_widget_api::from_widget::send_event::SendEventResponseData;
+/// use matrix_widget_api::from_widget::update_delayed_event::{UpdateAction, UpdateDelayedEventRequestData};
 /// use matrix_widget_api_host::permission::DelayLedger;
 ///
 /// let mut ledger = DelayLedger::new();
 /// // The host scheduled a delayed send for this widget and is about to reply:
-/// ledger.record_response(&SendEventResponse::scheduled("!r:b", "syd_abc"));
+/// ledger.record_response(&SendEventResponseData::scheduled("!r:b", "syd_abc"));
 /// assert!(ledger.contains("syd_abc"));
 /// // Once the delayed event is sent or cancelled, its ID is gone.
-/// ledger.updated(&UpdateDelayedEventRequest::new("syd_abc", UpdateAction::Send));
+/// ledger.updated(&UpdateDelayedEventRequestData::new("syd_abc", UpdateAction::Send));
 /// assert!(!ledger.contains("syd_abc"));
 /// ```
 #[derive(Clone, Debug, Default)]
@@ -49,7 +49,7 @@ impl DelayLedger {
     }
 
     /// Records the `delay_id` of a `send_event` reply, if it scheduled a delayed event.
-    pub fn record_response(&mut self, response: &SendEventResponse) {
+    pub fn record_response(&mut self, response: &SendEventResponseData) {
         if let Some(delay_id) = response.delay_id() {
             self.record(delay_id);
         }
@@ -68,8 +68,8 @@ impl DelayLedger {
 
     /// Call after an `update_delayed_event` succeeded: `cancel` and `send` end the delayed
     /// event, so its ID is forgotten; `restart` keeps it.
-    pub fn updated(&mut self, request: &UpdateDelayedEventRequest) {
-        match *request.action {
+    pub fn updated(&mut self, request: &UpdateDelayedEventRequestData) {
+        match request.action.value() {
             UpdateAction::Cancel | UpdateAction::Send => {
                 self.forget(&request.delay_id);
             }

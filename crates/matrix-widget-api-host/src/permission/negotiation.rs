@@ -4,7 +4,7 @@
 use super::{Config, Permissions};
 use matrix_widget_api::Capability;
 use matrix_widget_api::naming::Spelled;
-use matrix_widget_api::to_widget::notify_capabilities::NotifyCapabilitiesRequest;
+use matrix_widget_api::to_widget::notify_capabilities::NotifyCapabilitiesRequestData;
 
 /// One widget's negotiated capabilities, cumulative over every (re)negotiation.
 ///
@@ -20,7 +20,8 @@ use matrix_widget_api::to_widget::notify_capabilities::NotifyCapabilitiesRequest
 /// 4. The host checks requests with [`Negotiation::permissions`].
 ///
 /// ```
-/// use matrix_widget_api::{Capability, Spelled};
+/// use matrix_widget_api::Capability;
+/// use matrix_widget_api::naming::Spelled;
 /// use matrix_widget_api_host::permission::Negotiation;
 ///
 /// let asked: Vec<Spelled<Capability>> = ["m.send.delayed_event", "org.example.unknown", "org.matrix.msc4157.update_delayed_event"]
@@ -58,14 +59,14 @@ impl Negotiation {
     /// capabilities that are not approved yet, once per exact string, in the order asked.
     ///
     /// A capability already approved in another spelling is approved in this spelling too,
-    /// without asking. An unknown capability ([`Capability::Other`]) is never approved.
+    /// without asking. An unknown capability ([`Capability::_Custom`]) is never approved.
     pub fn request(&mut self, capabilities: &[Spelled<Capability>]) -> Vec<Spelled<Capability>> {
         let mut pending: Vec<Spelled<Capability>> = Vec::new();
         for capability in capabilities {
             if !holds_exactly(&self.requested, capability) {
                 self.requested.push(capability.clone());
             }
-            if matches!(capability.value(), Capability::Other(_)) {
+            if matches!(capability.value(), Capability::_Custom(_)) {
                 continue;
             }
             // `Spelled` equality ignores the spelling.
@@ -86,7 +87,7 @@ impl Negotiation {
     pub fn approve<C: Into<Spelled<Capability>>>(&mut self, capabilities: impl IntoIterator<Item = C>) {
         for capability in capabilities {
             let capability: Spelled<Capability> = capability.into();
-            if matches!(capability.value(), Capability::Other(_)) {
+            if matches!(capability.value(), Capability::_Custom(_)) {
                 continue;
             }
             for requested in self.requested.iter().filter(|r| **r == capability) {
@@ -108,8 +109,8 @@ impl Negotiation {
     }
 
     /// The `notify_capabilities` request data: cumulative `requested` and `approved`.
-    pub fn notify_capabilities(&self) -> NotifyCapabilitiesRequest {
-        NotifyCapabilitiesRequest::new(self.requested.clone(), self.approved.clone())
+    pub fn notify_capabilities(&self) -> NotifyCapabilitiesRequestData {
+        NotifyCapabilitiesRequestData::new(self.requested.clone(), self.approved.clone())
     }
 
     /// The permission engine over what is approved, with the default [`Config`].

@@ -15,7 +15,7 @@
 //!   Unlike the reference, a segment without a separator means *any* state key (the
 //!   reference reads `foo\#bar` as key `""`), and a segment whose `#`-separated parts all
 //!   end in `\` is not a state capability at all (the reference reads `foo\#bar\` as the
-//!   event type `""`): such a string stays a [`Capability::Other`](crate::Capability::Other).
+//!   event type `""`): such a string stays an unknown capability, kept verbatim.
 //!
 //! Printing is the inverse: a parsed value prints back to exactly the text it was parsed
 //! from, and a value built in code prints to a text that parses back to it. Values that no
@@ -26,7 +26,7 @@ use crate::naming::NameParam;
 use std::fmt;
 
 /// The event type whose room events carry a msgtype key in capabilities.
-pub const ROOM_MESSAGE: &str = "m.room.message";
+pub(crate) const ROOM_MESSAGE: &str = "m.room.message";
 
 /// `m.room.message#`: the start of a room-event segment that carries a msgtype.
 const ROOM_MESSAGE_KEYED: &str = "m.room.message#";
@@ -36,7 +36,7 @@ const ROOM_MESSAGE_KEYED: &str = "m.room.message#";
 /// msgtype (`m.room.message#m.text`).
 ///
 /// ```
-/// use matrix_widget_api::capability::{Capability, RoomEventFilter};
+/// use matrix_widget_api::{Capability, RoomEventFilter};
 ///
 /// let cap: Capability = "org.matrix.msc2762.send.event:m.room.message#m.text".parse()?;
 /// let Capability::SendEvent(filter) = &cap else { unreachable!() };
@@ -116,7 +116,7 @@ impl NameParam for RoomEventFilter {
 /// A `#` in the event type is written `\#`; the state key is written as it is.
 ///
 /// ```
-/// use matrix_widget_api::capability::{Capability, StateEventFilter};
+/// use matrix_widget_api::{Capability, StateEventFilter};
 ///
 /// let cap: Capability = r"m.send.state_event:org.example.\#test#hello".parse()?;
 /// let Capability::SendStateEvent(filter) = &cap else { unreachable!() };

@@ -29,6 +29,6 @@ pub enum CloseModal {}
 impl Action for CloseModal {
     const API: Api = Api::FromWidget;
     const NAME: ActionName = ActionName::CloseModal;
-    type Request = ModalReturnData;
-    type Response = Empty;
+    type RequestData = ModalReturnData;
+    type ResponseData = Empty;
 }

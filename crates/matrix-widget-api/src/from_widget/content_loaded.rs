@@ -27,6 +27,6 @@ pub enum ContentLoaded {}
 impl Action for ContentLoaded {
     const API: Api = Api::FromWidget;
     const NAME: ActionName = ActionName::ContentLoaded;
-    type Request = Empty;
-    type Response = Empty;
+    type RequestData = Empty;
+    type ResponseData = Empty;
 }

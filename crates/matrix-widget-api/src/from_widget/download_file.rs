@@ -14,7 +14,7 @@
 //! `timeout_ms` must be an integer from 0 to 2^53 − 1.
 //!
 //! **A host that cannot decrypt must refuse a request carrying `encryption`** (wire
-//! decision 19; check [`DownloadFileRequest::is_encrypted`]): answering it with the
+//! decision 19; check [`DownloadFileRequestData::is_encrypted`]): answering it with the
 //! downloaded bytes would hand the widget ciphertext as if it were the file, which is what
 //! matrix-widget-api 1.19's host does, since it ignores the field.
 //!
@@ -22,18 +22,18 @@
 //! [`Transferable`] (see [`crate::transferable`]).
 //!
 //! ```
-//! use matrix_widget_api::from_widget::download_file::DownloadFileResponse;
+//! use matrix_widget_api::from_widget::download_file::DownloadFileResponseData;
 //! use matrix_widget_api::transferable::Transferable;
-//! use matrix_widget_api::{ErrorResponse, FromWidgetRequest, HostMessage, decode_host};
+//! use matrix_widget_api::{ErrorResponseData, FromWidgetRequest, HostMessage, decode_host};
 //!
 //! let text = r#"{"api":"fromWidget","widgetId":"w1","requestId":"r1","action":"org.matrix.msc4039.download_file",
 //!     "data":{"content_uri":"mxc://example.org/abc"}}"#;
 //! let HostMessage::Request(FromWidgetRequest::DownloadFile(request)) = decode_host(text)? else { unreachable!() };
 //! let reply = if request.data().is_encrypted() {
 //!     // This host cannot decrypt: refuse rather than return ciphertext.
-//!     request.reply_error(ErrorResponse::new("Cannot decrypt files"))
+//!     request.reply_error(ErrorResponseData::new("Cannot decrypt files"))
 //! } else {
-//!     request.reply(&DownloadFileResponse::new(Transferable::string("file contents")))
+//!     request.reply(&DownloadFileResponseData::new(Transferable::string("file contents")))
 //! };
 //! assert!(reply.ends_with(r#","response":{"file":"file contents"}}"#));
 //! # Ok::<(), matrix_widget_api::DecodeError>(())
@@ -54,14 +54,14 @@ pub enum DownloadFile {}
 impl Action for DownloadFile {
     const API: Api = Api::FromWidget;
     const NAME: ActionName = ActionName::DownloadFile;
-    type Request = DownloadFileRequest;
-    type Response = DownloadFileResponse;
+    type RequestData = DownloadFileRequestData;
+    type ResponseData = DownloadFileResponseData;
 }
 
 /// The request `data`: the file to download.
 #[derive(Clone, Debug, PartialEq, Eq, Payload)]
 #[non_exhaustive]
-pub struct DownloadFileRequest {
+pub struct DownloadFileRequestData {
     /// The file's mxc:// URI.
     pub content_uri: String,
     /// MSC4039: how long the host may wait for the homeserver to start sending the file, in milliseconds.
@@ -73,20 +73,20 @@ pub struct DownloadFileRequest {
     pub extra: Extra,
 }
 
-impl DownloadFileRequest {
+impl DownloadFileRequestData {
     /// Downloads `content_uri`.
     pub fn new(content_uri: impl Into<String>) -> Self {
-        DownloadFileRequest { content_uri: content_uri.into(), timeout_ms: None, encryption: None, extra: Extra::new() }
+        DownloadFileRequestData { content_uri: content_uri.into(), timeout_ms: None, encryption: None, extra: Extra::new() }
     }
 
     /// The same request, with a timeout.
     pub fn with_timeout(self, timeout: DownloadTimeout) -> Self {
-        DownloadFileRequest { timeout_ms: Some(timeout), ..self }
+        DownloadFileRequestData { timeout_ms: Some(timeout), ..self }
     }
 
     /// The same request, for an encrypted file.
     pub fn with_encryption(self, encryption: EncryptedFile) -> Self {
-        DownloadFileRequest { encryption: Some(encryption), ..self }
+        DownloadFileRequestData { encryption: Some(encryption), ..self }
     }
 
     /// Whether the file is encrypted (`encryption` is present): a host that cannot decrypt
@@ -99,7 +99,7 @@ impl DownloadFileRequest {
 /// The success response: the file.
 #[derive(Clone, Debug, PartialEq, Eq, Payload)]
 #[non_exhaustive]
-pub struct DownloadFileResponse {
+pub struct DownloadFileResponseData {
     /// The file's content, decrypted if the request had encryption: in a browser a structured-clone value (Blob, ArrayBuffer or string); a JSON peer sees {} for a Blob or ArrayBuffer. Not null.
     pub file: Transferable,
     /// Fields the protocol does not define, kept for the round-trip.
@@ -107,10 +107,10 @@ pub struct DownloadFileResponse {
     pub extra: Extra,
 }
 
-impl DownloadFileResponse {
+impl DownloadFileResponseData {
     /// The downloaded `file`.
     pub fn new(file: Transferable) -> Self {
-        DownloadFileResponse { file, extra: Extra::new() }
+        DownloadFileResponseData { file, extra: Extra::new() }
     }
 }
 

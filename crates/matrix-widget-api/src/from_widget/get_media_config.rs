@@ -11,12 +11,12 @@
 //! integer); a negative or fractional size is refused, naming the value.
 //!
 //! ```
-//! use matrix_widget_api::from_widget::get_media_config::{GetMediaConfigResponse, UploadSize};
+//! use matrix_widget_api::from_widget::get_media_config::{GetMediaConfigResponseData, UploadSize};
 //! use matrix_widget_api::{FromWidgetRequest, HostMessage, decode_host};
 //!
 //! let text = r#"{"api":"fromWidget","widgetId":"w1","requestId":"r1","action":"org.matrix.msc4039.get_media_config","data":{}}"#;
 //! let HostMessage::Request(FromWidgetRequest::GetMediaConfig(request)) = decode_host(text)? else { unreachable!() };
-//! let config = GetMediaConfigResponse::new().with_upload_size(UploadSize::from_bytes(50_000_000).unwrap());
+//! let config = GetMediaConfigResponseData::new().with_upload_size(UploadSize::from_bytes(50_000_000).unwrap());
 //! assert!(request.reply(&config).ends_with(r#","response":{"m.upload.size":50000000}}"#));
 //! # Ok::<(), matrix_widget_api::DecodeError>(())
 //! ```
@@ -34,14 +34,14 @@ pub enum GetMediaConfig {}
 impl Action for GetMediaConfig {
     const API: Api = Api::FromWidget;
     const NAME: ActionName = ActionName::GetMediaConfig;
-    type Request = Empty;
-    type Response = GetMediaConfigResponse;
+    type RequestData = Empty;
+    type ResponseData = GetMediaConfigResponseData;
 }
 
 /// The success response: the homeserver's media configuration, every field kept.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Payload)]
 #[non_exhaustive]
-pub struct GetMediaConfigResponse {
+pub struct GetMediaConfigResponseData {
     /// The largest upload the homeserver accepts, in bytes, if it says.
     #[wire(rename = "m.upload.size")]
     pub upload_size: Option<UploadSize>,
@@ -50,7 +50,7 @@ pub struct GetMediaConfigResponse {
     pub extra: Extra,
 }
 
-impl GetMediaConfigResponse {
+impl GetMediaConfigResponseData {
     /// A configuration without fields.
     pub fn new() -> Self {
         Self::default()
@@ -58,7 +58,7 @@ impl GetMediaConfigResponse {
 
     /// The same configuration, with `m.upload.size`.
     pub fn with_upload_size(self, size: UploadSize) -> Self {
-        GetMediaConfigResponse { upload_size: Some(size), ..self }
+        GetMediaConfigResponseData { upload_size: Some(size), ..self }
     }
 }
 

@@ -6,18 +6,18 @@
 //! [`openid_credentials`](crate::to_widget::openid_credentials) request naming this request's
 //! ID. Any other state is refused, as matrix-widget-api 1.19's widget rejects it ("Invalid
 //! state"). The token fields are optional on input, as in the reference (its widget takes
-//! an `allowed` answer without a token as it comes); the [`GetOpenIdResponse::allowed`]
+//! an `allowed` answer without a token as it comes); the [`GetOpenIdResponseData::allowed`]
 //! builder always sets all four. See [`crate::openid`] for the shared types.
 //!
 //! ```
-//! use matrix_widget_api::from_widget::get_openid::GetOpenIdResponse;
+//! use matrix_widget_api::from_widget::get_openid::GetOpenIdResponseData;
 //! use matrix_widget_api::openid::{ExpiresIn, OpenIdToken};
 //! use matrix_widget_api::{FromWidgetRequest, HostMessage, decode_host};
 //!
 //! let text = r#"{"api":"fromWidget","widgetId":"w1","requestId":"r1","action":"get_openid","data":{}}"#;
 //! let HostMessage::Request(FromWidgetRequest::GetOpenId(request)) = decode_host(text)? else { unreachable!() };
 //! let token = OpenIdToken::new("s3cr3t", "example.org", ExpiresIn::from_secs(3600).expect("in range"));
-//! let reply = request.reply(&GetOpenIdResponse::allowed(token));
+//! let reply = request.reply(&GetOpenIdResponseData::allowed(token));
 //! assert!(reply.ends_with(
 //!     r#","response":{"state":"allowed","access_token":"s3cr3t","expires_in":3600,"matrix_server_name":"example.org","token_type":"Bearer"}}"#
 //! ));
@@ -36,14 +36,14 @@ pub enum GetOpenId {}
 impl Action for GetOpenId {
     const API: Api = Api::FromWidget;
     const NAME: ActionName = ActionName::GetOpenId;
-    type Request = Empty;
-    type Response = GetOpenIdResponse;
+    type RequestData = Empty;
+    type ResponseData = GetOpenIdResponseData;
 }
 
 /// The success `response`: the state of the request and, when allowed, the token.
 #[derive(Clone, Debug, PartialEq, Eq, Payload)]
 #[non_exhaustive]
-pub struct GetOpenIdResponse {
+pub struct GetOpenIdResponseData {
     /// `allowed`, `blocked`, or `request` (the answer follows as `openid_credentials`).
     pub state: OpenIdState,
     /// The token, when allowed.
@@ -59,10 +59,10 @@ pub struct GetOpenIdResponse {
     pub extra: Extra,
 }
 
-impl GetOpenIdResponse {
+impl GetOpenIdResponseData {
     /// Allowed, with `token`.
     pub fn allowed(token: OpenIdToken) -> Self {
-        GetOpenIdResponse {
+        GetOpenIdResponseData {
             state: OpenIdState::Allowed,
             access_token: Some(token.access_token),
             expires_in: Some(token.expires_in),
@@ -83,6 +83,13 @@ impl GetOpenIdResponse {
     }
 
     fn without_token(state: OpenIdState) -> Self {
-        GetOpenIdResponse { state, access_token: None, expires_in: None, matrix_server_name: None, token_type: None, extra: Extra::new() }
+        GetOpenIdResponseData {
+            state,
+            access_token: None,
+            expires_in: None,
+            matrix_server_name: None,
+            token_type: None,
+            extra: Extra::new(),
+        }
     }
 }

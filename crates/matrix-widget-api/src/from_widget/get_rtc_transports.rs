@@ -32,14 +32,14 @@ pub enum GetRtcTransports {}
 impl Action for GetRtcTransports {
     const API: Api = Api::FromWidget;
     const NAME: ActionName = ActionName::GetRtcTransports;
-    type Request = Empty;
-    type Response = GetRtcTransportsResponse;
+    type RequestData = Empty;
+    type ResponseData = GetRtcTransportsResponseData;
 }
 
 /// The success response: the transports the homeserver offers.
 #[derive(Clone, Debug, PartialEq, Eq, Payload)]
 #[non_exhaustive]
-pub struct GetRtcTransportsResponse {
+pub struct GetRtcTransportsResponseData {
     /// The transports, as the homeserver lists them.
     pub rtc_transports: Vec<RtcTransport>,
     /// Fields the protocol does not define, kept for the round-trip.
@@ -47,10 +47,10 @@ pub struct GetRtcTransportsResponse {
     pub extra: Extra,
 }
 
-impl GetRtcTransportsResponse {
+impl GetRtcTransportsResponseData {
     /// Lists `transports`.
     pub fn new(transports: Vec<RtcTransport>) -> Self {
-        GetRtcTransportsResponse { rtc_transports: transports, extra: Extra::new() }
+        GetRtcTransportsResponseData { rtc_transports: transports, extra: Extra::new() }
     }
 }
 

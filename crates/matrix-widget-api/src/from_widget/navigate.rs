@@ -10,7 +10,7 @@
 //! with the error "Invalid matrix.to URI" — after its capability check, so a widget without
 //! the capability hears "Missing capability" first. Refusing such URIs in decoding would
 //! turn that order around and tie the type to today's scheme, so this crate decodes any
-//! string and a host applies the reference's rule with [`NavigateRequest::is_matrix_to`].
+//! string and a host applies the reference's rule with [`NavigateRequestData::is_matrix_to`].
 //!
 //! ```
 //! use matrix_widget_api::{FromWidgetRequest, HostMessage, decode_host};
@@ -23,7 +23,7 @@
 //!     // … open the link, then:
 //!     request.reply(&Empty::new())
 //! } else {
-//!     request.reply_error(matrix_widget_api::ErrorResponse::new("Invalid matrix.to URI"))
+//!     request.reply_error(matrix_widget_api::ErrorResponseData::new("Invalid matrix.to URI"))
 //! };
 //! assert!(reply.ends_with(r#","response":{}}"#));
 //! # Ok::<(), matrix_widget_api::DecodeError>(())
@@ -40,8 +40,8 @@ pub enum Navigate {}
 impl Action for Navigate {
     const API: Api = Api::FromWidget;
     const NAME: ActionName = ActionName::Navigate;
-    type Request = NavigateRequest;
-    type Response = Empty;
+    type RequestData = NavigateRequestData;
+    type ResponseData = Empty;
 }
 
 /// The prefix matrix-widget-api's host requires of a `navigate` URI.
@@ -50,7 +50,7 @@ pub const MATRIX_TO_PREFIX: &str = "https://matrix.to/#";
 /// The request `data`: the link to open.
 #[derive(Clone, Debug, PartialEq, Eq, Payload)]
 #[non_exhaustive]
-pub struct NavigateRequest {
+pub struct NavigateRequestData {
     /// The link the host should open as if the user had followed it: a matrix.to URI (`https://matrix.to/#/…`); MSC2931 foresees `matrix:` URIs too. Any string decodes; hosts refuse what they cannot open.
     pub uri: String,
     /// Fields the protocol does not define, kept for the round-trip.
@@ -58,10 +58,10 @@ pub struct NavigateRequest {
     pub extra: Extra,
 }
 
-impl NavigateRequest {
+impl NavigateRequestData {
     /// Navigate to `uri`.
     pub fn new(uri: impl Into<String>) -> Self {
-        NavigateRequest { uri: uri.into(), extra: Extra::new() }
+        NavigateRequestData { uri: uri.into(), extra: Extra::new() }
     }
 
     /// Whether `uri` is a matrix.to link: it starts with `https://matrix.to/#`, the rule

@@ -45,6 +45,6 @@ pub enum OpenModal {}
 impl Action for OpenModal {
     const API: Api = Api::FromWidget;
     const NAME: ActionName = ActionName::OpenModal;
-    type Request = ModalOpenData;
-    type Response = Empty;
+    type RequestData = ModalOpenData;
+    type ResponseData = Empty;
 }

@@ -17,7 +17,7 @@
 //!
 //! ```
 //! use matrix_widget_api::event::{RoomEvent, Timestamp};
-//! use matrix_widget_api::from_widget::read_events::{ReadEventsResponse, StateKeySelector};
+//! use matrix_widget_api::from_widget::read_events::{ReadEventsResponseData, StateKeySelector};
 //! use matrix_widget_api::payload::RawObject;
 //! use matrix_widget_api::{FromWidgetRequest, HostMessage, decode_host};
 //!
@@ -28,7 +28,7 @@
 //!
 //! let topic = RoomEvent::new("m.room.topic", "@a:b", "$t", "!r:b", Timestamp::from_millis(1).unwrap(), RawObject::from_json(r#"{"topic":"Hi"}"#)?)
 //!     .with_state_key("");
-//! let reply = request.reply(&ReadEventsResponse::new(vec![topic]));
+//! let reply = request.reply(&ReadEventsResponseData::new(vec![topic]));
 //! assert!(reply.ends_with(r#","response":{"events":[{"type":"m.room.topic","sender":"@a:b","event_id":"$t","room_id":"!r:b","state_key":"","origin_server_ts":1,"content":{"topic":"Hi"},"unsigned":{}}]}}"#));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -49,15 +49,15 @@ pub enum ReadEvents {}
 impl Action for ReadEvents {
     const API: Api = Api::FromWidget;
     const NAME: ActionName = ActionName::ReadEvents;
-    type Request = ReadEventsRequest;
-    type Response = ReadEventsResponse;
+    type RequestData = ReadEventsRequestData;
+    type ResponseData = ReadEventsResponseData;
 }
 
 /// The request `data`: read events of one type. With `state_key`, state events (`true`: any state key); without, message events, optionally of one `msgtype`. `type` must not be empty.
 #[derive(Clone, Debug, PartialEq, Eq, Payload)]
-#[wire(check = "ReadEventsRequest::check", extend_schema = "ReadEventsRequest::extend_schema")]
+#[wire(check = "ReadEventsRequestData::check", extend_schema = "ReadEventsRequestData::extend_schema")]
 #[non_exhaustive]
-pub struct ReadEventsRequest {
+pub struct ReadEventsRequestData {
     /// The event type to read.
     #[wire(rename = "type")]
     pub event_type: String,
@@ -76,10 +76,10 @@ pub struct ReadEventsRequest {
     pub extra: Extra,
 }
 
-impl ReadEventsRequest {
+impl ReadEventsRequestData {
     /// Read message events of `event_type` in the viewed room.
     pub fn new(event_type: impl Into<String>) -> Self {
-        ReadEventsRequest {
+        ReadEventsRequestData {
             event_type: event_type.into(),
             state_key: None,
             msgtype: None,
@@ -92,27 +92,27 @@ impl ReadEventsRequest {
 
     /// Read state events instead: with this state key, or any (`StateKeySelector::Any`).
     pub fn with_state_key(self, state_key: StateKeySelector) -> Self {
-        ReadEventsRequest { state_key: Some(state_key), ..self }
+        ReadEventsRequestData { state_key: Some(state_key), ..self }
     }
 
     /// Only message events of this `msgtype`.
     pub fn with_msgtype(self, msgtype: impl Into<String>) -> Self {
-        ReadEventsRequest { msgtype: Some(msgtype.into()), ..self }
+        ReadEventsRequestData { msgtype: Some(msgtype.into()), ..self }
     }
 
     /// At most `limit` events per room.
     pub fn with_limit(self, limit: Limit) -> Self {
-        ReadEventsRequest { limit: Some(limit), ..self }
+        ReadEventsRequestData { limit: Some(limit), ..self }
     }
 
     /// In these rooms instead of the viewed one.
     pub fn with_room_ids(self, room_ids: RoomIds) -> Self {
-        ReadEventsRequest { room_ids: Some(room_ids), ..self }
+        ReadEventsRequestData { room_ids: Some(room_ids), ..self }
     }
 
     /// Only events after the event `since`.
     pub fn with_since(self, since: impl Into<String>) -> Self {
-        ReadEventsRequest { since: Some(since.into()), ..self }
+        ReadEventsRequestData { since: Some(since.into()), ..self }
     }
 
     /// Whether this reads state events: `state_key` is present.
@@ -125,7 +125,7 @@ impl ReadEventsRequest {
         if self.event_type.is_empty() { Err("`type` must not be empty".to_owned()) } else { Ok(()) }
     }
 
-    /// [`ReadEventsRequest::check`] in the schema.
+    /// [`ReadEventsRequestData::check`] in the schema.
     #[cfg(feature = "schema")]
     fn extend_schema(mut schema: schemars::Schema) -> schemars::Schema {
         crate::event::require_non_empty(&mut schema, "type");
@@ -221,7 +221,7 @@ impl<'de> Deserialize<'de> for Limit {
 /// The success `response`: the events read, across all rooms asked for.
 #[derive(Clone, Debug, PartialEq, Eq, Payload)]
 #[non_exhaustive]
-pub struct ReadEventsResponse {
+pub struct ReadEventsResponseData {
     /// The events, decrypted.
     pub events: Vec<RoomEvent>,
     /// Fields the protocol does not define, kept for the round-trip.
@@ -229,10 +229,10 @@ pub struct ReadEventsResponse {
     pub extra: Extra,
 }
 
-impl ReadEventsResponse {
+impl ReadEventsResponseData {
     /// Answers with `events`.
     pub fn new(events: Vec<RoomEvent>) -> Self {
-        ReadEventsResponse { events, extra: Extra::new() }
+        ReadEventsResponseData { events, extra: Extra::new() }
     }
 }
 

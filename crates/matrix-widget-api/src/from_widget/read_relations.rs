@@ -14,10 +14,10 @@
 //! `"b"` (MSC3715's two values; the reference forwards anything).
 //!
 //! ```
-//! use matrix_widget_api::from_widget::read_relations::{ReadRelations, ReadRelationsRequest, PaginationDirection, ResultLimit};
+//! use matrix_widget_api::from_widget::read_relations::{ReadRelations, ReadRelationsRequestData, PaginationDirection, ResultLimit};
 //! use matrix_widget_api::Request;
 //!
-//! let data = ReadRelationsRequest::new("$msg_1")
+//! let data = ReadRelationsRequestData::new("$msg_1")
 //!     .with_rel_type("m.annotation")
 //!     .with_limit(ResultLimit::new(10).unwrap())
 //!     .with_direction(PaginationDirection::Backward);
@@ -44,15 +44,15 @@ pub enum ReadRelations {}
 impl Action for ReadRelations {
     const API: Api = Api::FromWidget;
     const NAME: ActionName = ActionName::ReadRelations;
-    type Request = ReadRelationsRequest;
-    type Response = ReadRelationsResponse;
+    type RequestData = ReadRelationsRequestData;
+    type ResponseData = ReadRelationsResponseData;
 }
 
 /// The request `data`: read the events related to `event_id`, which must not be empty.
 #[derive(Clone, Debug, PartialEq, Eq, Payload)]
-#[wire(check = "ReadRelationsRequest::check", extend_schema = "ReadRelationsRequest::extend_schema")]
+#[wire(check = "ReadRelationsRequestData::check", extend_schema = "ReadRelationsRequestData::extend_schema")]
 #[non_exhaustive]
-pub struct ReadRelationsRequest {
+pub struct ReadRelationsRequestData {
     /// The event whose relations to read.
     pub event_id: String,
     /// The room of the event (needs a timeline capability). Absent: the room the user is viewing.
@@ -74,10 +74,10 @@ pub struct ReadRelationsRequest {
     pub extra: Extra,
 }
 
-impl ReadRelationsRequest {
+impl ReadRelationsRequestData {
     /// Read the relations of `event_id` in the viewed room.
     pub fn new(event_id: impl Into<String>) -> Self {
-        ReadRelationsRequest {
+        ReadRelationsRequestData {
             event_id: event_id.into(),
             room_id: None,
             rel_type: None,
@@ -92,37 +92,37 @@ impl ReadRelationsRequest {
 
     /// In another room.
     pub fn with_room_id(self, room_id: impl Into<String>) -> Self {
-        ReadRelationsRequest { room_id: Some(room_id.into()), ..self }
+        ReadRelationsRequestData { room_id: Some(room_id.into()), ..self }
     }
 
     /// Only relations of `rel_type`.
     pub fn with_rel_type(self, rel_type: impl Into<String>) -> Self {
-        ReadRelationsRequest { rel_type: Some(rel_type.into()), ..self }
+        ReadRelationsRequestData { rel_type: Some(rel_type.into()), ..self }
     }
 
     /// Only related events of `event_type`.
     pub fn with_event_type(self, event_type: impl Into<String>) -> Self {
-        ReadRelationsRequest { event_type: Some(event_type.into()), ..self }
+        ReadRelationsRequestData { event_type: Some(event_type.into()), ..self }
     }
 
     /// At most `limit` events.
     pub fn with_limit(self, limit: ResultLimit) -> Self {
-        ReadRelationsRequest { limit: Some(limit), ..self }
+        ReadRelationsRequestData { limit: Some(limit), ..self }
     }
 
     /// Starting from the pagination token `from`.
     pub fn with_from(self, from: impl Into<String>) -> Self {
-        ReadRelationsRequest { from: Some(from.into()), ..self }
+        ReadRelationsRequestData { from: Some(from.into()), ..self }
     }
 
     /// Stopping at the pagination token `to`.
     pub fn with_to(self, to: impl Into<String>) -> Self {
-        ReadRelationsRequest { to: Some(to.into()), ..self }
+        ReadRelationsRequestData { to: Some(to.into()), ..self }
     }
 
     /// Paginating in `direction`.
     pub fn with_direction(self, direction: PaginationDirection) -> Self {
-        ReadRelationsRequest { direction: Some(direction), ..self }
+        ReadRelationsRequestData { direction: Some(direction), ..self }
     }
 
     /// The rules beyond field types: a non-empty `event_id`.
@@ -130,7 +130,7 @@ impl ReadRelationsRequest {
         if self.event_id.is_empty() { Err("`event_id` must not be empty".to_owned()) } else { Ok(()) }
     }
 
-    /// [`ReadRelationsRequest::check`] in the schema.
+    /// [`ReadRelationsRequestData::check`] in the schema.
     #[cfg(feature = "schema")]
     fn extend_schema(mut schema: schemars::Schema) -> schemars::Schema {
         crate::event::require_non_empty(&mut schema, "event_id");
@@ -184,7 +184,7 @@ impl<'de> Deserialize<'de> for ResultLimit {
 /// The success `response`: one page of related events, with the tokens to page on.
 #[derive(Clone, Debug, PartialEq, Eq, Payload)]
 #[non_exhaustive]
-pub struct ReadRelationsResponse {
+pub struct ReadRelationsResponseData {
     /// The related events the widget may receive.
     pub chunk: Vec<RoomEvent>,
     /// The token for the next page (pass it as from), if there is one.
@@ -196,20 +196,20 @@ pub struct ReadRelationsResponse {
     pub extra: Extra,
 }
 
-impl ReadRelationsResponse {
+impl ReadRelationsResponseData {
     /// Answers with `chunk` and no further pages.
     pub fn new(chunk: Vec<RoomEvent>) -> Self {
-        ReadRelationsResponse { chunk, next_batch: None, prev_batch: None, extra: Extra::new() }
+        ReadRelationsResponseData { chunk, next_batch: None, prev_batch: None, extra: Extra::new() }
     }
 
     /// With a token for the next page.
     pub fn with_next_batch(self, next_batch: impl Into<String>) -> Self {
-        ReadRelationsResponse { next_batch: Some(next_batch.into()), ..self }
+        ReadRelationsResponseData { next_batch: Some(next_batch.into()), ..self }
     }
 
     /// With a token for the previous page.
     pub fn with_prev_batch(self, prev_batch: impl Into<String>) -> Self {
-        ReadRelationsResponse { prev_batch: Some(prev_batch.into()), ..self }
+        ReadRelationsResponseData { prev_batch: Some(prev_batch.into()), ..self }
     }
 }
 

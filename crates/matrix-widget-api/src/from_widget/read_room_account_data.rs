@@ -14,10 +14,10 @@
 //!
 //! ```
 //! use matrix_widget_api::event::RoomIds;
-//! use matrix_widget_api::from_widget::read_room_account_data::{ReadRoomAccountData, ReadRoomAccountDataRequest};
+//! use matrix_widget_api::from_widget::read_room_account_data::{ReadRoomAccountData, ReadRoomAccountDataRequestData};
 //! use matrix_widget_api::Request;
 //!
-//! let data = ReadRoomAccountDataRequest::new("org.example.tags").with_room_ids(RoomIds::Any);
+//! let data = ReadRoomAccountDataRequestData::new("org.example.tags").with_room_ids(RoomIds::Any);
 //! let request = Request::<ReadRoomAccountData>::new("w1", "r1", data)?;
 //! assert_eq!(
 //!     serde_json::to_string(&request)?,
@@ -38,14 +38,14 @@ pub enum ReadRoomAccountData {}
 impl Action for ReadRoomAccountData {
     const API: Api = Api::FromWidget;
     const NAME: ActionName = ActionName::ReadRoomAccountData;
-    type Request = ReadRoomAccountDataRequest;
-    type Response = ReadRoomAccountDataResponse;
+    type RequestData = ReadRoomAccountDataRequestData;
+    type ResponseData = ReadRoomAccountDataResponseData;
 }
 
 /// The request `data`: read room account data of one type.
 #[derive(Clone, Debug, PartialEq, Eq, Payload)]
 #[non_exhaustive]
-pub struct ReadRoomAccountDataRequest {
+pub struct ReadRoomAccountDataRequestData {
     /// The account data type.
     #[wire(rename = "type")]
     pub event_type: String,
@@ -56,22 +56,22 @@ pub struct ReadRoomAccountDataRequest {
     pub extra: Extra,
 }
 
-impl ReadRoomAccountDataRequest {
+impl ReadRoomAccountDataRequestData {
     /// Read room account data of `event_type`.
     pub fn new(event_type: impl Into<String>) -> Self {
-        ReadRoomAccountDataRequest { event_type: event_type.into(), room_ids: None, extra: Extra::new() }
+        ReadRoomAccountDataRequestData { event_type: event_type.into(), room_ids: None, extra: Extra::new() }
     }
 
     /// Only in these rooms.
     pub fn with_room_ids(self, room_ids: RoomIds) -> Self {
-        ReadRoomAccountDataRequest { room_ids: Some(room_ids), ..self }
+        ReadRoomAccountDataRequestData { room_ids: Some(room_ids), ..self }
     }
 }
 
 /// The success `response`: the account data found, one entry per room.
 #[derive(Clone, Debug, PartialEq, Eq, Payload)]
 #[non_exhaustive]
-pub struct ReadRoomAccountDataResponse {
+pub struct ReadRoomAccountDataResponseData {
     /// The account data, per room.
     pub events: Vec<RoomAccountData>,
     /// Fields the protocol does not define, kept for the round-trip.
@@ -79,10 +79,10 @@ pub struct ReadRoomAccountDataResponse {
     pub extra: Extra,
 }
 
-impl ReadRoomAccountDataResponse {
+impl ReadRoomAccountDataResponseData {
     /// Answers with `events`.
     pub fn new(events: Vec<RoomAccountData>) -> Self {
-        ReadRoomAccountDataResponse { events, extra: Extra::new() }
+        ReadRoomAccountDataResponseData { events, extra: Extra::new() }
     }
 }
 

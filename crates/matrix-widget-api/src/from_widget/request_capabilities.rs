@@ -39,14 +39,14 @@ pub enum RequestCapabilities {}
 impl Action for RequestCapabilities {
     const API: Api = Api::FromWidget;
     const NAME: ActionName = ActionName::RequestCapabilities;
-    type Request = RequestCapabilitiesRequest;
-    type Response = Empty;
+    type RequestData = RequestCapabilitiesRequestData;
+    type ResponseData = Empty;
 }
 
 /// The request `data`: the capabilities the widget asks for, in the spellings it uses.
 #[derive(Clone, Debug, PartialEq, Eq, Payload)]
 #[non_exhaustive]
-pub struct RequestCapabilitiesRequest {
+pub struct RequestCapabilitiesRequestData {
     /// The capabilities asked for, unknown ones included. Absent reads as an empty list.
     #[wire(default)]
     pub capabilities: Vec<Spelled<Capability>>,
@@ -55,9 +55,9 @@ pub struct RequestCapabilitiesRequest {
     pub extra: Extra,
 }
 
-impl RequestCapabilitiesRequest {
+impl RequestCapabilitiesRequestData {
     /// Asks for `capabilities`, written in the naming of the serialisation call.
     pub fn new(capabilities: impl IntoIterator<Item = Capability>) -> Self {
-        RequestCapabilitiesRequest { capabilities: capabilities.into_iter().map(Spelled::new).collect(), extra: Extra::new() }
+        RequestCapabilitiesRequestData { capabilities: capabilities.into_iter().map(Spelled::new).collect(), extra: Extra::new() }
     }
 }

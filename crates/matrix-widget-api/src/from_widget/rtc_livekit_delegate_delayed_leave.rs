@@ -40,14 +40,14 @@ pub enum RtcLivekitDelegateDelayedLeave {}
 impl Action for RtcLivekitDelegateDelayedLeave {
     const API: Api = Api::FromWidget;
     const NAME: ActionName = ActionName::RtcLivekitDelegateDelayedLeave;
-    type Request = RtcLivekitDelegateDelayedLeaveRequest;
-    type Response = Empty;
+    type RequestData = RtcLivekitDelegateDelayedLeaveRequestData;
+    type ResponseData = Empty;
 }
 
 /// The request `data`, forwarded verbatim as the body of the homeserver's delegate_delayed_leave endpoint (MSC4533, unstable: the fields are changing).
 #[derive(Clone, Debug, PartialEq, Eq, Payload)]
 #[non_exhaustive]
-pub struct RtcLivekitDelegateDelayedLeaveRequest {
+pub struct RtcLivekitDelegateDelayedLeaveRequestData {
     /// The room the MatrixRTC session belongs to.
     pub room_id: String,
     /// The MatrixRTC session (slot) the delayed leave event belongs to.
@@ -61,10 +61,10 @@ pub struct RtcLivekitDelegateDelayedLeaveRequest {
     pub extra: Extra,
 }
 
-impl RtcLivekitDelegateDelayedLeaveRequest {
+impl RtcLivekitDelegateDelayedLeaveRequestData {
     /// Delegates the delayed leave event `delay_id` of `member` in slot `slot_id` of `room_id`.
     pub fn new(room_id: impl Into<String>, slot_id: impl Into<String>, member: RtcLivekitMember, delay_id: impl Into<String>) -> Self {
-        RtcLivekitDelegateDelayedLeaveRequest {
+        RtcLivekitDelegateDelayedLeaveRequestData {
             room_id: room_id.into(),
             slot_id: slot_id.into(),
             member,

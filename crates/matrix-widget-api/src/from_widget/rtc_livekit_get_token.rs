@@ -18,10 +18,10 @@
 //! unstable here instead.
 //!
 //! ```
-//! use matrix_widget_api::from_widget::rtc_livekit_get_token::{RtcLivekitGetToken, RtcLivekitGetTokenRequest, RtcLivekitMember};
+//! use matrix_widget_api::from_widget::rtc_livekit_get_token::{RtcLivekitGetToken, RtcLivekitGetTokenRequestData, RtcLivekitMember};
 //! use matrix_widget_api::Request;
 //!
-//! let data = RtcLivekitGetTokenRequest::new(
+//! let data = RtcLivekitGetTokenRequestData::new(
 //!     "example.org", "https://sfu.example.org", "!room:example.org", "m.call#",
 //!     RtcLivekitMember::new("@alice:example.org:DEVICE").with_claimed_device_id("DEVICE"),
 //! );
@@ -41,14 +41,14 @@ pub enum RtcLivekitGetToken {}
 impl Action for RtcLivekitGetToken {
     const API: Api = Api::FromWidget;
     const NAME: ActionName = ActionName::RtcLivekitGetToken;
-    type Request = RtcLivekitGetTokenRequest;
-    type Response = RtcLivekitGetTokenResponse;
+    type RequestData = RtcLivekitGetTokenRequestData;
+    type ResponseData = RtcLivekitGetTokenResponseData;
 }
 
 /// The request `data`, forwarded verbatim as the body of the homeserver's get_token endpoint (MSC4533, unstable: the fields are changing).
 #[derive(Clone, Debug, PartialEq, Eq, Payload)]
 #[non_exhaustive]
-pub struct RtcLivekitGetTokenRequest {
+pub struct RtcLivekitGetTokenRequestData {
     /// The name of the homeserver hosting the MatrixRTC session.
     pub server_name: String,
     /// The URL of the LiveKit SFU to obtain a token for.
@@ -64,7 +64,7 @@ pub struct RtcLivekitGetTokenRequest {
     pub extra: Extra,
 }
 
-impl RtcLivekitGetTokenRequest {
+impl RtcLivekitGetTokenRequestData {
     /// A token for `member` in slot `slot_id` of `room_id`, from the SFU at `url`, asked of `server_name`.
     pub fn new(
         server_name: impl Into<String>,
@@ -73,7 +73,7 @@ impl RtcLivekitGetTokenRequest {
         slot_id: impl Into<String>,
         member: RtcLivekitMember,
     ) -> Self {
-        RtcLivekitGetTokenRequest {
+        RtcLivekitGetTokenRequestData {
             server_name: server_name.into(),
             url: url.into(),
             room_id: room_id.into(),
@@ -112,7 +112,7 @@ impl RtcLivekitMember {
 /// The success response: the homeserver's get_token response body, verbatim.
 #[derive(Clone, Debug, PartialEq, Eq, Payload)]
 #[non_exhaustive]
-pub struct RtcLivekitGetTokenResponse {
+pub struct RtcLivekitGetTokenResponseData {
     /// The JWT to authenticate against the SFU with.
     pub jwt: String,
     /// The other fields of the homeserver's response, kept.
@@ -120,9 +120,9 @@ pub struct RtcLivekitGetTokenResponse {
     pub extra: Extra,
 }
 
-impl RtcLivekitGetTokenResponse {
+impl RtcLivekitGetTokenResponseData {
     /// The token `jwt`.
     pub fn new(jwt: impl Into<String>) -> Self {
-        RtcLivekitGetTokenResponse { jwt: jwt.into(), extra: Extra::new() }
+        RtcLivekitGetTokenResponseData { jwt: jwt.into(), extra: Extra::new() }
     }
 }

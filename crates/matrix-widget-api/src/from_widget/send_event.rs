@@ -7,18 +7,18 @@
 //! widget builds the same request:
 //!
 //! ```
-//! use matrix_widget_api::from_widget::send_event::{Delay, SendEvent, SendEventRequest, SendEventResponse};
+//! use matrix_widget_api::from_widget::send_event::{Delay, SendEvent, SendEventRequestData, SendEventResponseData};
 //! use matrix_widget_api::payload::RawObject;
 //! use matrix_widget_api::{FromWidgetRequest, HostMessage, Request, decode_host};
 //!
 //! let text = r#"{"api":"fromWidget","widgetId":"w1","requestId":"r1","action":"send_event","data":{"type":"org.matrix.msc3401.call.member","state_key":"_@a:b_DEV","content":{},"delay":8000}}"#;
 //! let HostMessage::Request(FromWidgetRequest::SendEvent(request)) = decode_host(text)? else { unreachable!() };
 //! assert!(request.data().is_delayed() && request.data().is_state());
-//! let reply = request.reply(&SendEventResponse::scheduled("!room:example.org", "syd_abc"));
+//! let reply = request.reply(&SendEventResponseData::scheduled("!room:example.org", "syd_abc"));
 //! assert!(reply.ends_with(r#""response":{"room_id":"!room:example.org","delay_id":"syd_abc"}}"#));
 //!
 //! // The widget side: the same request, built.
-//! let data = SendEventRequest::new("org.matrix.msc3401.call.member", RawObject::empty())
+//! let data = SendEventRequestData::new("org.matrix.msc3401.call.member", RawObject::empty())
 //!     .with_state_key("_@a:b_DEV")
 //!     .with_delay(Delay::from_millis(8000).expect("in range"));
 //! let built = Request::<SendEvent>::new("w1", "r1", data)?;
@@ -39,19 +39,19 @@ pub enum SendEvent {}
 impl Action for SendEvent {
     const API: Api = Api::FromWidget;
     const NAME: ActionName = ActionName::SendEvent;
-    type Request = SendEventRequest;
-    type Response = SendEventResponse;
+    type RequestData = SendEventRequestData;
+    type ResponseData = SendEventResponseData;
 }
 
 /// The request `data`: send a room or state event, now or after a delay.
 ///
-/// Rejected when parsed (and by [`SendEventRequest::validate`] for values built in code):
+/// Rejected when parsed (and by [`SendEventRequestData::validate`] for values built in code):
 /// an empty `type`, and a state event with `sticky_duration_ms` (wire decision 8: sticky events are
 /// message events; widget-api's host refuses them too).
 #[derive(Clone, Debug, PartialEq, Eq, Payload)]
-#[wire(check = "SendEventRequest::validate", extend_schema = "SendEventRequest::extend_schema")]
+#[wire(check = "SendEventRequestData::validate", extend_schema = "SendEventRequestData::extend_schema")]
 #[non_exhaustive]
-pub struct SendEventRequest {
+pub struct SendEventRequestData {
     /// The event type.
     #[wire(rename = "type")]
     pub event_type: String,
@@ -73,10 +73,10 @@ pub struct SendEventRequest {
     pub extra: Extra,
 }
 
-impl SendEventRequest {
+impl SendEventRequestData {
     /// A room event of `event_type` with `content`, sent now.
     pub fn new(event_type: impl Into<String>, content: RawObject) -> Self {
-        SendEventRequest {
+        SendEventRequestData {
             event_type: event_type.into(),
             content,
             state_key: None,
@@ -90,22 +90,22 @@ impl SendEventRequest {
 
     /// A state event.
     pub fn with_state_key(self, state_key: impl Into<String>) -> Self {
-        SendEventRequest { state_key: Some(state_key.into()), ..self }
+        SendEventRequestData { state_key: Some(state_key.into()), ..self }
     }
 
     /// Sent to another room.
     pub fn with_room_id(self, room_id: impl Into<String>) -> Self {
-        SendEventRequest { room_id: Some(room_id.into()), ..self }
+        SendEventRequestData { room_id: Some(room_id.into()), ..self }
     }
 
     /// Sent after `delay` (MSC4157).
     pub fn with_delay(self, delay: Delay) -> Self {
-        SendEventRequest { delay: Some(delay), ..self }
+        SendEventRequestData { delay: Some(delay), ..self }
     }
 
     /// Sticky for `duration` (MSC4407; message events only).
     pub fn with_sticky_duration(self, duration: StickyDuration) -> Self {
-        SendEventRequest { sticky_duration_ms: Some(duration), ..self }
+        SendEventRequestData { sticky_duration_ms: Some(duration), ..self }
     }
 
     /// The rules beyond field types: a non-empty `type`, and no sticky state events.
@@ -119,7 +119,7 @@ impl SendEventRequest {
         Ok(())
     }
 
-    /// [`SendEventRequest::validate`] in the schema.
+    /// [`SendEventRequestData::validate`] in the schema.
     #[cfg(feature = "schema")]
     fn extend_schema(mut schema: schemars::Schema) -> schemars::Schema {
         if let Some(event_type) = schema.get_mut("properties").and_then(|p| p.get_mut("type")).and_then(|t| t.as_object_mut()) {
@@ -218,7 +218,7 @@ impl<'de> Deserialize<'de> for StickyDuration {
 /// The success `response`: the room, and the sent event's ID or the scheduled delay's ID.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct SendEventResponse {
+pub struct SendEventResponseData {
     /// The room the event went to. Always emitted; accepted as optional (wire decision 30).
     pub room_id: Option<String>,
     /// Sent now or scheduled.
@@ -242,15 +242,19 @@ pub enum SendOutcome {
     },
 }
 
-impl SendEventResponse {
+impl SendEventResponseData {
     /// An event sent now.
     pub fn sent(room_id: impl Into<String>, event_id: impl Into<String>) -> Self {
-        SendEventResponse { room_id: Some(room_id.into()), outcome: SendOutcome::Sent { event_id: event_id.into() }, extra: Extra::new() }
+        SendEventResponseData {
+            room_id: Some(room_id.into()),
+            outcome: SendOutcome::Sent { event_id: event_id.into() },
+            extra: Extra::new(),
+        }
     }
 
     /// A delayed event scheduled.
     pub fn scheduled(room_id: impl Into<String>, delay_id: impl Into<String>) -> Self {
-        SendEventResponse {
+        SendEventResponseData {
             room_id: Some(room_id.into()),
             outcome: SendOutcome::Scheduled { delay_id: delay_id.into() },
             extra: Extra::new(),
@@ -274,7 +278,7 @@ impl SendEventResponse {
     }
 }
 
-/// The wire form of [`SendEventResponse`]; the "exactly one of" rule is checked on top.
+/// The wire form of [`SendEventResponseData`]; the "exactly one of" rule is checked on top.
 #[derive(Payload)]
 struct SendEventResponseWire {
     /// The room the event went to.
@@ -287,13 +291,13 @@ struct SendEventResponseWire {
     extra: Extra,
 }
 
-impl crate::payload::UnknownFields for SendEventResponse {
+impl crate::payload::UnknownFields for SendEventResponseData {
     fn may_have_unknown_field(&self, key: &str) -> bool {
         self.extra.get(key).is_some()
     }
 }
 
-impl Serialize for SendEventResponse {
+impl Serialize for SendEventResponseData {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
         if let Some(room_id) = &self.room_id {
@@ -308,7 +312,7 @@ impl Serialize for SendEventResponse {
     }
 }
 
-impl<'de> Deserialize<'de> for SendEventResponse {
+impl<'de> Deserialize<'de> for SendEventResponseData {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let wire = SendEventResponseWire::deserialize(deserializer)?;
         let outcome = match (wire.event_id, wire.delay_id) {
@@ -319,7 +323,7 @@ impl<'de> Deserialize<'de> for SendEventResponse {
             }
             (None, None) => return Err(de::Error::custom("a send_event response needs `event_id` or `delay_id`")),
         };
-        Ok(SendEventResponse { room_id: wire.room_id, outcome, extra: wire.extra })
+        Ok(SendEventResponseData { room_id: wire.room_id, outcome, extra: wire.extra })
     }
 }
 
@@ -357,9 +361,9 @@ mod schema {
         }
     }
 
-    impl JsonSchema for SendEventResponse {
+    impl JsonSchema for SendEventResponseData {
         fn schema_name() -> Cow<'static, str> {
-            "SendEventResponse".into()
+            "SendEventResponseData".into()
         }
         fn json_schema(generator: &mut SchemaGenerator) -> Schema {
             let mut schema = SendEventResponseWire::json_schema(generator);

@@ -16,13 +16,13 @@
 //! silently collapse).
 //!
 //! ```
-//! use matrix_widget_api::from_widget::send_to_device::{DeviceTarget, SendToDevice, SendToDeviceRequest, ToDeviceMessages};
+//! use matrix_widget_api::from_widget::send_to_device::{DeviceTarget, SendToDevice, SendToDeviceRequestData, ToDeviceMessages};
 //! use matrix_widget_api::payload::RawObject;
 //! use matrix_widget_api::Request;
 //!
 //! let mut messages = ToDeviceMessages::new();
 //! messages.insert("@b:b", DeviceTarget::AllDevices, RawObject::from_json(r#"{"n":1}"#)?);
-//! let request = Request::<SendToDevice>::new("w1", "r1", SendToDeviceRequest::new("org.example.ping", true, messages))?;
+//! let request = Request::<SendToDevice>::new("w1", "r1", SendToDeviceRequestData::new("org.example.ping", true, messages))?;
 //! assert_eq!(
 //!     serde_json::to_string(&request)?,
 //!     r#"{"api":"fromWidget","widgetId":"w1","requestId":"r1","action":"send_to_device","data":{"type":"org.example.ping","encrypted":true,"messages":{"@b:b":{"*":{"n":1}}}}}"#
@@ -48,15 +48,15 @@ pub enum SendToDevice {}
 impl Action for SendToDevice {
     const API: Api = Api::FromWidget;
     const NAME: ActionName = ActionName::SendToDevice;
-    type Request = SendToDeviceRequest;
-    type Response = SendToDeviceResponse;
+    type RequestData = SendToDeviceRequestData;
+    type ResponseData = SendToDeviceResponseData;
 }
 
 /// The request `data`: send to-device messages of one type. `type` must not be empty.
 #[derive(Clone, Debug, PartialEq, Eq, Payload)]
-#[wire(check = "SendToDeviceRequest::check", extend_schema = "SendToDeviceRequest::extend_schema")]
+#[wire(check = "SendToDeviceRequestData::check", extend_schema = "SendToDeviceRequestData::extend_schema")]
 #[non_exhaustive]
-pub struct SendToDeviceRequest {
+pub struct SendToDeviceRequestData {
     /// The to-device event type.
     #[wire(rename = "type")]
     pub event_type: String,
@@ -69,10 +69,10 @@ pub struct SendToDeviceRequest {
     pub extra: Extra,
 }
 
-impl SendToDeviceRequest {
+impl SendToDeviceRequestData {
     /// Send `messages` of `event_type`, encrypted or not.
     pub fn new(event_type: impl Into<String>, encrypted: bool, messages: ToDeviceMessages) -> Self {
-        SendToDeviceRequest { event_type: event_type.into(), encrypted, messages, extra: Extra::new() }
+        SendToDeviceRequestData { event_type: event_type.into(), encrypted, messages, extra: Extra::new() }
     }
 
     /// The rules beyond field types: a non-empty `type`.
@@ -80,7 +80,7 @@ impl SendToDeviceRequest {
         if self.event_type.is_empty() { Err("`type` must not be empty".to_owned()) } else { Ok(()) }
     }
 
-    /// [`SendToDeviceRequest::check`] in the schema.
+    /// [`SendToDeviceRequestData::check`] in the schema.
     #[cfg(feature = "schema")]
     fn extend_schema(mut schema: schemars::Schema) -> schemars::Schema {
         crate::event::require_non_empty(&mut schema, "type");
@@ -259,7 +259,7 @@ where
 /// be delivered to.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Payload)]
 #[non_exhaustive]
-pub struct SendToDeviceResponse {
+pub struct SendToDeviceResponseData {
     /// matrix-rust-sdk: user ID to the IDs of the devices that did not get the message (unknown devices, encryption failures, network errors). matrix-widget-api hosts never send it.
     pub failures: Option<DeliveryFailures>,
     /// Fields the protocol does not define, kept for the round-trip.
@@ -267,7 +267,7 @@ pub struct SendToDeviceResponse {
     pub extra: Extra,
 }
 
-impl SendToDeviceResponse {
+impl SendToDeviceResponseData {
     /// `{}`: every message was sent.
     pub fn new() -> Self {
         Self::default()
@@ -275,7 +275,7 @@ impl SendToDeviceResponse {
 
     /// With the devices that did not get the message (matrix-rust-sdk's extension).
     pub fn with_failures(self, failures: DeliveryFailures) -> Self {
-        SendToDeviceResponse { failures: Some(failures), ..self }
+        SendToDeviceResponseData { failures: Some(failures), ..self }
     }
 }
 

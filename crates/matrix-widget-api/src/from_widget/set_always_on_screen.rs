@@ -7,13 +7,13 @@
 //! booleans are required.
 //!
 //! ```
-//! use matrix_widget_api::from_widget::set_always_on_screen::SetAlwaysOnScreenResponse;
+//! use matrix_widget_api::from_widget::set_always_on_screen::SetAlwaysOnScreenResponseData;
 //! use matrix_widget_api::{FromWidgetRequest, HostMessage, decode_host};
 //!
 //! let text = r#"{"api":"fromWidget","widgetId":"w1","requestId":"r1","action":"set_always_on_screen","data":{"value":true}}"#;
 //! let HostMessage::Request(FromWidgetRequest::SetAlwaysOnScreen(request)) = decode_host(text)? else { unreachable!() };
 //! assert!(request.data().value);
-//! assert!(request.reply(&SetAlwaysOnScreenResponse::new(true)).ends_with(r#","response":{"success":true}}"#));
+//! assert!(request.reply(&SetAlwaysOnScreenResponseData::new(true)).ends_with(r#","response":{"success":true}}"#));
 //! # Ok::<(), matrix_widget_api::DecodeError>(())
 //! ```
 
@@ -28,14 +28,14 @@ pub enum SetAlwaysOnScreen {}
 impl Action for SetAlwaysOnScreen {
     const API: Api = Api::FromWidget;
     const NAME: ActionName = ActionName::SetAlwaysOnScreen;
-    type Request = SetAlwaysOnScreenRequest;
-    type Response = SetAlwaysOnScreenResponse;
+    type RequestData = SetAlwaysOnScreenRequestData;
+    type ResponseData = SetAlwaysOnScreenResponseData;
 }
 
 /// The request `data`: whether the widget wants to stay on screen.
 #[derive(Clone, Debug, PartialEq, Eq, Payload)]
 #[non_exhaustive]
-pub struct SetAlwaysOnScreenRequest {
+pub struct SetAlwaysOnScreenRequestData {
     /// `true` to stay on screen, `false` to stop.
     pub value: bool,
     /// Fields the protocol does not define, kept for the round-trip.
@@ -43,17 +43,17 @@ pub struct SetAlwaysOnScreenRequest {
     pub extra: Extra,
 }
 
-impl SetAlwaysOnScreenRequest {
+impl SetAlwaysOnScreenRequestData {
     /// Asks to stay on screen (`true`) or to stop (`false`).
     pub fn new(value: bool) -> Self {
-        SetAlwaysOnScreenRequest { value, extra: Extra::new() }
+        SetAlwaysOnScreenRequestData { value, extra: Extra::new() }
     }
 }
 
 /// The success `response`: whether the host did it.
 #[derive(Clone, Debug, PartialEq, Eq, Payload)]
 #[non_exhaustive]
-pub struct SetAlwaysOnScreenResponse {
+pub struct SetAlwaysOnScreenResponseData {
     /// Whether the host could do what was asked.
     pub success: bool,
     /// Fields the protocol does not define, kept for the round-trip.
@@ -61,9 +61,9 @@ pub struct SetAlwaysOnScreenResponse {
     pub extra: Extra,
 }
 
-impl SetAlwaysOnScreenResponse {
+impl SetAlwaysOnScreenResponseData {
     /// The host did it (`true`) or could not (`false`).
     pub fn new(success: bool) -> Self {
-        SetAlwaysOnScreenResponse { success, extra: Extra::new() }
+        SetAlwaysOnScreenResponseData { success, extra: Extra::new() }
     }
 }

@@ -37,16 +37,16 @@ pub enum SetButtonEnabled {}
 impl Action for SetButtonEnabled {
     const API: Api = Api::FromWidget;
     const NAME: ActionName = ActionName::SetButtonEnabled;
-    type Request = SetButtonEnabledRequest;
-    type Response = Empty;
+    type RequestData = SetButtonEnabledRequestData;
+    type ResponseData = Empty;
 }
 
 /// The request `data`: which button, and whether it is enabled. The close button `m.close`
 /// is refused.
 #[derive(Clone, Debug, PartialEq, Eq, Payload)]
-#[wire(check = "SetButtonEnabledRequest::check", extend_schema = "SetButtonEnabledRequest::extend_schema")]
+#[wire(check = "SetButtonEnabledRequestData::check", extend_schema = "SetButtonEnabledRequestData::extend_schema")]
 #[non_exhaustive]
-pub struct SetButtonEnabledRequest {
+pub struct SetButtonEnabledRequestData {
     /// The ID of one of the modal's buttons; not `m.close`.
     pub button: ModalButtonId,
     /// Whether the button is enabled.
@@ -56,10 +56,10 @@ pub struct SetButtonEnabledRequest {
     pub extra: Extra,
 }
 
-impl SetButtonEnabledRequest {
+impl SetButtonEnabledRequestData {
     /// Enables (`true`) or disables (`false`) `button`.
     pub fn new(button: ModalButtonId, enabled: bool) -> Self {
-        SetButtonEnabledRequest { button, enabled, extra: Extra::new() }
+        SetButtonEnabledRequestData { button, enabled, extra: Extra::new() }
     }
 
     /// The rule beyond field types: not the close button.
@@ -70,7 +70,7 @@ impl SetButtonEnabledRequest {
         Ok(())
     }
 
-    /// [`SetButtonEnabledRequest::check`] in the schema.
+    /// [`SetButtonEnabledRequestData::check`] in the schema.
     #[cfg(feature = "schema")]
     fn extend_schema(mut schema: schemars::Schema) -> schemars::Schema {
         if let Some(button) = schema.get_mut("properties").and_then(|p| p.get_mut("button")).and_then(|t| t.as_object_mut()) {

@@ -14,7 +14,7 @@
 //! are kept at every level (`thumbnail_file`, `blurhash`, …). The response is `{}`.
 //!
 //! ```
-//! use matrix_widget_api::from_widget::sticker::{Pixels, StickerContent, StickerImageInfo, StickerRequest};
+//! use matrix_widget_api::from_widget::sticker::{Pixels, StickerContent, StickerImageInfo, StickerRequestData};
 //! use matrix_widget_api::payload::Empty;
 //! use matrix_widget_api::{FromWidgetRequest, HostMessage, decode_host};
 //!
@@ -27,7 +27,7 @@
 //!
 //! // A widget builds the same request:
 //! let size = Pixels::new(256).expect("in range");
-//! let data = StickerRequest::new("Cat", StickerContent::new("mxc://example.org/cat")
+//! let data = StickerRequestData::new("Cat", StickerContent::new("mxc://example.org/cat")
 //!     .with_info(StickerImageInfo::new().with_dimensions(size, size).with_mimetype("image/png")));
 //! let built = matrix_widget_api::Request::<matrix_widget_api::from_widget::sticker::Sticker>::new("w1", "r2", data)?;
 //! assert_eq!(built.data().name, "Cat");
@@ -47,14 +47,14 @@ pub enum Sticker {}
 impl Action for Sticker {
     const API: Api = Api::FromWidget;
     const NAME: ActionName = ActionName::Sticker;
-    type Request = StickerRequest;
-    type Response = Empty;
+    type RequestData = StickerRequestData;
+    type ResponseData = Empty;
 }
 
 /// The request `data`: the sticker to post to the room.
 #[derive(Clone, Debug, PartialEq, Eq, Payload)]
 #[non_exhaustive]
-pub struct StickerRequest {
+pub struct StickerRequestData {
     /// The sticker's name: the event's body when there is no description.
     pub name: String,
     /// A description of the sticker, used as the event's body.
@@ -66,15 +66,15 @@ pub struct StickerRequest {
     pub extra: Extra,
 }
 
-impl StickerRequest {
+impl StickerRequestData {
     /// The sticker `name` showing `content`.
     pub fn new(name: impl Into<String>, content: StickerContent) -> Self {
-        StickerRequest { name: name.into(), description: None, content, extra: Extra::new() }
+        StickerRequestData { name: name.into(), description: None, content, extra: Extra::new() }
     }
 
     /// With a description.
     pub fn with_description(self, description: impl Into<String>) -> Self {
-        StickerRequest { description: Some(description.into()), ..self }
+        StickerRequestData { description: Some(description.into()), ..self }
     }
 }
 

@@ -2,17 +2,17 @@
 //!
 //! The request has no data; the response lists version strings (`0.0.2`,
 //! `org.matrix.msc2762`, …). Versions this crate does not know are kept verbatim in
-//! [`ApiVersion::Other`], so a list from a newer peer survives a round-trip. The toWidget
+//! the catch-all of [`ApiVersion`](crate::ApiVersion), so a list from a newer peer survives a round-trip. The toWidget
 //! action of the same name (the host asking the widget) has the same payloads:
 //! [`to_widget::supported_api_versions`](crate::to_widget::supported_api_versions).
 //!
 //! ```
-//! use matrix_widget_api::from_widget::supported_api_versions::SupportedApiVersionsResponse;
+//! use matrix_widget_api::from_widget::supported_api_versions::SupportedApiVersionsResponseData;
 //! use matrix_widget_api::{ApiVersion, FromWidgetRequest, HostMessage, decode_host};
 //!
 //! let text = r#"{"api":"fromWidget","widgetId":"w1","requestId":"r1","action":"supported_api_versions","data":{}}"#;
 //! let HostMessage::Request(FromWidgetRequest::SupportedApiVersions(request)) = decode_host(text)? else { unreachable!() };
-//! let reply = request.reply(&SupportedApiVersionsResponse::new([ApiVersion::Prerelease2, ApiVersion::Msc2762]));
+//! let reply = request.reply(&SupportedApiVersionsResponseData::new([ApiVersion::Prerelease2, ApiVersion::Msc2762]));
 //! assert!(reply.ends_with(r#","response":{"supported_versions":["0.0.2","org.matrix.msc2762"]}}"#));
 //! # Ok::<(), matrix_widget_api::DecodeError>(())
 //! ```
@@ -30,15 +30,15 @@ pub enum SupportedApiVersions {}
 impl Action for SupportedApiVersions {
     const API: Api = Api::FromWidget;
     const NAME: ActionName = ActionName::SupportedApiVersions;
-    type Request = Empty;
-    type Response = SupportedApiVersionsResponse;
+    type RequestData = Empty;
+    type ResponseData = SupportedApiVersionsResponseData;
 }
 
 /// The API versions a peer supports (the answer to `supported_api_versions` in either
 /// direction). Unknown version strings are kept as they came.
 #[derive(Clone, Debug, PartialEq, Eq, Payload)]
 #[non_exhaustive]
-pub struct SupportedApiVersionsResponse {
+pub struct SupportedApiVersionsResponseData {
     /// The supported versions.
     pub supported_versions: Vec<Spelled<ApiVersion>>,
     /// Fields the protocol does not define, kept for the round-trip.
@@ -46,10 +46,10 @@ pub struct SupportedApiVersionsResponse {
     pub extra: Extra,
 }
 
-impl SupportedApiVersionsResponse {
+impl SupportedApiVersionsResponseData {
     /// Advertises `versions`.
     pub fn new(versions: impl IntoIterator<Item = ApiVersion>) -> Self {
-        SupportedApiVersionsResponse { supported_versions: versions.into_iter().map(Spelled::new).collect(), extra: Extra::new() }
+        SupportedApiVersionsResponseData { supported_versions: versions.into_iter().map(Spelled::new).collect(), extra: Extra::new() }
     }
 
     /// Whether `version` is in the list.

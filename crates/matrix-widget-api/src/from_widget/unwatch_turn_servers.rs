@@ -29,6 +29,6 @@ pub enum UnwatchTurnServers {}
 impl Action for UnwatchTurnServers {
     const API: Api = Api::FromWidget;
     const NAME: ActionName = ActionName::UnwatchTurnServers;
-    type Request = Empty;
-    type Response = Empty;
+    type RequestData = Empty;
+    type ResponseData = Empty;
 }

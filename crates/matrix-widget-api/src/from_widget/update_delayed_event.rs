@@ -29,16 +29,16 @@ pub enum UpdateDelayedEvent {}
 impl Action for UpdateDelayedEvent {
     const API: Api = Api::FromWidget;
     const NAME: ActionName = ActionName::UpdateDelayedEvent;
-    type Request = UpdateDelayedEventRequest;
-    type Response = Empty;
+    type RequestData = UpdateDelayedEventRequestData;
+    type ResponseData = Empty;
 }
 
 /// The request `data`. An empty `delay_id` is rejected (widget-api's host treats it as
 /// missing; it would also make an invalid MSC4140 path).
 #[derive(Clone, Debug, PartialEq, Eq, Payload)]
-#[wire(check = "UpdateDelayedEventRequest::validate", extend_schema = "UpdateDelayedEventRequest::extend_schema")]
+#[wire(check = "UpdateDelayedEventRequestData::validate", extend_schema = "UpdateDelayedEventRequestData::extend_schema")]
 #[non_exhaustive]
-pub struct UpdateDelayedEventRequest {
+pub struct UpdateDelayedEventRequestData {
     /// The delayed event, as returned in `send_event`'s `delay_id`.
     pub delay_id: String,
     /// What to do with it.
@@ -48,13 +48,13 @@ pub struct UpdateDelayedEventRequest {
     pub extra: Extra,
 }
 
-impl UpdateDelayedEventRequest {
+impl UpdateDelayedEventRequestData {
     /// The rules beyond field types: a non-empty `delay_id`.
     pub fn validate(&self) -> Result<(), String> {
         if self.delay_id.is_empty() { Err("`delay_id` must not be empty".to_owned()) } else { Ok(()) }
     }
 
-    /// [`UpdateDelayedEventRequest::validate`] in the schema.
+    /// [`UpdateDelayedEventRequestData::validate`] in the schema.
     #[cfg(feature = "schema")]
     fn extend_schema(mut schema: schemars::Schema) -> schemars::Schema {
         if let Some(delay_id) = schema.get_mut("properties").and_then(|p| p.get_mut("delay_id")).and_then(|t| t.as_object_mut()) {
@@ -65,7 +65,7 @@ impl UpdateDelayedEventRequest {
 
     /// Apply `action` to the delayed event `delay_id`.
     pub fn new(delay_id: impl Into<String>, action: UpdateAction) -> Self {
-        UpdateDelayedEventRequest { delay_id: delay_id.into(), action: Spelled::new(action), extra: Extra::new() }
+        UpdateDelayedEventRequestData { delay_id: delay_id.into(), action: Spelled::new(action), extra: Extra::new() }
     }
 }
 

@@ -14,14 +14,14 @@
 //! in its event; matrix-widget-api 1.19 never sends it, so it is optional (wire decision 19).
 //!
 //! ```
-//! use matrix_widget_api::from_widget::upload_file::UploadFileResponse;
+//! use matrix_widget_api::from_widget::upload_file::UploadFileResponseData;
 //! use matrix_widget_api::{FromWidgetRequest, HostMessage, decode_host};
 //!
 //! // A Blob, after JSON.stringify, is `{}`.
 //! let text = r#"{"api":"fromWidget","widgetId":"w1","requestId":"r1","action":"org.matrix.msc4039.upload_file","data":{"file":{}}}"#;
 //! let HostMessage::Request(FromWidgetRequest::UploadFile(request)) = decode_host(text)? else { unreachable!() };
 //! assert!(request.data().file.is_empty_object());
-//! let reply = request.reply(&UploadFileResponse::new("mxc://example.org/abc"));
+//! let reply = request.reply(&UploadFileResponseData::new("mxc://example.org/abc"));
 //! assert!(reply.ends_with(r#""data":{"file":{}},"response":{"content_uri":"mxc://example.org/abc"}}"#));
 //! # Ok::<(), matrix_widget_api::DecodeError>(())
 //! ```
@@ -39,14 +39,14 @@ pub enum UploadFile {}
 impl Action for UploadFile {
     const API: Api = Api::FromWidget;
     const NAME: ActionName = ActionName::UploadFile;
-    type Request = UploadFileRequest;
-    type Response = UploadFileResponse;
+    type RequestData = UploadFileRequestData;
+    type ResponseData = UploadFileResponseData;
 }
 
 /// The request `data`: the file to upload.
 #[derive(Clone, Debug, PartialEq, Eq, Payload)]
 #[non_exhaustive]
-pub struct UploadFileRequest {
+pub struct UploadFileRequestData {
     /// The file: in a browser a structured-clone value (Blob, File, ArrayBuffer or string); a JSON peer sees {} for a Blob, File or ArrayBuffer. Not null.
     pub file: Transferable,
     /// Fields the protocol does not define, kept for the round-trip.
@@ -54,17 +54,17 @@ pub struct UploadFileRequest {
     pub extra: Extra,
 }
 
-impl UploadFileRequest {
+impl UploadFileRequestData {
     /// Uploads `file`.
     pub fn new(file: Transferable) -> Self {
-        UploadFileRequest { file, extra: Extra::new() }
+        UploadFileRequestData { file, extra: Extra::new() }
     }
 }
 
 /// The success response: where the file is, and its key material if the host encrypted it.
 #[derive(Clone, Debug, PartialEq, Eq, Payload)]
 #[non_exhaustive]
-pub struct UploadFileResponse {
+pub struct UploadFileResponseData {
     /// The uploaded file's mxc:// URI.
     pub content_uri: String,
     /// MSC4039: the key material, when the host encrypted the file (an encrypted room). The widget puts it in the event that references the file.
@@ -74,14 +74,14 @@ pub struct UploadFileResponse {
     pub extra: Extra,
 }
 
-impl UploadFileResponse {
+impl UploadFileResponseData {
     /// The file was uploaded as it was, to `content_uri`.
     pub fn new(content_uri: impl Into<String>) -> Self {
-        UploadFileResponse { content_uri: content_uri.into(), encryption: None, extra: Extra::new() }
+        UploadFileResponseData { content_uri: content_uri.into(), encryption: None, extra: Extra::new() }
     }
 
     /// The file was encrypted before the upload, with `encryption`.
     pub fn with_encryption(self, encryption: EncryptedFile) -> Self {
-        UploadFileResponse { encryption: Some(encryption), ..self }
+        UploadFileResponseData { encryption: Some(encryption), ..self }
     }
 }

@@ -12,7 +12,7 @@
 //! accepts it. Rejected on top: a fractional `limit`.
 //!
 //! ```
-//! use matrix_widget_api::from_widget::user_directory_search::{UserDirectorySearchResponse, UserDirectoryUser};
+//! use matrix_widget_api::from_widget::user_directory_search::{UserDirectorySearchResponseData, UserDirectoryUser};
 //! use matrix_widget_api::{FromWidgetRequest, HostMessage, decode_host};
 //!
 //! let text = r#"{"api":"fromWidget","widgetId":"w1","requestId":"r1","action":"org.matrix.msc3973.user_directory_search","data":{"search_term":"al","limit":10}}"#;
@@ -20,7 +20,7 @@
 //! assert_eq!(request.data().search_term, "al");
 //!
 //! let alice = UserDirectoryUser::new("@alice:b").with_display_name("Alice");
-//! let reply = request.reply(&UserDirectorySearchResponse::new(false, vec![alice]));
+//! let reply = request.reply(&UserDirectorySearchResponseData::new(false, vec![alice]));
 //! assert!(reply.ends_with(r#","response":{"limited":false,"results":[{"user_id":"@alice:b","display_name":"Alice"}]}}"#));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -37,14 +37,14 @@ pub enum UserDirectorySearch {}
 impl Action for UserDirectorySearch {
     const API: Api = Api::FromWidget;
     const NAME: ActionName = ActionName::UserDirectorySearch;
-    type Request = UserDirectorySearchRequest;
-    type Response = UserDirectorySearchResponse;
+    type RequestData = UserDirectorySearchRequestData;
+    type ResponseData = UserDirectorySearchResponseData;
 }
 
 /// The request `data`: search the user directory.
 #[derive(Clone, Debug, PartialEq, Eq, Payload)]
 #[non_exhaustive]
-pub struct UserDirectorySearchRequest {
+pub struct UserDirectorySearchRequestData {
     /// What to search for (may be empty).
     pub search_term: String,
     /// At most this many results: an integer from 0 (passed to the server as is). Absent: the server's default.
@@ -54,22 +54,22 @@ pub struct UserDirectorySearchRequest {
     pub extra: Extra,
 }
 
-impl UserDirectorySearchRequest {
+impl UserDirectorySearchRequestData {
     /// Search for `search_term`.
     pub fn new(search_term: impl Into<String>) -> Self {
-        UserDirectorySearchRequest { search_term: search_term.into(), limit: None, extra: Extra::new() }
+        UserDirectorySearchRequestData { search_term: search_term.into(), limit: None, extra: Extra::new() }
     }
 
     /// At most `limit` results.
     pub fn with_limit(self, limit: ResultLimit) -> Self {
-        UserDirectorySearchRequest { limit: Some(limit), ..self }
+        UserDirectorySearchRequestData { limit: Some(limit), ..self }
     }
 }
 
 /// The success `response`: the users found.
 #[derive(Clone, Debug, PartialEq, Eq, Payload)]
 #[non_exhaustive]
-pub struct UserDirectorySearchResponse {
+pub struct UserDirectorySearchResponseData {
     /// Whether the server cut the results short.
     pub limited: bool,
     /// The users found.
@@ -79,10 +79,10 @@ pub struct UserDirectorySearchResponse {
     pub extra: Extra,
 }
 
-impl UserDirectorySearchResponse {
+impl UserDirectorySearchResponseData {
     /// Answers with `results`; `limited` if the server cut them short.
     pub fn new(limited: bool, results: Vec<UserDirectoryUser>) -> Self {
-        UserDirectorySearchResponse { limited, results, extra: Extra::new() }
+        UserDirectorySearchResponseData { limited, results, extra: Extra::new() }
     }
 }
 

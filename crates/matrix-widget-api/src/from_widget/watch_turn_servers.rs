@@ -28,6 +28,6 @@ pub enum WatchTurnServers {}
 impl Action for WatchTurnServers {
     const API: Api = Api::FromWidget;
     const NAME: ActionName = ActionName::WatchTurnServers;
-    type Request = Empty;
-    type Response = Empty;
+    type RequestData = Empty;
+    type ResponseData = Empty;
 }

@@ -28,14 +28,14 @@ pub enum ButtonClicked {}
 impl Action for ButtonClicked {
     const API: Api = Api::ToWidget;
     const NAME: ActionName = ActionName::ButtonClicked;
-    type Request = ButtonClickedRequest;
-    type Response = Empty;
+    type RequestData = ButtonClickedRequestData;
+    type ResponseData = Empty;
 }
 
 /// The request `data`: which button was clicked.
 #[derive(Clone, Debug, PartialEq, Eq, Payload)]
 #[non_exhaustive]
-pub struct ButtonClickedRequest {
+pub struct ButtonClickedRequestData {
     /// The clicked button's ID, as declared in the modal's buttons.
     pub id: ModalButtonId,
     /// Fields the protocol does not define, kept for the round-trip.
@@ -43,9 +43,9 @@ pub struct ButtonClickedRequest {
     pub extra: Extra,
 }
 
-impl ButtonClickedRequest {
+impl ButtonClickedRequestData {
     /// The button `id` was clicked.
     pub fn new(id: ModalButtonId) -> Self {
-        ButtonClickedRequest { id, extra: Extra::new() }
+        ButtonClickedRequestData { id, extra: Extra::new() }
     }
 }

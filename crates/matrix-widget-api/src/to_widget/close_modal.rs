@@ -8,11 +8,11 @@
 //!
 //! ```
 //! use matrix_widget_api::payload::Empty;
-//! use matrix_widget_api::to_widget::close_modal::{CloseModal, ModalReturnData};
+//! use matrix_widget_api::to_widget::close_modal::{ToWidgetCloseModal, ModalReturnData};
 //! use matrix_widget_api::{Request, ToWidgetRequest, WidgetMessage, decode_widget};
 //!
 //! // The user closed the dialog: the host tells the opener.
-//! let request = Request::<CloseModal>::new("w1", "r1", ModalReturnData::exited())?;
+//! let request = Request::<ToWidgetCloseModal>::new("w1", "r1", ModalReturnData::exited())?;
 //! let text = serde_json::to_string(&request).expect("serialises");
 //! assert!(text.contains(r#""data":{"m.exited":true}"#));
 //! let WidgetMessage::Request(ToWidgetRequest::CloseModal(decoded)) = decode_widget(&text)? else { unreachable!() };
@@ -28,11 +28,11 @@ use crate::payload::Empty;
 
 /// The `close_modal` action from host to the widget that opened the modal.
 #[derive(Debug)]
-pub enum CloseModal {}
+pub enum ToWidgetCloseModal {}
 
-impl Action for CloseModal {
+impl Action for ToWidgetCloseModal {
     const API: Api = Api::ToWidget;
     const NAME: ActionName = ActionName::CloseModal;
-    type Request = ModalReturnData;
-    type Response = Empty;
+    type RequestData = ModalReturnData;
+    type ResponseData = Empty;
 }

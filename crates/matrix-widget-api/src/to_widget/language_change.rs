@@ -6,10 +6,10 @@
 //! advertise `org.matrix.msc2873` (wire decision 24).
 //!
 //! ```
-//! use matrix_widget_api::to_widget::language_change::{LanguageChange, LanguageChangeRequest};
+//! use matrix_widget_api::to_widget::language_change::{LanguageChange, LanguageChangeRequestData};
 //! use matrix_widget_api::Request;
 //!
-//! let request = Request::<LanguageChange>::new("w1", "r1", LanguageChangeRequest::new("de-AT"))?;
+//! let request = Request::<LanguageChange>::new("w1", "r1", LanguageChangeRequestData::new("de-AT"))?;
 //! assert_eq!(serde_json::to_value(&request).expect("serialises")["data"], serde_json::json!({"lang": "de-AT"}));
 //! # Ok::<(), matrix_widget_api::BuildError>(())
 //! ```
@@ -25,14 +25,14 @@ pub enum LanguageChange {}
 impl Action for LanguageChange {
     const API: Api = Api::ToWidget;
     const NAME: ActionName = ActionName::LanguageChange;
-    type Request = LanguageChangeRequest;
-    type Response = Empty;
+    type RequestData = LanguageChangeRequestData;
+    type ResponseData = Empty;
 }
 
 /// The request `data`: the client's new language.
 #[derive(Clone, Debug, PartialEq, Eq, Payload)]
 #[non_exhaustive]
-pub struct LanguageChangeRequest {
+pub struct LanguageChangeRequestData {
     /// The language, a BCP 47 tag such as `en-GB` (`_` may stand for `-`).
     pub lang: String,
     /// Fields the protocol does not define, kept for the round-trip.
@@ -40,9 +40,9 @@ pub struct LanguageChangeRequest {
     pub extra: Extra,
 }
 
-impl LanguageChangeRequest {
+impl LanguageChangeRequestData {
     /// The language `lang`.
     pub fn new(lang: impl Into<String>) -> Self {
-        LanguageChangeRequest { lang: lang.into(), extra: Extra::new() }
+        LanguageChangeRequestData { lang: lang.into(), extra: Extra::new() }
     }
 }

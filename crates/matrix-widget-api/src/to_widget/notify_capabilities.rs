@@ -4,12 +4,13 @@
 //! [`Spelled`] capability does. Both lists are emitted cumulatively (wire decision 18).
 //!
 //! ```
-//! use matrix_widget_api::to_widget::notify_capabilities::{NotifyCapabilities, NotifyCapabilitiesRequest};
-//! use matrix_widget_api::{Capability, Request, Spelled};
+//! use matrix_widget_api::to_widget::notify_capabilities::{NotifyCapabilities, NotifyCapabilitiesRequestData};
+//! use matrix_widget_api::{Capability, Request};
+//! use matrix_widget_api::naming::Spelled;
 //!
 //! // The widget asked in the stable spelling; `approved` echoes its own string.
 //! let asked: Spelled<Capability> = Spelled::parse("m.send.delayed_event")?;
-//! let data = NotifyCapabilitiesRequest::new(vec![asked.clone()], vec![asked]);
+//! let data = NotifyCapabilitiesRequestData::new(vec![asked.clone()], vec![asked]);
 //! let text = serde_json::to_string(&Request::<NotifyCapabilities>::new("w1", "n1", data)?)?;
 //! assert!(text.contains(r#""approved":["m.send.delayed_event"]"#));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -28,14 +29,14 @@ pub enum NotifyCapabilities {}
 impl Action for NotifyCapabilities {
     const API: Api = Api::ToWidget;
     const NAME: ActionName = ActionName::NotifyCapabilities;
-    type Request = NotifyCapabilitiesRequest;
-    type Response = Empty;
+    type RequestData = NotifyCapabilitiesRequestData;
+    type ResponseData = Empty;
 }
 
 /// The request `data`.
 #[derive(Clone, Debug, PartialEq, Eq, Payload)]
 #[non_exhaustive]
-pub struct NotifyCapabilitiesRequest {
+pub struct NotifyCapabilitiesRequestData {
     /// What the widget asked for.
     pub requested: Vec<Spelled<Capability>>,
     /// What the host granted.
@@ -45,9 +46,9 @@ pub struct NotifyCapabilitiesRequest {
     pub extra: Extra,
 }
 
-impl NotifyCapabilitiesRequest {
+impl NotifyCapabilitiesRequestData {
     /// Reports `requested` and `approved`.
     pub fn new(requested: Vec<Spelled<Capability>>, approved: Vec<Spelled<Capability>>) -> Self {
-        NotifyCapabilitiesRequest { requested, approved, extra: Extra::new() }
+        NotifyCapabilitiesRequestData { requested, approved, extra: Extra::new() }
     }
 }

@@ -9,17 +9,17 @@
 //! answers it with the error "Invalid state"), and an empty `original_request_id` (no request
 //! has an empty ID, so it could only be ignored, as the reference does with an ID it does not
 //! know, leaving the host waiting for a reply). The token fields are optional on input, as in
-//! the reference; the [`OpenIdCredentialsRequest::allowed`] builder sets all four. See
+//! the reference; the [`OpenIdCredentialsRequestData::allowed`] builder sets all four. See
 //! [`crate::openid`] for the shared types.
 //!
 //! ```
 //! use matrix_widget_api::openid::{ExpiresIn, OpenIdDecision, OpenIdToken};
-//! use matrix_widget_api::to_widget::openid_credentials::{OpenIdCredentials, OpenIdCredentialsRequest};
+//! use matrix_widget_api::to_widget::openid_credentials::{OpenIdCredentials, OpenIdCredentialsRequestData};
 //! use matrix_widget_api::{Request, ToWidgetRequest, WidgetMessage, decode_widget};
 //!
 //! // The host sends the token once the user allowed it:
 //! let token = OpenIdToken::new("s3cr3t", "example.org", ExpiresIn::from_secs(3600).expect("in range"));
-//! let request = Request::<OpenIdCredentials>::new("w1", "host-7", OpenIdCredentialsRequest::allowed("widgetapi-1700000000000", token))?;
+//! let request = Request::<OpenIdCredentials>::new("w1", "host-7", OpenIdCredentialsRequestData::allowed("widgetapi-1700000000000", token))?;
 //! let text = serde_json::to_string(&request).expect("serialises");
 //! // The widget matches it to its pending `get_openid`:
 //! let WidgetMessage::Request(ToWidgetRequest::OpenIdCredentials(decoded)) = decode_widget(&text)? else { unreachable!() };
@@ -41,16 +41,16 @@ pub enum OpenIdCredentials {}
 impl Action for OpenIdCredentials {
     const API: Api = Api::ToWidget;
     const NAME: ActionName = ActionName::OpenIdCredentials;
-    type Request = OpenIdCredentialsRequest;
-    type Response = Empty;
+    type RequestData = OpenIdCredentialsRequestData;
+    type ResponseData = Empty;
 }
 
 /// The request `data`: the user's decision on a pending `get_openid` and, when allowed, the
 /// token.
 #[derive(Clone, Debug, PartialEq, Eq, Payload)]
-#[wire(check = "OpenIdCredentialsRequest::check", extend_schema = "OpenIdCredentialsRequest::extend_schema")]
+#[wire(check = "OpenIdCredentialsRequestData::check", extend_schema = "OpenIdCredentialsRequestData::extend_schema")]
 #[non_exhaustive]
-pub struct OpenIdCredentialsRequest {
+pub struct OpenIdCredentialsRequestData {
     /// `allowed` or `blocked`.
     pub state: OpenIdDecision,
     /// The `requestId` of the `get_openid` request this answers. Must not be empty.
@@ -68,10 +68,10 @@ pub struct OpenIdCredentialsRequest {
     pub extra: Extra,
 }
 
-impl OpenIdCredentialsRequest {
+impl OpenIdCredentialsRequestData {
     /// Allowed: `token`, answering the `get_openid` request `original_request_id`.
     pub fn allowed(original_request_id: impl Into<String>, token: OpenIdToken) -> Self {
-        OpenIdCredentialsRequest {
+        OpenIdCredentialsRequestData {
             state: OpenIdDecision::Allowed,
             original_request_id: original_request_id.into(),
             access_token: Some(token.access_token),
@@ -84,7 +84,7 @@ impl OpenIdCredentialsRequest {
 
     /// Refused, answering the `get_openid` request `original_request_id`.
     pub fn blocked(original_request_id: impl Into<String>) -> Self {
-        OpenIdCredentialsRequest {
+        OpenIdCredentialsRequestData {
             state: OpenIdDecision::Blocked,
             original_request_id: original_request_id.into(),
             access_token: None,
@@ -100,7 +100,7 @@ impl OpenIdCredentialsRequest {
         if self.original_request_id.is_empty() { Err("`original_request_id` must not be empty".to_owned()) } else { Ok(()) }
     }
 
-    /// [`OpenIdCredentialsRequest::check`] in the schema.
+    /// [`OpenIdCredentialsRequestData::check`] in the schema.
     #[cfg(feature = "schema")]
     fn extend_schema(mut schema: schemars::Schema) -> schemars::Schema {
         if let Some(id) = schema.get_mut("properties").and_then(|p| p.get_mut("original_request_id")).and_then(|t| t.as_object_mut()) {

@@ -8,13 +8,13 @@
 //! unsupported to-widget action: screenshot".
 //!
 //! ```
-//! use matrix_widget_api::to_widget::screenshot::ScreenshotResponse;
+//! use matrix_widget_api::to_widget::screenshot::ScreenshotResponseData;
 //! use matrix_widget_api::transferable::Transferable;
 //! use matrix_widget_api::{ToWidgetRequest, WidgetMessage, decode_widget};
 //!
 //! let text = r#"{"api":"toWidget","widgetId":"w1","requestId":"r1","action":"screenshot","data":{}}"#;
 //! let WidgetMessage::Request(ToWidgetRequest::Screenshot(request)) = decode_widget(text)? else { unreachable!() };
-//! let reply = request.reply(&ScreenshotResponse::new(Transferable::empty_object()));
+//! let reply = request.reply(&ScreenshotResponseData::new(Transferable::empty_object()));
 //! assert!(reply.ends_with(r#","response":{"screenshot":{}}}"#));
 //! # Ok::<(), matrix_widget_api::DecodeError>(())
 //! ```
@@ -31,14 +31,14 @@ pub enum Screenshot {}
 impl Action for Screenshot {
     const API: Api = Api::ToWidget;
     const NAME: ActionName = ActionName::Screenshot;
-    type Request = Empty;
-    type Response = ScreenshotResponse;
+    type RequestData = Empty;
+    type ResponseData = ScreenshotResponseData;
 }
 
 /// The widget's answer: its screenshot.
 #[derive(Clone, Debug, PartialEq, Eq, Payload)]
 #[non_exhaustive]
-pub struct ScreenshotResponse {
+pub struct ScreenshotResponseData {
     /// The screenshot: a Blob in a browser (a structured-clone value); a JSON peer sees {}. Not null.
     pub screenshot: Transferable,
     /// Fields the protocol does not define, kept for the round-trip.
@@ -46,9 +46,9 @@ pub struct ScreenshotResponse {
     pub extra: Extra,
 }
 
-impl ScreenshotResponse {
+impl ScreenshotResponseData {
     /// Answers with `screenshot`.
     pub fn new(screenshot: Transferable) -> Self {
-        ScreenshotResponse { screenshot, extra: Extra::new() }
+        ScreenshotResponseData { screenshot, extra: Extra::new() }
     }
 }

@@ -31,11 +31,11 @@ use crate::payload::Empty;
 
 /// The `send_event` action from host to widget.
 #[derive(Debug)]
-pub enum SendEvent {}
+pub enum ToWidgetSendEvent {}
 
-impl Action for SendEvent {
+impl Action for ToWidgetSendEvent {
     const API: Api = Api::ToWidget;
     const NAME: ActionName = ActionName::SendEvent;
-    type Request = RoomEvent;
-    type Response = Empty;
+    type RequestData = RoomEvent;
+    type ResponseData = Empty;
 }

@@ -9,11 +9,11 @@
 //!
 //! ```
 //! use matrix_widget_api::payload::{Empty, RawObject};
-//! use matrix_widget_api::to_widget::send_to_device::{SendToDevice, ToDeviceEvent};
+//! use matrix_widget_api::to_widget::send_to_device::{ToWidgetSendToDevice, ToDeviceEvent};
 //! use matrix_widget_api::Request;
 //!
 //! let event = ToDeviceEvent::new("org.example.ping", "@b:b", RawObject::from_json(r#"{"n":3}"#)?, true);
-//! let request = Request::<SendToDevice>::new("w1", "r1", event)?;
+//! let request = Request::<ToWidgetSendToDevice>::new("w1", "r1", event)?;
 //! assert_eq!(
 //!     serde_json::to_string(&request)?,
 //!     r#"{"api":"toWidget","widgetId":"w1","requestId":"r1","action":"send_to_device","data":{"type":"org.example.ping","sender":"@b:b","content":{"n":3},"encrypted":true}}"#
@@ -27,13 +27,13 @@ use crate::payload::{Empty, Extra, Payload, RawObject};
 
 /// The `send_to_device` action from host to widget.
 #[derive(Debug)]
-pub enum SendToDevice {}
+pub enum ToWidgetSendToDevice {}
 
-impl Action for SendToDevice {
+impl Action for ToWidgetSendToDevice {
     const API: Api = Api::ToWidget;
     const NAME: ActionName = ActionName::SendToDevice;
-    type Request = ToDeviceEvent;
-    type Response = Empty;
+    type RequestData = ToDeviceEvent;
+    type ResponseData = Empty;
 }
 
 /// The request `data`: a to-device event the host received, and whether it came encrypted.

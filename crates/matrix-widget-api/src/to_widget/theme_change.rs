@@ -2,8 +2,8 @@
 //!
 //! MSC2873 leaves the data entirely to the client ("client-specific theme information"),
 //! and matrix-widget-api 1.19's type has no fields, so any object is accepted and kept as it
-//! came. Element sends `{"name": "<theme>"}` (`light`, `dark`, …): [`ThemeChangeRequest::name`]
-//! reads it and [`ThemeChangeRequest::named`] builds it. The response is `{}`. A host sends it
+//! came. Element sends `{"name": "<theme>"}` (`light`, `dark`, …): [`ThemeChangeRequestData::name`]
+//! reads it and [`ThemeChangeRequestData::named`] builds it. The response is `{}`. A host sends it
 //! only to widgets that advertise `org.matrix.msc2873` (wire decision 24); matrix-widget-api
 //! widgets always do.
 //!
@@ -29,21 +29,21 @@ pub enum ThemeChange {}
 impl Action for ThemeChange {
     const API: Api = Api::ToWidget;
     const NAME: ActionName = ActionName::ThemeChange;
-    type Request = ThemeChangeRequest;
-    type Response = Empty;
+    type RequestData = ThemeChangeRequestData;
+    type ResponseData = Empty;
 }
 
 /// The request `data`: the client's theme, in a client-specific form (Element sends its
 /// theme's `name`, a string). Every key is kept as it came.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Payload)]
 #[non_exhaustive]
-pub struct ThemeChangeRequest {
+pub struct ThemeChangeRequestData {
     /// Every key, kept for the round-trip.
     #[wire(extra)]
     pub extra: Extra,
 }
 
-impl ThemeChangeRequest {
+impl ThemeChangeRequestData {
     /// `{}`.
     pub fn new() -> Self {
         Self::default()
@@ -54,7 +54,7 @@ impl ThemeChangeRequest {
         let mut extra = Extra::new();
         // A string always serialises.
         extra.insert("name", name).ok();
-        ThemeChangeRequest { extra }
+        ThemeChangeRequestData { extra }
     }
 
     /// The theme's `name`, if it is a string.

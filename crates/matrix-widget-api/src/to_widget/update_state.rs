@@ -13,14 +13,14 @@
 //! ```
 //! use matrix_widget_api::event::{RoomEvent, Timestamp};
 //! use matrix_widget_api::payload::RawObject;
-//! use matrix_widget_api::to_widget::update_state::{UpdateState, UpdateStateRequest};
+//! use matrix_widget_api::to_widget::update_state::{UpdateState, UpdateStateRequestData};
 //! use matrix_widget_api::Request;
 //!
 //! let topic = RoomEvent::new("m.room.topic", "@a:b", "$t", "!r:b", Timestamp::from_millis(1).unwrap(), RawObject::from_json(r#"{"topic":"Hi"}"#)?)
 //!     .with_state_key("");
-//! let request = Request::<UpdateState>::new("w1", "r1", UpdateStateRequest::new(vec![topic]))?;
+//! let request = Request::<UpdateState>::new("w1", "r1", UpdateStateRequestData::new(vec![topic]))?;
 //! assert!(serde_json::to_string(&request)?.starts_with(r#"{"api":"toWidget","widgetId":"w1","requestId":"r1","action":"update_state","data":{"state":[{"type":"m.room.topic""#));
-//! assert!(UpdateStateRequest::initial_state_loaded().is_initial_state_loaded());
+//! assert!(UpdateStateRequestData::initial_state_loaded().is_initial_state_loaded());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
@@ -36,14 +36,14 @@ pub enum UpdateState {}
 impl Action for UpdateState {
     const API: Api = Api::ToWidget;
     const NAME: ActionName = ActionName::UpdateState;
-    type Request = UpdateStateRequest;
-    type Response = Empty;
+    type RequestData = UpdateStateRequestData;
+    type ResponseData = Empty;
 }
 
 /// The request `data`: state events, or none to mark that the initial state is loaded.
 #[derive(Clone, Debug, PartialEq, Eq, Payload)]
 #[non_exhaustive]
-pub struct UpdateStateRequest {
+pub struct UpdateStateRequestData {
     /// The state events (current state, or changes). Empty: the initial state is loaded.
     pub state: Vec<RoomEvent>,
     /// Fields the protocol does not define, kept for the round-trip.
@@ -51,10 +51,10 @@ pub struct UpdateStateRequest {
     pub extra: Extra,
 }
 
-impl UpdateStateRequest {
+impl UpdateStateRequestData {
     /// Delivers `state`.
     pub fn new(state: Vec<RoomEvent>) -> Self {
-        UpdateStateRequest { state, extra: Extra::new() }
+        UpdateStateRequestData { state, extra: Extra::new() }
     }
 
     /// `{"state": []}`: the initial state is loaded.

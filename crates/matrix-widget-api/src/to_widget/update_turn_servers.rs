@@ -8,10 +8,10 @@
 //! unchecked.
 //!
 //! ```
-//! use matrix_widget_api::to_widget::update_turn_servers::{UpdateTurnServers, UpdateTurnServersRequest};
+//! use matrix_widget_api::to_widget::update_turn_servers::{UpdateTurnServers, UpdateTurnServersRequestData};
 //! use matrix_widget_api::Request;
 //!
-//! let data = UpdateTurnServersRequest::new(["turn:turn.example.org:3478?transport=udp"], "1700000000:@alice:example.org", "secret");
+//! let data = UpdateTurnServersRequestData::new(["turn:turn.example.org:3478?transport=udp"], "1700000000:@alice:example.org", "secret");
 //! let request = Request::<UpdateTurnServers>::new("w1", "r1", data)?;
 //! assert_eq!(
 //!     serde_json::to_string(&request).unwrap(),
@@ -31,14 +31,14 @@ pub enum UpdateTurnServers {}
 impl Action for UpdateTurnServers {
     const API: Api = Api::ToWidget;
     const NAME: ActionName = ActionName::UpdateTurnServers;
-    type Request = UpdateTurnServersRequest;
-    type Response = Empty;
+    type RequestData = UpdateTurnServersRequestData;
+    type ResponseData = Empty;
 }
 
 /// The request `data`: a TURN server and its current credentials.
 #[derive(Clone, Debug, PartialEq, Eq, Payload)]
 #[non_exhaustive]
-pub struct UpdateTurnServersRequest {
+pub struct UpdateTurnServersRequestData {
     /// The TURN server's URIs (turn: and turns:).
     pub uris: Vec<String>,
     /// The username to authenticate with.
@@ -50,10 +50,10 @@ pub struct UpdateTurnServersRequest {
     pub extra: Extra,
 }
 
-impl UpdateTurnServersRequest {
+impl UpdateTurnServersRequestData {
     /// The TURN server at `uris`, with `username` and `password`.
     pub fn new(uris: impl IntoIterator<Item = impl Into<String>>, username: impl Into<String>, password: impl Into<String>) -> Self {
-        UpdateTurnServersRequest {
+        UpdateTurnServersRequestData {
             uris: uris.into_iter().map(Into::into).collect(),
             username: username.into(),
             password: password.into(),

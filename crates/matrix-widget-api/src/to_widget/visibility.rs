@@ -9,11 +9,11 @@
 //! `data.visible` is what counts.
 //!
 //! ```
-//! use matrix_widget_api::to_widget::visibility::{Visibility, VisibilityRequest};
+//! use matrix_widget_api::to_widget::visibility::{Visibility, VisibilityRequestData};
 //! use matrix_widget_api::{Request, ToWidgetRequest, WidgetMessage, decode_widget};
 //!
 //! // The host builds it: `visible` appears in `data` and at the top level.
-//! let request = Request::<Visibility>::new("w1", "r1", VisibilityRequest::new(false))?;
+//! let request = Request::<Visibility>::new("w1", "r1", VisibilityRequestData::new(false))?;
 //! let text = serde_json::to_string(&request).expect("serialises");
 //! assert_eq!(
 //!     text,
@@ -37,11 +37,11 @@ pub enum Visibility {}
 impl Action for Visibility {
     const API: Api = Api::ToWidget;
     const NAME: ActionName = ActionName::Visibility;
-    type Request = VisibilityRequest;
-    type Response = Empty;
+    type RequestData = VisibilityRequestData;
+    type ResponseData = Empty;
 
     /// `visible`, copied from `data` as matrix-widget-api's transport does.
-    fn top_level_fields(data: &VisibilityRequest) -> Extra {
+    fn top_level_fields(data: &VisibilityRequestData) -> Extra {
         let mut fields = Extra::new();
         // A boolean always serialises.
         fields.insert("visible", &data.visible).ok();
@@ -52,7 +52,7 @@ impl Action for Visibility {
 /// The request `data`: whether the widget is now visible.
 #[derive(Clone, Debug, PartialEq, Eq, Payload)]
 #[non_exhaustive]
-pub struct VisibilityRequest {
+pub struct VisibilityRequestData {
     /// Whether the widget is visible to the user.
     pub visible: bool,
     /// Fields the protocol does not define, kept for the round-trip.
@@ -60,9 +60,9 @@ pub struct VisibilityRequest {
     pub extra: Extra,
 }
 
-impl VisibilityRequest {
+impl VisibilityRequestData {
     /// The widget is now visible (`true`) or hidden (`false`).
     pub fn new(visible: bool) -> Self {
-        VisibilityRequest { visible, extra: Extra::new() }
+        VisibilityRequestData { visible, extra: Extra::new() }
     }
 }

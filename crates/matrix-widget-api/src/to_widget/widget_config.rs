@@ -33,6 +33,6 @@ pub enum WidgetConfig {}
 impl Action for WidgetConfig {
     const API: Api = Api::ToWidget;
     const NAME: ActionName = ActionName::WidgetConfig;
-    type Request = ModalOpenData;
-    type Response = Empty;
+    type RequestData = ModalOpenData;
+    type ResponseData = Empty;
 }

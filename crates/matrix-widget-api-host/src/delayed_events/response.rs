@@ -1,11 +1,11 @@
 //! Homeserver responses → widget replies.
 
-use super::{Era, Limits};
+use super::{Era, ServerLimits};
 use http::HeaderMap;
 use http::header::{RETRY_AFTER, SET_COOKIE};
-use matrix_widget_api::error::{ErrorResponse, MatrixApiError, MatrixErrorBody, WidgetError};
-use matrix_widget_api::from_widget::send_event::{Delay, SendEventResponse};
+use matrix_widget_api::from_widget::send_event::{Delay, SendEventResponseData};
 use matrix_widget_api::payload::Empty;
+use matrix_widget_api::{ErrorResponseData, MatrixApiError, MatrixErrorBody, WidgetError};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::collections::BTreeMap;
@@ -23,12 +23,12 @@ const UPDATE_FAILED: &str = "Error updating delayed event";
 pub struct SendEventCall {
     room_id: String,
     delayed: Option<(Delay, Era)>,
-    limits: Limits,
+    limits: ServerLimits,
     url: String,
 }
 
 impl SendEventCall {
-    pub(crate) fn new(room_id: String, delayed: Option<(Delay, Era)>, limits: Limits, url: String) -> Self {
+    pub(crate) fn new(room_id: String, delayed: Option<(Delay, Era)>, limits: ServerLimits, url: String) -> Self {
         SendEventCall { room_id, delayed, limits, url }
     }
 
@@ -46,8 +46,8 @@ impl SendEventCall {
     /// The widget's `send_event` response, read from the homeserver's.
     ///
     /// - A success with `delay_id`, to a delayed request, is
-    ///   [`SendEventResponse::scheduled`]; one with `event_id`, to an ordinary request,
-    ///   [`SendEventResponse::sent`].
+    ///   [`SendEventResponseData::scheduled`]; one with `event_id`, to an ordinary request,
+    ///   [`SendEventResponseData::sent`].
     /// - A success with `event_id` to a *delayed* request is an error
     ///   ([`ErrorKind::SentImmediately`]): the server ignored the delay and the event is
     ///   already in the room. Its ID is in the message.
@@ -55,23 +55,23 @@ impl SendEventCall {
     ///   Matrix error (see [`HomeserverError`]).
     ///
     /// ```
-    /// use matrix_widget_api::from_widget::send_event::{Delay, SendEventRequest, SendEventResponse};
+    /// use matrix_widget_api::from_widget::send_event::{Delay, SendEventRequestData, SendEventResponseData};
     /// use matrix_widget_api::payload::RawObject;
-    /// use matrix_widget_api_host::msc4140::{ErrorKind, Homeserver, Support, Surface};
+    /// use matrix_widget_api_host::delayed_events::{ErrorKind, Homeserver, Support, Surface};
     ///
     /// let server = Homeserver::new("", Support::Supported(Surface::DEPLOYED))?;
-    /// let data = SendEventRequest::new("m.room.message", RawObject::empty()).with_delay(Delay::from_millis(1000).unwrap());
+    /// let data = SendEventRequestData::new("m.room.message", RawObject::empty()).with_delay(Delay::from_millis(1000).unwrap());
     /// let (_request, call) = server.send_event(&data, "!r:hs", "t1")?;
     ///
     /// let scheduled = http::Response::new(br#"{"delay_id":"d1"}"#);
-    /// assert_eq!(call.outcome(&scheduled)?, SendEventResponse::scheduled("!r:hs", "d1"));
+    /// assert_eq!(call.outcome(&scheduled)?, SendEventResponseData::scheduled("!r:hs", "d1"));
     ///
     /// let sent_anyway = http::Response::new(br#"{"event_id":"$e"}"#);
     /// let error = call.outcome(&sent_anyway).unwrap_err();
     /// assert_eq!(error.kind(), &ErrorKind::SentImmediately { event_id: "$e".to_owned() });
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn outcome<B: AsRef<[u8]>>(&self, response: &http::Response<B>) -> Result<SendEventResponse, HomeserverError> {
+    pub fn outcome<B: AsRef<[u8]>>(&self, response: &http::Response<B>) -> Result<SendEventResponseData, HomeserverError> {
         let body = response.body().as_ref();
         if !response.status().is_success() {
             let context = Context::Send { delayed: self.delayed, limits: self.limits };
@@ -87,8 +87,8 @@ impl SendEventCall {
         let invalid = |why: String| HomeserverError::other(format!("{SEND_FAILED}: the homeserver's reply {why}"));
         let ids: SendBody = serde_json::from_slice(body).map_err(|e| invalid(format!("cannot be read: {e}")))?;
         match (self.delayed.is_some(), ids.event_id, ids.delay_id) {
-            (true, None, Some(delay_id)) => Ok(SendEventResponse::scheduled(&self.room_id, delay_id)),
-            (false, Some(event_id), None) => Ok(SendEventResponse::sent(&self.room_id, event_id)),
+            (true, None, Some(delay_id)) => Ok(SendEventResponseData::scheduled(&self.room_id, delay_id)),
+            (false, Some(event_id), None) => Ok(SendEventResponseData::sent(&self.room_id, event_id)),
             (true, Some(event_id), None) => Err(HomeserverError {
                 message: format!(
                     "{SEND_FAILED}: the homeserver sent the event at once instead of scheduling it \
@@ -133,11 +133,11 @@ impl UpdateCall {
     /// answer is final, `M_NOT_FOUND` (an unknown delay ID) in particular.
     ///
     /// ```
-    /// use matrix_widget_api::from_widget::update_delayed_event::{UpdateAction, UpdateDelayedEventRequest};
-    /// use matrix_widget_api_host::msc4140::{Homeserver, Support, Surface, UpdateForm};
+    /// use matrix_widget_api::from_widget::update_delayed_event::{UpdateAction, UpdateDelayedEventRequestData};
+    /// use matrix_widget_api_host::delayed_events::{Homeserver, Support, Surface, UpdateForm};
     ///
     /// let server = Homeserver::new("", Support::Supported(Surface::DEPLOYED))?;
-    /// let data = UpdateDelayedEventRequest::new("d1", UpdateAction::Cancel);
+    /// let data = UpdateDelayedEventRequestData::new("d1", UpdateAction::Cancel);
     /// let (_request, call) = server.update_delayed_event(&data, UpdateForm::Split)?;
     ///
     /// let mut unrecognized = http::Response::new(br#"{"errcode":"M_UNRECOGNIZED","error":"Unrecognized request"}"#);
@@ -147,7 +147,7 @@ impl UpdateCall {
     /// let mut unknown_id = http::Response::new(br#"{"errcode":"M_NOT_FOUND","error":"No such delayed event"}"#);
     /// *unknown_id.status_mut() = http::StatusCode::NOT_FOUND;
     /// assert!(!call.should_retry_with_body_form(&unknown_id));
-    /// # Ok::<(), matrix_widget_api_host::msc4140::BuildError>(())
+    /// # Ok::<(), matrix_widget_api_host::delayed_events::HttpRequestError>(())
     /// ```
     pub fn should_retry_with_body_form<B: AsRef<[u8]>>(&self, response: &http::Response<B>) -> bool {
         self.form == super::UpdateForm::Split
@@ -174,7 +174,7 @@ impl UpdateCall {
 
 /// A homeserver request that failed, as the widget's error reply and as a classification.
 ///
-/// The reply (`From<HomeserverError> for ErrorResponse`, so `request.reply_error(error)`)
+/// The reply (`From<HomeserverError> for ErrorResponseData`, so `request.reply_error(error)`)
 /// has the message the reference host uses and, when the homeserver's body is a Matrix
 /// error (a JSON object with a string `errcode`), `matrix_api_error` with the status, the
 /// response headers (each name once, repeated values joined with `, `, `set-cookie`
@@ -206,7 +206,7 @@ impl HomeserverError {
     }
 
     /// The widget's error reply.
-    pub fn error_response(&self) -> ErrorResponse {
+    pub fn error_response(&self) -> ErrorResponseData {
         self.clone().into()
     }
 
@@ -224,10 +224,10 @@ impl HomeserverError {
     }
 }
 
-impl From<HomeserverError> for ErrorResponse {
+impl From<HomeserverError> for ErrorResponseData {
     fn from(error: HomeserverError) -> Self {
         let widget_error = WidgetError::new(error.message);
-        ErrorResponse::from(match error.matrix_api_error {
+        ErrorResponseData::from(match error.matrix_api_error {
             Some(matrix_api_error) => widget_error.with_matrix_api_error(*matrix_api_error),
             None => widget_error,
         })
@@ -252,7 +252,7 @@ impl std::error::Error for HomeserverError {}
 pub enum ErrorKind {
     /// The delay is longer than the server allows. `max_delay_ms` is the limit, from the
     /// error body (`max_delay`, `org.matrix.msc4140.max_delay`) or else from the advertised
-    /// [`Limits`], when known.
+    /// [`ServerLimits`], when known.
     DelayTooLong {
         /// The longest delay the server accepts, in milliseconds.
         max_delay_ms: Option<u64>,
@@ -287,7 +287,7 @@ pub enum ErrorKind {
 /// What was asked, which decides what some codes mean.
 #[derive(Clone, Copy)]
 enum Context {
-    Send { delayed: Option<(Delay, Era)>, limits: Limits },
+    Send { delayed: Option<(Delay, Era)>, limits: ServerLimits },
     Update,
 }
 
@@ -299,7 +299,7 @@ fn classify(context: Context, status: u16, headers: &HeaderMap, body: &MatrixErr
     let (dedicated, limits, delay) = match context {
         Context::Send { delayed: Some((delay, era)), limits } => (era == Era::DedicatedEndpoint, limits, Some(delay)),
         Context::Send { delayed: None, limits } => (false, limits, None),
-        Context::Update => (false, Limits::UNKNOWN, None),
+        Context::Update => (false, ServerLimits::UNKNOWN, None),
     };
     let max_delay_ms =
         || integer(body.extra.get("max_delay")).or_else(|| integer(body.extra.get("org.matrix.msc4140.max_delay"))).or(limits.max_delay_ms);

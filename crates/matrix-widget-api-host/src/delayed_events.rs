@@ -26,8 +26,9 @@
 //! is sent if the client vanishes, and keeps pushing it back with `restart`:
 //!
 //! ```
-//! use matrix_widget_api::{FromWidgetRequest, HostMessage, Spelled, decode_host};
-//! use matrix_widget_api_host::msc4140::{detect, ErrorKind, Homeserver, UpdateForm};
+//! use matrix_widget_api::{FromWidgetRequest, HostMessage, decode_host};
+//! use matrix_widget_api::naming::Spelled;
+//! use matrix_widget_api_host::delayed_events::{detect, ErrorKind, Homeserver, UpdateForm};
 //! use matrix_widget_api_host::permission::{Context, Permissions};
 //!
 //! // Once per widget: what it was granted (both MSC4157 capabilities, and the event's own).
@@ -174,7 +175,7 @@
 //! endpoint; `org.matrix.msc4140` with the delayed-event capability in `/capabilities` →
 //! unstable dedicated endpoint; `org.matrix.msc4140` alone → the query-parameter era;
 //! anything else → unsupported, and the host must refuse delayed sends
-//! ([`BuildError::Unsupported`]). "Unsupported" is the point: a server without MSC4140
+//! ([`HttpRequestError::Unsupported`]). "Unsupported" is the point: a server without MSC4140
 //! ignores the delay parameter and sends the event *at once*. For the same reason a reply
 //! with an `event_id` to a delayed request is an error ([`ErrorKind::SentImmediately`]):
 //! the event is already in the room.
@@ -226,6 +227,8 @@ mod path;
 mod request;
 mod response;
 
-pub use era::{CAPABILITY, DetectError, Era, Limits, Prefix, STABLE_FLAG, Support, Surface, UNSTABLE_CAPABILITY, UNSTABLE_FLAG, detect};
-pub use request::{BuildError, Homeserver, UpdateForm};
+pub use era::{
+    CAPABILITY, DetectError, Era, Prefix, STABLE_FLAG, ServerLimits, Support, Surface, UNSTABLE_CAPABILITY, UNSTABLE_FLAG, detect,
+};
+pub use request::{Homeserver, HttpRequestError, UpdateForm};
 pub use response::{ErrorKind, HomeserverError, SendEventCall, UpdateCall};

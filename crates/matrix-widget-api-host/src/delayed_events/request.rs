@@ -2,12 +2,12 @@
 
 use super::path::{Empty, push_segment};
 use super::response::{SendEventCall, UpdateCall};
-use super::{Era, Limits, Prefix, Support};
+use super::{Era, Prefix, ServerLimits, Support};
 use http::header::{CONTENT_TYPE, HeaderValue};
 use http::{Method, Uri};
-use matrix_widget_api::error::ErrorResponse;
-use matrix_widget_api::from_widget::send_event::SendEventRequest;
-use matrix_widget_api::from_widget::update_delayed_event::{UpdateAction, UpdateDelayedEventRequest};
+use matrix_widget_api::ErrorResponseData;
+use matrix_widget_api::from_widget::send_event::SendEventRequestData;
+use matrix_widget_api::from_widget::update_delayed_event::{UpdateAction, UpdateDelayedEventRequestData};
 use serde::Serialize;
 use serde_json::value::RawValue;
 use std::fmt::{self, Write as _};
@@ -30,17 +30,17 @@ const STICKY_PARAM: &str = "org.matrix.msc4354.sticky_duration_ms";
 /// session; every request is built from it.
 ///
 /// ```
-/// use matrix_widget_api_host::msc4140::{Homeserver, Support, Surface};
+/// use matrix_widget_api_host::delayed_events::{Homeserver, Support, Surface};
 ///
 /// let server = Homeserver::new("https://matrix.example.org/", Support::Supported(Surface::DEPLOYED))?;
 /// assert_eq!(server.base_url(), "https://matrix.example.org");
-/// # Ok::<(), matrix_widget_api_host::msc4140::BuildError>(())
+/// # Ok::<(), matrix_widget_api_host::delayed_events::HttpRequestError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Homeserver {
     base_url: String,
     support: Support,
-    limits: Limits,
+    limits: ServerLimits,
 }
 
 impl Homeserver {
@@ -50,10 +50,10 @@ impl Homeserver {
     /// An empty `base_url` gives requests whose URI is only the path and query
     /// (`/_matrix/client/v3/rooms/…`), for a host whose client prepends the server itself.
     /// Otherwise it must be an `http` or `https` URL without a query or fragment.
-    pub fn new(base_url: &str, support: Support) -> Result<Self, BuildError> {
+    pub fn new(base_url: &str, support: Support) -> Result<Self, HttpRequestError> {
         let base_url = base_url.trim_end_matches('/');
         if !base_url.is_empty() {
-            let invalid = |why: &str| BuildError::InvalidBaseUrl(format!("`{base_url}` {why}"));
+            let invalid = |why: &str| HttpRequestError::InvalidBaseUrl(format!("`{base_url}` {why}"));
             if base_url.contains(['?', '#']) {
                 return Err(invalid("has a query or a fragment"));
             }
@@ -66,12 +66,12 @@ impl Homeserver {
                 return Err(invalid("has credentials in it (user info before `@`)"));
             }
         }
-        Ok(Homeserver { base_url: base_url.to_owned(), support, limits: Limits::UNKNOWN })
+        Ok(Homeserver { base_url: base_url.to_owned(), support, limits: ServerLimits::UNKNOWN })
     }
 
     /// The same server with the delayed-event limits it advertises (see
-    /// [`Limits::from_capabilities`]); they make the classification of some errors precise.
-    pub fn with_limits(self, limits: Limits) -> Self {
+    /// [`ServerLimits::from_capabilities`]); they make the classification of some errors precise.
+    pub fn with_limits(self, limits: ServerLimits) -> Self {
         Homeserver { limits, ..self }
     }
 
@@ -86,7 +86,7 @@ impl Homeserver {
     }
 
     /// The limits given with [`Homeserver::with_limits`].
-    pub fn limits(&self) -> Limits {
+    pub fn limits(&self) -> ServerLimits {
         self.limits
     }
 
@@ -96,7 +96,7 @@ impl Homeserver {
     /// A send without `delay` becomes the ordinary `PUT /rooms/{roomId}/send/{type}/{txnId}`
     /// or `PUT /rooms/{roomId}/state/{type}/{stateKey}`, whatever the server supports. A
     /// send with `delay` becomes the MSC4140 request of the server's [`Surface`](super::Surface),
-    /// and fails with [`BuildError::Unsupported`] when the server does not support delayed
+    /// and fails with [`HttpRequestError::Unsupported`] when the server does not support delayed
     /// events: the host must then refuse the widget's request (`request.reply_error(error)`).
     ///
     /// `txn_id` is the transaction ID the host makes up for this request (unique per access
@@ -107,12 +107,12 @@ impl Homeserver {
     /// `sticky_duration_ms` of `0` is sent as a non-sticky event, as the reference host does.
     ///
     /// ```
-    /// use matrix_widget_api::from_widget::send_event::{Delay, SendEventRequest};
+    /// use matrix_widget_api::from_widget::send_event::{Delay, SendEventRequestData};
     /// use matrix_widget_api::payload::RawObject;
-    /// use matrix_widget_api_host::msc4140::{Homeserver, Support, Surface};
+    /// use matrix_widget_api_host::delayed_events::{Homeserver, Support, Surface};
     ///
     /// let server = Homeserver::new("https://hs.example", Support::Supported(Surface::DEPLOYED))?;
-    /// let data = SendEventRequest::new("m.room.message", RawObject::from_json(r#"{"body":"hi"}"#)?)
+    /// let data = SendEventRequestData::new("m.room.message", RawObject::from_json(r#"{"body":"hi"}"#)?)
     ///     .with_delay(Delay::from_millis(5000).unwrap());
     /// let (request, _call) = server.send_event(&data, "!room:hs.example", "txn1")?;
     /// assert_eq!(request.method(), "PUT");
@@ -125,15 +125,15 @@ impl Homeserver {
     /// ```
     pub fn send_event(
         &self,
-        data: &SendEventRequest,
+        data: &SendEventRequestData,
         room_id: &str,
         txn_id: &str,
-    ) -> Result<(http::Request<Vec<u8>>, SendEventCall), BuildError> {
-        data.validate().map_err(BuildError::InvalidRequest)?;
+    ) -> Result<(http::Request<Vec<u8>>, SendEventCall), HttpRequestError> {
+        data.validate().map_err(HttpRequestError::InvalidRequest)?;
         let delayed = match (data.delay, self.support) {
             (None, _) => None,
             (Some(delay), Support::Supported(surface)) => Some((delay, surface)),
-            (Some(_), Support::Unsupported) => return Err(BuildError::Unsupported),
+            (Some(_), Support::Unsupported) => return Err(HttpRequestError::Unsupported),
         };
         // A duration of 0 is no stickiness; state events cannot be sticky (checked above).
         let sticky = data.sticky_duration_ms.filter(|d| d.as_millis() > 0);
@@ -153,7 +153,7 @@ impl Homeserver {
                 push_segment(&mut uri, "the transaction ID", txn_id, Empty::Rejected)?;
                 let body =
                     DelayedEventBody { delay_ms: delay.as_millis(), state_key: data.state_key.as_deref(), content: data.content.as_raw() };
-                serde_json::to_vec(&body).map_err(|e| BuildError::InvalidRequest(format!("the content cannot be sent: {e}")))?
+                serde_json::to_vec(&body).map_err(|e| HttpRequestError::InvalidRequest(format!("the content cannot be sent: {e}")))?
             }
             _ => {
                 uri.push_str(V3);
@@ -196,14 +196,14 @@ impl Homeserver {
     /// [`UpdateForm::Body`] and send that.
     ///
     /// `refresh` (MSC4157's old word) is sent as `restart`. Fails with
-    /// [`BuildError::Unsupported`] when the server does not support delayed events.
+    /// [`HttpRequestError::Unsupported`] when the server does not support delayed events.
     ///
     /// ```
-    /// use matrix_widget_api::from_widget::update_delayed_event::{UpdateAction, UpdateDelayedEventRequest};
-    /// use matrix_widget_api_host::msc4140::{Homeserver, Support, Surface, UpdateForm};
+    /// use matrix_widget_api::from_widget::update_delayed_event::{UpdateAction, UpdateDelayedEventRequestData};
+    /// use matrix_widget_api_host::delayed_events::{Homeserver, Support, Surface, UpdateForm};
     ///
     /// let server = Homeserver::new("", Support::Supported(Surface::DEPLOYED))?;
-    /// let data = UpdateDelayedEventRequest::new("syd_abc", UpdateAction::Restart);
+    /// let data = UpdateDelayedEventRequestData::new("syd_abc", UpdateAction::Restart);
     /// let (request, _call) = server.update_delayed_event(&data, UpdateForm::Split)?;
     /// assert_eq!(request.method(), "POST");
     /// assert_eq!(request.uri(), "/_matrix/client/unstable/org.matrix.msc4140/delayed_events/syd_abc/restart");
@@ -212,15 +212,15 @@ impl Homeserver {
     /// let (request, _call) = server.update_delayed_event(&data, UpdateForm::Body)?;
     /// assert_eq!(request.uri(), "/_matrix/client/unstable/org.matrix.msc4140/delayed_events/syd_abc");
     /// assert_eq!(request.body(), br#"{"action":"restart"}"#);
-    /// # Ok::<(), matrix_widget_api_host::msc4140::BuildError>(())
+    /// # Ok::<(), matrix_widget_api_host::delayed_events::HttpRequestError>(())
     /// ```
     pub fn update_delayed_event(
         &self,
-        data: &UpdateDelayedEventRequest,
+        data: &UpdateDelayedEventRequestData,
         form: UpdateForm,
-    ) -> Result<(http::Request<Vec<u8>>, UpdateCall), BuildError> {
-        data.validate().map_err(BuildError::InvalidRequest)?;
-        let surface = self.support.surface().ok_or(BuildError::Unsupported)?;
+    ) -> Result<(http::Request<Vec<u8>>, UpdateCall), HttpRequestError> {
+        data.validate().map_err(HttpRequestError::InvalidRequest)?;
+        let surface = self.support.surface().ok_or(HttpRequestError::Unsupported)?;
         let action = match data.action.value() {
             UpdateAction::Cancel => "cancel",
             UpdateAction::Restart => "restart",
@@ -260,7 +260,7 @@ pub enum UpdateForm {
 /// Why a homeserver request could not be built.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum BuildError {
+pub enum HttpRequestError {
     /// The widget asked for a delayed event and the homeserver does not support them. The
     /// host must refuse the request: a server without MSC4140 would send the event at once.
     Unsupported,
@@ -271,22 +271,22 @@ pub enum BuildError {
     InvalidBaseUrl(String),
 }
 
-impl fmt::Display for BuildError {
+impl fmt::Display for HttpRequestError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            BuildError::Unsupported => f.write_str("The homeserver does not support delayed events (MSC4140)"),
-            BuildError::InvalidRequest(why) => write!(f, "Invalid request: {why}"),
-            BuildError::InvalidBaseUrl(why) => write!(f, "invalid homeserver base URL: {why}"),
+            HttpRequestError::Unsupported => f.write_str("The homeserver does not support delayed events (MSC4140)"),
+            HttpRequestError::InvalidRequest(why) => write!(f, "Invalid request: {why}"),
+            HttpRequestError::InvalidBaseUrl(why) => write!(f, "invalid homeserver base URL: {why}"),
         }
     }
 }
 
-impl std::error::Error for BuildError {}
+impl std::error::Error for HttpRequestError {}
 
 /// The widget's error reply, with the error's text as the message.
-impl From<BuildError> for ErrorResponse {
-    fn from(error: BuildError) -> Self {
-        ErrorResponse::new(error.to_string())
+impl From<HttpRequestError> for ErrorResponseData {
+    fn from(error: HttpRequestError) -> Self {
+        ErrorResponseData::new(error.to_string())
     }
 }
 
@@ -300,7 +300,7 @@ struct DelayedEventBody<'a> {
 }
 
 /// `/rooms/{roomId}`.
-fn push_room(uri: &mut String, room_id: &str) -> Result<(), BuildError> {
+fn push_room(uri: &mut String, room_id: &str) -> Result<(), HttpRequestError> {
     uri.push_str("/rooms/");
     push_segment(uri, "the room ID", room_id, Empty::Rejected)
 }
@@ -323,8 +323,8 @@ impl Query {
     }
 }
 
-fn build(method: Method, uri: String, body: Vec<u8>) -> Result<http::Request<Vec<u8>>, BuildError> {
-    let uri = Uri::try_from(uri).map_err(|e| BuildError::InvalidBaseUrl(e.to_string()))?;
+fn build(method: Method, uri: String, body: Vec<u8>) -> Result<http::Request<Vec<u8>>, HttpRequestError> {
+    let uri = Uri::try_from(uri).map_err(|e| HttpRequestError::InvalidBaseUrl(e.to_string()))?;
     let mut request = http::Request::new(body);
     *request.method_mut() = method;
     *request.uri_mut() = uri;

@@ -1,6 +1,6 @@
 //! Path segments, percent-encoded.
 
-use super::BuildError;
+use super::HttpRequestError;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 /// What stays as it is in a path segment: RFC 3986's unreserved characters (letters, digits,
@@ -21,12 +21,12 @@ pub(crate) enum Empty {
 /// `.` and `..` are rejected whatever `empty` says: URL libraries resolve them as dot
 /// segments (the WHATWG URL standard does so even for `%2E`), so the request would go to
 /// another endpoint.
-pub(crate) fn push_segment(path: &mut String, what: &str, value: &str, empty: Empty) -> Result<(), BuildError> {
+pub(crate) fn push_segment(path: &mut String, what: &str, value: &str, empty: Empty) -> Result<(), HttpRequestError> {
     if value.is_empty() && empty == Empty::Rejected {
-        return Err(BuildError::InvalidRequest(format!("{what} must not be empty")));
+        return Err(HttpRequestError::InvalidRequest(format!("{what} must not be empty")));
     }
     if value == "." || value == ".." {
-        return Err(BuildError::InvalidRequest(format!("{what} cannot be `{value}`: it would be read as a relative path")));
+        return Err(HttpRequestError::InvalidRequest(format!("{what} cannot be `{value}`: it would be read as a relative path")));
     }
     path.extend(utf8_percent_encode(value, SEGMENT));
     Ok(())

@@ -32,7 +32,7 @@ pub enum Prefix {
 /// One MSC4140 HTTP surface: an [`Era`] with a [`Prefix`].
 ///
 /// ```
-/// use matrix_widget_api_host::msc4140::{Era, Prefix, Surface};
+/// use matrix_widget_api_host::delayed_events::{Era, Prefix, Surface};
 ///
 /// assert_eq!(Surface::DEPLOYED, Surface::new(Era::QueryParameter, Prefix::Unstable));
 /// ```
@@ -125,19 +125,19 @@ const SPEC_VERSIONS_WITH_MSC4140: &[&str] = &[];
 /// `/capabilities` error body (no `capabilities` key) counts as no capabilities.
 ///
 /// ```
-/// use matrix_widget_api_host::msc4140::{Support, Surface, detect};
+/// use matrix_widget_api_host::delayed_events::{Support, Surface, detect};
 ///
 /// let synapse = br#"{"versions":["v1.11"],"unstable_features":{"org.matrix.msc4140":true}}"#;
 /// assert_eq!(detect(synapse, None)?, Support::Supported(Surface::DEPLOYED));
 ///
 /// let without = br#"{"versions":["v1.11"],"unstable_features":{"org.matrix.msc4140":false}}"#;
 /// assert_eq!(detect(without, None)?, Support::Unsupported);
-/// # Ok::<(), matrix_widget_api_host::msc4140::DetectError>(())
+/// # Ok::<(), matrix_widget_api_host::delayed_events::DetectError>(())
 /// ```
 pub fn detect(versions: &[u8], capabilities: Option<&[u8]>) -> Result<Support, DetectError> {
     let versions: VersionsBody = parse(versions, "/versions")?;
     let limits = match capabilities {
-        Some(body) => Some(Limits::from_capabilities(body)?),
+        Some(body) => Some(ServerLimits::from_capabilities(body)?),
         None => None,
     };
     let flag = |name: &str| versions.unstable_features.get(name).is_some_and(|flag| flag.0 == Some(true));
@@ -160,7 +160,7 @@ pub fn detect(versions: &[u8], capabilities: Option<&[u8]>) -> Result<Support, D
 /// not advertised: servers must impose limits, but need not say which.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub struct Limits {
+pub struct ServerLimits {
     /// The longest delay accepted, in milliseconds.
     pub max_delay_ms: Option<u64>,
     /// How many delayed events a user may have scheduled at once.
@@ -169,34 +169,34 @@ pub struct Limits {
     advertised: bool,
 }
 
-impl Limits {
+impl ServerLimits {
     /// No limits known.
-    pub const UNKNOWN: Limits = Limits { max_delay_ms: None, max_scheduled: None, advertised: false };
+    pub const UNKNOWN: ServerLimits = ServerLimits { max_delay_ms: None, max_scheduled: None, advertised: false };
 
-    /// Limits known without a `/capabilities` body (for example from configuration).
+    /// ServerLimits known without a `/capabilities` body (for example from configuration).
     pub const fn new(max_delay_ms: Option<u64>, max_scheduled: Option<u64>) -> Self {
-        Limits { max_delay_ms, max_scheduled, advertised: true }
+        ServerLimits { max_delay_ms, max_scheduled, advertised: true }
     }
 
     /// Reads a `GET /_matrix/client/v3/capabilities` response body. The stable key wins
     /// over the unstable one when both are there; a missing capability gives
-    /// [`Limits::UNKNOWN`]; a limit that is not a non-negative integer counts as absent.
+    /// [`ServerLimits::UNKNOWN`]; a limit that is not a non-negative integer counts as absent.
     ///
     /// ```
-    /// use matrix_widget_api_host::msc4140::Limits;
+    /// use matrix_widget_api_host::delayed_events::ServerLimits;
     ///
     /// let body = br#"{"capabilities":{"org.matrix.msc4140.delayed_events":{"max_delay_ms":86400000}}}"#;
-    /// let limits = Limits::from_capabilities(body)?;
+    /// let limits = ServerLimits::from_capabilities(body)?;
     /// assert_eq!(limits.max_delay_ms, Some(86_400_000));
     /// assert_eq!(limits.max_scheduled, None);
-    /// # Ok::<(), matrix_widget_api_host::msc4140::DetectError>(())
+    /// # Ok::<(), matrix_widget_api_host::delayed_events::DetectError>(())
     /// ```
-    pub fn from_capabilities(body: &[u8]) -> Result<Limits, DetectError> {
+    pub fn from_capabilities(body: &[u8]) -> Result<ServerLimits, DetectError> {
         let body: CapabilitiesBody = parse(body, "/capabilities")?;
         let found = [CAPABILITY, UNSTABLE_CAPABILITY].iter().find_map(|name| body.capabilities.get(*name).and_then(|c| c.0.as_ref()));
         Ok(match found {
-            Some(capability) => Limits::new(capability.max_delay_ms.0, capability.max_scheduled.0),
-            None => Limits::UNKNOWN,
+            Some(capability) => ServerLimits::new(capability.max_delay_ms.0, capability.max_scheduled.0),
+            None => ServerLimits::UNKNOWN,
         })
     }
 
@@ -206,7 +206,7 @@ impl Limits {
     }
 
     /// Whether a `/capabilities` body advertised the capability (or the limits were given
-    /// with [`Limits::new`]).
+    /// with [`ServerLimits::new`]).
     pub const fn advertised(self) -> bool {
         self.advertised
     }

@@ -4,13 +4,15 @@
 // Tests fail by panicking.
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use matrix_widget_api::decode::FromWidgetRequest;
-use matrix_widget_api::error::ErrorResponse;
-use matrix_widget_api::from_widget::send_event::{Delay, SendEventRequest, SendEventResponse, StickyDuration};
-use matrix_widget_api::from_widget::update_delayed_event::{UpdateAction, UpdateDelayedEventRequest};
+use matrix_widget_api::ErrorResponseData;
+use matrix_widget_api::FromWidgetRequest;
+use matrix_widget_api::from_widget::send_event::{Delay, SendEventRequestData, SendEventResponseData, StickyDuration};
+use matrix_widget_api::from_widget::update_delayed_event::{UpdateAction, UpdateDelayedEventRequestData};
 use matrix_widget_api::payload::RawObject;
 use matrix_widget_api::{Message, Role, decode_as};
-use matrix_widget_api_host::msc4140::{BuildError, Era, ErrorKind, Homeserver, Limits, Prefix, Support, Surface, UpdateForm, detect};
+use matrix_widget_api_host::delayed_events::{
+    Era, ErrorKind, Homeserver, HttpRequestError, Prefix, ServerLimits, Support, Surface, UpdateForm, detect,
+};
 use percent_encoding::percent_decode_str;
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -34,16 +36,16 @@ fn delay(ms: u64) -> Delay {
     Delay::from_millis(ms).unwrap()
 }
 
-fn message(delay_ms: Option<u64>) -> SendEventRequest {
-    let data = SendEventRequest::new("m.room.message", RawObject::from_json(TEXT).unwrap());
+fn message(delay_ms: Option<u64>) -> SendEventRequestData {
+    let data = SendEventRequestData::new("m.room.message", RawObject::from_json(TEXT).unwrap());
     match delay_ms {
         Some(ms) => data.with_delay(delay(ms)),
         None => data,
     }
 }
 
-fn state(delay_ms: Option<u64>) -> SendEventRequest {
-    let data = SendEventRequest::new(MEMBER, RawObject::empty()).with_state_key(KEY);
+fn state(delay_ms: Option<u64>) -> SendEventRequestData {
+    let data = SendEventRequestData::new(MEMBER, RawObject::empty()).with_state_key(KEY);
     match delay_ms {
         Some(ms) => data.with_delay(delay(ms)),
         None => data,
@@ -62,7 +64,7 @@ fn parts(request: &http::Request<Vec<u8>>) -> (String, String, Option<String>, S
     )
 }
 
-fn send(server: &Homeserver, data: &SendEventRequest) -> (String, String, Option<String>, String, String) {
+fn send(server: &Homeserver, data: &SendEventRequestData) -> (String, String, Option<String>, String, String) {
     let (request, _) = server.send_event(data, ROOM, "t1").unwrap();
     parts(&request)
 }
@@ -121,14 +123,14 @@ fn a_send_without_delay_is_the_ordinary_request_whatever_the_server_supports() {
 #[test]
 fn the_content_is_copied_byte_for_byte() {
     let content = "{ \"body\" : \"é\\u00e9\" ,\n \"n\": 1.50 }";
-    let data = SendEventRequest::new("m.room.message", RawObject::from_json(content).unwrap()).with_delay(delay(5));
+    let data = SendEventRequestData::new("m.room.message", RawObject::from_json(content).unwrap()).with_delay(delay(5));
     assert_eq!(send(&on(Surface::DEPLOYED), &data).3, content);
     assert_eq!(send(&on(Surface::STABLE), &data).3, format!(r#"{{"delay_ms":5,"content":{content}}}"#));
 }
 
 #[test]
 fn sticky_message_events_carry_the_msc4354_parameter_on_the_same_url() {
-    let sticky = |data: SendEventRequest, ms: u32| data.with_sticky_duration(StickyDuration::from_millis(ms).unwrap());
+    let sticky = |data: SendEventRequestData, ms: u32| data.with_sticky_duration(StickyDuration::from_millis(ms).unwrap());
     let deployed = on(Surface::DEPLOYED);
     assert_eq!(
         send(&deployed, &sticky(message(Some(8000)), 60_000)).2.as_deref(),
@@ -153,7 +155,7 @@ fn a_sticky_state_event_is_refused() {
     let mut data = state(Some(8000));
     data.sticky_duration_ms = StickyDuration::from_millis(1000);
     for surface in [Surface::DEPLOYED, Surface::STABLE] {
-        assert!(matches!(on(surface).send_event(&data, ROOM, "t1"), Err(BuildError::InvalidRequest(_))));
+        assert!(matches!(on(surface).send_event(&data, ROOM, "t1"), Err(HttpRequestError::InvalidRequest(_))));
     }
 }
 
@@ -189,7 +191,7 @@ fn golden_updates_for_every_action_prefix_and_form() {
         for era in [Era::QueryParameter, Era::DedicatedEndpoint] {
             let server = on(Surface::new(era, prefix));
             for (action, name) in actions {
-                let data = UpdateDelayedEventRequest::new("syd_abc", action);
+                let data = UpdateDelayedEventRequestData::new("syd_abc", action);
                 let (split, call) = server.update_delayed_event(&data, UpdateForm::Split).unwrap();
                 assert_eq!(call.form(), UpdateForm::Split);
                 assert_eq!(parts(&split), golden("POST", &format!("{root}/delayed_events/syd_abc/{name}"), None, "{}"));
@@ -224,12 +226,13 @@ fn a_base_url_makes_absolute_uris() {
         format!("https://hs.example/prefix/_matrix/client/v3/rooms/{ROOM_ENC}/send/m.room.message/t1?org.matrix.msc4140.delay=1");
     assert_eq!(request.uri(), expected.as_str());
     assert_eq!(call.url(), expected);
-    let (request, call) = server.update_delayed_event(&UpdateDelayedEventRequest::new("d", UpdateAction::Send), UpdateForm::Split).unwrap();
+    let (request, call) =
+        server.update_delayed_event(&UpdateDelayedEventRequestData::new("d", UpdateAction::Send), UpdateForm::Split).unwrap();
     assert_eq!(request.uri(), "https://hs.example/prefix/_matrix/client/unstable/org.matrix.msc4140/delayed_events/d/send");
     assert_eq!(call.url(), request.uri().to_string());
     for bad in ["hs.example", "ftp://hs.example", "https://hs.example/?a=b", "https://hs.example/#x", "https://", "not a url", "/relative"]
     {
-        assert!(matches!(Homeserver::new(bad, Support::Unsupported), Err(BuildError::InvalidBaseUrl(_))), "{bad}");
+        assert!(matches!(Homeserver::new(bad, Support::Unsupported), Err(HttpRequestError::InvalidBaseUrl(_))), "{bad}");
     }
     assert_eq!(Homeserver::new("/", Support::Unsupported).unwrap().base_url(), "");
 }
@@ -239,12 +242,12 @@ fn unsupported_servers_refuse_delayed_sends_and_updates() {
     let server = server(Support::Unsupported);
     for data in [message(Some(8000)), state(Some(8000))] {
         let error = server.send_event(&data, ROOM, "t1").unwrap_err();
-        assert_eq!(error, BuildError::Unsupported);
-        let reply = serde_json::to_value(ErrorResponse::from(error)).unwrap();
+        assert_eq!(error, HttpRequestError::Unsupported);
+        let reply = serde_json::to_value(ErrorResponseData::from(error)).unwrap();
         assert_eq!(reply, json!({"error": {"message": "The homeserver does not support delayed events (MSC4140)"}}));
     }
-    let update = UpdateDelayedEventRequest::new("d", UpdateAction::Cancel);
-    assert_eq!(server.update_delayed_event(&update, UpdateForm::Split).unwrap_err(), BuildError::Unsupported);
+    let update = UpdateDelayedEventRequestData::new("d", UpdateAction::Cancel);
+    assert_eq!(server.update_delayed_event(&update, UpdateForm::Split).unwrap_err(), HttpRequestError::Unsupported);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -288,7 +291,7 @@ fn segment(path: &str, index: usize) -> String {
 fn every_path_segment_decodes_back_to_the_original() {
     for &value in TRICKY {
         // /_matrix/client/v3/rooms/{room}/send/{type}/{txn}
-        let data = SendEventRequest::new(value, RawObject::empty());
+        let data = SendEventRequestData::new(value, RawObject::empty());
         let (request, _) = on(Surface::DEPLOYED).send_event(&data, value, value).unwrap();
         let path = request.uri().path();
         assert_eq!(path.split('/').count(), 9, "{value:?}: {path}");
@@ -298,7 +301,7 @@ fn every_path_segment_decodes_back_to_the_original() {
         }
 
         // /_matrix/client/v3/rooms/{room}/state/{type}/{key}?org.matrix.msc4140.delay=1
-        let data = SendEventRequest::new(value, RawObject::empty()).with_state_key(value).with_delay(delay(1));
+        let data = SendEventRequestData::new(value, RawObject::empty()).with_state_key(value).with_delay(delay(1));
         let (request, _) = on(Surface::DEPLOYED).send_event(&data, value, "t").unwrap();
         let path = request.uri().path();
         assert_eq!(request.uri().query(), Some("org.matrix.msc4140.delay=1"), "{value:?}");
@@ -316,7 +319,7 @@ fn every_path_segment_decodes_back_to_the_original() {
         assert_eq!(body["state_key"], value);
 
         // /_matrix/client/v1/delayed_events/{id}/{action}
-        let update = UpdateDelayedEventRequest::new(value, UpdateAction::Cancel);
+        let update = UpdateDelayedEventRequestData::new(value, UpdateAction::Cancel);
         let (request, _) = on(Surface::STABLE).update_delayed_event(&update, UpdateForm::Split).unwrap();
         let path = request.uri().path();
         assert_eq!(segment(path, 5), value, "{value:?}: {path}");
@@ -326,7 +329,7 @@ fn every_path_segment_decodes_back_to_the_original() {
 
 #[test]
 fn an_empty_state_key_is_an_empty_last_segment() {
-    let data = SendEventRequest::new("m.room.name", RawObject::empty()).with_state_key("");
+    let data = SendEventRequestData::new("m.room.name", RawObject::empty()).with_state_key("");
     let (request, _) = on(Surface::DEPLOYED).send_event(&data, ROOM, "t").unwrap();
     assert_eq!(request.uri().path(), format!("/_matrix/client/v3/rooms/{ROOM_ENC}/state/m.room.name/"));
     assert_eq!(segment(request.uri().path(), 8), "");
@@ -337,17 +340,17 @@ fn an_empty_state_key_is_an_empty_last_segment() {
 #[test]
 fn empty_and_dot_segments_are_refused() {
     let deployed = on(Surface::DEPLOYED);
-    let invalid = |result: Result<_, BuildError>| matches!(result, Err(BuildError::InvalidRequest(_)));
+    let invalid = |result: Result<_, HttpRequestError>| matches!(result, Err(HttpRequestError::InvalidRequest(_)));
     assert!(invalid(deployed.send_event(&message(None), "", "t")));
     assert!(invalid(deployed.send_event(&message(None), ROOM, "")));
     assert!(invalid(on(Surface::STABLE).send_event(&state(Some(1)), ROOM, "")));
     for dots in [".", ".."] {
         assert!(invalid(deployed.send_event(&message(None), dots, "t")));
         assert!(invalid(deployed.send_event(&message(None), ROOM, dots)));
-        assert!(invalid(deployed.send_event(&SendEventRequest::new(dots, RawObject::empty()), ROOM, "t")));
+        assert!(invalid(deployed.send_event(&SendEventRequestData::new(dots, RawObject::empty()), ROOM, "t")));
         assert!(invalid(deployed.send_event(&state(None).with_state_key(dots), ROOM, "t")));
-        let update = UpdateDelayedEventRequest::new(dots, UpdateAction::Send);
-        assert!(matches!(deployed.update_delayed_event(&update, UpdateForm::Split), Err(BuildError::InvalidRequest(_))));
+        let update = UpdateDelayedEventRequestData::new(dots, UpdateAction::Send);
+        assert!(matches!(deployed.update_delayed_event(&update, UpdateForm::Split), Err(HttpRequestError::InvalidRequest(_))));
     }
     // The `/state` endpoint has no transaction ID, so none is needed.
     assert!(deployed.send_event(&state(Some(1)), ROOM, "").is_ok());
@@ -428,7 +431,7 @@ fn detection_refuses_bodies_that_are_not_json_objects() {
 
 #[test]
 fn limits_from_capabilities() {
-    let limits = |body: &str| Limits::from_capabilities(body.as_bytes()).unwrap();
+    let limits = |body: &str| ServerLimits::from_capabilities(body.as_bytes()).unwrap();
     let both = limits(
         r#"{"capabilities":{"m.delayed_events":{"max_delay_ms":1000},"org.matrix.msc4140.delayed_events":{"max_delay_ms":2000,"max_scheduled":5}}}"#,
     );
@@ -437,9 +440,9 @@ fn limits_from_capabilities() {
     assert_eq!((unstable.max_delay_ms, unstable.max_scheduled), (Some(2000), Some(5)));
     let mistyped = limits(r#"{"capabilities":{"m.delayed_events":{"max_delay_ms":"1000","max_scheduled":-1}}}"#);
     assert_eq!((mistyped.max_delay_ms, mistyped.max_scheduled, mistyped.advertised()), (None, None, true));
-    assert_eq!(limits(r#"{"capabilities":{}}"#), Limits::UNKNOWN);
-    assert!(!Limits::UNKNOWN.disabled());
-    assert!(Limits::new(Some(0), None).disabled());
+    assert_eq!(limits(r#"{"capabilities":{}}"#), ServerLimits::UNKNOWN);
+    assert!(!ServerLimits::UNKNOWN.disabled());
+    assert!(ServerLimits::new(Some(0), None).disabled());
 }
 
 // ---------------------------------------------------------------------------------------
@@ -459,34 +462,38 @@ fn delay_id_and_event_id_replies() {
     for surface in [Surface::DEPLOYED, Surface::LATEST_UNSTABLE, Surface::STABLE] {
         let (_, call) = on(surface).send_event(&state(Some(8000)), ROOM, "t1").unwrap();
         assert!(call.is_delayed());
-        assert_eq!(call.outcome(&response(200, &[], r#"{"delay_id":"syd_abc"}"#)).unwrap(), SendEventResponse::scheduled(ROOM, "syd_abc"));
+        assert_eq!(
+            call.outcome(&response(200, &[], r#"{"delay_id":"syd_abc"}"#)).unwrap(),
+            SendEventResponseData::scheduled(ROOM, "syd_abc")
+        );
         // The pitfall: the server ignored the delay.
         let error = call.outcome(&response(200, &[], r#"{"event_id":"$sent"}"#)).unwrap_err();
         assert_eq!(error.kind(), &ErrorKind::SentImmediately { event_id: "$sent".to_owned() });
         assert!(error.message().contains("$sent"), "{}", error.message());
         assert!(error.matrix_api_error().is_none());
-        let reply = serde_json::to_value(ErrorResponse::from(error)).unwrap();
+        let reply = serde_json::to_value(ErrorResponseData::from(error)).unwrap();
         assert_eq!(reply["error"].as_object().unwrap().len(), 1, "only the message: {reply}");
         for bad in [r#"{}"#, r#"{"delay_id":"d","event_id":"$e"}"#, r#"{"delay_id":5}"#, "[]", "not json"] {
             assert_eq!(call.outcome(&response(200, &[], bad)).unwrap_err().kind(), &ErrorKind::Other, "{bad}");
         }
     }
     let (_, call) = on(Surface::DEPLOYED).send_event(&message(None), ROOM, "t1").unwrap();
-    assert_eq!(call.outcome(&response(200, &[], r#"{"event_id":"$e"}"#)).unwrap(), SendEventResponse::sent(ROOM, "$e"));
+    assert_eq!(call.outcome(&response(200, &[], r#"{"event_id":"$e"}"#)).unwrap(), SendEventResponseData::sent(ROOM, "$e"));
     assert_eq!(call.outcome(&response(200, &[], r#"{"delay_id":"d"}"#)).unwrap_err().kind(), &ErrorKind::Other);
 }
 
 #[test]
 fn update_success_is_the_empty_response() {
-    let (_, call) =
-        on(Surface::DEPLOYED).update_delayed_event(&UpdateDelayedEventRequest::new("d", UpdateAction::Send), UpdateForm::Split).unwrap();
+    let (_, call) = on(Surface::DEPLOYED)
+        .update_delayed_event(&UpdateDelayedEventRequestData::new("d", UpdateAction::Send), UpdateForm::Split)
+        .unwrap();
     assert_eq!(serde_json::to_string(&call.outcome(&response(200, &[], "{}")).unwrap()).unwrap(), "{}");
     assert!(!call.should_retry_with_body_form(&response(200, &[], r#"{"errcode":"M_UNRECOGNIZED"}"#)));
 }
 
 #[test]
 fn body_form_fallback_rule() {
-    let data = UpdateDelayedEventRequest::new("d", UpdateAction::Restart);
+    let data = UpdateDelayedEventRequestData::new("d", UpdateAction::Restart);
     let server = on(Surface::DEPLOYED);
     let (_, split) = server.update_delayed_event(&data, UpdateForm::Split).unwrap();
     let (_, body) = server.update_delayed_event(&data, UpdateForm::Body).unwrap();
@@ -517,7 +524,7 @@ fn body_form_fallback_rule() {
 #[derive(Clone, Copy, Debug)]
 enum Call {
     /// A delayed send of `delay_ms` on a surface, with limits.
-    Delayed(Surface, u64, Limits),
+    Delayed(Surface, u64, ServerLimits),
     /// A send without delay.
     Plain,
     /// An update.
@@ -533,12 +540,12 @@ fn fail(call: Call, status: u16, headers: &[(&str, &str)], body: &str) -> (Error
         }
         Call::Plain => on(Surface::DEPLOYED).send_event(&message(None), ROOM, "t1").unwrap().1.outcome(&response).unwrap_err(),
         Call::Update => {
-            let data = UpdateDelayedEventRequest::new("d", UpdateAction::Restart);
+            let data = UpdateDelayedEventRequestData::new("d", UpdateAction::Restart);
             on(Surface::DEPLOYED).update_delayed_event(&data, UpdateForm::Split).unwrap().1.outcome(&response).unwrap_err()
         }
     };
     let kind = error.kind().clone();
-    let text = serde_json::to_string(&ErrorResponse::from(error)).unwrap();
+    let text = serde_json::to_string(&ErrorResponseData::from(error)).unwrap();
     (kind, serde_json::from_str(&text).unwrap(), text)
 }
 
@@ -561,12 +568,12 @@ fn url(call: Call) -> String {
 
 #[test]
 fn every_msc4140_error_form_is_forwarded_verbatim_and_classified() {
-    let deployed = Call::Delayed(Surface::DEPLOYED, 8000, Limits::UNKNOWN);
-    let latest = Call::Delayed(Surface::LATEST_UNSTABLE, 8000, Limits::UNKNOWN);
-    let stable = Call::Delayed(Surface::STABLE, 8000, Limits::UNKNOWN);
-    let capped = Call::Delayed(Surface::LATEST_UNSTABLE, 8000, Limits::new(Some(3000), Some(10)));
-    let roomy = Call::Delayed(Surface::LATEST_UNSTABLE, 8000, Limits::new(Some(86_400_000), None));
-    let disabled = Call::Delayed(Surface::STABLE, 8000, Limits::new(Some(0), None));
+    let deployed = Call::Delayed(Surface::DEPLOYED, 8000, ServerLimits::UNKNOWN);
+    let latest = Call::Delayed(Surface::LATEST_UNSTABLE, 8000, ServerLimits::UNKNOWN);
+    let stable = Call::Delayed(Surface::STABLE, 8000, ServerLimits::UNKNOWN);
+    let capped = Call::Delayed(Surface::LATEST_UNSTABLE, 8000, ServerLimits::new(Some(3000), Some(10)));
+    let roomy = Call::Delayed(Surface::LATEST_UNSTABLE, 8000, ServerLimits::new(Some(86_400_000), None));
+    let disabled = Call::Delayed(Surface::STABLE, 8000, ServerLimits::new(Some(0), None));
     let too_long = |max| ErrorKind::DelayTooLong { max_delay_ms: max };
     let too_many = |secs: Option<u64>| ErrorKind::TooManyScheduled { retry_after: secs.map(Duration::from_secs) };
     let json = "application/json";
@@ -676,7 +683,7 @@ fn forwarded_headers_are_the_safe_ones_joined() {
     for (name, value) in headers {
         response.headers_mut().append(name, http::HeaderValue::from_bytes(value.as_bytes()).unwrap());
     }
-    let data = UpdateDelayedEventRequest::new("d", UpdateAction::Cancel);
+    let data = UpdateDelayedEventRequestData::new("d", UpdateAction::Cancel);
     let (_, call) = on(Surface::DEPLOYED).update_delayed_event(&data, UpdateForm::Split).unwrap();
     let error = call.outcome(&response).unwrap_err();
     let forwarded: Value = serde_json::from_str(error.matrix_api_error().unwrap().http_headers.as_ref().unwrap().get()).unwrap();
