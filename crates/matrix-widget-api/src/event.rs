@@ -97,6 +97,32 @@ impl RoomEvent {
         }
     }
 
+    /// Reads an event as `/sync` delivers it (under `rooms.join.<room_id>.timeline.events`
+    /// or `state.events`): without `room_id`, which the host knows from where the event
+    /// was. The room ID is added and everything else is read as in a `/messages` or
+    /// `/event` body, `content` kept byte-exact. An event that already has a `room_id` is a
+    /// duplicate-field error: read it with `serde_json::from_str`.
+    ///
+    /// ```
+    /// use matrix_widget_api::event::RoomEvent;
+    ///
+    /// let sync = r#"{"type":"m.room.message","sender":"@a:b","event_id":"$e","origin_server_ts":1,"content":{"body":"hi","msgtype":"m.text"}}"#;
+    /// let event = RoomEvent::from_sync_json(sync, "!r:b")?;
+    /// assert_eq!(event.room_id, "!r:b");
+    /// assert_eq!(event.content.get(), r#"{"body":"hi","msgtype":"m.text"}"#);
+    /// assert!(RoomEvent::from_sync_json(r#"{"type":"x","room_id":"!s:b"}"#, "!r:b").is_err());
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn from_sync_json(json: &str, room_id: &str) -> Result<Self, serde_json::Error> {
+        let Some(rest) = json.trim_start().strip_prefix('{') else {
+            // Not an object: the ordinary reading gives the precise error.
+            return serde_json::from_str(json);
+        };
+        let room_id = serde_json::to_string(room_id)?;
+        let separator = if rest.trim_start().starts_with('}') { "" } else { "," };
+        serde_json::from_str(&format!("{{\"room_id\":{room_id}{separator}{rest}"))
+    }
+
     /// A state event with `state_key`.
     pub fn with_state_key(self, state_key: impl Into<String>) -> Self {
         RoomEvent { state_key: Some(state_key.into()), ..self }

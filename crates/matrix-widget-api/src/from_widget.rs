@@ -1,6 +1,8 @@
 //! Actions the widget sends to the host. One module per action, each holding the action's marker type (implementing
 //! [`Action`]), its request payload and its response payload; the table below
-//! lists every typed action of this direction.
+//! lists every typed action of this direction. The message enums are
+//! [`FromWidgetRequest`](crate::FromWidgetRequest) and
+//! [`FromWidgetResponse`](crate::FromWidgetResponse), at the crate root.
 
 pub mod close_modal;
 pub mod content_loaded;

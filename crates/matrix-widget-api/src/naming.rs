@@ -86,7 +86,7 @@ pub enum Naming {
 ///
 /// let refresh: Spelled<UpdateAction> = Spelled::parse("refresh")?;
 /// assert_eq!(refresh.spelling(), Some(Spelling::Legacy("refresh")));
-/// assert_eq!(*refresh, UpdateAction::Restart);
+/// assert_eq!(*refresh.value(), UpdateAction::Restart);
 /// let send_event: Spelled<ActionName> = Spelled::parse("send_event")?;
 /// assert_eq!(send_event.spelling(), Some(Spelling::Stable));
 /// # Ok::<(), matrix_widget_api::naming::NameError>(())
@@ -154,7 +154,7 @@ impl CustomName {
     ///
     /// If `name` is empty, is one of `T`'s declared spellings or starts with one of its
     /// prefixes — in a `const`, that is a compile error. Such a name has its own variant.
-    #[allow(clippy::panic, clippy::indexing_slicing)]
+    #[expect(clippy::indexing_slicing, reason = "every index is checked against its length by the loops")]
     pub const fn vendor<T: WireName>(name: &'static str) -> CustomName {
         assert!(!name.is_empty(), "a vendor name must not be empty");
         let mut i = 0;
@@ -165,7 +165,7 @@ impl CustomName {
             while j < spec.legacy.len() + 2 {
                 let spelling = if j < 2 { spellings[j] } else { spec.legacy[j - 2] };
                 let known = if spec.prefix { starts_with(name, spelling) } else { const_eq(name, spelling) };
-                assert!(!known, "this name is declared in the type's table: use its own variant, not `Other`");
+                assert!(!known, "this name is declared in the type's table: use its own variant, not the catch-all");
                 j += 1;
             }
             i += 1;
@@ -174,7 +174,7 @@ impl CustomName {
     }
 }
 
-#[allow(clippy::indexing_slicing)]
+#[expect(clippy::indexing_slicing, reason = "every index is below both lengths")]
 const fn starts_with(s: &str, prefix: &str) -> bool {
     let (s, prefix) = (s.as_bytes(), prefix.as_bytes());
     if prefix.len() > s.len() {

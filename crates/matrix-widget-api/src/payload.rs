@@ -23,7 +23,7 @@ impl RawObject {
     /// The empty object `{}`.
     pub fn empty() -> Self {
         // A constant that is valid JSON: this cannot fail.
-        #[allow(clippy::expect_used)]
+        #[expect(clippy::expect_used, reason = "a constant that is valid JSON: this cannot fail")]
         RawObject(RawValue::from_string("{}".to_owned()).expect("`{}` is valid JSON"))
     }
 
@@ -238,7 +238,12 @@ impl de::Visitor<'_> for BoundedInt {
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<u64, E> {
         // `as` saturates; the range check rejects anything it could have clipped.
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            clippy::cast_precision_loss,
+            reason = "the range check rejects anything `as` could have clipped"
+        )]
         if v.is_finite() && v.fract() == 0.0 && v >= 0.0 && v <= self.max as f64 { self.check(v as u64) } else { Err(self.out_of_range(v)) }
     }
 }

@@ -20,7 +20,6 @@ macro_rules! registry {
         $api:ident, $Req:ident, $Resp:ident, $Data:ident, $Result:ident, $Untyped:ty, $dir:literal;
         $( $Variant:ident => $marker:ty ),* $(,)?
     ) => {
-        #[allow(unused_imports)]
         use $crate::registry::prelude::*;
 
         $(
@@ -110,7 +109,7 @@ macro_rules! registry {
             }
 
             /// The typed reply; on error the envelope comes back with the error.
-            #[allow(clippy::result_large_err)]
+            #[expect(clippy::result_large_err, reason = "the envelope comes back to build the error reply")]
             pub(crate) fn from_raw(envelope: Envelope, data: Box<RawValue>, response: &RawValue) -> Result<Self, (Envelope, serde_json::Error)> {
                 $(
                     if envelope.action == <$marker as Action>::NAME {
@@ -154,6 +153,25 @@ macro_rules! registry {
             /// Whether `data` is typed: any variant but [`Self::Other`].
             pub fn is_typed(&self) -> bool {
                 !matches!(self, Self::Other(_))
+            }
+
+            /// The acknowledgement `{}` as the reply, whatever the action, when `{}` is a
+            /// valid success response for it: the request echoed plus `"response":{}`. For
+            /// an action whose success response carries required fields (toWidget
+            /// `capabilities`, `screenshot`, `supported_api_versions`; fromWidget
+            /// `send_event`, `get_openid`, …) it is `None`: answer with a typed response
+            /// or an error. Untyped actions are acknowledged.
+            ///
+            /// This is what lets a peer answer everything it does not handle specially
+            /// without matching every variant.
+            pub fn acknowledge(&self) -> Option<String> {
+                match self {
+                    $( Self::$Variant(r) => {
+                        let empty = serde_json::from_str::<<$marker as Action>::ResponseData>("{}").ok()?;
+                        Some(r.reply(&empty))
+                    } )*
+                    Self::Other(r) => Some(r.reply(&RawObject::empty())),
+                }
             }
         }
 

@@ -1,6 +1,30 @@
 //! Actions the host sends to the widget. One module per action, each holding the action's marker type (implementing
 //! [`Action`]), its request payload and its response payload; the table below
-//! lists every typed action of this direction.
+//! lists every typed action of this direction. The message enums are
+//! [`ToWidgetRequest`](crate::ToWidgetRequest) and [`ToWidgetResponse`](crate::ToWidgetResponse),
+//! at the crate root.
+//!
+//! # Answering what the widget does not handle
+//!
+//! Most toWidget requests only need an acknowledgement (`"response":{}`);
+//! [`ToWidgetRequest::acknowledge`](crate::ToWidgetRequest::acknowledge) gives it for any
+//! action whose success response may be empty, so a widget does not match every variant:
+//!
+//! ```
+//! use matrix_widget_api::{ToWidgetRequest, WidgetMessage, decode_widget};
+//!
+//! let theme = r#"{"api":"toWidget","widgetId":"w1","requestId":"r1","action":"theme_change","data":{"name":"dark"}}"#;
+//! let WidgetMessage::Request(request) = decode_widget(theme)? else { unreachable!() };
+//! let reply = request.acknowledge().expect("theme_change needs no payload");
+//! assert!(reply.ends_with(r#""data":{"name":"dark"},"response":{}}"#));
+//!
+//! // `capabilities` must be answered with the capabilities the widget wants.
+//! let caps = r#"{"api":"toWidget","widgetId":"w1","requestId":"r2","action":"capabilities","data":{}}"#;
+//! let WidgetMessage::Request(request) = decode_widget(caps)? else { unreachable!() };
+//! assert!(matches!(request, ToWidgetRequest::Capabilities(_)));
+//! assert_eq!(request.acknowledge(), None);
+//! # Ok::<(), matrix_widget_api::DecodeError>(())
+//! ```
 
 pub mod button_clicked;
 pub mod capabilities;

@@ -57,7 +57,7 @@ impl Transferable {
     /// `{}`: what `JSON.stringify` makes of a `Blob`, `File` or `ArrayBuffer`.
     pub fn empty_object() -> Self {
         // A constant that is valid JSON: this cannot fail.
-        #[allow(clippy::expect_used)]
+        #[expect(clippy::expect_used, reason = "a constant that is valid JSON: this cannot fail")]
         Transferable(RawValue::from_string("{}".to_owned()).expect("`{}` is valid JSON"))
     }
 

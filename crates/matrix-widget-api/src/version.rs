@@ -64,3 +64,36 @@ pub enum ApiVersion {
     #[doc(hidden)]
     _Custom(CustomName),
 }
+
+impl ApiVersion {
+    /// The versions a host or widget built on this crate advertises in
+    /// `supported_api_versions`: those whose actions the crate types, the same list as
+    /// matrix-widget-api 1.19's `CurrentApiVersions` (which leaves out `0.1.0`, a version no
+    /// peer implements yet).
+    ///
+    /// ```
+    /// use matrix_widget_api::ApiVersion;
+    ///
+    /// assert!(ApiVersion::CURRENT.contains(&ApiVersion::Msc2762));
+    /// assert!(!ApiVersion::CURRENT.contains(&ApiVersion::V0_1_0));
+    /// assert_eq!(ApiVersion::CURRENT.len(), 16);
+    /// ```
+    pub const CURRENT: &'static [ApiVersion] = &[
+        ApiVersion::Prerelease1,
+        ApiVersion::Prerelease2,
+        ApiVersion::Msc2762,
+        ApiVersion::Msc2762UpdateState,
+        ApiVersion::Msc2871,
+        ApiVersion::Msc2873,
+        ApiVersion::Msc2931,
+        ApiVersion::Msc2974,
+        ApiVersion::Msc2876,
+        ApiVersion::Msc3819,
+        ApiVersion::Msc3846,
+        ApiVersion::Msc3869,
+        ApiVersion::Msc3973,
+        ApiVersion::Msc4039,
+        ApiVersion::Msc4515,
+        ApiVersion::Msc4533,
+    ];
+}

@@ -237,16 +237,43 @@ impl TimelineTarget {
     }
 }
 
+/// Reads the text after a `timeline:` capability prefix: `*` is every room, anything else
+/// one room ID as written (the same reading as in a parsed [`Capability`](crate::Capability)).
+///
+/// ```
+/// use matrix_widget_api::TimelineTarget;
+///
+/// assert_eq!("*".parse(), Ok(TimelineTarget::AnyRoom));
+/// let room: TimelineTarget = "!r:example.org".parse().unwrap();
+/// assert!(room.covers("!r:example.org") && !room.covers("!s:example.org"));
+/// assert_eq!(room.to_string(), "!r:example.org");
+/// ```
+impl std::str::FromStr for TimelineTarget {
+    type Err = std::convert::Infallible;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(if s == "*" { TimelineTarget::AnyRoom } else { TimelineTarget::Room(s.to_owned()) })
+    }
+}
+
+/// The text as in a capability: `*` or the room ID.
+impl fmt::Display for TimelineTarget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TimelineTarget::AnyRoom => f.write_str("*"),
+            TimelineTarget::Room(room) => f.write_str(room),
+        }
+    }
+}
+
 impl NameParam for TimelineTarget {
     fn parse_param(s: &str) -> Option<Self> {
-        Some(if s == "*" { TimelineTarget::AnyRoom } else { TimelineTarget::Room(s.to_owned()) })
+        s.parse().ok()
     }
 
     fn write_param(&self, out: &mut String) {
-        match self {
-            TimelineTarget::AnyRoom => out.push('*'),
-            TimelineTarget::Room(room) => out.push_str(room),
-        }
+        use fmt::Write as _;
+        let _ = write!(out, "{self}");
     }
 }
 

@@ -19,7 +19,7 @@
 //! let text = r#"{"api":"fromWidget","widgetId":"w1","requestId":"r1","action":"org.matrix.msc2974.request_capabilities",
 //!     "data":{"capabilities":["town.robin.msc3846.turn_servers","io.example.vendor"]}}"#;
 //! let HostMessage::Request(FromWidgetRequest::RequestCapabilities(request)) = decode_host(text)? else { unreachable!() };
-//! assert_eq!(*request.data().capabilities[0], Capability::TurnServers);
+//! assert_eq!(*request.data().capabilities[0].value(), Capability::TurnServers);
 //! assert_eq!(request.data().capabilities[1].as_str(), "io.example.vendor");
 //! let ack = request.reply(&Empty::new()); // then send notify_capabilities
 //! # let _ = ack;

@@ -11,7 +11,7 @@
 //! // MSC4157's text says `refresh`; it reads as `restart`.
 //! let text = r#"{"api":"fromWidget","widgetId":"w1","requestId":"r2","action":"update_delayed_event","data":{"delay_id":"syd_abc","action":"refresh"}}"#;
 //! let HostMessage::Request(FromWidgetRequest::UpdateDelayedEvent(request)) = decode_host(text)? else { unreachable!() };
-//! assert_eq!(*request.data().action, UpdateAction::Restart);
+//! assert_eq!(*request.data().action.value(), UpdateAction::Restart);
 //! // … restart it through MSC4140, then:
 //! assert!(request.reply(&Empty::new()).ends_with(r#","response":{}}"#));
 //! # Ok::<(), matrix_widget_api::DecodeError>(())
