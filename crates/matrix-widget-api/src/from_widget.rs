@@ -1,5 +1,5 @@
 //! Actions the widget sends to the host. One module per action, each holding the action's marker type (implementing
-//! [`Action`]), its request payload and its response payload; the table below
+//! [`Action`](crate::Action)), its request payload and its response payload; the table below
 //! lists every typed action of this direction. The message enums are
 //! [`FromWidgetRequest`](crate::FromWidgetRequest) and
 //! [`FromWidgetResponse`](crate::FromWidgetResponse), at the crate root.

@@ -85,7 +85,7 @@
 //! # Features
 //!
 //! - `schema`: [`schemars::JsonSchema`](https://docs.rs/schemars) for every wire type, and the
-//!   [`schema`] module that `cargo xtask codegen` publishes from.
+//!   `schema` module that `cargo xtask codegen` publishes from (documented on docs.rs, which builds with every feature).
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 

@@ -1,5 +1,5 @@
 //! Actions the host sends to the widget. One module per action, each holding the action's marker type (implementing
-//! [`Action`]), its request payload and its response payload; the table below
+//! [`Action`](crate::Action)), its request payload and its response payload; the table below
 //! lists every typed action of this direction. The message enums are
 //! [`ToWidgetRequest`](crate::ToWidgetRequest) and [`ToWidgetResponse`](crate::ToWidgetResponse),
 //! at the crate root.

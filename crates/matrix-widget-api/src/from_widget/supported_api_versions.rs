@@ -2,7 +2,7 @@
 //!
 //! The request has no data; the response lists version strings (`0.0.2`,
 //! `org.matrix.msc2762`, …). Versions this crate does not know are kept verbatim in
-//! the catch-all of [`ApiVersion`](crate::ApiVersion), so a list from a newer peer survives a round-trip. The toWidget
+//! the catch-all of [`ApiVersion`], so a list from a newer peer survives a round-trip. The toWidget
 //! action of the same name (the host asking the widget) has the same payloads:
 //! [`to_widget::supported_api_versions`](crate::to_widget::supported_api_versions).
 //!
