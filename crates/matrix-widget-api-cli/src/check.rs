@@ -51,7 +51,16 @@ impl Record for CheckRecord {
             CheckRecord::Decoded(d) => {
                 vec![d.line.to_string(), "yes".into(), d.api.into(), d.kind.into(), d.action.clone(), d.spelling.into(), String::new()]
             }
-            CheckRecord::Failed(f) => failure_cells(f, 7),
+            CheckRecord::Failed(f) => {
+                let mut cells = failure_cells(f, 7);
+                let readable = [f.api.clone(), f.kind.map(str::to_owned), f.action.clone()];
+                for (slot, value) in cells.iter_mut().skip(2).zip(readable) {
+                    if let Some(value) = value {
+                        *slot = value;
+                    }
+                }
+                cells
+            }
         }
     }
 }

@@ -15,8 +15,9 @@
 //! - `capability`: `{"input","kind","parts","spelling","stable","unstable"}`;
 //! - `normalize`: the message itself, re-spelled;
 //! - `http`: `{"line","request_id","method","path","query","body","form"?}`;
-//! - a line that fails (in `check`, `normalize` and `http`):
-//!   `{"line","ok":false,"request_id","error"}`.
+//! - a line that fails (in `check` and `http`):
+//!   `{"line","ok":false,"request_id","api"?,"kind"?,"action"?,"error"}`, the optional
+//!   fields present when they could be read.
 //!
 //! Exit status: 0 when every line (or capability) is fine, 1 when one is not (a failed
 //! line, a denied request, an HTTP request that cannot be built, an unknown capability), 2
