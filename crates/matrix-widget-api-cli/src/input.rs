@@ -7,7 +7,7 @@
 
 use crate::Fatal;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader};
+use std::io::{self, BufRead, BufReader, Write};
 use std::path::PathBuf;
 
 /// Where the trace comes from.
@@ -70,11 +70,30 @@ pub(crate) struct Lines {
     buffer: Vec<u8>,
     number: usize,
     name: String,
+    /// Whether blank lines are returned too (`normalize` keeps every line).
+    keep_blank: bool,
+    /// Where the bytes of a too-long line go as they are read (`normalize` passes every
+    /// line through): its whole text, then `\n`.
+    overflow: Option<Box<dyn Write>>,
 }
 
 impl Lines {
     fn new(reader: Box<dyn BufRead>, limit: usize, name: String) -> Self {
-        Lines { reader, limit, buffer: Vec::new(), number: 0, name }
+        Lines { reader, limit, buffer: Vec::new(), number: 0, name, keep_blank: false, overflow: None }
+    }
+
+    /// Returns blank lines too, as [`Content::Complete`] with their bytes.
+    pub(crate) fn keep_blank(mut self) -> Self {
+        self.keep_blank = true;
+        self
+    }
+
+    /// Writes each too-long line whole to `sink` (followed by `\n`) while reading it, so
+    /// that it is passed through without being held in memory. The line is still returned
+    /// as [`Content::TooLong`].
+    pub(crate) fn pass_overflow_to(mut self, sink: Box<dyn Write>) -> Self {
+        self.overflow = Some(sink);
+        self
     }
 
     /// The next non-blank line, or `None` at the end of the input.
@@ -84,7 +103,7 @@ impl Lines {
                 return Ok(None);
             };
             self.number += 1;
-            if self.buffer.iter().all(u8::is_ascii_whitespace) && length <= self.limit as u64 {
+            if !self.keep_blank && self.buffer.iter().all(u8::is_ascii_whitespace) && length <= self.limit as u64 {
                 continue;
             }
             let content = if length > self.limit as u64 {
@@ -106,6 +125,8 @@ impl Lines {
         let mut length: u64 = 0;
         let mut read_any = false;
         let mut last = None;
+        // With an overflow sink: whether this line's kept bytes were written to it.
+        let mut spilled = false;
         loop {
             let available = match self.reader.fill_buf() {
                 Ok(available) => available,
@@ -121,7 +142,17 @@ impl Lines {
                 None => (available, available.len(), false),
             };
             let room = keep.saturating_sub(self.buffer.len());
-            self.buffer.extend_from_slice(chunk.get(..chunk.len().min(room)).unwrap_or(chunk));
+            let (kept, rest) = chunk.split_at(chunk.len().min(room));
+            self.buffer.extend_from_slice(kept);
+            if let Some(sink) = self.overflow.as_mut()
+                && !rest.is_empty()
+            {
+                if !spilled {
+                    sink.write_all(&self.buffer)?;
+                    spilled = true;
+                }
+                sink.write_all(rest)?;
+            }
             length += chunk.len() as u64;
             last = chunk.last().copied().or(last);
             self.reader.consume(used);
@@ -132,6 +163,10 @@ impl Lines {
         if !read_any {
             return Ok(None);
         }
+        if spilled && let Some(sink) = self.overflow.as_mut() {
+            sink.write_all(b"\n")?;
+            sink.flush()?;
+        }
         // `\r\n` line breaks: the `\r` is not part of the line. The buffer holds it only when
         // it holds the whole line (at most `limit + 1` bytes).
         if last == Some(b'\r') {
@@ -139,6 +174,15 @@ impl Lines {
                 self.buffer.pop();
             }
             length -= 1;
+        }
+        // A line of exactly `limit + 1` bytes is too long but fits the buffer: pass it now.
+        if !spilled
+            && length > self.limit as u64
+            && let Some(sink) = self.overflow.as_mut()
+        {
+            sink.write_all(&self.buffer)?;
+            sink.write_all(b"\n")?;
+            sink.flush()?;
         }
         Ok(Some(length))
     }
@@ -196,6 +240,43 @@ mod tests {
     #[test]
     fn a_long_blank_line_is_still_too_long() {
         assert_eq!(lines(b"        \nx", 4), vec![(1, Err((8, b"    ".to_vec()))), (2, Ok(b"x".to_vec()))]);
+    }
+
+    #[test]
+    fn too_long_lines_can_be_passed_through_whole() {
+        #[derive(Clone, Default)]
+        struct Sink(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+        impl Write for Sink {
+            fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+                self.0.borrow_mut().extend_from_slice(buf);
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let sink = Sink::default();
+        let reader = BufReader::with_capacity(3, &b"ok\n0123456789\r\n\n01234\nlast"[..]);
+        let mut lines = Lines::new(Box::new(reader), 4, "test input".to_owned()).keep_blank().pass_overflow_to(Box::new(sink.clone()));
+        let mut got = Vec::new();
+        while let Some(line) = lines.next_line().unwrap() {
+            got.push(match line.content {
+                Content::Complete(bytes) => (line.number, bytes.to_vec(), None),
+                Content::TooLong { length, prefix } => (line.number, prefix.to_vec(), Some(length)),
+            });
+        }
+        assert_eq!(
+            got,
+            vec![
+                (1, b"ok".to_vec(), None),
+                (2, b"0123".to_vec(), Some(10)),
+                (3, Vec::new(), None),
+                (4, b"0123".to_vec(), Some(5)),
+                (5, b"last".to_vec(), None)
+            ]
+        );
+        // Only the too-long lines went to the sink, whole, the first with its own `\r`.
+        assert_eq!(*sink.0.borrow(), b"0123456789\r\n01234\n");
     }
 
     #[test]

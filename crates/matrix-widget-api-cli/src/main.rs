@@ -96,8 +96,12 @@ Examples:
 const NORMALIZE_EXAMPLES: &str = "\
 Each message is written back with its action, and the capability strings of the capability
 lists (capabilities replies, notify_capabilities, request_capabilities), in the chosen
-spelling; every other byte is unchanged, and unknown names are kept verbatim. A line that
-does not decode is reported as in `check` ({\"line\":N,\"ok\":false,…}).
+spelling; every other byte is unchanged, and unknown names are kept verbatim.
+
+No line is lost: a line that does not decode is written back unchanged and reported on
+standard error as in `check` ({\"line\":N,\"ok\":false,…}), with exit status 1; a line
+longer than --max-line-bytes is passed through whole; blank lines stay. With --pretty a
+table reports every line instead.
 
 Examples:
   widget-api normalize --naming stable trace.jsonl > stable.jsonl

@@ -67,10 +67,24 @@ pub(crate) struct Renamed {
 }
 
 /// Runs `normalize` over `source`.
+///
+/// No line is lost: a line that does not decode (or cannot be rewritten) is written back
+/// unchanged, and reported on standard error as a JSON failure object (`check`'s); a line
+/// longer than `--max-line-bytes` is passed through while it is read, without being held
+/// in memory; blank lines stay. With `--pretty` the table reports every line instead.
 pub(crate) fn run(source: &Source, limit: usize, naming: Naming, out: &mut Output) -> Result<Status, Fatal> {
     let mut lines = source.open(limit)?;
+    if !out.is_pretty() {
+        lines = lines.keep_blank().pass_overflow_to(Box::new(std::io::stdout()));
+    }
     let mut failed = false;
     while let Some(line) = lines.next_line()? {
+        if let Content::Complete(bytes) = line.content
+            && bytes.iter().all(u8::is_ascii_whitespace)
+        {
+            out.emit_raw(bytes)?;
+            continue;
+        }
         let record = match (decode_line(&line, None, limit), &line.content) {
             (Ok(message), Content::Complete(bytes)) => {
                 // The message decoded, so its bytes are UTF-8 JSON.
@@ -83,14 +97,33 @@ pub(crate) fn run(source: &Source, limit: usize, naming: Naming, out: &mut Outpu
             (Ok(_), Content::TooLong { length, .. }) => Normalized::Failed(Failure::too_long(&line, *length, limit)),
             (Err(failure), _) => Normalized::Failed(failure),
         };
-        failed |= matches!(record, Normalized::Failed(_));
-        out.emit(&record)?;
+        match &record {
+            Normalized::Failed(failure) if !out.is_pretty() => {
+                failed = true;
+                // Passed through unchanged; a too-long line already was, while it was read.
+                if let Content::Complete(bytes) = line.content {
+                    out.emit_raw(bytes)?;
+                }
+                report(failure);
+            }
+            _ => {
+                failed |= matches!(record, Normalized::Failed(_));
+                out.emit(&record)?;
+            }
+        }
         if out.is_closed() {
             break;
         }
     }
     out.finish::<Normalized>()?;
     Ok(Status::from_failed(failed))
+}
+
+/// A line passed through unchanged, on standard error: `check`'s failure object.
+fn report(failure: &Failure) {
+    if let Ok(json) = serde_json::to_string(failure) {
+        eprintln!("{json}");
+    }
 }
 
 /// A replacement of `range` in the text.

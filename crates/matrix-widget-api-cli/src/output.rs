@@ -51,6 +51,21 @@ impl Output {
         self.check(written)
     }
 
+    /// Whether a table is printed (`--pretty`) rather than JSON lines.
+    pub(crate) fn is_pretty(&self) -> bool {
+        self.pretty
+    }
+
+    /// Writes `bytes` and a line break as they are (`normalize` passing a line through).
+    /// Nothing is written with `--pretty`.
+    pub(crate) fn emit_raw(&mut self, bytes: &[u8]) -> Result<(), Fatal> {
+        if self.closed || self.pretty {
+            return Ok(());
+        }
+        let written = self.out.write_all(bytes).and_then(|()| self.out.write_all(b"\n"));
+        self.check(written)
+    }
+
     /// Prints the table (with `--pretty`) and flushes.
     pub(crate) fn finish<R: Record>(&mut self) -> Result<(), Fatal> {
         if self.closed {

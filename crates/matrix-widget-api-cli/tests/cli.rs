@@ -217,7 +217,33 @@ fn normalize_session_and_spellings() {
     golden("normalize.spellings.stable", &["normalize", "--naming", "stable", "fixtures/spellings.jsonl"], 0);
     golden("normalize.spellings.unstable", &["normalize", "--naming", "unstable", "fixtures/spellings.jsonl"], 0);
     golden("normalize.spellings.pretty", &["normalize", "--pretty", "--naming", "unstable", "fixtures/spellings.jsonl"], 0);
-    golden("normalize.bad", &["normalize", "--naming", "stable", "--max-line-bytes", "512", "fixtures/bad.jsonl"], 1);
+}
+
+#[test]
+fn normalize_never_loses_a_line() {
+    // bad.jsonl has broken JSON, invalid UTF-8, a line over the limit and blank lines.
+    let input = fixture("bad.jsonl");
+    let raw = Command::new(env!("CARGO_BIN_EXE_widget-api"))
+        .args(["normalize", "--naming", "stable", "--max-line-bytes", "512", "fixtures/bad.jsonl"])
+        .current_dir(tests_dir())
+        .output()
+        .expect("runs");
+    assert_eq!(raw.status.code(), Some(1));
+    let stderr = String::from_utf8(raw.stderr.clone()).expect("UTF-8 reports");
+    let (inputs, outputs): (Vec<&[u8]>, Vec<&[u8]>) = (input.split(|&b| b == b'\n').collect(), raw.stdout.split(|&b| b == b'\n').collect());
+    assert_eq!(inputs.len(), outputs.len(), "one output line per input line");
+    // Every line that failed is written back byte for byte, the too-long one included, and
+    // reported on standard error.
+    let failed: Vec<serde_json::Value> = stderr.lines().map(|l| serde_json::from_str(l).expect("JSON")).collect();
+    assert!(failed.len() >= 5, "{stderr}");
+    for failure in &failed {
+        let n = failure["line"].as_u64().expect("line") as usize;
+        assert_eq!(inputs[n - 1].strip_suffix(b"\r").unwrap_or(inputs[n - 1]), outputs[n - 1], "line {n}");
+    }
+    assert!(failed.iter().any(|f| f["error"].as_str().is_some_and(|e| e.contains("--max-line-bytes"))));
+    // With --pretty, the table reports the failures instead.
+    let pretty = run(&["normalize", "--pretty", "--naming", "stable", "--max-line-bytes", "512", "fixtures/bad.jsonl"], None);
+    assert!(pretty.stdout.contains("not a widget API message") && pretty.stderr.is_empty());
 }
 
 #[test]
