@@ -89,6 +89,7 @@ pub(crate) fn api_str(api: Api) -> &'static str {
 }
 
 /// Decodes one line; `Err` is the failure to report.
+#[expect(clippy::result_large_err, reason = "one report per failed line, moved once")]
 pub(crate) fn decode_line(line: &Line<'_>, role: Option<Role>, limit: usize) -> Result<Message, Failure> {
     match line.content {
         Content::Complete(bytes) => {
