@@ -7,7 +7,7 @@
 
 use crate::Fatal;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Write};
+use std::io::{self, BufRead, BufReader, IsTerminal, Write};
 use std::path::PathBuf;
 
 /// Where the trace comes from.
@@ -20,10 +20,16 @@ pub(crate) enum Source {
 }
 
 impl Source {
-    /// Opens the trace.
+    /// Opens the trace. Reading standard input from a terminal says so on standard error,
+    /// so that a user who forgot the file name is not left waiting.
     pub(crate) fn open(&self, limit: usize) -> Result<Lines, Fatal> {
         let reader: Box<dyn BufRead> = match self {
-            Source::Stdin => Box::new(io::stdin().lock()),
+            Source::Stdin => {
+                if io::stdin().is_terminal() {
+                    eprintln!("widget-api: reading JSON lines from standard input (end with Ctrl-D; --help shows the options)");
+                }
+                Box::new(io::stdin().lock())
+            }
             Source::File(path) => {
                 let file = File::open(path).map_err(|e| Fatal(format!("cannot read `{}`: {e}", path.display())))?;
                 Box::new(BufReader::with_capacity(64 * 1024, file))
@@ -103,6 +109,15 @@ impl Lines {
                 return Ok(None);
             };
             self.number += 1;
+            if self.number == 1 {
+                self.check_start()?;
+            }
+            if self.buffer.contains(&0) {
+                return Err(Fatal(format!(
+                    "{} looks like binary input (a NUL byte on line {}): widget-api reads JSON lines, one UTF-8 message per line",
+                    self.name, self.number
+                )));
+            }
             if !self.keep_blank && self.buffer.iter().all(u8::is_ascii_whitespace) && length <= self.limit as u64 {
                 continue;
             }
@@ -114,6 +129,23 @@ impl Lines {
             };
             return Ok(Some(Line { number: self.number, content }));
         }
+    }
+
+    /// Looks at the start of the input: compressed or UTF-16 input is refused with a message
+    /// that says what it is; a UTF-8 byte order mark is skipped, with a note on standard
+    /// error (JSON text has none, and the first message would otherwise fail).
+    fn check_start(&mut self) -> Result<(), Fatal> {
+        let refuse = |what: &str| Err(Fatal(format!("{} is {what}: widget-api reads JSON lines, one UTF-8 message per line", self.name)));
+        match self.buffer.get(..3) {
+            Some([0x1f, 0x8b, _]) => return refuse("gzip-compressed (decompress it first, e.g. `zcat FILE | widget-api …`)"),
+            Some([0xff, 0xfe, _] | [0xfe, 0xff, _]) => return refuse("UTF-16 text (a UTF-16 byte order mark)"),
+            Some([0xef, 0xbb, 0xbf]) => {
+                self.buffer.drain(..3);
+                eprintln!("widget-api: note: {} starts with a UTF-8 byte order mark, which was skipped", self.name);
+            }
+            _ => {}
+        }
+        Ok(())
     }
 
     /// Reads one line into the buffer (at most `limit + 1` bytes of it, so that a `\r`
@@ -277,6 +309,33 @@ mod tests {
         );
         // Only the too-long lines went to the sink, whole, the first with its own `\r`.
         assert_eq!(*sink.0.borrow(), b"0123456789\r\n01234\n");
+    }
+
+    fn first_error(input: &'static [u8]) -> Option<String> {
+        let mut lines = Lines::new(Box::new(BufReader::new(input)), 100, "`trace`".to_owned());
+        loop {
+            match lines.next_line() {
+                Ok(Some(_)) => {}
+                Ok(None) => return None,
+                Err(Fatal(message)) => return Some(message),
+            }
+        }
+    }
+
+    #[test]
+    fn binary_input_is_one_error_that_says_so() {
+        let nul = first_error(b"{\"a\":1}\n\x7fELF\x02\x01\x00\x00\nmore\n").expect("refused");
+        assert!(nul.contains("`trace` looks like binary input (a NUL byte on line 2)"), "{nul}");
+        let gzip = first_error(b"\x1f\x8b\x08\x00rest").expect("refused");
+        assert!(gzip.contains("gzip-compressed"), "{gzip}");
+        let utf16 = first_error(b"\xff\xfe{\x00\"\x00").expect("refused");
+        assert!(utf16.contains("UTF-16"), "{utf16}");
+        assert_eq!(first_error(b"{}\n\xff\xfe\n"), None, "invalid UTF-8 after the start is a failed line, not binary input");
+    }
+
+    #[test]
+    fn a_utf8_byte_order_mark_is_skipped() {
+        assert_eq!(lines(b"\xef\xbb\xbf{}\n{}", 10), vec![(1, Ok(b"{}".to_vec())), (2, Ok(b"{}".to_vec()))]);
     }
 
     #[test]
