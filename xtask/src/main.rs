@@ -10,9 +10,6 @@ mod bench;
 mod ci;
 mod codegen;
 mod fuzz;
-mod markdown;
-mod npm_package;
-mod typescript;
 mod util;
 
 use std::process::ExitCode;

@@ -21,7 +21,7 @@ use crate::util::{Error, Result};
 const WIRE_DECISIONS: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs/wire-decisions.md");
 
 /// A copy of `schema` with every `description` converted by [`convert`].
-pub(crate) fn descriptions(schema: &Value) -> Value {
+pub(super) fn descriptions(schema: &Value) -> Value {
     match schema {
         Value::Object(map) => Value::Object(
             map.iter()
@@ -42,7 +42,7 @@ pub(crate) fn descriptions(schema: &Value) -> Value {
 }
 
 /// Fails when a description in `schema` still holds rustdoc-only syntax.
-pub(crate) fn check_descriptions(file: &str, schema: &Value) -> Result<()> {
+pub(super) fn check_descriptions(file: &str, schema: &Value) -> Result<()> {
     let mut problems = Vec::new();
     walk(schema, &mut |text| {
         for marker in ["](crate::", "](super::", "](Self::", "[`"] {
