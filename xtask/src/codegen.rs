@@ -387,6 +387,68 @@ export interface Event {
     }
 
     #[test]
+    fn a_payload_that_is_a_shared_definition_is_an_alias_of_it() {
+        let event = json!({"description": "An event.", "type": "object", "properties": {"id": {"type": "string"}}, "required": ["id"]});
+        let empty = json!({"type": "object"});
+        let request = |name: &str, data: &str, defs: Value| {
+            input(
+                name,
+                json!({
+                    "type": "object",
+                    "properties": {"data": {"$ref": format!("#/$defs/{data}")}},
+                    "required": ["data"],
+                    "$defs": defs,
+                }),
+            )
+        };
+        let files = render_files(
+            &[
+                request(
+                    "read",
+                    "ReadResponseData",
+                    json!({"ReadResponseData": {"type": "array", "items": {"$ref": "#/$defs/Event"}}, "Event": event.clone()}),
+                ),
+                request("send", "SendRequestData", json!({"SendRequestData": event.clone()})),
+                // Equal only to another payload: not a shared definition, so not an alias.
+                request("a", "ARequestData", json!({"ARequestData": empty.clone()})),
+                request("b", "BRequestData", json!({"BRequestData": empty})),
+                // Equal to a definition whose description differs: another type, not an alias.
+                request(
+                    "c",
+                    "CRequestData",
+                    json!({"CRequestData": {"type": "object", "properties": {"id": {"type": "string"}}, "required": ["id"]}}),
+                ),
+            ],
+            &package(),
+        )
+        .expect("render");
+        let typings = &files["widget-api.d.ts"];
+        assert!(typings.contains("\nexport type SendRequestData = Event;\n"), "{typings}");
+        assert!(typings.contains("\n/** An event. */\nexport interface Event {\n"), "{typings}");
+        assert!(typings.contains("\nexport type ARequestData = { [key: string]: unknown };\n"), "{typings}");
+        assert!(typings.contains("\nexport type BRequestData = { [key: string]: unknown };\n"), "{typings}");
+        assert!(typings.contains("\nexport interface CRequestData {\n"), "{typings}");
+        assert!(typings.contains("\nexport type ReadResponseData = Event[];\n"), "{typings}");
+        // The JSON Schemas are untouched: each document stays self-contained.
+        assert!(
+            files["send.schema.json"].contains("\"SendRequestData\": {\n      \"description\": \"An event.\""),
+            "{}",
+            files["send.schema.json"]
+        );
+
+        // Two shared definitions with the payload's schema: which one it is cannot be told.
+        let files = render_files(
+            &[
+                input("x", json!({"title": "X", "$defs": {"One": event.clone(), "Two": event.clone()}})),
+                request("send", "SendRequestData", json!({"SendRequestData": event})),
+            ],
+            &package(),
+        )
+        .expect("render");
+        assert!(files["widget-api.d.ts"].contains("\nexport interface SendRequestData {\n"), "{}", files["widget-api.d.ts"]);
+    }
+
+    #[test]
     fn dangling_refs_and_bad_names_are_errors() {
         let err = render_files(&[input("a", json!({"$ref": "#/$defs/Missing"}))], &package()).expect_err("dangling");
         assert_eq!(err.to_string(), "`a.schema.json` refers to `#/$defs/Missing`, which it does not define");

@@ -19,7 +19,9 @@
 //!   `string` stays comparable to every string literal, so it would keep a discriminated
 //!   union from narrowing; a branded `String` does not;
 //! - `if`/`then`/`else` is the union of `then` and `else`; an object whose `allOf` holds only
-//!   references is an `interface` that `extends` them.
+//!   references is an `interface` that `extends` them;
+//! - an action's payload (`ToWidgetSendEventRequestData`) whose schema is exactly that of a
+//!   shared definition (`RoomEvent`) is an alias of it, not a second copy.
 //!
 //! The schema becomes a type model in [`ir`] (with [`pattern`] for prefix patterns), which
 //! [`printer`] lays out; this module declares the types and assembles the file.
@@ -41,6 +43,10 @@ mod tests;
 
 /// Keywords that describe a document rather than its root type.
 const DOCUMENT_KEYWORDS: [&str; 6] = ["$comment", "$defs", "$id", "$schema", "definitions", "title"];
+
+/// Name endings of action payloads: the protocol crate names each payload definition
+/// `<Direction><Action>RequestData` or `…ResponseData`, after its action and message kind.
+const PAYLOAD_SUFFIXES: [&str; 2] = ["RequestData", "ResponseData"];
 
 /// The whole typings file for `documents`.
 ///
@@ -77,9 +83,14 @@ pub(super) fn render_file(documents: &[Document]) -> Result<String> {
         }
     }
 
+    let aliases = payload_aliases(&declarations);
     let mut body = String::new();
     let mut problems = Vec::new();
     for (name, declaration) in &declarations {
+        if let Some(target) = aliases.get(name.as_str()) {
+            body.push_str(&format!("\nexport type {name} = {target};\n"));
+            continue;
+        }
         match self::declaration(name, &declaration.schema, Context { root: Some(declaration.root_type) }) {
             Ok(text) => {
                 body.push('\n');
@@ -140,6 +151,34 @@ fn add_declaration<'a>(declarations: &mut BTreeMap<String, Declaration<'a>>, nam
             existing.origin, declaration.origin
         ))),
     }
+}
+
+/// Payloads that are a shared definition under their action's name, each with that
+/// definition's name.
+///
+/// The protocol crate publishes a payload as its own definition, a copy of the payload type's
+/// schema; when that type is also a definition of its own (`RoomEvent`, which other payloads
+/// refer to), the copy is the same schema, description included. Such a payload is declared
+/// as an alias, so that the typings say it is the same type, once. A payload that equals no
+/// other definition, or several, or only other payloads, keeps its own declaration.
+fn payload_aliases<'a>(declarations: &'a BTreeMap<String, Declaration<'_>>) -> BTreeMap<&'a str, &'a str> {
+    let is_payload = |name: &str| PAYLOAD_SUFFIXES.iter().any(|suffix| name.ends_with(suffix));
+    let shared: Vec<(&str, &Value)> = declarations
+        .iter()
+        .filter(|(name, declaration)| !is_payload(name) && !mentions_document_root(&declaration.schema))
+        .map(|(name, declaration)| (name.as_str(), &declaration.schema))
+        .collect();
+    declarations
+        .iter()
+        .filter(|(name, declaration)| is_payload(name) && !mentions_document_root(&declaration.schema))
+        .filter_map(|(name, declaration)| {
+            let mut targets = shared.iter().filter(|(_, schema)| **schema == declaration.schema).map(|(target, _)| *target);
+            match (targets.next(), targets.next()) {
+                (Some(target), None) => Some((name.as_str(), target)),
+                _ => None,
+            }
+        })
+        .collect()
 }
 
 /// Whether a schema uses `"$ref": "#"`, whose meaning depends on its document.
