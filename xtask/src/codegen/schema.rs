@@ -61,7 +61,7 @@ fn check_name(name: &str) -> Result<()> {
         !part.is_empty() && !part.starts_with('.') && part.chars().all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '.' | '_' | '-'))
     };
     let parts: Vec<&str> = name.split('/').collect();
-    if parts.len() <= 2 && parts.iter().all(|part| segment(part)) && parts[0] != "node_modules" {
+    if parts.len() <= 2 && parts.iter().all(|part| segment(part)) && parts.first() != Some(&"node_modules") {
         Ok(())
     } else {
         Err(Error::msg(format!(
@@ -121,9 +121,9 @@ fn decode_pointer_segment(segment: &str) -> Option<String> {
     let bytes = segment.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
-    while i < bytes.len() {
+    while let Some(&byte) = bytes.get(i) {
         let hex = bytes.get(i + 1..i + 3).and_then(|hex| std::str::from_utf8(hex).ok()).and_then(|hex| u8::from_str_radix(hex, 16).ok());
-        match (bytes[i], hex) {
+        match (byte, hex) {
             (b'%', Some(byte)) => {
                 out.push(byte);
                 i += 3;
