@@ -1885,35 +1885,7 @@ export interface ToWidgetSendEventRequest extends Envelope {
   response?: null;
 }
 
-/**
- * A room event (`IRoomEvent`): a message or, with `state_key`, a state event, decrypted.
- * `content` and `unsigned` are kept exactly as they arrived, and fields the widget API
- * does not define are kept too.
- */
-export interface ToWidgetSendEventRequestData {
-  /** The event content (for an encrypted event: the decrypted content). */
-  content: { [key: string]: unknown };
-  /** The event ID. */
-  event_id: string;
-  /** MSC4354 (unstable name, what servers send today): the event is sticky. */
-  msc4354_sticky?: StickyInfo | null;
-  /** When the sender's server received it, in milliseconds since the Unix epoch. */
-  origin_server_ts: Timestamp;
-  /** The room the event is in. */
-  room_id: string;
-  /** The sender's user ID. */
-  sender: string;
-  /** Present exactly for a state event: its state key. */
-  state_key?: string | null;
-  /** MSC4407 / MSC4354 (stable name): the event is sticky. */
-  sticky?: StickyInfo | null;
-  /** The event type (for an encrypted event: the decrypted type). */
-  type: string;
-  /**
-   * Data added by the server (`age`, `prev_content`, …). Required by matrix-widget-api's `IRoomEvent` but absent from some events, so optional here.
-   */
-  unsigned?: { [key: string]: unknown } | null;
-}
+export type ToWidgetSendEventRequestData = RoomEvent;
 
 /**
  * A success reply to a toWidget `send_event` request: the request echoed, plus `response`. An error reply (`response.error`) has its own schema.

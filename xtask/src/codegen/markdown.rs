@@ -1,17 +1,15 @@
 //! Rustdoc → plain Markdown for the `description`s of the published schemas.
 //!
 //! The schemas' descriptions come from the Rust types' doc comments, which are written for
-//! rustdoc: intra-doc links (``[`Api`]``, ``[`ActionName::_Custom`]``, `[text](crate::path)`)
-//! and references to sections of documents outside the schemas (`§7.5`). A reader of a schema
-//! (or of the TypeScript typings made from it) has neither, so:
+//! rustdoc: intra-doc links (``[`Api`]``, ``[`ActionName::_Custom`]``, `[text](crate::path)`).
+//! A reader of a schema (or of the TypeScript typings made from it) has no rustdoc, so:
 //!
 //! - ``[`Path::To::Item`]`` becomes `` `Item` `` (the last path segment, without `Self::`,
 //!   `crate::` or a trailing `()`);
 //! - `[text](target)` keeps its link only for URLs and anchors; a link to the crate's wire
 //!   decisions points at `docs/wire-decisions.md` in the repository; any other rustdoc target
 //!   leaves `text`;
-//! - `[text][reference]` becomes `text`;
-//! - a parenthetical `(§…)` is dropped, and any other `§N.N` with it.
+//! - `[text][reference]` becomes `text`.
 //!
 //! [`check_descriptions`] then fails on anything rustdoc-only that is left.
 
@@ -22,8 +20,8 @@ use crate::util::{Error, Result};
 /// The wire decisions, for links that rustdoc resolves to `crate::wire_decisions`.
 const WIRE_DECISIONS: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs/wire-decisions.md");
 
-/// A copy of `schema` with every `description` (and `title`) converted by [`convert`].
-pub(crate) fn descriptions(schema: &Value) -> Value {
+/// A copy of `schema` with every `description` converted by [`convert`].
+pub(super) fn descriptions(schema: &Value) -> Value {
     match schema {
         Value::Object(map) => Value::Object(
             map.iter()
@@ -44,10 +42,10 @@ pub(crate) fn descriptions(schema: &Value) -> Value {
 }
 
 /// Fails when a description in `schema` still holds rustdoc-only syntax.
-pub(crate) fn check_descriptions(file: &str, schema: &Value) -> Result<()> {
+pub(super) fn check_descriptions(file: &str, schema: &Value) -> Result<()> {
     let mut problems = Vec::new();
     walk(schema, &mut |text| {
-        for marker in ["](crate::", "](super::", "](Self::", "[`", "§"] {
+        for marker in ["](crate::", "](super::", "](Self::", "[`"] {
             if text.contains(marker) {
                 problems.push(format!("  {marker:?} in {:?}", text.lines().next().unwrap_or_default()));
             }
@@ -79,11 +77,7 @@ fn walk(schema: &Value, f: &mut impl FnMut(&str)) {
 }
 
 /// Converts one rustdoc paragraph set to plain Markdown (see the module docs).
-pub(crate) fn convert(text: &str) -> String {
-    drop_section_references(&convert_links(text))
-}
-
-fn convert_links(text: &str) -> String {
+fn convert(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(open) = rest.find('[') {
@@ -141,34 +135,6 @@ fn plain_label(label: &str) -> String {
     }
 }
 
-/// Drops `(§…)` parentheticals, then any `§N.N` left (with a preceding "of " or "see ").
-fn drop_section_references(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find("(§") {
-        let Some(end) = rest[at..].find(')') else { break };
-        out.push_str(rest[..at].trim_end_matches(' '));
-        rest = &rest[at + end + 1..];
-    }
-    out.push_str(rest);
-    let mut cleaned = String::with_capacity(out.len());
-    let mut rest = out.as_str();
-    while let Some(at) = rest.find('§') {
-        let before = &rest[..at];
-        let before = before.strip_suffix("of ").or_else(|| before.strip_suffix("see ")).unwrap_or(before);
-        cleaned.push_str(before.trim_end_matches(' '));
-        let after = &rest[at + '§'.len_utf8()..];
-        let mut end = after.find(|ch: char| !(ch.is_ascii_digit() || ch == '.')).unwrap_or(after.len());
-        // "§3.1." at a sentence end: the last full stop is the sentence's.
-        if after[..end].ends_with('.') {
-            end -= 1;
-        }
-        rest = &after[end..];
-    }
-    cleaned.push_str(rest);
-    cleaned
-}
-
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -189,18 +155,11 @@ mod tests {
     }
 
     #[test]
-    fn section_references_are_dropped() {
-        assert_eq!(convert("rejected on purpose (§7.5)."), "rejected on purpose.");
-        assert_eq!(convert("every capability of §3.1, spelled"), "every capability, spelled");
-        assert_eq!(convert("no refs here"), "no refs here");
-    }
-
-    #[test]
     fn only_descriptions_are_rewritten_and_leftovers_are_reported() {
-        let schema = json!({"description": "[`A`]", "enum": ["[`A`]"], "properties": {"x": {"description": "(§1) y"}}});
-        assert_eq!(descriptions(&schema), json!({"description": "`A`", "enum": ["[`A`]"], "properties": {"x": {"description": " y"}}}));
+        let schema = json!({"description": "[`A`]", "enum": ["[`A`]"], "properties": {"x": {"description": "[`B::c`] y"}}});
+        assert_eq!(descriptions(&schema), json!({"description": "`A`", "enum": ["[`A`]"], "properties": {"x": {"description": "`c` y"}}}));
         let err = check_descriptions("a.schema.json", &json!({"description": "left [`over"})).expect_err("leftover");
         assert!(err.to_string().contains("a.schema.json"), "{err}");
-        check_descriptions("a.schema.json", &json!({"description": "fine", "enum": ["§"]})).expect("data is not checked");
+        check_descriptions("a.schema.json", &json!({"description": "fine", "enum": ["[`A`]"]})).expect("data is not checked");
     }
 }

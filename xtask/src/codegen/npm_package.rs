@@ -1,36 +1,39 @@
 //! `schemas/` as an npm package: the generated `package.json` and README.
 //!
+//! Knows nothing of schemas or TypeScript: the caller hands it the file names and the
+//! README's index rows.
+//!
 //! The package holds JSON files and a `.d.ts`; it has no JavaScript of its own. Its version is
 //! the `matrix-widget-api` crate's, so a schema and the Rust decoder that agrees with it are
 //! released together.
 
 use serde_json::Value;
 
-use crate::codegen::PREAMBLE;
+use crate::util::PREAMBLE;
 
 /// The package's name on npm.
-pub(crate) const NAME: &str = "@matrix-widget-api-rs/schemas";
+const NAME: &str = "@matrix-widget-api-rs/schemas";
 
 /// What varies between runs of the generator.
 #[derive(Debug, Clone)]
-pub(crate) struct Package {
+pub(super) struct Package {
     /// The version of the `matrix-widget-api` crate.
-    pub(crate) version: String,
+    pub(super) version: String,
 }
 
 /// A difference from matrix-widget-api 1.19's exported interfaces, decided on purpose.
 /// `tests/npm/types/assignability.ts` refers to each by its `id`; a test keeps both in sync.
-pub(crate) struct Deviation {
+struct Deviation {
     /// `D1`, `D2`, …
-    pub(crate) id: &'static str,
+    id: &'static str,
     /// Which types.
-    pub(crate) what: &'static str,
+    what: &'static str,
     /// The difference and why.
-    pub(crate) why: &'static str,
+    why: &'static str,
 }
 
 /// Every deviation the assignability checks allow.
-pub(crate) const DEVIATIONS: &[Deviation] = &[
+const DEVIATIONS: &[Deviation] = &[
     Deviation {
         id: "D1",
         what: "every optional field",
@@ -101,7 +104,7 @@ pub(crate) const DEVIATIONS: &[Deviation] = &[
 
 /// `schemas/package.json`: every schema file is exported under its own path, the typings as
 /// the package's types.
-pub(crate) fn manifest(package: &Package, schema_files: &[&str], typings: &str) -> String {
+pub(super) fn manifest(package: &Package, schema_files: &[&str], typings: &str) -> String {
     let string = |text: &str| Value::from(text).to_string();
     let mut folders: Vec<&str> = schema_files.iter().filter_map(|file| file.split_once('/').map(|(folder, _)| folder)).collect();
     folders.dedup();
@@ -128,8 +131,37 @@ pub(crate) fn manifest(package: &Package, schema_files: &[&str], typings: &str) 
     )
 }
 
+/// One row of the README's file index.
+pub(super) struct IndexEntry<'a> {
+    /// The schema file, relative to the package root.
+    pub(super) file: &'a str,
+    /// The TypeScript name of its root type.
+    pub(super) type_name: &'a str,
+    /// The root schema's description, if it has one.
+    pub(super) description: Option<&'a str>,
+}
+
+/// `schemas/README.md`: how to use the package, then an index of the schema files.
+pub(super) fn readme(package: &Package, typings: &str, index: &[IndexEntry<'_>]) -> String {
+    let mut out = readme_intro(package, typings);
+    if index.is_empty() {
+        return out;
+    }
+    out.push_str("\n| Schema | TypeScript type | Description |\n| --- | --- | --- |\n");
+    for entry in index {
+        let summary = entry.description.map(first_sentence).unwrap_or_default().replace('|', "\\|");
+        out.push_str(&format!("| [`{file}`]({file}) | `{ty}` | {summary} |\n", file = entry.file, ty = entry.type_name));
+    }
+    out
+}
+
+/// The first paragraph of a description, on one line.
+fn first_sentence(description: &str) -> String {
+    description.split("\n\n").next().unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// The part of the README before the file index.
-pub(crate) fn readme_intro(package: &Package, typings: &str) -> String {
+fn readme_intro(package: &Package, typings: &str) -> String {
     let deviations: String = DEVIATIONS.iter().map(|d| format!("| {} | {} | {} |\n", d.id, d.what, d.why)).collect();
     format!(
         r#"<!-- {PREAMBLE} -->
