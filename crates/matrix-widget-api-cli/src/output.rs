@@ -1,4 +1,9 @@
-//! Writing records: one JSON object per line, or (`--pretty`) a table printed at the end.
+//! Writing records: one JSON object per line, or (`--pretty`) a table.
+//!
+//! The table streams: its column widths come from the first [`SAMPLE_ROWS`] rows, each
+//! capped at [`MAX_WIDTH`] characters (a longer cell is cut with `…`; the last column is
+//! never cut), and every later row is printed as it comes. Memory stays bounded whatever
+//! the input's length.
 
 use crate::Fatal;
 use serde::Serialize;
@@ -12,11 +17,19 @@ pub(crate) trait Record: Serialize {
     fn cells(&self) -> Vec<String>;
 }
 
+/// How many rows set the table's column widths before anything is printed.
+const SAMPLE_ROWS: usize = 64;
+/// The widest a column other than the last may be, in characters.
+const MAX_WIDTH: usize = 80;
+
 /// Where records go.
 pub(crate) struct Output {
     out: Box<dyn Write>,
     pretty: bool,
+    /// With `--pretty`: the rows held until the widths are known (at most [`SAMPLE_ROWS`]).
     rows: Vec<Vec<String>>,
+    /// With `--pretty`: the column widths, once the header is printed.
+    widths: Option<Vec<usize>>,
     /// The reader went away (`widget-api check … | head`): stop quietly.
     closed: bool,
 }
@@ -28,7 +41,7 @@ impl Output {
     }
 
     fn new(out: Box<dyn Write>, pretty: bool) -> Self {
-        Output { out, pretty, rows: Vec::new(), closed: false }
+        Output { out, pretty, rows: Vec::new(), widths: None, closed: false }
     }
 
     /// Whether the output was closed by its reader; nothing more is written then.
@@ -42,8 +55,19 @@ impl Output {
             return Ok(());
         }
         if self.pretty {
-            self.rows.push(record.cells());
-            return Ok(());
+            let row = record.cells();
+            let text = match &self.widths {
+                Some(widths) => render_row(widths, &row),
+                None => {
+                    self.rows.push(row);
+                    if self.rows.len() < SAMPLE_ROWS {
+                        return Ok(());
+                    }
+                    self.start_table(R::COLUMNS)
+                }
+            };
+            let written = self.out.write_all(text.as_bytes());
+            return self.check(written);
         }
         let mut line = serde_json::to_vec(record).map_err(|e| Fatal(format!("cannot write a record: {e}")))?;
         line.push(b'\n');
@@ -71,8 +95,8 @@ impl Output {
         if self.closed {
             return Ok(());
         }
-        if self.pretty {
-            let table = table(R::COLUMNS, &self.rows);
+        if self.pretty && self.widths.is_none() {
+            let table = self.start_table(R::COLUMNS);
             let written = self.out.write_all(table.as_bytes());
             self.check(written)?;
         }
@@ -92,31 +116,48 @@ impl Output {
     }
 }
 
-/// Left-aligned columns two spaces apart; the last column is not padded.
-fn table(columns: &[&str], rows: &[Vec<String>]) -> String {
-    let mut widths: Vec<usize> = columns.iter().map(|c| c.chars().count()).collect();
-    for row in rows {
-        for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count());
-        }
-    }
-    let mut out = String::new();
-    let header: Vec<String> = columns.iter().map(|c| (*c).to_owned()).collect();
-    for row in std::iter::once(&header).chain(rows) {
-        let mut line = String::new();
-        for (i, cell) in row.iter().enumerate() {
-            if i + 1 < row.len() {
-                let width = widths.get(i).copied().unwrap_or(0);
-                line.push_str(cell);
-                line.extend(std::iter::repeat_n(' ', width.saturating_sub(cell.chars().count()) + 2));
-            } else {
-                line.push_str(cell);
+impl Output {
+    /// Fixes the widths from the rows held so far, and returns the header and those rows.
+    fn start_table(&mut self, columns: &[&str]) -> String {
+        let mut widths: Vec<usize> = columns.iter().map(|c| c.chars().count()).collect();
+        for row in &self.rows {
+            for (width, cell) in widths.iter_mut().zip(row) {
+                *width = (*width).max(cell.chars().count().min(MAX_WIDTH));
             }
         }
-        out.push_str(line.trim_end());
-        out.push('\n');
+        let header: Vec<String> = columns.iter().map(|c| (*c).to_owned()).collect();
+        let mut out = render_row(&widths, &header);
+        for row in self.rows.drain(..) {
+            out.push_str(&render_row(&widths, &row));
+        }
+        self.widths = Some(widths);
+        out
     }
-    out
+}
+
+/// One table line: left-aligned columns two spaces apart, each cut to its width with `…`
+/// but the last, which is not padded either.
+fn render_row(widths: &[usize], row: &[String]) -> String {
+    let mut line = String::new();
+    for (i, cell) in row.iter().enumerate() {
+        if i + 1 < row.len() {
+            let width = widths.get(i).copied().unwrap_or(0);
+            let length = cell.chars().count();
+            if length > width {
+                line.extend(cell.chars().take(width.saturating_sub(1)));
+                line.push('…');
+                line.push_str("  ");
+            } else {
+                line.push_str(cell);
+                line.extend(std::iter::repeat_n(' ', width - length + 2));
+            }
+        } else {
+            line.push_str(cell);
+        }
+    }
+    let mut line = line.trim_end().to_owned();
+    line.push('\n');
+    line
 }
 
 /// A JSON value for a table cell: strings bare, `null` as `-`, anything else as JSON.
@@ -188,6 +229,28 @@ mod tests {
         fn flush(&mut self) -> io::Result<()> {
             Ok(())
         }
+    }
+
+    #[test]
+    fn tables_stream_with_capped_widths() {
+        let shared = Shared::default();
+        let mut out = Output::new(Box::new(shared.clone()), true);
+        let long: &'static str = Box::leak("x".repeat(100).into_boxed_str());
+        for line in 0..SAMPLE_ROWS {
+            out.emit(&Row { line, name: "a" }).unwrap();
+        }
+        // The header and the sampled rows are out before the end.
+        let before = shared.0.borrow().len();
+        assert!(before > 0);
+        out.emit(&Row { line: 1_000_000_000_000, name: long }).unwrap();
+        let after = String::from_utf8(shared.0.borrow().clone()).unwrap();
+        // A later, wider cell is cut to the sampled width; the last column is kept whole.
+        assert!(after.ends_with(&format!("\n100…  {long}\n")), "{after}");
+        out.finish::<Row>().unwrap();
+        let mut table = Output::new(Box::new(Shared::default()), true);
+        table.rows = vec![vec![long.to_owned(), "b".to_owned()]];
+        let text = table.start_table(&["LINE", "NAME"]);
+        assert_eq!(text.lines().nth(1).map(|l| l.chars().count()), Some(MAX_WIDTH + 2 + 1), "{text}");
     }
 
     #[test]

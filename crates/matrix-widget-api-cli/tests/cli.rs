@@ -220,6 +220,23 @@ fn normalize_session_and_spellings() {
 }
 
 #[test]
+fn pretty_output_is_bounded_by_the_input() {
+    // One message with a 100 KB vendor action among 2,000 small ones: the table's widths
+    // are capped, so the long cell does not pad every other row.
+    let small = r#"{"api":"fromWidget","widgetId":"w","requestId":"r","action":"content_loaded","data":{}}"#;
+    let long =
+        format!(r#"{{"api":"fromWidget","widgetId":"w","requestId":"r","action":"io.example.{}","data":{{}}}}"#, "x".repeat(100_000));
+    let mut input = format!("{long}\n");
+    for _ in 0..2_000 {
+        input.push_str(small);
+        input.push('\n');
+    }
+    let got = run(&["check", "--pretty"], Some(input.as_bytes()));
+    assert_eq!(got.stdout.lines().count(), 2_002);
+    assert!(got.stdout.len() < 2 * input.len(), "{} bytes out for {} in", got.stdout.len(), input.len());
+}
+
+#[test]
 fn normalize_never_loses_a_line() {
     // bad.jsonl has broken JSON, invalid UTF-8, a line over the limit and blank lines.
     let input = fixture("bad.jsonl");
