@@ -67,6 +67,11 @@ Examples:
   widget-api check --pretty trace.jsonl";
 
 const PERMIT_EXAMPLES: &str = "\
+The approved capabilities come from CAPS.json, or with --from-trace from the trace's own
+toWidget notify_capabilities requests (the latest seen applies; before the first, nothing
+is approved). With --ledger, an update_delayed_event is allowed only for a delay_id that a
+send_event reply earlier in the trace scheduled, as a host keeping the delay ledger decides.
+
 CAPS.json is a JSON array of the approved capability strings, e.g.
   [\"org.matrix.msc2762.send.state_event:org.matrix.msc3401.call.member\",
    \"org.matrix.msc4157.send.delayed_event\", \"org.matrix.msc4157.update_delayed_event\"]
@@ -80,7 +85,8 @@ request is denied or a line does not decode.
 
 Examples:
   widget-api permit --capabilities caps.json trace.jsonl
-  widget-api permit --capabilities caps.json --room '!call:example.org' --pretty trace.jsonl";
+  widget-api permit --capabilities caps.json --room '!call:example.org' --pretty trace.jsonl
+  widget-api permit --from-trace --ledger --room '!call:example.org' trace.jsonl";
 
 const CAPABILITY_EXAMPLES: &str = "\
 Output, one object per capability:
@@ -154,12 +160,20 @@ enum Command {
     },
     /// Decide each fromWidget request against a set of approved capabilities.
     #[command(after_help = PERMIT_EXAMPLES)]
+    #[command(group = clap::ArgGroup::new("approved").required(true).args(["capabilities", "from_trace"]))]
     Permit {
         /// A JSON file holding an array of the approved capability strings.
         #[arg(long, value_name = "CAPS.json")]
-        capabilities: PathBuf,
-        /// The room the widget is in: the target of requests without `room_id`.
-        #[arg(long, value_name = "ROOM_ID")]
+        capabilities: Option<PathBuf>,
+        /// Take the approved capabilities from the trace's toWidget `notify_capabilities`
+        /// requests (the latest seen applies; nothing is approved before the first).
+        #[arg(long)]
+        from_trace: bool,
+        /// Apply the delay ledger: an `update_delayed_event` is allowed only for a
+        /// `delay_id` that a `send_event` reply earlier in the trace scheduled.
+        #[arg(long)]
+        ledger: bool,
+        #[arg(long, value_name = "ROOM_ID", help = ROOM_HELP, value_parser = non_empty_room)]
         room: Option<String>,
         #[command(flatten)]
         input: InputArg,
@@ -186,8 +200,7 @@ enum Command {
         /// The MSC4140 surface the homeserver serves.
         #[arg(long, value_enum, default_value_t = EraArg::Deployed)]
         era: EraArg,
-        /// The room the widget is in: the target of `send_event` requests without `room_id`.
-        #[arg(long, value_name = "ROOM_ID")]
+        #[arg(long, value_name = "ROOM_ID", help = ROOM_HELP, value_parser = non_empty_room)]
         room: Option<String>,
         /// Also show, for each update, the body-form request a host retries with when the
         /// server answers the split form with `M_UNRECOGNIZED`.
@@ -196,6 +209,14 @@ enum Command {
         #[command(flatten)]
         input: InputArg,
     },
+}
+
+/// `--room`, in `permit` and `http` alike.
+const ROOM_HELP: &str = "The room the widget is viewing: requests without `room_id` go to it, and it needs no timeline capability";
+
+/// `--room` names a room: an empty ID is a usage error.
+fn non_empty_room(value: &str) -> Result<String, String> {
+    if value.is_empty() { Err("a room ID must not be empty".to_owned()) } else { Ok(value.to_owned()) }
 }
 
 /// The trace to read.
@@ -304,9 +325,12 @@ fn run(cli: Cli) -> Result<Status, Fatal> {
             });
             check::run(&input.source(), max, role, &mut out)
         }
-        Command::Permit { capabilities, room, input } => {
-            let engine = permit::load(&capabilities, room)?;
-            permit::run(&input.source(), max, &engine, &mut out)
+        Command::Permit { capabilities, from_trace: _, ledger, room, input } => {
+            let approved = match capabilities {
+                Some(path) => permit::Approved::Fixed(permit::load(&path)?),
+                None => permit::Approved::FromTrace,
+            };
+            permit::run(&input.source(), max, &permit::Options { approved, room, ledger }, &mut out)
         }
         Command::Capability { capabilities } => capability::run(&capabilities, &mut out),
         Command::Normalize { naming, input } => {

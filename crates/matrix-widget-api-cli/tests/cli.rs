@@ -152,6 +152,36 @@ fn permit_session() {
 }
 
 #[test]
+fn permit_from_the_trace_with_the_ledger() {
+    // The approved capabilities are the trace's own notify_capabilities: the same verdicts
+    // as with CAPS.json on the session…
+    let from_trace = run(&["permit", "--from-trace", "--room", ROOM, "fixtures/session.jsonl"], None);
+    let from_file = run(&["permit", "--capabilities", "fixtures/caps.json", "--room", ROOM, "fixtures/session.jsonl"], None);
+    assert_eq!((from_trace.status, &from_trace.stdout), (from_file.status, &from_file.stdout));
+    // …a request before any notify_capabilities is denied and says why; with --ledger, an
+    // update of a delay the trace did not schedule (or already cancelled) is denied.
+    golden("permit.ledger", &["permit", "--from-trace", "--ledger", "--room", ROOM, "fixtures/ledger.jsonl"], 1);
+    let without = run(&["permit", "--from-trace", "--room", ROOM, "fixtures/ledger.jsonl"], None);
+    let denied: Vec<&str> = without.stdout.lines().filter(|l| l.contains(r#""allowed":false"#)).collect();
+    assert_eq!(denied.len(), 1, "only the early request: {}", without.stdout);
+    // --room means the same in permit and http, and is never empty.
+    for subcommand in ["permit", "http"] {
+        let empty = run(&[subcommand, "--from-trace", "--room", "", "fixtures/ledger.jsonl"], None);
+        assert_eq!(empty.status, 2, "{subcommand}");
+    }
+    let help = |s: &str| run(&[s, "--help"], None).stdout;
+    // The option's description, however clap wraps it.
+    let room_line = |text: &str| {
+        let mut lines = text.lines().skip_while(|l| !l.contains("--room <ROOM_ID>"));
+        let first = lines.next()?.split_once("--room <ROOM_ID>")?.1.to_owned();
+        let rest = lines.take_while(|l| !l.trim_start().starts_with('-') && !l.trim().is_empty());
+        Some(std::iter::once(first.as_str()).chain(rest).flat_map(str::split_whitespace).collect::<Vec<_>>().join(" "))
+    };
+    assert_eq!(room_line(&help("permit")), room_line(&help("http")));
+    assert!(room_line(&help("http")).is_some_and(|doc| doc.contains("viewing")));
+}
+
+#[test]
 fn permit_needs_a_readable_array_of_strings() {
     let missing = run(&["permit", "--capabilities", "fixtures/no-such-file.json", "fixtures/session.jsonl"], None);
     assert_eq!(missing.status, 2);
