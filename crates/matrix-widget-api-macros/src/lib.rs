@@ -19,6 +19,7 @@
 use proc_macro::TokenStream;
 use syn::{DeriveInput, parse_macro_input};
 
+mod attr;
 mod ctxt;
 mod payload;
 mod spanned;

@@ -1,7 +1,8 @@
-//! `#[derive(Payload)]`: read the struct (`ast`, with its `#[wire(...)]` attributes), check it
-//! (`valid`) and emit code (`expand`).
+//! `#[derive(Payload)]`: read the struct (`ast`), its `#[wire(...)]` attributes (`attr`),
+//! check them (`valid`) and emit code (`expand`).
 
 mod ast;
+mod attr;
 mod expand;
 mod valid;
 

@@ -63,7 +63,7 @@ pub(crate) fn container(cx: &mut Ctxt, attrs: &[Attribute]) -> Container {
                 out.what = Some(lit.value());
                 Ok(())
             } else if meta.path.is_ident("schema_name") {
-                crate::ctxt::schema_name(&meta, &mut out.schema_name)
+                crate::attr::schema_name(&meta, &mut out.schema_name)
             } else {
                 let key = meta.path.segments.iter().map(|s| s.ident.to_string()).collect::<Vec<_>>().join("::");
                 Err(meta.error(format!(
