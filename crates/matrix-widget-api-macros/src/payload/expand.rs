@@ -2,7 +2,7 @@
 
 use super::ast::{Presence, Struct};
 use crate::spanned::call_spanned;
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::Ident;
 use syn::spanned::Spanned;
@@ -249,36 +249,4 @@ fn replace_self(ty: &syn::Type, ident: &Ident) -> TokenStream {
             .collect()
     }
     walk(quote!(#ty), ident)
-}
-
-/// Stub impls emitted next to the errors, so that uses of the type elsewhere do not add
-/// errors of their own.
-pub(crate) fn fallback(ident: &Ident) -> TokenStream {
-    let unimplemented = quote::quote_spanned!(Span::call_site()=> ::core::unimplemented!());
-    let name = ident.to_string();
-    quote! {
-        #[doc(hidden)]
-        const _: () = {
-            use ::matrix_widget_api::__private as __p;
-            #[automatically_derived]
-            impl __p::Serialize for #ident {
-                fn serialize<__S: __p::Serializer>(&self, __serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
-                    #unimplemented
-                }
-            }
-            #[automatically_derived]
-            impl<'de> __p::Deserialize<'de> for #ident {
-                fn deserialize<__D: __p::Deserializer<'de>>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
-                    #unimplemented
-                }
-            }
-            #[automatically_derived]
-            impl __p::UnknownFields for #ident {
-                fn may_have_unknown_field(&self, __key: &str) -> bool {
-                    #unimplemented
-                }
-            }
-            ::matrix_widget_api::__impl_payload_schema!(#ident, #name, "", false, []);
-        };
-    }
 }

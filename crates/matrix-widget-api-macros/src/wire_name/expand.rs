@@ -180,8 +180,9 @@ fn pick(s: &Spellings) -> TokenStream {
     }
 }
 
-/// The trait impls that do not depend on the attributes, plus `body`.
-fn wrap(ident: &Ident, schema_name: &str, body: TokenStream) -> TokenStream {
+/// The trait impls that do not depend on the attributes, plus `body` (the `WireName` impl,
+/// real or, from [`super::fallback`], a stub).
+pub(crate) fn wrap(ident: &Ident, schema_name: &str, body: TokenStream) -> TokenStream {
     quote! {
         #[doc(hidden)]
         #[allow(unused_qualifications, clippy::needless_return)]
@@ -222,24 +223,4 @@ fn wrap(ident: &Ident, schema_name: &str, body: TokenStream) -> TokenStream {
             ::matrix_widget_api::__impl_wire_name_schema!(#ident, #schema_name);
         };
     }
-}
-
-/// Stub impls emitted next to the errors when the attributes are wrong, so that uses of the
-/// type elsewhere do not add errors of their own.
-pub(crate) fn fallback(ident: &Ident) -> TokenStream {
-    let body = quote! {
-        #[automatically_derived]
-        impl __p::WireName for #ident {
-            const WHAT: &'static str = "";
-            const OPEN: bool = false;
-            const NAMES: &'static [__p::NameSpec] = &[];
-            fn parse_name(__s: &str) -> ::core::result::Result<(Self, ::core::option::Option<__p::Spelling>), __p::NameError> {
-                ::core::unimplemented!()
-            }
-            fn name_in(&self, __spelling: __p::Spelling) -> __p::Cow<'_, str> {
-                ::core::unimplemented!()
-            }
-        }
-    };
-    wrap(ident, &ident.to_string(), body)
 }
