@@ -1,15 +1,19 @@
 //! `#[derive(WireName)]`: read the enum (`ast`), its `#[wire(...)]` attributes (`attr`),
 //! check them (`valid`) and emit code (`expand`), or the errors and stub impls (`fallback`).
+//! `wire_line` is the spellings paragraph that `#[wire_docs]` (in `crate::wire_docs`) appends
+//! to a variant's docs and this derive leaves out of `NameSpec::doc`.
 
 mod ast;
 mod attr;
-mod docs;
 mod expand;
 mod fallback;
 mod valid;
+mod wire_line;
 
-pub(crate) use attr::doc;
-pub(crate) use docs::attribute as wire_docs;
+pub(crate) use attr::variant_names;
+pub(crate) use wire_line::wire_line;
+#[cfg(test)]
+pub(crate) use {attr::Names, wire_line::variant_doc};
 
 use proc_macro2::TokenStream;
 use syn::DeriveInput;

@@ -99,12 +99,12 @@ impl<'a> Struct<'a> {
                 presence,
                 default_flag,
                 extra,
-                doc: crate::wire_name::doc(&field.attrs),
+                doc: crate::docs::text(&field.attrs),
             });
         }
         Some(Struct {
             ident: &input.ident,
-            doc: crate::wire_name::doc(&input.attrs),
+            doc: crate::docs::text(&input.attrs),
             fields,
             check: container.check,
             extend_schema: container.extend_schema,

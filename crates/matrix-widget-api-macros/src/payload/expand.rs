@@ -7,6 +7,7 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::Ident;
 use syn::spanned::Spanned;
 
+/// The `Serialize`, `Deserialize`, `UnknownFields` and schema impls.
 pub(crate) fn expand(input: &Struct) -> TokenStream {
     let ident = input.ident;
     let name = ident.to_string();
@@ -230,6 +231,7 @@ pub(crate) fn expand(input: &Struct) -> TokenStream {
 /// The type with every `Self` replaced by the struct's name: the generated code uses field
 /// types inside impls of other types, where `Self` would mean something else.
 fn replace_self(ty: &syn::Type, ident: &Ident) -> TokenStream {
+    /// Replaces `Self` in `tokens`, groups included.
     fn walk(tokens: TokenStream, ident: &Ident) -> TokenStream {
         tokens
             .into_iter()

@@ -12,6 +12,7 @@ use quote::{quote, quote_spanned};
 use syn::Ident;
 use syn::spanned::Spanned;
 
+/// The `WireName` impl from the table, with the other impls around it ([`wrap`]).
 pub(crate) fn expand(input: &Enum) -> TokenStream {
     let ident = input.ident;
     let what = &input.what;
