@@ -136,6 +136,10 @@ pub(crate) fn expand(input: &Struct) -> TokenStream {
     };
     let doc = &input.doc;
 
+    // `allow`, not `expect`, because this lands in the user's crate: an `expect` would warn
+    // there (`unfulfilled_lint_expectations`) for every type whose code the lint happens to
+    // accept. The paths are fully qualified on purpose (a user's `Result` or `Option` must
+    // not change the generated code).
     quote! {
         #[doc(hidden)]
         #[allow(unused_qualifications, clippy::needless_return)]

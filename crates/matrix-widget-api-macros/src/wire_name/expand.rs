@@ -130,7 +130,6 @@ pub(crate) fn expand(input: &Enum) -> TokenStream {
             }
 
             fn name_in(&self, __spelling: __p::Spelling) -> __p::Cow<'_, str> {
-                #[allow(unreachable_patterns)]
                 match #scrutinee {
                     #(#name_arms)*
                 }
@@ -167,7 +166,9 @@ fn spelled(s: &Spellings) -> Vec<(&syn::LitStr, TokenStream)> {
     out
 }
 
-/// `match __spelling { … }` choosing the literal for a spelling.
+/// `match __spelling { … }` choosing the literal for a spelling. Every arm is reachable
+/// (`valid` rejects a spelling given twice, so no `Legacy("…")` pattern repeats), so the
+/// generated `match` needs no `unreachable_patterns` allowance.
 fn pick(s: &Spellings) -> TokenStream {
     let (stable, unstable) = (&s.stable, &s.unstable);
     let legacy = s.legacy.iter().map(|lit| quote! { __p::Spelling::Legacy(#lit) => #lit, });
@@ -184,6 +185,10 @@ fn pick(s: &Spellings) -> TokenStream {
 /// The trait impls that do not depend on the attributes, plus `body` (the `WireName` impl,
 /// real or, from [`super::fallback`], a stub).
 pub(crate) fn wrap(ident: &Ident, schema_name: &str, body: TokenStream) -> TokenStream {
+    // `allow`, not `expect`, because this lands in the user's crate: an `expect` would warn
+    // there (`unfulfilled_lint_expectations`) for every type whose code the lint happens to
+    // accept. The paths are fully qualified on purpose (a user's `Result` or `Option` must
+    // not change the generated code).
     quote! {
         #[doc(hidden)]
         #[allow(unused_qualifications, clippy::needless_return)]
