@@ -1,5 +1,6 @@
 //! Error collection in the style of serde_derive's `Ctxt`: every attribute error is recorded
-//! with its span, and all of them are reported together.
+//! with its span, and all of them are reported together; and the pipeline both derives run
+//! on it ([`derive()`]).
 
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
@@ -51,8 +52,9 @@ impl Ctxt {
     }
 }
 
-/// Runs a derive: read the input, check it, and emit the code, or every error plus the
-/// fallback impls (none for generic types, whose stubs would only add errors).
+/// Runs a derive: read the input (`ast` with `attr`), check it (`valid`) and emit the code
+/// (`expand`); or, when anything was recorded, every error plus the derive's `fallback` stubs
+/// (none for generic types, whose stubs would only add errors).
 pub(crate) fn derive<'a, T>(
     input: &'a syn::DeriveInput,
     read: impl FnOnce(&mut Ctxt, &'a syn::DeriveInput) -> Option<T>,
@@ -75,17 +77,4 @@ pub(crate) fn derive<'a, T>(
         }
         (Ok(()), None) => fallback(),
     }
-}
-
-/// Reads `schema_name = "..."` (a container key of both derives) into `slot`: the name of the
-/// type's schema in `$defs`, for when two types of the same name meet in one schema.
-pub(crate) fn schema_name(meta: &syn::meta::ParseNestedMeta, slot: &mut Option<syn::LitStr>) -> syn::Result<()> {
-    let lit: syn::LitStr = meta.value()?.parse()?;
-    if lit.value().is_empty() {
-        return Err(syn::Error::new_spanned(lit, "`schema_name` must not be empty"));
-    }
-    if slot.replace(lit).is_some() {
-        return Err(meta.error("`schema_name` is given twice"));
-    }
-    Ok(())
 }

@@ -5,23 +5,49 @@
 //!
 //! - [`WireName`]: an enum of names that come in several spellings (stable, unstable,
 //!   legacy), optionally parameterised (`m.send.event:<type>`) and with a catch-all.
-//! - [`wire_docs`]: an attribute for a `WireName` enum that adds each variant's spellings
-//!   to its rustdoc.
+//! - [`wire_docs`](macro@wire_docs): an attribute for a `WireName` enum that adds each
+//!   variant's spellings to its rustdoc.
 //! - [`Payload`]: an open JSON object (a request or response `data` payload) that keeps
 //!   unknown fields and reads `null` as "absent".
 //!
-//! Each derive is split like thiserror's: `ast` (read the input) → `attr` (read
-//! `#[wire(...)]`) → `valid` (check it, collecting every error with its span) → `expand`
-//! (emit code). When the attributes are wrong the derive still emits the trait impls as
-//! stubs, so one mistake produces one error rather than a cascade.
+//! # Layout
+//!
+//! Each derive is split like thiserror's, one module per step:
+//!
+//! - `ast` reads the item into a struct the other steps share: its fields or variants, their
+//!   documentation, and what their attributes say;
+//! - `attr` reads the `#[wire(...)]` attributes, on the item and on each field or variant;
+//! - `valid` checks what was read (duplicate or empty names, ambiguous prefixes, flags that
+//!   contradict each other), recording every error with its span rather than stopping at
+//!   the first;
+//! - `expand` emits the code;
+//! - `fallback`, when anything was recorded, emits the errors and still every promised
+//!   trait impl (stubbed where it would need the attributes), so one mistake produces one
+//!   error rather than one per use of the type.
+//!
+//! That is `wire_name/{ast,attr,valid,expand,fallback}.rs` for [`WireName`] and
+//! `payload/{ast,attr,valid,expand,fallback}.rs` for [`Payload`]. `wire_name/wire_line.rs`
+//! builds a variant's spellings paragraph, which [`wire_docs`](macro@wire_docs)
+//! (`wire_docs.rs`, reading variants with the `WireName` parser) appends to its rustdoc and
+//! the derive leaves out of the schema. Neither derive reaches into the other; what both
+//! need is in modules of its own:
+//!
+//! - `ctxt.rs`: the error collector and the pipeline above (read, check, then expand or
+//!   report with the fallback; no stubs for a generic type, which would only add errors);
+//! - `attr.rs`: the container key both derives read (`schema_name`);
+//! - `docs.rs`: doc comments, read into schema descriptions and appended to by `#[wire_docs]`;
+//! - `spanned.rs`: generated calls spanned on a field, so a type error lands on that field.
 #![forbid(unsafe_code)]
 
 use proc_macro::TokenStream;
 use syn::{DeriveInput, parse_macro_input};
 
+mod attr;
 mod ctxt;
+mod docs;
 mod payload;
 mod spanned;
+mod wire_docs;
 mod wire_name;
 
 /// Derives `matrix_widget_api::naming::WireName`, `Serialize`, `Deserialize`, `FromStr`,
@@ -82,7 +108,7 @@ pub fn derive_wire_name(input: TokenStream) -> TokenStream {
 /// derive to report.
 #[proc_macro_attribute]
 pub fn wire_docs(args: TokenStream, item: TokenStream) -> TokenStream {
-    wire_name::wire_docs(args.into(), item.into()).into()
+    wire_docs::attribute(args.into(), item.into()).into()
 }
 
 /// Derives `Serialize`, `Deserialize` and (with the crate's `schema` feature) `JsonSchema`

@@ -1,13 +1,18 @@
-//! The struct as `#[derive(Payload)]` sees it, with its `#[wire(...)]` attributes read.
+//! The struct as `#[derive(Payload)]` sees it, with its `#[wire(...)]` attributes read by
+//! `attr`.
 
+use super::attr;
 use crate::ctxt::{Ctxt, item_head};
 use quote::ToTokens;
 use syn::{Data, DeriveInput, Fields, GenericArgument, Ident, LitStr, PathArguments, Type};
 
 /// A `#[derive(Payload)]` struct.
 pub(crate) struct Struct<'a> {
+    /// The struct's name.
     pub(crate) ident: &'a Ident,
+    /// Its documentation: the schema's description.
     pub(crate) doc: String,
+    /// Its named fields, in order, the `extra` field included.
     pub(crate) fields: Vec<Field<'a>>,
     /// `#[wire(check = "path")]`: `fn(&Self) -> Result<(), String>`, run after parsing.
     pub(crate) check: Option<syn::Path>,
@@ -31,7 +36,9 @@ pub(crate) enum Presence {
 
 /// One named field.
 pub(crate) struct Field<'a> {
+    /// The field's name.
     pub(crate) ident: &'a Ident,
+    /// Its type as written.
     pub(crate) ty: &'a Type,
     /// For `Option<T>`, the `T`.
     pub(crate) inner_ty: Option<&'a Type>,
@@ -39,15 +46,19 @@ pub(crate) struct Field<'a> {
     pub(crate) key: String,
     /// The `rename` literal, for error spans.
     pub(crate) rename: Option<LitStr>,
+    /// How an absent key reads.
     pub(crate) presence: Presence,
     /// The span of a `default` flag, for error spans.
     pub(crate) default_flag: Option<Ident>,
     /// `#[wire(extra)]`: the field that keeps unknown keys.
     pub(crate) extra: Option<Ident>,
+    /// Its documentation: the property's description in the schema.
     pub(crate) doc: String,
 }
 
 impl<'a> Struct<'a> {
+    /// Reads the struct and its attributes, recording every error in `cx`; `None` when it is
+    /// not a struct with named fields.
     pub(crate) fn from_input(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Self> {
         let Data::Struct(data) = &input.data else {
             cx.error_spanned_by(item_head(input), "#[derive(Payload)] only works on structs with named fields");
@@ -62,74 +73,11 @@ impl<'a> Struct<'a> {
         if !input.generics.params.is_empty() {
             cx.error_spanned_by(&input.generics, "#[derive(Payload)] does not support generics");
         }
-        let mut check = None;
-        let mut extend_schema = None;
-        let mut schema_name = None;
-        for attr in input.attrs.iter().filter(|a| a.path().is_ident("wire")) {
-            let result = attr.parse_nested_meta(|meta| {
-                if meta.path.is_ident("schema_name") {
-                    return crate::ctxt::schema_name(&meta, &mut schema_name);
-                }
-                let slot = if meta.path.is_ident("check") {
-                    &mut check
-                } else if meta.path.is_ident("extend_schema") {
-                    &mut extend_schema
-                } else {
-                    let key = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
-                    return Err(meta.error(format!(
-                        "unknown key `{key}` in #[wire(...)] on the struct; expected `check = \"path\"`, `extend_schema = \"path\"` or `schema_name = \"...\"` (field attributes go on fields)"
-                    )));
-                };
-                let lit: LitStr = meta.value()?.parse()?;
-                if slot.replace(lit.parse::<syn::Path>()?).is_some() {
-                    return Err(meta.error("given twice"));
-                }
-                Ok(())
-            });
-            if let Err(e) = result {
-                cx.syn_error(e);
-            }
-        }
+        let container = attr::container(cx, &input.attrs);
         let mut fields = Vec::new();
         for field in &named.named {
             let Some(ident) = field.ident.as_ref() else { continue };
-            let mut rename = None;
-            let mut default_flag = None;
-            let mut extra = None;
-            for attr in field.attrs.iter().filter(|a| a.path().is_ident("wire")) {
-                let result = attr.parse_nested_meta(|meta| {
-                    let Some(key) = meta.path.get_ident().cloned() else {
-                        return Err(meta.error("expected `rename = \"...\"`, `default` or `extra`"));
-                    };
-                    match key.to_string().as_str() {
-                        "rename" => {
-                            let lit: LitStr = meta.value()?.parse()?;
-                            if rename.replace(lit).is_some() {
-                                return Err(meta.error("`rename` is given twice"));
-                            }
-                        }
-                        "default" | "extra" => {
-                            if !meta.input.is_empty() && !meta.input.peek(syn::Token![,]) {
-                                return Err(meta.error(format!("`{key}` is a flag and takes no value: write #[wire({key})]")));
-                            }
-                            if key == "default" {
-                                default_flag = Some(key);
-                            } else {
-                                extra = Some(key);
-                            }
-                        }
-                        other => {
-                            return Err(meta.error(format!(
-                                "unknown key `{other}` in #[wire(...)]; expected `rename = \"...\"`, `default` or `extra`"
-                            )));
-                        }
-                    }
-                    Ok(())
-                });
-                if let Err(e) = result {
-                    cx.syn_error(e);
-                }
-            }
+            let attr::FieldAttrs { rename, default_flag, extra } = attr::field(cx, &field.attrs);
             let inner_ty = option_inner(&field.ty);
             let presence = if inner_ty.is_some() {
                 Presence::Optional
@@ -151,10 +99,17 @@ impl<'a> Struct<'a> {
                 presence,
                 default_flag,
                 extra,
-                doc: crate::wire_name::doc(&field.attrs),
+                doc: crate::docs::text(&field.attrs),
             });
         }
-        Some(Struct { ident: &input.ident, doc: crate::wire_name::doc(&input.attrs), fields, check, extend_schema, schema_name })
+        Some(Struct {
+            ident: &input.ident,
+            doc: crate::docs::text(&input.attrs),
+            fields,
+            check: container.check,
+            extend_schema: container.extend_schema,
+            schema_name: container.schema_name,
+        })
     }
 }
 
@@ -178,6 +133,7 @@ fn option_inner(ty: &Type) -> Option<&Type> {
     }
 }
 
+/// The type inside any invisible groups and parentheses.
 fn ungroup(mut ty: &Type) -> &Type {
     loop {
         match ty {

@@ -2,11 +2,12 @@
 
 use super::ast::{Presence, Struct};
 use crate::spanned::call_spanned;
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::Ident;
 use syn::spanned::Spanned;
 
+/// The `Serialize`, `Deserialize`, `UnknownFields` and schema impls.
 pub(crate) fn expand(input: &Struct) -> TokenStream {
     let ident = input.ident;
     let name = ident.to_string();
@@ -135,6 +136,10 @@ pub(crate) fn expand(input: &Struct) -> TokenStream {
     };
     let doc = &input.doc;
 
+    // `allow`, not `expect`, because this lands in the user's crate: an `expect` would warn
+    // there (`unfulfilled_lint_expectations`) for every type whose code the lint happens to
+    // accept. The paths are fully qualified on purpose (a user's `Result` or `Option` must
+    // not change the generated code).
     quote! {
         #[doc(hidden)]
         #[allow(unused_qualifications, clippy::needless_return)]
@@ -230,6 +235,7 @@ pub(crate) fn expand(input: &Struct) -> TokenStream {
 /// The type with every `Self` replaced by the struct's name: the generated code uses field
 /// types inside impls of other types, where `Self` would mean something else.
 fn replace_self(ty: &syn::Type, ident: &Ident) -> TokenStream {
+    /// Replaces `Self` in `tokens`, groups included.
     fn walk(tokens: TokenStream, ident: &Ident) -> TokenStream {
         tokens
             .into_iter()
@@ -249,36 +255,4 @@ fn replace_self(ty: &syn::Type, ident: &Ident) -> TokenStream {
             .collect()
     }
     walk(quote!(#ty), ident)
-}
-
-/// Stub impls emitted next to the errors, so that uses of the type elsewhere do not add
-/// errors of their own.
-pub(crate) fn fallback(ident: &Ident) -> TokenStream {
-    let unimplemented = quote::quote_spanned!(Span::call_site()=> ::core::unimplemented!());
-    let name = ident.to_string();
-    quote! {
-        #[doc(hidden)]
-        const _: () = {
-            use ::matrix_widget_api::__private as __p;
-            #[automatically_derived]
-            impl __p::Serialize for #ident {
-                fn serialize<__S: __p::Serializer>(&self, __serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
-                    #unimplemented
-                }
-            }
-            #[automatically_derived]
-            impl<'de> __p::Deserialize<'de> for #ident {
-                fn deserialize<__D: __p::Deserializer<'de>>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
-                    #unimplemented
-                }
-            }
-            #[automatically_derived]
-            impl __p::UnknownFields for #ident {
-                fn may_have_unknown_field(&self, __key: &str) -> bool {
-                    #unimplemented
-                }
-            }
-            ::matrix_widget_api::__impl_payload_schema!(#ident, #name, "", false, []);
-        };
-    }
 }

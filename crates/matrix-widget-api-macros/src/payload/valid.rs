@@ -3,6 +3,8 @@
 use super::ast::{Presence, Struct};
 use crate::ctxt::Ctxt;
 
+/// Records in `cx` every problem with the fields: a second `extra`, `extra` with another
+/// key, `default` on an `Option`, and empty or duplicate JSON keys.
 pub(crate) fn check(cx: &mut Ctxt, input: &Struct) {
     let mut extras = input.fields.iter().filter_map(|f| f.extra.as_ref());
     extras.next();

@@ -7,6 +7,7 @@ use syn::{Data, DeriveInput, Fields, Ident, LitStr, Type};
 
 /// A `#[derive(WireName)]` enum.
 pub(crate) struct Enum<'a> {
+    /// The enum's name.
     pub(crate) ident: &'a Ident,
     /// What one of these names is, for error messages ("action", "capability").
     pub(crate) what: String,
@@ -14,18 +15,23 @@ pub(crate) struct Enum<'a> {
     pub(crate) doc: String,
     /// The `$defs` name of its schema.
     pub(crate) schema_name: String,
+    /// The variants whose attribute could be read, in order.
     pub(crate) variants: Vec<Variant<'a>>,
 }
 
 /// One variant and what its attribute says.
 pub(crate) struct Variant<'a> {
+    /// The variant's name.
     pub(crate) ident: &'a Ident,
+    /// Its spellings, from `#[wire(...)]`.
     pub(crate) names: Names,
+    /// Its documentation, without the paragraph `#[wire_docs]` appended.
     pub(crate) doc: String,
     /// The single unnamed field of a `prefix` or `other` variant.
     pub(crate) field: Option<&'a Type>,
     /// Where to point errors about the variant's fields.
     pub(crate) fields_span: Span,
+    /// The variant's fields as written, for the shape checks.
     pub(crate) fields: &'a Fields,
 }
 
@@ -40,6 +46,8 @@ impl Variant<'_> {
 }
 
 impl<'a> Enum<'a> {
+    /// Reads the enum and its attributes, recording every error in `cx`; `None` when it is
+    /// not an enum.
     pub(crate) fn from_input(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Self> {
         let Data::Enum(data) = &input.data else {
             cx.error_spanned_by(crate::ctxt::item_head(input), "#[derive(WireName)] only works on enums");
@@ -60,7 +68,7 @@ impl<'a> Enum<'a> {
                 Fields::Unnamed(f) if f.unnamed.len() == 1 => f.unnamed.first().map(|f| &f.ty),
                 _ => None,
             };
-            let doc = super::docs::variant_doc(&variant.attrs, &names);
+            let doc = super::wire_line::variant_doc(&variant.attrs, &names);
             variants.push(Variant {
                 ident: &variant.ident,
                 names,
@@ -70,6 +78,6 @@ impl<'a> Enum<'a> {
                 fields: &variant.fields,
             });
         }
-        Some(Enum { ident: &input.ident, what, doc: attr::doc(&input.attrs), schema_name, variants })
+        Some(Enum { ident: &input.ident, what, doc: crate::docs::text(&input.attrs), schema_name, variants })
     }
 }

@@ -6,13 +6,16 @@ use syn::{Attribute, Ident, LitStr, Token, Variant};
 
 /// The spellings of one name.
 pub(crate) struct Spellings {
+    /// The stable spelling (for a single name: that name).
     pub(crate) stable: LitStr,
+    /// The unstable spelling (for a single name: that name).
     pub(crate) unstable: LitStr,
+    /// The legacy spellings, parsed but written only when a value was parsed from them.
     pub(crate) legacy: Vec<LitStr>,
     /// Given as a single positional name, or as `unstable` only: stable and unstable are the
     /// same literal.
     pub(crate) single: bool,
-    /// For a single name: whether it parses as [`Spelling::Stable`] (a positional name) or as
+    /// For a single name: whether it parses as `Spelling::Stable` (a positional name) or as
     /// `Unstable` (an `unstable` name with no stable one yet).
     pub(crate) single_is_stable: bool,
 }
@@ -39,6 +42,7 @@ pub(crate) enum Names {
     Other(Ident),
 }
 
+/// The keys a variant's `#[wire(...)]` takes, for the unknown-key message.
 const VARIANT_KEYS: &str = "a name string, `stable`, `unstable`, `legacy`, `prefix` or `other`";
 
 /// What `#[wire(...)]` on the enum says.
@@ -63,7 +67,7 @@ pub(crate) fn container(cx: &mut Ctxt, attrs: &[Attribute]) -> Container {
                 out.what = Some(lit.value());
                 Ok(())
             } else if meta.path.is_ident("schema_name") {
-                crate::ctxt::schema_name(&meta, &mut out.schema_name)
+                crate::attr::schema_name(&meta, &mut out.schema_name)
             } else {
                 let key = meta.path.segments.iter().map(|s| s.ident.to_string()).collect::<Vec<_>>().join("::");
                 Err(meta.error(format!(
@@ -101,6 +105,8 @@ pub(crate) fn variant_names(cx: &mut Ctxt, variant: &Variant) -> Option<Names> {
     }
 }
 
+/// The inside of a variant's `#[wire(...)]`: a positional name or `stable`/`unstable`, any
+/// `legacy`, and the `prefix` or `other` flag; `attr` is where a missing name is reported.
 fn parse_variant_args(attr: &Attribute, input: ParseStream) -> syn::Result<Names> {
     let mut single: Option<LitStr> = None;
     let mut stable: Option<LitStr> = None;
@@ -186,17 +192,4 @@ fn parse_variant_args(attr: &Attribute, input: ParseStream) -> syn::Result<Names
         }
     };
     Ok(if prefix.is_some() { Names::Prefix(spellings) } else { Names::Exact(spellings) })
-}
-
-/// The variant's doc comment, lines joined with `\n` and trimmed.
-pub(crate) fn doc(attrs: &[Attribute]) -> String {
-    let mut lines = Vec::new();
-    for attr in attrs.iter().filter(|a| a.path().is_ident("doc")) {
-        if let syn::Meta::NameValue(nv) = &attr.meta
-            && let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) = &nv.value
-        {
-            lines.push(s.value().trim().to_owned());
-        }
-    }
-    lines.join("\n").trim().to_owned()
 }

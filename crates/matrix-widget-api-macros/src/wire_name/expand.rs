@@ -12,6 +12,7 @@ use quote::{quote, quote_spanned};
 use syn::Ident;
 use syn::spanned::Spanned;
 
+/// The `WireName` impl from the table, with the other impls around it ([`wrap`]).
 pub(crate) fn expand(input: &Enum) -> TokenStream {
     let ident = input.ident;
     let what = &input.what;
@@ -129,7 +130,6 @@ pub(crate) fn expand(input: &Enum) -> TokenStream {
             }
 
             fn name_in(&self, __spelling: __p::Spelling) -> __p::Cow<'_, str> {
-                #[allow(unreachable_patterns)]
                 match #scrutinee {
                     #(#name_arms)*
                 }
@@ -166,7 +166,9 @@ fn spelled(s: &Spellings) -> Vec<(&syn::LitStr, TokenStream)> {
     out
 }
 
-/// `match __spelling { … }` choosing the literal for a spelling.
+/// `match __spelling { … }` choosing the literal for a spelling. Every arm is reachable
+/// (`valid` rejects a spelling given twice, so no `Legacy("…")` pattern repeats), so the
+/// generated `match` needs no `unreachable_patterns` allowance.
 fn pick(s: &Spellings) -> TokenStream {
     let (stable, unstable) = (&s.stable, &s.unstable);
     let legacy = s.legacy.iter().map(|lit| quote! { __p::Spelling::Legacy(#lit) => #lit, });
@@ -180,8 +182,13 @@ fn pick(s: &Spellings) -> TokenStream {
     }
 }
 
-/// The trait impls that do not depend on the attributes, plus `body`.
-fn wrap(ident: &Ident, schema_name: &str, body: TokenStream) -> TokenStream {
+/// The trait impls that do not depend on the attributes, plus `body` (the `WireName` impl,
+/// real or, from [`super::fallback`], a stub).
+pub(crate) fn wrap(ident: &Ident, schema_name: &str, body: TokenStream) -> TokenStream {
+    // `allow`, not `expect`, because this lands in the user's crate: an `expect` would warn
+    // there (`unfulfilled_lint_expectations`) for every type whose code the lint happens to
+    // accept. The paths are fully qualified on purpose (a user's `Result` or `Option` must
+    // not change the generated code).
     quote! {
         #[doc(hidden)]
         #[allow(unused_qualifications, clippy::needless_return)]
@@ -222,24 +229,4 @@ fn wrap(ident: &Ident, schema_name: &str, body: TokenStream) -> TokenStream {
             ::matrix_widget_api::__impl_wire_name_schema!(#ident, #schema_name);
         };
     }
-}
-
-/// Stub impls emitted next to the errors when the attributes are wrong, so that uses of the
-/// type elsewhere do not add errors of their own.
-pub(crate) fn fallback(ident: &Ident) -> TokenStream {
-    let body = quote! {
-        #[automatically_derived]
-        impl __p::WireName for #ident {
-            const WHAT: &'static str = "";
-            const OPEN: bool = false;
-            const NAMES: &'static [__p::NameSpec] = &[];
-            fn parse_name(__s: &str) -> ::core::result::Result<(Self, ::core::option::Option<__p::Spelling>), __p::NameError> {
-                ::core::unimplemented!()
-            }
-            fn name_in(&self, __spelling: __p::Spelling) -> __p::Cow<'_, str> {
-                ::core::unimplemented!()
-            }
-        }
-    };
-    wrap(ident, &ident.to_string(), body)
 }

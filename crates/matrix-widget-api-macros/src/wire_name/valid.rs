@@ -6,6 +6,7 @@ use super::attr::Names;
 use crate::ctxt::Ctxt;
 use syn::Fields;
 
+/// Records every problem with the enum's table in `cx`.
 pub(crate) fn check(cx: &mut Ctxt, input: &Enum) {
     check_fields(cx, input);
     check_other(cx, input);
@@ -33,6 +34,7 @@ fn check_fields(cx: &mut Ctxt, input: &Enum) {
     }
 }
 
+/// At most one `#[wire(other)]` catch-all.
 fn check_other(cx: &mut Ctxt, input: &Enum) {
     let mut others = input.variants.iter().filter_map(|v| match &v.names {
         Names::Other(kw) => Some(kw),
