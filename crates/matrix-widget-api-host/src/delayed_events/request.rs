@@ -347,7 +347,13 @@ impl fmt::Display for HttpRequestError {
         match self {
             HttpRequestError::Unsupported => f.write_str("The homeserver does not support delayed events (MSC4140)"),
             HttpRequestError::InvalidRequest(why) => write!(f, "Invalid request: {why}"),
-            HttpRequestError::DelayTooLong(error) => write!(f, "{error}"),
+            HttpRequestError::DelayTooLong(error) => {
+                f.write_str("Refused before sending, as the homeserver would refuse it")?;
+                if let Some(e) = error.matrix_api_error() {
+                    write!(f, " (HTTP {}, {}): {}", e.http_status.as_u16(), e.response.errcode, e.response.error().unwrap_or_default())?;
+                }
+                Ok(())
+            }
             HttpRequestError::InvalidBaseUrl(why) => write!(f, "invalid homeserver base URL: {why}"),
         }
     }
