@@ -15,9 +15,9 @@ use crate::{EraArg, Fatal, Status};
 use matrix_widget_api::{FromWidgetRequest, Message};
 pub(crate) use matrix_widget_api_host::delayed_events::ServerLimits;
 use matrix_widget_api_host::delayed_events::{Era, Homeserver, Prefix, Support, Surface, UpdateForm, detect};
-use std::path::Path;
 use serde::Serialize;
 use serde_json::value::RawValue;
+use std::path::Path;
 
 /// What `http` was asked for.
 #[derive(Debug)]

@@ -722,7 +722,8 @@ fn a_base_url_with_credentials_is_refused() {
 // ---------------------------------------------------------------------------------------
 
 /// What Synapse 1.157 and later answer on `/versions` and `/capabilities` (trimmed).
-const SYNAPSE_VERSIONS: &str = r#"{"versions":["v1.11","v1.12"],"unstable_features":{"org.matrix.msc4140":true,"org.matrix.msc4354":true}}"#;
+const SYNAPSE_VERSIONS: &str =
+    r#"{"versions":["v1.11","v1.12"],"unstable_features":{"org.matrix.msc4140":true,"org.matrix.msc4354":true}}"#;
 const SYNAPSE_CAPABILITIES: &str = r#"{"capabilities":{"m.change_password":{"enabled":true},"org.matrix.msc4140.delayed_events":{"max_delay_ms":3000,"max_scheduled":100}}}"#;
 
 fn synapse() -> Homeserver {
@@ -881,15 +882,16 @@ fn a_redaction_goes_to_the_redact_endpoint() {
 fn over_long_widget_values_are_invalid_requests_not_base_url_errors() {
     let long = |n: usize| "a".repeat(n);
     let server = Homeserver::new("https://matrix.example.org", Support::Supported(Surface::DEPLOYED)).unwrap();
-    let invalid = |result: Result<(http::Request<Vec<u8>>, matrix_widget_api_host::delayed_events::SendEventCall), HttpRequestError>| {
-        match result.unwrap_err() {
+    let invalid =
+        |result: Result<(http::Request<Vec<u8>>, matrix_widget_api_host::delayed_events::SendEventCall), HttpRequestError>| match result
+            .unwrap_err()
+        {
             HttpRequestError::InvalidRequest(message) => {
                 assert!(message.len() < 200, "the message does not echo the value: {} bytes", message.len());
                 message
             }
             other => panic!("{other:?}"),
-        }
-    };
+        };
     // Event types and IDs: the specification's 255 bytes.
     let at_limit = SendEventRequestData::new(long(255), RawObject::empty());
     assert!(server.send_event(&at_limit, ROOM, "t").is_ok());
@@ -897,7 +899,8 @@ fn over_long_widget_values_are_invalid_requests_not_base_url_errors() {
     assert!(message.contains("event type") && message.contains("255"), "{message}");
     let message = invalid(server.send_event(&message_data(), &format!("!{}:b", long(300)), "t"));
     assert!(message.contains("room ID"), "{message}");
-    let redaction = SendEventRequestData::new("m.room.redaction", RawObject::from_json(&format!(r#"{{"redacts":"${}"}}"#, long(300))).unwrap());
+    let redaction =
+        SendEventRequestData::new("m.room.redaction", RawObject::from_json(&format!(r#"{{"redacts":"${}"}}"#, long(300))).unwrap());
     assert!(invalid(server.send_event(&redaction, ROOM, "t")).contains("redacts"));
     // A state key has no limit of its own, but a URL of 64 KiB cannot be built.
     let huge_key = SendEventRequestData::new("m.room.name", RawObject::empty()).with_state_key(long(70_000));

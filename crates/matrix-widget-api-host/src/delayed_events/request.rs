@@ -240,10 +240,10 @@ impl Homeserver {
         if let Some(sticky) = sticky {
             query.push(&mut uri, STICKY_PARAM, u64::from(sticky.as_millis()));
         }
-        if let Some((delay, _)) = delayed {
-            if let Some(refusal) = HomeserverError::refused_by_limits(&uri, delay.as_millis(), self.limits) {
-                return Err(HttpRequestError::DelayTooLong(Box::new(refusal)));
-            }
+        if let Some((delay, _)) = delayed
+            && let Some(refusal) = HomeserverError::refused_by_limits(&uri, delay.as_millis(), self.limits)
+        {
+            return Err(HttpRequestError::DelayTooLong(Box::new(refusal)));
         }
         let request = build(Method::PUT, uri.clone(), body)?;
         let call = SendEventCall::new(room_id.to_owned(), delayed, self.limits, uri);
@@ -434,7 +434,8 @@ fn redacts(content: &str) -> Result<String, HttpRequestError> {
 /// configuration.
 fn build(method: Method, uri: String, body: Vec<u8>) -> Result<http::Request<Vec<u8>>, HttpRequestError> {
     let len = uri.len();
-    let uri = Uri::try_from(uri).map_err(|e| HttpRequestError::InvalidRequest(format!("the request's URL ({len} bytes) cannot be built: {e}")))?;
+    let uri = Uri::try_from(uri)
+        .map_err(|e| HttpRequestError::InvalidRequest(format!("the request's URL ({len} bytes) cannot be built: {e}")))?;
     let mut request = http::Request::new(body);
     *request.method_mut() = method;
     *request.uri_mut() = uri;

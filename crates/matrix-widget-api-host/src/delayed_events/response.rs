@@ -258,10 +258,7 @@ impl HomeserverError {
             (SYNAPSE_DISABLED.to_owned(), ErrorKind::Disabled)
         } else {
             let max = limits.max_delay_ms.filter(|max| delay_ms > *max)?;
-            (
-                format!("The requested delay ({delay_ms}ms) {SYNAPSE_TOO_LONG}{max}ms)"),
-                ErrorKind::DelayTooLong { max_delay_ms: Some(max) },
-            )
+            (format!("The requested delay ({delay_ms}ms) {SYNAPSE_TOO_LONG}{max}ms)"), ErrorKind::DelayTooLong { max_delay_ms: Some(max) })
         };
         let matrix_api_error = MatrixApiError::new(403, &BTreeMap::new(), url, MatrixErrorBody::new("M_FORBIDDEN", error));
         Some(HomeserverError { message: SEND_FAILED.to_owned(), kind, matrix_api_error: Some(Box::new(matrix_api_error)) })
@@ -491,18 +488,16 @@ fn nesting(body: &[u8]) -> usize {
 /// replaced by `\ufffd`. Backslashes only occur inside strings in JSON, so every
 /// backslash starts an escape; `\\` is skipped as one.
 fn replace_lone_surrogates(body: &[u8]) -> Cow<'_, [u8]> {
+    /// The UTF-16 unit of a `\uXXXX` escape at `at`.
     fn unit(bytes: &[u8], at: usize) -> Option<u16> {
-        let hex = bytes.get(at..at + 6)?;
-        if hex[0] != b'\\' || hex[1] != b'u' {
-            return None;
-        }
-        u16::from_str_radix(std::str::from_utf8(&hex[2..]).ok()?, 16).ok()
+        let hex = bytes.get(at..at + 6)?.strip_prefix(br"\u")?;
+        u16::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()
     }
     let high = |u: u16| (0xD800..0xDC00).contains(&u);
     let low = |u: u16| (0xDC00..0xE000).contains(&u);
     let (mut out, mut copied, mut i) = (Vec::new(), 0, 0);
-    while i < body.len() {
-        if body[i] != b'\\' {
+    while let Some(&b) = body.get(i) {
+        if b != b'\\' {
             i += 1;
             continue;
         }
@@ -511,7 +506,7 @@ fn replace_lone_surrogates(body: &[u8]) -> Cow<'_, [u8]> {
             None => i += 2,
             Some(u) if high(u) && unit(body, i + 6).is_some_and(low) => i += 12,
             Some(u) if high(u) || low(u) => {
-                out.extend_from_slice(&body[copied..i]);
+                out.extend_from_slice(body.get(copied..i).unwrap_or_default());
                 out.extend_from_slice(br"\ufffd");
                 i += 6;
                 copied = i;
@@ -522,7 +517,7 @@ fn replace_lone_surrogates(body: &[u8]) -> Cow<'_, [u8]> {
     if copied == 0 {
         return Cow::Borrowed(body);
     }
-    out.extend_from_slice(&body[copied..]);
+    out.extend_from_slice(body.get(copied..).unwrap_or_default());
     Cow::Owned(out)
 }
 
