@@ -72,6 +72,8 @@ enum Deviation {
     StickyViewedRoom,
     /// 11: an action the reference leaves to the application.
     ApplicationAction,
+    /// 13: the `room_id` of a LiveKit action.
+    LivekitRoom,
 }
 
 impl Deviation {
@@ -82,7 +84,7 @@ impl Deviation {
         match self {
             Escaping | Null => true,
             StableCapability | StableAction | Refresh | ViewedRoom | StickyViewedRoom | ApplicationAction => ours_allowed,
-            OutOfRange | EmptyRoom | AccountDataRooms => !ours_allowed,
+            OutOfRange | EmptyRoom | AccountDataRooms | LivekitRoom => !ours_allowed,
         }
     }
 }
@@ -600,6 +602,9 @@ fn request_deviations(message: &Value, viewed: Option<&str>) -> Vec<Deviation> {
     }
     if data["action"] == "refresh" {
         found.push(Deviation::Refresh);
+    }
+    if action.contains("rtc_livekit_") && data.get("room_id").is_some() {
+        found.push(Deviation::LivekitRoom);
     }
     let mut rooms: Vec<&str> = data.get("room_id").and_then(Value::as_str).into_iter().collect();
     if let Some(list) = data.get("room_ids").and_then(Value::as_array) {

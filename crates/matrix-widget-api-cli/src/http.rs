@@ -3,7 +3,8 @@
 //!
 //! One object per homeserver request. Other messages print nothing; a line that does not
 //! decode, or a request the host could not send (a delayed send to a server without
-//! MSC4140, no room, an invalid path segment), prints a failure as in `check`. Transaction
+//! MSC4140, a delay over the limit `--capabilities` advertises, no room, an invalid path
+//! segment), prints a failure as in `check`. Transaction
 //! IDs are `widget-api-<line>`, so the output is deterministic.
 
 use crate::check::{decode_line, failure_cells};
@@ -12,15 +13,19 @@ use crate::output::{Output, Record, cell};
 use crate::scan::Failure;
 use crate::{EraArg, Fatal, Status};
 use matrix_widget_api::{FromWidgetRequest, Message};
-use matrix_widget_api_host::delayed_events::{Era, Homeserver, Prefix, Support, Surface, UpdateForm};
+pub(crate) use matrix_widget_api_host::delayed_events::ServerLimits;
+use matrix_widget_api_host::delayed_events::{Era, Homeserver, Prefix, Support, Surface, UpdateForm, detect};
 use serde::Serialize;
 use serde_json::value::RawValue;
+use std::path::Path;
 
 /// What `http` was asked for.
 #[derive(Debug)]
 pub(crate) struct Options {
     /// What the homeserver supports.
     pub(crate) support: Support,
+    /// The delayed-event limits it advertises.
+    pub(crate) limits: ServerLimits,
     /// The room of `send_event`s without `room_id`.
     pub(crate) room: Option<String>,
     /// Also show the body-form retry of updates.
@@ -36,6 +41,20 @@ pub(crate) fn support(era: EraArg) -> Support {
         EraArg::Stable => Support::Supported(Surface::STABLE),
         EraArg::Unsupported => Support::Unsupported,
     }
+}
+
+/// The surface and limits detected from a homeserver's `/versions` body and, when given, its
+/// `/capabilities` body (`--versions`, `--capabilities`).
+pub(crate) fn detected(versions: &Path, capabilities: Option<&Path>) -> Result<(Support, ServerLimits), Fatal> {
+    let read = |path: &Path| std::fs::read(path).map_err(|e| Fatal(format!("cannot read {}: {e}", path.display())));
+    let versions = read(versions)?;
+    let capabilities = capabilities.map(read).transpose()?;
+    let support = detect(&versions, capabilities.as_deref()).map_err(|e| Fatal(e.to_string()))?;
+    let limits = match &capabilities {
+        Some(body) => ServerLimits::from_capabilities(body).map_err(|e| Fatal(e.to_string()))?,
+        None => ServerLimits::UNKNOWN,
+    };
+    Ok((support, limits))
 }
 
 /// One homeserver request:
@@ -103,7 +122,7 @@ impl Record for HttpRecord {
 /// Runs `http` over `source`.
 pub(crate) fn run(source: &Source, limit: usize, options: &Options, out: &mut Output) -> Result<Status, Fatal> {
     // An empty base URL: URIs are path and query only, which is what is reported.
-    let server = Homeserver::new("", options.support).map_err(|e| Fatal(e.to_string()))?;
+    let server = Homeserver::new("", options.support).map_err(|e| Fatal(e.to_string()))?.with_limits(options.limits);
     if options.room.as_deref() == Some("") {
         return Err(Fatal("--room must not be empty".to_owned()));
     }

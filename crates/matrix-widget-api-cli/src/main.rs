@@ -120,6 +120,11 @@ a host makes (MSC4140 for delayed events), one object each:
   {\"line\":2,\"request_id\":\"r2\",\"method\":\"PUT\",\"path\":\"/_matrix/client/v3/rooms/…\",
    \"query\":\"org.matrix.msc4140.delay=8000\",\"body\":{}}
 Updates also have \"form\": \"split\" (or \"body\", the fallback, with --fallback).
+With --versions (and --capabilities), the surface is detected from your server's own
+GET /_matrix/client/versions (and /v3/capabilities) bodies instead of --era: the
+org.matrix.msc4140 flag means the query parameter (the capability gives limits, not an
+endpoint), org.matrix.msc4140.stable the dedicated endpoint, no flag or a limit of 0 no
+support; a delay over the advertised max_delay_ms is refused as the server would refuse it.
 Other messages print nothing; a line that does not decode, or a request that cannot be
 sent, prints {\"line\":N,\"ok\":false,\"request_id\":…,\"error\":…}. Transaction IDs are
 widget-api-<line>.
@@ -127,7 +132,9 @@ widget-api-<line>.
 Examples:
   widget-api http --room '!call:example.org' trace.jsonl
   widget-api http --era latest-unstable --room '!call:example.org' --fallback trace.jsonl
-  widget-api http --era unsupported --room '!call:example.org' --pretty trace.jsonl";
+  widget-api http --era unsupported --room '!call:example.org' --pretty trace.jsonl
+  curl -s https://matrix.example.org/_matrix/client/versions > versions.json
+  widget-api http --versions versions.json --capabilities capabilities.json --room '!call:example.org' trace.jsonl";
 
 /// Inspect captured Matrix Widget API traffic (postMessage traces, one JSON message per line).
 #[derive(Debug, Parser)]
@@ -198,8 +205,16 @@ enum Command {
     #[command(after_help = HTTP_EXAMPLES)]
     Http {
         /// The MSC4140 surface the homeserver serves.
-        #[arg(long, value_enum, default_value_t = EraArg::Deployed)]
+        #[arg(long, value_enum, default_value_t = EraArg::Deployed, conflicts_with = "versions")]
         era: EraArg,
+        /// Detect the surface from this file: the homeserver's `GET /_matrix/client/versions`
+        /// response body (instead of --era).
+        #[arg(long, value_name = "FILE")]
+        versions: Option<PathBuf>,
+        /// With --versions: the homeserver's `GET /_matrix/client/v3/capabilities` response
+        /// body, for its delayed-event limits (a delay over `max_delay_ms` is refused).
+        #[arg(long, value_name = "FILE", requires = "versions")]
+        capabilities: Option<PathBuf>,
         #[arg(long, value_name = "ROOM_ID", help = ROOM_HELP, value_parser = non_empty_room)]
         room: Option<String>,
         /// Also show, for each update, the body-form request a host retries with when the
@@ -340,8 +355,12 @@ fn run(cli: Cli) -> Result<Status, Fatal> {
             };
             normalize::run(&input.source(), max, naming, &mut out)
         }
-        Command::Http { era, room, fallback, input } => {
-            let options = http::Options { support: http::support(era), room, fallback };
+        Command::Http { era, versions, capabilities, room, fallback, input } => {
+            let (support, limits) = match &versions {
+                Some(versions) => http::detected(versions, capabilities.as_deref())?,
+                None => (http::support(era), http::ServerLimits::UNKNOWN),
+            };
+            let options = http::Options { support, limits, room, fallback };
             http::run(&input.source(), max, &options, &mut out)
         }
     }

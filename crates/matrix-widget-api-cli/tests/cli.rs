@@ -345,6 +345,35 @@ fn http_every_era() {
     golden("http.deployed.pretty", &["http", "--pretty", "--room", ROOM, "fixtures/http.jsonl"], 1);
 }
 
+/// Issue 15 A: the surface detected from a server's own `/versions` and `/capabilities`
+/// bodies. Synapse 1.157's capability gives limits, not the dedicated endpoint; its
+/// `max_delay_ms` (6000 here) refuses the 8000 ms send before any request.
+#[test]
+fn http_detects_the_surface_from_the_servers_bodies() {
+    let synapse = ["--versions", "fixtures/synapse-versions.json", "--capabilities", "fixtures/synapse-capabilities.json"];
+    golden("http.synapse", &[&["http"][..], &synapse, &["--room", ROOM, "fixtures/http.jsonl"]].concat(), 1);
+    golden("http.stable-versions", &["http", "--versions", "fixtures/stable-versions.json", "--room", ROOM, "fixtures/http.jsonl"], 1);
+    // The flag alone: the query-parameter era, as `--era deployed`.
+    let deployed = run(&["http", "--room", ROOM, "fixtures/http.jsonl"], None);
+    let detected = run(&["http", "--versions", "fixtures/synapse-versions.json", "--room", ROOM, "fixtures/http.jsonl"], None);
+    assert_eq!(detected.stdout, deployed.stdout);
+    // --era and --versions exclude each other; --capabilities needs --versions; a missing
+    // or unreadable body is fatal.
+    for args in [
+        &["http", "--era", "stable", "--versions", "fixtures/synapse-versions.json", "fixtures/http.jsonl"][..],
+        &["http", "--capabilities", "fixtures/synapse-capabilities.json", "fixtures/http.jsonl"],
+        &["http", "--versions", "fixtures/nope.json", "fixtures/http.jsonl"],
+        &["http", "--versions", "fixtures/http.jsonl", "fixtures/http.jsonl"],
+    ] {
+        let got = run(args, None);
+        assert_eq!(got.status, 2, "{args:?}: {}", got.stderr);
+        assert!(got.stdout.is_empty(), "{args:?}");
+    }
+    let help = run(&["http", "--help"], None);
+    assert!(help.stdout.contains("--versions <FILE>") && help.stdout.contains("--capabilities <FILE>"), "{}", help.stdout);
+    assert!(help.stdout.contains("widget-api http --versions versions.json --capabilities capabilities.json"), "{}", help.stdout);
+}
+
 // ---- the output contract ----
 
 /// The field names of every object a subcommand prints, in order.

@@ -135,16 +135,27 @@
 //!
 //! - unstable `PUT /_matrix/client/unstable/org.matrix.msc4140/rooms/{roomId}/delayed_event/{eventType}/{txnId}`
 //! - stable `PUT /_matrix/client/v3/rooms/{roomId}/delayed_event/{eventType}/{txnId}`
-//! - body `{"delay_ms": ms, "state_key": …, "content": {…}}` (`state_key` only for a state
-//!   event; the content is copied byte for byte).
+//! - body `{"delay_ms": ms, "delay": ms, "state_key": …, "content": {…}}` (`state_key` only
+//!   for a state event; the content is copied byte for byte). The delay is under both
+//!   names (wire decision 32): the latest text reads `delay_ms`, ruma and the servers built
+//!   on it (the conduwuit family, tuwunel) read `delay`, and each ignores the other.
+//!
+//! No server is known to serve the unstable dedicated endpoint by default: Synapse has no
+//! `delayed_event` route. A host that pins [`Surface::LATEST_UNSTABLE`] retries an
+//! `M_UNRECOGNIZED` answer with the query parameter
+//! ([`SendEventCall::should_retry_with_query_parameter`],
+//! [`Homeserver::send_event_with_query_parameter`]), never with a plain send, which would
+//! publish the event at once.
 //!
 //! **Updates, both eras.** `POST …/delayed_events/{delayId}/{cancel|restart|send}` with body
 //! `{}` under `/_matrix/client/unstable/org.matrix.msc4140` (unstable) or
-//! `/_matrix/client/v1` (stable), answered with `{}`. A server of the older text (Synapse
-//! today) only serves `POST …/delayed_events/{delayId}` with body `{"action": …}`, and answers
-//! the split form with `M_UNRECOGNIZED`; that, and only that, is the signal to retry in the
-//! body form ([`UpdateCall::should_retry_with_body_form`]). MSC4157's `refresh` is sent as
-//! `restart`, the word every MSC4140 revision uses.
+//! `/_matrix/client/v1` (stable), answered with `{}`. Synapse serves this split form since
+//! 1.143 (under the unstable prefix), beside the older text's body form,
+//! `POST …/delayed_events/{delayId}` with body `{"action": …}`, which is all that older
+//! Synapse releases serve; they answer the split form with `M_UNRECOGNIZED`, and that, and
+//! only that, is the signal to retry in the body form
+//! ([`UpdateCall::should_retry_with_body_form`]). MSC4157's `refresh` is sent as `restart`,
+//! the word every MSC4140 revision uses.
 //!
 //! **Sticky events (MSC4354, for MSC4407).** A message event's `sticky_duration_ms` is sent
 //! as the query parameter `org.matrix.msc4354.sticky_duration_ms={ms}` on the same URL, delayed
@@ -162,7 +173,16 @@
 //! escaped (so `!room:example.org` becomes `%21room%3Aexample.org`). Empty values are
 //! refused except a state key (the empty state key is the common one, and `/state/{type}/`
 //! is how the specification spells it), and so are `.` and `..`, which URL libraries would
-//! resolve into another endpoint.
+//! resolve into another endpoint. Event types, room IDs, redacted event IDs and delay IDs
+//! over [`MAX_ID_BYTES`] (255, the specification's cap) are refused, and so is any request
+//! whose URL would be too long to build (a state key of tens of kilobytes): both are
+//! [`HttpRequestError::InvalidRequest`], the widget's fault, not the host's configuration.
+//!
+//! **Redactions.** A widget's `m.room.redaction` that is not delayed, sticky or a state
+//! event goes to `PUT /_matrix/client/v3/rooms/{roomId}/redact/{content.redacts}/{txnId}`
+//! with the content as the body (wire decision 34), as MSC2762's hosts do; without a string
+//! `content.redacts` it is refused. A delayed redaction is a delayed `/send` of
+//! `m.room.redaction` (Synapse reads the delay on `/send` and `/state` only).
 //!
 //! **URLs.** [`Homeserver::new`] takes the base URL and every request's URI is absolute
 //! (`https://matrix.example.org/_matrix/…`); with an empty base URL the URIs are only the
@@ -172,9 +192,10 @@
 //! # Which era a server speaks
 //!
 //! See [`detect`] for the rule. In short: `org.matrix.msc4140.stable` → stable dedicated
-//! endpoint; `org.matrix.msc4140` with the delayed-event capability in `/capabilities` →
-//! unstable dedicated endpoint; `org.matrix.msc4140` alone → the query-parameter era;
-//! anything else → unsupported, and the host must refuse delayed sends
+//! endpoint; `org.matrix.msc4140` → the query-parameter era, with or without the
+//! delayed-event capability in `/capabilities` (which gives limits, not an endpoint: Synapse
+//! 1.157 advertises it and has no dedicated route); anything else → unsupported, and the
+//! host must refuse delayed sends
 //! ([`HttpRequestError::Unsupported`]). "Unsupported" is the point: a server without MSC4140
 //! ignores the delay parameter and sends the event *at once*. For the same reason a reply
 //! with an `event_id` to a delayed request is an error ([`ErrorKind::SentImmediately`]):
@@ -191,22 +212,33 @@
 //!
 //! | the homeserver says | [`ErrorKind`] |
 //! |---|---|
+//! | (no request) a delay over the advertised `max_delay_ms` | [`HttpRequestError::DelayTooLong`], as 403 `M_FORBIDDEN` below |
 //! | 400 `M_MAX_DELAY_EXCEEDED` + `max_delay` | `DelayTooLong` |
 //! | 400 `M_UNKNOWN` + `org.matrix.msc4140.errcode: "M_MAX_DELAY_EXCEEDED"` + `org.matrix.msc4140.max_delay` (Synapse) | `DelayTooLong` |
 //! | `ORG.MATRIX.MSC4140_MAX_DELAY_EXCEEDED` + `org.matrix.msc4140.max_delay` | `DelayTooLong` |
 //! | `M_INVALID_PARAM` on the dedicated endpoint (unless the advertised limit allows the delay) | `DelayTooLong` |
-//! | 403 `M_FORBIDDEN` on the dedicated endpoint, when the advertised `max_delay_ms` is below the delay | `DelayTooLong` (with the advertised limit) |
-//! | 403 `M_FORBIDDEN` on the dedicated endpoint, when the advertised limits are `0` | `Unsupported` (disabled) |
+//! | 403 `M_FORBIDDEN` to a delayed send, when the advertised `max_delay_ms` is below the delay, or with Synapse's (1.157+) "The requested delay (…ms) exceeds the allowed maximum (…ms)" | `DelayTooLong` (with the limit) |
+//! | 403 `M_FORBIDDEN` to a delayed send, when the advertised limits are `0`, or with Synapse's "Sending delayed events has been disallowed" | `Disabled` |
+//! | 400 `M_UNKNOWN` + `org.matrix.msc4140.errcode: "M_MAX_DELAY_UNSUPPORTED"` (Synapse before 1.157, delayed events not configured) | `Disabled` |
 //! | 400 `M_MAX_DELAYED_EVENTS_EXCEEDED` (also inside `org.matrix.msc4140.errcode`) | `TooManyScheduled` |
 //! | 403 `M_RESOURCE_LIMIT_EXCEEDED`, 429 `M_LIMIT_EXCEEDED` on the dedicated endpoint | `TooManyScheduled` (with `Retry-After`) |
-//! | 429 `M_LIMIT_EXCEEDED` elsewhere | `RateLimited` |
+//! | 429 `M_LIMIT_EXCEEDED` + "The maximum number of delayed events has been reached." to a delayed send (Synapse 1.157+) | `TooManyScheduled` (with `Retry-After`) |
+//! | 429 `M_LIMIT_EXCEEDED` elsewhere | `RateLimited` (with `Retry-After`) |
 //! | 404 `M_NOT_FOUND` | `NotFound` |
 //! | 409 (`M_UNKNOWN`) | `Conflict` |
 //! | `M_UNRECOGNIZED` (404, 400, 405) | `Unsupported` |
 //! | anything else, and bodies that are not Matrix errors | `Other` |
 //!
-//! A `M_FORBIDDEN` without advertised limits stays `Other`: it also means "not allowed in
-//! this room", and guessing would be worse than saying nothing.
+//! A `M_FORBIDDEN` without advertised limits or Synapse's words stays `Other`: it also
+//! means "not allowed in this room", and guessing would be worse than saying nothing.
+//!
+//! `retry_after` comes from `Retry-After` (seconds), else `retry_after_ms`, and is at most
+//! [`MAX_RETRY_AFTER`] (a day), so that adding it to an `Instant` cannot overflow.
+//!
+//! A forwarded body is always one the widget's decoder accepts: a lone surrogate escape
+//! (`"\ud800"`), which the decoder refuses, is replaced by `"\ufffd"`, and a body over
+//! 64 KiB or nested deeper than 32 levels is not forwarded (the message alone is sent, as
+//! for a body that is not a Matrix error).
 //!
 //! # ruma
 //!
@@ -230,5 +262,5 @@ mod response;
 pub use era::{
     CAPABILITY, DetectError, Era, Prefix, STABLE_FLAG, ServerLimits, Support, Surface, UNSTABLE_CAPABILITY, UNSTABLE_FLAG, detect,
 };
-pub use request::{Homeserver, HttpRequestError, UpdateForm};
-pub use response::{ErrorKind, HomeserverError, SendEventCall, UpdateCall};
+pub use request::{Homeserver, HttpRequestError, MAX_ID_BYTES, UpdateForm};
+pub use response::{ErrorKind, HomeserverError, MAX_RETRY_AFTER, SendEventCall, UpdateCall};

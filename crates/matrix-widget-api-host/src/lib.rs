@@ -63,6 +63,11 @@
 //! 12. **Opt-in only**: `m.read.*` capabilities granting `read_events` (wire decision 12),
 //!     and the [`DelayLedger`](permission::DelayLedger) refusing updates of delayed events
 //!     the widget did not schedule (wire decision 28). Both are off by default.
+//! 13. **The LiveKit actions' `room_id` is gated** (wire decision 33): `rtc_livekit_get_token`
+//!     and `rtc_livekit_delegate_delayed_leave` for a room other than the viewed one need a
+//!     timeline capability for it, as `room_ids` does. The reference checks only the
+//!     action's capability, so a widget in one room can ask for a token, or delegate a
+//!     leave, for any other room of the user.
 #![forbid(unsafe_code)]
 
 pub mod delayed_events;

@@ -22,7 +22,7 @@
 //! | `navigate` | `navigate` |
 //! | `user_directory_search` | `user_directory_search` |
 //! | `get_rtc_transports` | `rtc_transports` |
-//! | `rtc_livekit_get_token`, `rtc_livekit_delegate_delayed_leave` | the capability of the same name (the delegation also consults the ledger) |
+//! | `rtc_livekit_get_token`, `rtc_livekit_delegate_delayed_leave` | the capability of the same name; a timeline capability when `room_id` is not the viewed room (wire decision 33); the delegation also consults the ledger |
 //! | `m.sticker`, `set_always_on_screen` | `m.sticker`, `m.always_on_screen` |
 //! | `open_modal` | nothing, or `m.modals` when [`Config::gate_modals`] (wire decision 23) |
 //! | `supported_api_versions`, `content_loaded`, `get_openid`, `request_capabilities`, `close_modal`, `set_button_enabled` | nothing (OpenID is the user's decision; capabilities are negotiated) |
@@ -235,9 +235,15 @@ impl Permissions {
             FromWidgetRequest::GetMediaConfig(_) | FromWidgetRequest::UploadFile(_) => self.flag(Flag::UploadFile),
             FromWidgetRequest::DownloadFile(_) => self.flag(Flag::DownloadFile),
             FromWidgetRequest::GetRtcTransports(_) => self.flag(Flag::RtcTransports),
-            FromWidgetRequest::RtcLivekitGetToken(_) => self.flag(Flag::RtcLivekitGetToken),
+            // The host forwards `room_id`: a timeline capability for a room other than the
+            // viewed one, as for `room_ids` (wire decision 33).
+            FromWidgetRequest::RtcLivekitGetToken(r) => {
+                self.flag(Flag::RtcLivekitGetToken)?;
+                self.room_access(&r.data().room_id, context)
+            }
             FromWidgetRequest::RtcLivekitDelegateDelayedLeave(r) => {
                 self.flag(Flag::RtcLivekitDelegateDelayedLeave)?;
+                self.room_access(&r.data().room_id, context)?;
                 let delay_id = &r.data().delay_id;
                 match context.delays {
                     Some(ledger) if !ledger.contains(delay_id) => Err(Denied::UnknownDelay { delay_id: delay_id.clone() }),
@@ -475,5 +481,110 @@ impl Permissions {
     /// Sending toWidget `update_turn_servers`: `turn_servers`.
     pub fn may_push_turn_servers(&self) -> Verdict {
         self.flag(Flag::TurnServers)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use matrix_widget_api::{HostMessage, decode_host};
+
+    const VIEWED: &str = "!viewed:example.org";
+    const OTHER: &str = "!other:example.org";
+
+    fn request(action: &str, data: serde_json::Value) -> FromWidgetRequest {
+        let text = serde_json::json!({"api": "fromWidget", "widgetId": "w", "requestId": "r", "action": action, "data": data});
+        match decode_host(&text.to_string()) {
+            Ok(HostMessage::Request(request)) => request,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn permissions(capabilities: &[&str]) -> Permissions {
+        let parsed: Vec<Spelled<Capability>> = capabilities.iter().map(|c| Spelled::parse(c).unwrap()).collect();
+        Permissions::new(&parsed)
+    }
+
+    /// Issue 15 C: a widget in one room must not get a LiveKit token, or delegate a leave,
+    /// for another room of the user without a timeline capability for it.
+    #[test]
+    fn livekit_room_id_is_gated_like_room_ids() {
+        let token = |room: &str| {
+            request(
+                "org.matrix.msc4533.rtc_livekit_get_token",
+                serde_json::json!({"server_name": "b", "url": "https://lk", "room_id": room, "slot_id": "s", "member": {"id": "m"}}),
+            )
+        };
+        let delegate = |room: &str| {
+            request(
+                "org.matrix.msc4533.rtc_livekit_delegate_delayed_leave",
+                serde_json::json!({"room_id": room, "slot_id": "s", "member": {"id": "m"}, "delay_id": "d"}),
+            )
+        };
+        let flags = ["org.matrix.msc4533.rtc_livekit_get_token", "org.matrix.msc4533.rtc_livekit_delegate_delayed_leave"];
+        let context = Context::in_room(VIEWED);
+        let without_timeline = permissions(&flags);
+        let with_other = permissions(&[flags[0], flags[1], "org.matrix.msc2762.timeline:!other:example.org"]);
+        let with_any = permissions(&[flags[0], flags[1], "org.matrix.msc2762.timeline:*"]);
+        for make in [&token as &dyn Fn(&str) -> FromWidgetRequest, &delegate] {
+            // The viewed room needs nothing more.
+            assert_eq!(without_timeline.check(&make(VIEWED), &context), Ok(()));
+            // Another room needs its timeline capability.
+            let denied = without_timeline.check(&make(OTHER), &context).unwrap_err();
+            assert_eq!(denied, Denied::Missing(Needed::Timeline { room_id: OTHER.to_owned() }));
+            assert_eq!(with_other.check(&make(OTHER), &context), Ok(()));
+            assert_eq!(with_any.check(&make(OTHER), &context), Ok(()));
+            assert!(with_other.check(&make("!third:example.org"), &context).is_err());
+            // No viewed room: every room is another room.
+            assert!(without_timeline.check(&make(VIEWED), &Context::new()).is_err());
+            assert_eq!(without_timeline.check(&make(""), &context), Err(Denied::EmptyRoomId));
+            // The action's own capability is still needed, and checked first.
+            let denied = permissions(&["org.matrix.msc2762.timeline:*"]).check(&make(VIEWED), &context).unwrap_err();
+            assert!(matches!(denied, Denied::Missing(Needed::Capability(_))), "{denied:?}");
+        }
+    }
+
+    /// Issue 15 C: a 600 KiB event type quoted three times made a 1.8 MB reply.
+    #[test]
+    fn denial_messages_quote_widget_strings_bounded() {
+        let huge = "x".repeat(600 * 1024);
+        let context = Context::in_room(VIEWED);
+        let none = permissions(&[]);
+        let cases = [
+            request("send_event", serde_json::json!({"type": huge, "content": {}})),
+            request("send_event", serde_json::json!({"type": "m.room.message", "content": {"msgtype": huge}})),
+            request("send_event", serde_json::json!({"type": "t", "state_key": huge, "content": {}})),
+            request("send_event", serde_json::json!({"type": "t", "content": {}, "room_id": huge})),
+            request("org.matrix.msc2876.read_events", serde_json::json!({"type": huge})),
+            request("send_to_device", serde_json::json!({"type": huge, "encrypted": false, "messages": {}})),
+        ];
+        for request in &cases {
+            let denied = none.check(request, &context).unwrap_err();
+            let reply = denied.reply(request);
+            let message = denied.to_string();
+            assert!(message.len() < 2_000, "{} bytes: {message:.200}", message.len());
+            assert!(message.contains('…'), "{message}");
+            // The reply is the request echoed plus a short message, and decodes.
+            assert!(reply.len() < request.envelope_source_len() + 2_100, "{} bytes", reply.len());
+            assert!(matrix_widget_api::decode_widget(&reply).is_ok());
+        }
+        let delay_id = "d".repeat(100_000);
+        let ledger = DelayLedger::new();
+        let update = request("org.matrix.msc4157.update_delayed_event", serde_json::json!({"delay_id": delay_id, "action": "cancel"}));
+        let denied = permissions(&["org.matrix.msc4157.update_delayed_event"]).check(&update, &context.with_ledger(&ledger)).unwrap_err();
+        assert!(denied.to_string().len() < 400 && denied.to_string().contains('…'), "{denied}");
+        // Short strings are quoted whole.
+        let denied = none.check(&request("send_event", serde_json::json!({"type": "m.reaction", "content": {}})), &context).unwrap_err();
+        assert!(denied.to_string().contains("`m.reaction`") && !denied.to_string().contains('…'), "{denied}");
+    }
+
+    trait SourceLen {
+        fn envelope_source_len(&self) -> usize;
+    }
+
+    impl SourceLen for FromWidgetRequest {
+        fn envelope_source_len(&self) -> usize {
+            Denied::Invalid { message: String::new() }.reply(self).len()
+        }
     }
 }

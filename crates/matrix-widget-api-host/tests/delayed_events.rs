@@ -11,7 +11,7 @@ use matrix_widget_api::from_widget::update_delayed_event::{UpdateAction, UpdateD
 use matrix_widget_api::payload::RawObject;
 use matrix_widget_api::{Message, Role, decode_as};
 use matrix_widget_api_host::delayed_events::{
-    Era, ErrorKind, Homeserver, HttpRequestError, Prefix, ServerLimits, Support, Surface, UpdateForm, detect,
+    Era, ErrorKind, Homeserver, HttpRequestError, MAX_RETRY_AFTER, Prefix, ServerLimits, Support, Surface, UpdateForm, detect,
 };
 use percent_encoding::percent_decode_str;
 use serde_json::{Value, json};
@@ -83,8 +83,9 @@ fn golden_delayed_sends_for_every_era_kind_and_prefix() {
     let state_path = format!("/_matrix/client/v3/rooms/{ROOM_ENC}/state/{MEMBER}/{KEY_ENC}");
     let unstable_dedicated = |t: &str| format!("/_matrix/client/unstable/org.matrix.msc4140/rooms/{ROOM_ENC}/delayed_event/{t}/t1");
     let stable_dedicated = |t: &str| format!("/_matrix/client/v3/rooms/{ROOM_ENC}/delayed_event/{t}/t1");
-    let message_body = format!(r#"{{"delay_ms":8000,"content":{TEXT}}}"#);
-    let state_body = format!(r#"{{"delay_ms":8000,"state_key":"{KEY}","content":{{}}}}"#);
+    // Both names of the delay: `delay_ms` (the latest text), `delay` (ruma-based servers).
+    let message_body = format!(r#"{{"delay_ms":8000,"delay":8000,"content":{TEXT}}}"#);
+    let state_body = format!(r#"{{"delay_ms":8000,"delay":8000,"state_key":"{KEY}","content":{{}}}}"#);
 
     let table = [
         (Surface::DEPLOYED, message(Some(8000)), golden("PUT", &send_path, Some("org.matrix.msc4140.delay=8000"), TEXT)),
@@ -125,7 +126,7 @@ fn the_content_is_copied_byte_for_byte() {
     let content = "{ \"body\" : \"é\\u00e9\" ,\n \"n\": 1.50 }";
     let data = SendEventRequestData::new("m.room.message", RawObject::from_json(content).unwrap()).with_delay(delay(5));
     assert_eq!(send(&on(Surface::DEPLOYED), &data).3, content);
-    assert_eq!(send(&on(Surface::STABLE), &data).3, format!(r#"{{"delay_ms":5,"content":{content}}}"#));
+    assert_eq!(send(&on(Surface::STABLE), &data).3, format!(r#"{{"delay_ms":5,"delay":5,"content":{content}}}"#));
 }
 
 #[test]
@@ -334,7 +335,7 @@ fn an_empty_state_key_is_an_empty_last_segment() {
     assert_eq!(request.uri().path(), format!("/_matrix/client/v3/rooms/{ROOM_ENC}/state/m.room.name/"));
     assert_eq!(segment(request.uri().path(), 8), "");
     let (request, _) = on(Surface::STABLE).send_event(&data.with_delay(delay(1)), ROOM, "t").unwrap();
-    assert_eq!(request.body(), br#"{"delay_ms":1,"state_key":"","content":{}}"#);
+    assert_eq!(request.body(), br#"{"delay_ms":1,"delay":1,"state_key":"","content":{}}"#);
 }
 
 #[test]
@@ -382,9 +383,10 @@ fn era_detection_table() {
             None,
             supported(Surface::DEPLOYED),
         ),
-        // With the latest text's capability: its dedicated endpoint.
-        (unstable, Some(with_cap), supported(Surface::LATEST_UNSTABLE)),
-        (unstable, Some(with_stable_cap), supported(Surface::LATEST_UNSTABLE)),
+        // The capability gives limits, not an endpoint: Synapse 1.157 advertises it and
+        // schedules only through the query parameter.
+        (unstable, Some(with_cap), supported(Surface::DEPLOYED)),
+        (unstable, Some(with_stable_cap), supported(Surface::DEPLOYED)),
         // The stable flag wins, with or without the capability.
         (stable, None, supported(Surface::STABLE)),
         (stable, Some(with_cap), supported(Surface::STABLE)),
@@ -571,9 +573,7 @@ fn every_msc4140_error_form_is_forwarded_verbatim_and_classified() {
     let deployed = Call::Delayed(Surface::DEPLOYED, 8000, ServerLimits::UNKNOWN);
     let latest = Call::Delayed(Surface::LATEST_UNSTABLE, 8000, ServerLimits::UNKNOWN);
     let stable = Call::Delayed(Surface::STABLE, 8000, ServerLimits::UNKNOWN);
-    let capped = Call::Delayed(Surface::LATEST_UNSTABLE, 8000, ServerLimits::new(Some(3000), Some(10)));
     let roomy = Call::Delayed(Surface::LATEST_UNSTABLE, 8000, ServerLimits::new(Some(86_400_000), None));
-    let disabled = Call::Delayed(Surface::STABLE, 8000, ServerLimits::new(Some(0), None));
     let too_long = |max| ErrorKind::DelayTooLong { max_delay_ms: max };
     let too_many = |secs: Option<u64>| ErrorKind::TooManyScheduled { retry_after: secs.map(Duration::from_secs) };
     let json = "application/json";
@@ -586,12 +586,15 @@ fn every_msc4140_error_form_is_forwarded_verbatim_and_classified() {
         (deployed, 400, &[], r#"{"errcode":"M_UNKNOWN","error":"The requested delay exceeds the allowed maximum.","org.matrix.msc4140.errcode":"M_MAX_DELAY_EXCEEDED","org.matrix.msc4140.max_delay":3600000}"#, too_long(Some(3_600_000))),
         (latest, 400, &[], r#"{"errcode":"ORG.MATRIX.MSC4140_MAX_DELAY_EXCEEDED","error":"too long","org.matrix.msc4140.max_delay":86400000}"#, too_long(Some(86_400_000))),
         (deployed, 400, &[], r#"{"errcode":"M_MAX_DELAY_EXCEEDED","error":"Delay too long","max_delay":null}"#, too_long(None)),
-        (capped, 400, &[], r#"{"errcode":"M_INVALID_PARAM","error":"delay_ms is too large"}"#, too_long(Some(3000))),
         (latest, 400, &[], r#"{"errcode":"M_INVALID_PARAM","error":"delay_ms is too large"}"#, too_long(None)),
         (roomy, 400, &[], r#"{"errcode":"M_INVALID_PARAM","error":"something else"}"#, ErrorKind::Other),
         (deployed, 400, &[], r#"{"errcode":"M_INVALID_PARAM","error":"Invalid delay"}"#, ErrorKind::Other),
-        (capped, 403, &[], r#"{"errcode":"M_FORBIDDEN","error":"delay above the maximum"}"#, too_long(Some(3000))),
-        (disabled, 403, &[], r#"{"errcode":"M_FORBIDDEN","error":"delayed events are disabled"}"#, ErrorKind::Unsupported),
+        // Synapse 1.157 and later, on `/send` and `/state`: its own words are the evidence.
+        (deployed, 403, &[], r#"{"errcode":"M_FORBIDDEN","error":"The requested delay (8000ms) exceeds the allowed maximum (3000ms)"}"#, too_long(Some(3000))),
+        (deployed, 403, &[], r#"{"errcode":"M_FORBIDDEN","error":"Sending delayed events has been disallowed"}"#, ErrorKind::Disabled),
+        (Call::Plain, 403, &[], r#"{"errcode":"M_FORBIDDEN","error":"The requested delay (8000ms) exceeds the allowed maximum (3000ms)"}"#, ErrorKind::Other),
+        // Older Synapse without `max_event_delay_duration`.
+        (deployed, 400, &[], r#"{"errcode":"M_UNKNOWN","error":"Delayed events are not supported on this server","org.matrix.msc4140.errcode":"M_MAX_DELAY_UNSUPPORTED"}"#, ErrorKind::Disabled),
         (roomy, 403, &[], r#"{"errcode":"M_FORBIDDEN","error":"not in room"}"#, ErrorKind::Other),
         (stable, 403, &[], r#"{"errcode":"M_FORBIDDEN","error":"not in room"}"#, ErrorKind::Other),
         (deployed, 403, &[], r#"{"errcode":"M_FORBIDDEN","error":"You are not invited to this room."}"#, ErrorKind::Other),
@@ -602,6 +605,10 @@ fn every_msc4140_error_form_is_forwarded_verbatim_and_classified() {
         (stable, 429, &[("retry-after", "17"), ("content-type", json)], r#"{"errcode":"M_LIMIT_EXCEEDED","error":"Too many delayed events"}"#, too_many(Some(17))),
         (latest, 429, &[], r#"{"errcode":"M_LIMIT_EXCEEDED","error":"Too many","retry_after_ms":2500}"#, ErrorKind::TooManyScheduled { retry_after: Some(Duration::from_millis(2500)) }),
         (latest, 429, &[("retry-after", "Wed, 21 Oct 2026 07:28:00 GMT")], r#"{"errcode":"M_LIMIT_EXCEEDED","error":"Too many"}"#, too_many(None)),
+        (deployed, 429, &[("retry-after", "5")], r#"{"errcode":"M_LIMIT_EXCEEDED","error":"The maximum number of delayed events has been reached.","retry_after_ms":4200}"#, too_many(Some(5))),
+        // Absurd waits are clamped to a day.
+        (deployed, 429, &[("retry-after", "18446744073709551615")], r#"{"errcode":"M_LIMIT_EXCEEDED","error":"Too Many Requests"}"#, ErrorKind::RateLimited { retry_after: Some(MAX_RETRY_AFTER) }),
+        (Call::Update, 429, &[], r#"{"errcode":"M_LIMIT_EXCEEDED","error":"Too Many Requests","retry_after_ms":18446744073709551615}"#, ErrorKind::RateLimited { retry_after: Some(MAX_RETRY_AFTER) }),
         // Elsewhere these codes keep their ordinary meaning.
         (deployed, 429, &[("retry-after", "3")], r#"{"errcode":"M_LIMIT_EXCEEDED","error":"Too Many Requests","retry_after_ms":3000}"#, ErrorKind::RateLimited { retry_after: Some(Duration::from_secs(3)) }),
         (Call::Plain, 429, &[], r#"{"errcode":"M_LIMIT_EXCEEDED","error":"Too Many Requests"}"#, ErrorKind::RateLimited { retry_after: None }),
@@ -698,7 +705,7 @@ fn forwarded_headers_are_the_safe_ones_joined() {
 fn one_malformed_capability_does_not_hide_the_delayed_event_one() {
     let versions = br#"{"versions":["v1.12"],"unstable_features":{"org.matrix.msc4140":true}}"#;
     let latest = br#"{"capabilities":{"x.vendor":true,"m.change_password":{"enabled":false},"org.matrix.msc4140.delayed_events":{"max_delay_ms":86400000}}}"#;
-    assert_eq!(detect(versions, Some(latest)).unwrap(), Support::Supported(Surface::LATEST_UNSTABLE));
+    assert_eq!(detect(versions, Some(latest)).unwrap(), Support::Supported(Surface::DEPLOYED));
     let disabled = br#"{"capabilities":{"x.vendor":[1],"m.delayed_events":{"max_delay_ms":0}}}"#;
     assert_eq!(detect(versions, Some(disabled)).unwrap(), Support::Unsupported);
 }
@@ -708,4 +715,237 @@ fn a_base_url_with_credentials_is_refused() {
     // The URL of a failed request reaches the widget.
     let err = Homeserver::new("https://user:pass@matrix.example.org", Support::Supported(Surface::DEPLOYED)).unwrap_err();
     assert!(err.to_string().contains("credentials"), "{err}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Issue 15, section A: the servers people run
+// ---------------------------------------------------------------------------------------
+
+/// What Synapse 1.157 and later answer on `/versions` and `/capabilities` (trimmed).
+const SYNAPSE_VERSIONS: &str =
+    r#"{"versions":["v1.11","v1.12"],"unstable_features":{"org.matrix.msc4140":true,"org.matrix.msc4354":true}}"#;
+const SYNAPSE_CAPABILITIES: &str = r#"{"capabilities":{"m.change_password":{"enabled":true},"org.matrix.msc4140.delayed_events":{"max_delay_ms":3000,"max_scheduled":100}}}"#;
+
+fn synapse() -> Homeserver {
+    let support = detect(SYNAPSE_VERSIONS.as_bytes(), Some(SYNAPSE_CAPABILITIES.as_bytes())).unwrap();
+    let limits = ServerLimits::from_capabilities(SYNAPSE_CAPABILITIES.as_bytes()).unwrap();
+    server(support).with_limits(limits)
+}
+
+#[test]
+fn synapse_1_157_capability_is_not_proof_of_the_dedicated_endpoint() {
+    let server = synapse();
+    assert_eq!(server.support(), Support::Supported(Surface::DEPLOYED));
+    // A delayed leave goes where Synapse reads it: the query parameter on `/state`.
+    let (method, path, query, body, _) = send(&server, &state(Some(2000)));
+    assert_eq!((method.as_str(), query.as_deref(), body.as_str()), ("PUT", Some("org.matrix.msc4140.delay=2000"), "{}"));
+    assert_eq!(path, format!("/_matrix/client/v3/rooms/{ROOM_ENC}/state/{MEMBER}/{KEY_ENC}"));
+    // Only the stable flag means the dedicated endpoint.
+    let stable = r#"{"versions":["v1.12"],"unstable_features":{"org.matrix.msc4140":true,"org.matrix.msc4140.stable":true}}"#;
+    assert_eq!(detect(stable.as_bytes(), Some(SYNAPSE_CAPABILITIES.as_bytes())).unwrap(), Support::Supported(Surface::STABLE));
+    // Synapse without `max_event_delay_duration` advertises a maximum of 0: disabled.
+    let disabled = r#"{"capabilities":{"org.matrix.msc4140.delayed_events":{"max_delay_ms":0,"max_scheduled":100}}}"#;
+    assert_eq!(detect(SYNAPSE_VERSIONS.as_bytes(), Some(disabled.as_bytes())).unwrap(), Support::Unsupported);
+}
+
+#[test]
+fn a_dedicated_endpoint_m_unrecognized_falls_back_to_the_query_parameter_never_to_a_plain_send() {
+    let pinned = on(Surface::LATEST_UNSTABLE);
+    let unrecognized = r#"{"errcode":"M_UNRECOGNIZED","error":"Unrecognized request"}"#;
+    for data in [message(Some(8000)), state(Some(8000))] {
+        let (_, call) = pinned.send_event(&data, ROOM, "t1").unwrap();
+        for status in [404, 405] {
+            assert!(call.should_retry_with_query_parameter(&response(status, &[], unrecognized)), "{status}");
+        }
+        // Only M_UNRECOGNIZED, only errors.
+        assert!(!call.should_retry_with_query_parameter(&response(404, &[], r#"{"errcode":"M_NOT_FOUND","error":"Unknown room"}"#)));
+        assert!(!call.should_retry_with_query_parameter(&response(403, &[], r#"{"errcode":"M_FORBIDDEN"}"#)));
+        assert!(!call.should_retry_with_query_parameter(&response(404, &[], "<html>not found</html>")));
+        assert!(!call.should_retry_with_query_parameter(&response(200, &[], unrecognized)));
+        // The retry carries the delay: never a plain send.
+        let (retry, retry_call) = pinned.send_event_with_query_parameter(&data, ROOM, "t1").unwrap();
+        assert_eq!(retry.uri().query(), Some("org.matrix.msc4140.delay=8000"), "{data:?}");
+        assert!(retry_call.is_delayed());
+        // And it is final: a second M_UNRECOGNIZED is no reason to try again.
+        assert!(!retry_call.should_retry_with_query_parameter(&response(404, &[], unrecognized)));
+        assert_eq!(retry_call.outcome(&response(404, &[], unrecognized)).unwrap_err().kind(), &ErrorKind::Unsupported);
+    }
+    // The query-parameter era, and the stable dedicated endpoint, get no retry.
+    for surface in [Surface::DEPLOYED, Surface::STABLE] {
+        let (_, call) = on(surface).send_event(&message(Some(8000)), ROOM, "t1").unwrap();
+        assert!(!call.should_retry_with_query_parameter(&response(404, &[], unrecognized)), "{surface:?}");
+    }
+    // A send without delay is never retried, and an unsupported server builds no retry.
+    let (_, call) = pinned.send_event(&message(None), ROOM, "t1").unwrap();
+    assert!(!call.should_retry_with_query_parameter(&response(404, &[], unrecognized)));
+    assert_eq!(
+        server(Support::Unsupported).send_event_with_query_parameter(&message(Some(1)), ROOM, "t1").unwrap_err(),
+        HttpRequestError::Unsupported
+    );
+}
+
+#[test]
+fn the_dedicated_body_carries_the_delay_under_both_names() {
+    for surface in [Surface::LATEST_UNSTABLE, Surface::STABLE] {
+        let (_, _, _, body, _) = send(&on(surface), &state(Some(8000)));
+        let body: Value = serde_json::from_str(&body).unwrap();
+        // `delay_ms` for the latest text, `delay` for ruma (conduwuit, tuwunel).
+        assert_eq!((&body["delay_ms"], &body["delay"]), (&json!(8000), &json!(8000)), "{surface:?}");
+        assert_eq!(body["state_key"], json!(KEY));
+    }
+}
+
+#[test]
+fn a_delay_over_the_advertised_maximum_is_refused_before_any_request() {
+    let server = synapse();
+    let text = r#"{"api":"fromWidget","widgetId":"w","requestId":"r1","action":"send_event","data":{"type":"m.room.message","content":{"body":"x"},"delay":8000}}"#;
+    let Message::FromWidgetRequest(FromWidgetRequest::SendEvent(request)) = decode_as(Role::Host, text).unwrap() else { panic!() };
+    let error = server.send_event(request.data(), ROOM, "t1").unwrap_err();
+    let HttpRequestError::DelayTooLong(refusal) = &error else { panic!("{error:?}") };
+    assert_eq!(refusal.kind(), &ErrorKind::DelayTooLong { max_delay_ms: Some(3000) });
+    let reply: Value = serde_json::from_str(&request.reply_error(ErrorResponseData::from(error.clone()))).unwrap();
+    assert_eq!(
+        reply["response"],
+        json!({"error": {
+            "message": "Error sending event",
+            "matrix_api_error": {
+                "http_status": 403,
+                "http_headers": {},
+                "url": format!("/_matrix/client/v3/rooms/{ROOM_ENC}/send/m.room.message/t1?org.matrix.msc4140.delay=8000"),
+                "response": {"errcode": "M_FORBIDDEN", "error": "The requested delay (8000ms) exceeds the allowed maximum (3000ms)"},
+            },
+        }})
+    );
+    // The refusal reads back as what it is, like the server's own answer would.
+    assert!(error.to_string().contains("HTTP 403, M_FORBIDDEN"), "{error}");
+    // At the maximum, and without a delay, the request is built.
+    assert!(server.send_event(&message(Some(3000)), ROOM, "t1").is_ok());
+    assert!(server.send_event(&message(None), ROOM, "t1").is_ok());
+    // Limits of 0: disabled, refused as Synapse would.
+    let disabled = on(Surface::DEPLOYED).with_limits(ServerLimits::new(Some(86_400_000), Some(0)));
+    let HttpRequestError::DelayTooLong(refusal) = disabled.send_event(&message(Some(1)), ROOM, "t1").unwrap_err() else { panic!() };
+    assert_eq!(refusal.kind(), &ErrorKind::Disabled);
+    assert_eq!(refusal.matrix_api_error().unwrap().response.error().as_deref(), Some("Sending delayed events has been disallowed"));
+}
+
+#[test]
+fn retry_after_is_clamped_so_it_can_be_added_to_now() {
+    for (headers, body) in [
+        (&[("retry-after", "18446744073709551615")][..], r#"{"errcode":"M_LIMIT_EXCEEDED"}"#),
+        (&[("retry-after", "99999999999")][..], r#"{"errcode":"M_LIMIT_EXCEEDED"}"#),
+        (&[][..], r#"{"errcode":"M_LIMIT_EXCEEDED","retry_after_ms":18446744073709551615}"#),
+        (&[][..], r#"{"errcode":"M_LIMIT_EXCEEDED","retry_after_ms":1e300}"#),
+    ] {
+        let (kind, _, _) = fail(Call::Plain, 429, headers, body);
+        let ErrorKind::RateLimited { retry_after } = kind else { panic!("{kind:?}") };
+        if let Some(after) = retry_after {
+            assert!(after <= MAX_RETRY_AFTER, "{after:?}");
+            // What a host does with it: no overflow, no panic.
+            let _ = std::time::Instant::now() + after;
+            let _ = std::time::SystemTime::now() + after;
+        }
+    }
+    assert_eq!(MAX_RETRY_AFTER, Duration::from_secs(86_400));
+    let (kind, _, _) = fail(Call::Plain, 429, &[("retry-after", "120")], r#"{"errcode":"M_LIMIT_EXCEEDED"}"#);
+    assert_eq!(kind, ErrorKind::RateLimited { retry_after: Some(Duration::from_secs(120)) });
+}
+
+#[test]
+fn a_redaction_goes_to_the_redact_endpoint() {
+    let redaction = |content: &str| SendEventRequestData::new("m.room.redaction", RawObject::from_json(content).unwrap());
+    let content = r#"{"redacts":"$ev:example.org","reason":"spam"}"#;
+    for support in [Support::Unsupported, Support::Supported(Surface::DEPLOYED), Support::Supported(Surface::STABLE)] {
+        assert_eq!(
+            send(&server(support), &redaction(content)),
+            golden("PUT", &format!("/_matrix/client/v3/rooms/{ROOM_ENC}/redact/%24ev%3Aexample.org/t1"), None, content),
+            "{support:?}"
+        );
+    }
+    let (_, call) = on(Surface::DEPLOYED).send_event(&redaction(content), ROOM, "t1").unwrap();
+    assert_eq!(call.outcome(&response(200, &[], r#"{"event_id":"$r"}"#)).unwrap(), SendEventResponseData::sent(ROOM, "$r"));
+    // Without the event to redact there is nothing to send.
+    for bad in [r#"{}"#, r#"{"redacts":5}"#, r#"{"reason":"x"}"#] {
+        let error = on(Surface::DEPLOYED).send_event(&redaction(bad), ROOM, "t1").unwrap_err();
+        assert!(matches!(&error, HttpRequestError::InvalidRequest(m) if m.contains("content.redacts")), "{bad}: {error:?}");
+    }
+    // A delayed redaction is a delayed `/send`: Synapse reads the delay on `/send` and `/state` only.
+    let (_, path, query, _, _) = send(&on(Surface::DEPLOYED), &redaction(content).with_delay(delay(5000)));
+    assert_eq!(path, format!("/_matrix/client/v3/rooms/{ROOM_ENC}/send/m.room.redaction/t1"));
+    assert_eq!(query.as_deref(), Some("org.matrix.msc4140.delay=5000"));
+}
+
+// ---------------------------------------------------------------------------------------
+// Issue 15, section C: hostile widgets
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn over_long_widget_values_are_invalid_requests_not_base_url_errors() {
+    let long = |n: usize| "a".repeat(n);
+    let server = Homeserver::new("https://matrix.example.org", Support::Supported(Surface::DEPLOYED)).unwrap();
+    let invalid =
+        |result: Result<(http::Request<Vec<u8>>, matrix_widget_api_host::delayed_events::SendEventCall), HttpRequestError>| match result
+            .unwrap_err()
+        {
+            HttpRequestError::InvalidRequest(message) => {
+                assert!(message.len() < 200, "the message does not echo the value: {} bytes", message.len());
+                message
+            }
+            other => panic!("{other:?}"),
+        };
+    // Event types and IDs: the specification's 255 bytes.
+    let at_limit = SendEventRequestData::new(long(255), RawObject::empty());
+    assert!(server.send_event(&at_limit, ROOM, "t").is_ok());
+    let message = invalid(server.send_event(&SendEventRequestData::new(long(256), RawObject::empty()), ROOM, "t"));
+    assert!(message.contains("event type") && message.contains("255"), "{message}");
+    let message = invalid(server.send_event(&message_data(), &format!("!{}:b", long(300)), "t"));
+    assert!(message.contains("room ID"), "{message}");
+    let redaction =
+        SendEventRequestData::new("m.room.redaction", RawObject::from_json(&format!(r#"{{"redacts":"${}"}}"#, long(300))).unwrap());
+    assert!(invalid(server.send_event(&redaction, ROOM, "t")).contains("redacts"));
+    // A state key has no limit of its own, but a URL of 64 KiB cannot be built.
+    let huge_key = SendEventRequestData::new("m.room.name", RawObject::empty()).with_state_key(long(70_000));
+    let message = invalid(server.send_event(&huge_key, ROOM, "t"));
+    assert!(message.contains("URL"), "{message}");
+    // `delay_id`.
+    let update = UpdateDelayedEventRequestData::new(long(70_000), UpdateAction::Cancel);
+    match server.update_delayed_event(&update, UpdateForm::Split).unwrap_err() {
+        HttpRequestError::InvalidRequest(message) => assert!(message.contains("delay_id") && message.len() < 200, "{message}"),
+        other => panic!("{other:?}"),
+    }
+    let update = UpdateDelayedEventRequestData::new(long(255), UpdateAction::Cancel);
+    assert!(server.update_delayed_event(&update, UpdateForm::Split).is_ok());
+}
+
+fn message_data() -> SendEventRequestData {
+    message(None)
+}
+
+#[test]
+fn replies_with_a_homeserver_error_always_decode() {
+    let text = r#"{"api":"fromWidget","widgetId":"w","requestId":"r1","action":"send_event","data":{"type":"m.room.message","content":{"body":"x"}}}"#;
+    let Message::FromWidgetRequest(FromWidgetRequest::SendEvent(request)) = decode_as(Role::Host, text).unwrap() else { panic!() };
+    let (_, call) = on(Surface::DEPLOYED).send_event(request.data(), ROOM, "t1").unwrap();
+    let deep = format!(r#"{{"errcode":"M_UNKNOWN","x":{}1{}}}"#, "[".repeat(60), "]".repeat(60));
+    let big = format!(r#"{{"errcode":"M_UNKNOWN","error":"{}"}}"#, "a".repeat(100_000));
+    for body in [
+        r#"{"errcode":"M_UNKNOWN","error":"lone \ud800 surrogate"}"#,
+        r#"{"errcode":"M_UNKNOWN","error":"\udc00","\ud800key":["\ud83e\udd80","\\ud800"]}"#,
+        &deep,
+        &big,
+    ] {
+        let error = call.outcome(&response(500, &[], body)).unwrap_err();
+        let reply = request.reply_error(ErrorResponseData::from(error.clone()));
+        match decode_as(Role::Widget, &reply) {
+            Ok(Message::FromWidgetResponse(_)) => {}
+            other => panic!("{body:.80}: the reply does not decode: {other:?}"),
+        }
+        if body.len() > 1000 {
+            assert!(error.matrix_api_error().is_none(), "not forwarded");
+        }
+    }
+    // Replaced by U+FFFD, the rest kept; a valid pair and an escaped backslash untouched.
+    let error = call.outcome(&response(500, &[], r#"{"errcode":"M_UNKNOWN","error":"a\ud800b","p":"\ud83e\udd80\\ud800"}"#)).unwrap_err();
+    let body = &error.matrix_api_error().unwrap().response;
+    assert_eq!(body.error().as_deref(), Some("a\u{fffd}b"));
+    assert_eq!(body.extra.get("p").unwrap().get(), r#""\ud83e\udd80\\ud800""#);
 }

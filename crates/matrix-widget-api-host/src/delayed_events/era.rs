@@ -16,7 +16,8 @@ pub enum Era {
     /// body.
     QueryParameter,
     /// The latest MSC4140 text: a dedicated `…/rooms/{roomId}/delayed_event/{type}/{txnId}`
-    /// endpoint whose body carries `delay_ms`, the optional `state_key` and the `content`.
+    /// endpoint whose body carries the delay (as `delay_ms` and as `delay`: wire decision
+    /// 32), the optional `state_key` and the `content`.
     DedicatedEndpoint,
 }
 
@@ -48,7 +49,8 @@ impl Surface {
     /// What servers in the field speak: the `org.matrix.msc4140.delay` query parameter on
     /// `/send` and `/state`, and `/_matrix/client/unstable/org.matrix.msc4140/delayed_events`.
     pub const DEPLOYED: Surface = Surface::new(Era::QueryParameter, Prefix::Unstable);
-    /// The latest MSC4140 text under its unstable prefix.
+    /// The latest MSC4140 text under its unstable prefix. Never detected (no signal proves
+    /// it); a host pins it for a server it knows serves the dedicated endpoint.
     pub const LATEST_UNSTABLE: Surface = Surface::new(Era::DedicatedEndpoint, Prefix::Unstable);
     /// The latest MSC4140 text under its stable names.
     pub const STABLE: Surface = Surface::new(Era::DedicatedEndpoint, Prefix::Stable);
@@ -104,21 +106,29 @@ const SPEC_VERSIONS_WITH_MSC4140: &[&str] = &[];
 /// Reads the era from a homeserver's `GET /_matrix/client/versions` response body and,
 /// when the host has it, its `GET /_matrix/client/v3/capabilities` response body.
 ///
-/// The rule, in order:
+/// What each signal proves, and what is concluded from it (wire decision 35):
 ///
-/// 1. `unstable_features["org.matrix.msc4140.stable"]` is `true`, or `versions` lists a
-///    specification version that includes MSC4140 (none does yet) → [`Surface::STABLE`].
-/// 2. `unstable_features["org.matrix.msc4140"]` is `true`:
-///    - and `/capabilities` has `m.delayed_events` or `org.matrix.msc4140.delayed_events` →
-///      [`Surface::LATEST_UNSTABLE`]. That capability only exists in the latest text, whose
-///      server may no longer read the delay query parameter; the dedicated endpoint fails
-///      safely (an error, not an immediate send) on a server that lacks it.
-///    - otherwise → [`Surface::DEPLOYED`], which is what servers with the flag serve today.
-/// 3. Anything else → [`Support::Unsupported`]: a missing flag, a flag that is not the
-///    boolean `true`, or a capability without a flag.
+/// | signal | proves | conclusion |
+/// |---|---|---|
+/// | `unstable_features["org.matrix.msc4140.stable"]: true`, or a specification version that includes MSC4140 (none does yet) | the merged proposal, stable names | [`Surface::STABLE`] |
+/// | `unstable_features["org.matrix.msc4140"]: true` | the server schedules delayed events; every server that sets it reads `org.matrix.msc4140.delay` on `/send` and `/state` | [`Surface::DEPLOYED`] |
+/// | the `/capabilities` entry `m.delayed_events` / `org.matrix.msc4140.delayed_events` | the server's limits, nothing about its endpoints | limits only; `0` means disabled |
+/// | anything else (no flag, a flag that is not the boolean `true`, a capability without a flag) | nothing | [`Support::Unsupported`] |
+///
+/// The capability is **not** proof of the latest text's dedicated endpoint: Synapse 1.157
+/// and later advertise `org.matrix.msc4140.delayed_events` `{max_delay_ms, max_scheduled}`
+/// but schedule only through the query parameter, and answer the dedicated endpoint with
+/// 404 `M_UNRECOGNIZED`. No signal proves the unstable dedicated endpoint, so it is never
+/// detected; a host that knows its server serves it pins [`Surface::LATEST_UNSTABLE`], and
+/// [`SendEventCall::should_retry_with_query_parameter`](super::SendEventCall::should_retry_with_query_parameter)
+/// makes that safe.
 ///
 /// Whatever the era, a capability whose `max_delay_ms` or `max_scheduled` is `0` means
-/// delayed events are disabled, and the answer is [`Support::Unsupported`].
+/// delayed events are disabled (Synapse advertises `max_delay_ms: 0` when
+/// `max_event_delay_duration` is not configured), and the answer is
+/// [`Support::Unsupported`]. Give the same body to [`ServerLimits::from_capabilities`] and
+/// [`Homeserver::with_limits`](super::Homeserver::with_limits) so that delays over the
+/// advertised maximum are refused before any request.
 ///
 /// A body that is not JSON, or not an object, is an error; missing or mistyped fields
 /// inside it count as absent (a host should then treat the server as unsupported). A
@@ -129,6 +139,10 @@ const SPEC_VERSIONS_WITH_MSC4140: &[&str] = &[];
 ///
 /// let synapse = br#"{"versions":["v1.11"],"unstable_features":{"org.matrix.msc4140":true}}"#;
 /// assert_eq!(detect(synapse, None)?, Support::Supported(Surface::DEPLOYED));
+///
+/// // Synapse 1.157: the capability adds limits, not an endpoint.
+/// let capabilities = br#"{"capabilities":{"org.matrix.msc4140.delayed_events":{"max_delay_ms":86400000,"max_scheduled":100}}}"#;
+/// assert_eq!(detect(synapse, Some(capabilities))?, Support::Supported(Surface::DEPLOYED));
 ///
 /// let without = br#"{"versions":["v1.11"],"unstable_features":{"org.matrix.msc4140":false}}"#;
 /// assert_eq!(detect(without, None)?, Support::Unsupported);
@@ -145,7 +159,7 @@ pub fn detect(versions: &[u8], capabilities: Option<&[u8]>) -> Result<Support, D
     let surface = if flag(STABLE_FLAG) || stable_version {
         Surface::STABLE
     } else if flag(UNSTABLE_FLAG) {
-        if limits.as_ref().is_some_and(|l| l.advertised) { Surface::LATEST_UNSTABLE } else { Surface::DEPLOYED }
+        Surface::DEPLOYED
     } else {
         return Ok(Support::Unsupported);
     };

@@ -1,8 +1,8 @@
 //! Widget requests → homeserver requests.
 
 use super::path::{Empty, push_segment};
-use super::response::{SendEventCall, UpdateCall};
-use super::{Era, Prefix, ServerLimits, Support};
+use super::response::{HomeserverError, SendEventCall, UpdateCall};
+use super::{Era, Prefix, ServerLimits, Support, Surface};
 use http::header::{CONTENT_TYPE, HeaderValue};
 use http::{Method, Uri};
 use matrix_widget_api::ErrorResponseData;
@@ -25,6 +25,11 @@ const DELAY_PARAM_UNSTABLE: &str = "org.matrix.msc4140.delay";
 const DELAY_PARAM_STABLE: &str = "delay";
 /// MSC4354's sticky duration query parameter, as matrix-js-sdk sends it.
 const STICKY_PARAM: &str = "org.matrix.msc4354.sticky_duration_ms";
+/// The event type sent to `/redact` when it is not delayed (wire decision 34).
+const REDACTION: &str = "m.room.redaction";
+/// The longest event type, room ID, event ID or delay ID sent: the specification caps
+/// identifiers and event types at 255 bytes.
+pub const MAX_ID_BYTES: usize = 255;
 
 /// The homeserver as the host knows it: where it is and what it supports. Build it once per
 /// session; every request is built from it.
@@ -70,7 +75,9 @@ impl Homeserver {
     }
 
     /// The same server with the delayed-event limits it advertises (see
-    /// [`ServerLimits::from_capabilities`]); they make the classification of some errors precise.
+    /// [`ServerLimits::from_capabilities`]). A delayed send longer than the advertised
+    /// `max_delay_ms` is then refused before any request ([`HttpRequestError::DelayTooLong`]),
+    /// and the limits make the classification of some errors precise.
     pub fn with_limits(self, limits: ServerLimits) -> Self {
         Homeserver { limits, ..self }
     }
@@ -94,10 +101,18 @@ impl Homeserver {
     /// `room_id`, or the room the widget is viewing), and what to expect of the reply.
     ///
     /// A send without `delay` becomes the ordinary `PUT /rooms/{roomId}/send/{type}/{txnId}`
-    /// or `PUT /rooms/{roomId}/state/{type}/{stateKey}`, whatever the server supports. A
-    /// send with `delay` becomes the MSC4140 request of the server's [`Surface`](super::Surface),
-    /// and fails with [`HttpRequestError::Unsupported`] when the server does not support delayed
-    /// events: the host must then refuse the widget's request (`request.reply_error(error)`).
+    /// or `PUT /rooms/{roomId}/state/{type}/{stateKey}`, whatever the server supports; an
+    /// `m.room.redaction` (not delayed, not sticky, not a state event) becomes
+    /// `PUT /rooms/{roomId}/redact/{content.redacts}/{txnId}` with the content as the body,
+    /// as matrix-js-sdk and matrix-rust-sdk send it (wire decision 34). A send with `delay`
+    /// becomes the MSC4140 request of the server's [`Surface`], and fails with
+    /// [`HttpRequestError::Unsupported`] when the server does not support delayed events,
+    /// or [`HttpRequestError::DelayTooLong`] when the delay is over the limit given with
+    /// [`Homeserver::with_limits`]: the host must then refuse the widget's request
+    /// (`request.reply_error(error)`).
+    ///
+    /// An event type or room ID over [`MAX_ID_BYTES`], or a URL too long to build (a
+    /// state key of tens of kilobytes), is [`HttpRequestError::InvalidRequest`].
     ///
     /// `txn_id` is the transaction ID the host makes up for this request (unique per access
     /// token). The `/state` endpoint has none, so it is only checked and used for message
@@ -129,11 +144,38 @@ impl Homeserver {
         room_id: &str,
         txn_id: &str,
     ) -> Result<(http::Request<Vec<u8>>, SendEventCall), HttpRequestError> {
+        self.send_event_on(data, room_id, txn_id, self.support.surface())
+    }
+
+    /// The retry of a delayed send after
+    /// [`SendEventCall::should_retry_with_query_parameter`]: the same send with the delay as
+    /// the `org.matrix.msc4140.delay` query parameter on `/send` or `/state`
+    /// ([`Surface::DEPLOYED`]), whatever the server's surface. Fails with
+    /// [`HttpRequestError::Unsupported`] when the server does not support delayed events at
+    /// all. A send without `delay` is built as [`Homeserver::send_event`] builds it.
+    pub fn send_event_with_query_parameter(
+        &self,
+        data: &SendEventRequestData,
+        room_id: &str,
+        txn_id: &str,
+    ) -> Result<(http::Request<Vec<u8>>, SendEventCall), HttpRequestError> {
+        self.send_event_on(data, room_id, txn_id, self.support.surface().map(|_| Surface::DEPLOYED))
+    }
+
+    fn send_event_on(
+        &self,
+        data: &SendEventRequestData,
+        room_id: &str,
+        txn_id: &str,
+        surface: Option<Surface>,
+    ) -> Result<(http::Request<Vec<u8>>, SendEventCall), HttpRequestError> {
         data.validate().map_err(HttpRequestError::InvalidRequest)?;
-        let delayed = match (data.delay, self.support) {
+        check_id_length("the event type", &data.event_type)?;
+        check_id_length("the room ID", room_id)?;
+        let delayed = match (data.delay, surface) {
             (None, _) => None,
-            (Some(delay), Support::Supported(surface)) => Some((delay, surface)),
-            (Some(_), Support::Unsupported) => return Err(HttpRequestError::Unsupported),
+            (Some(delay), Some(surface)) => Some((delay, surface)),
+            (Some(_), None) => return Err(HttpRequestError::Unsupported),
         };
         // A duration of 0 is no stickiness; state events cannot be sticky (checked above).
         let sticky = data.sticky_duration_ms.filter(|d| d.as_millis() > 0);
@@ -151,14 +193,27 @@ impl Homeserver {
                 push_segment(&mut uri, "the event type", &data.event_type, Empty::Rejected)?;
                 uri.push('/');
                 push_segment(&mut uri, "the transaction ID", txn_id, Empty::Rejected)?;
-                let body =
-                    DelayedEventBody { delay_ms: delay.as_millis(), state_key: data.state_key.as_deref(), content: data.content.as_raw() };
+                // Both names of the delay (wire decision 32).
+                let body = DelayedEventBody {
+                    delay_ms: delay.as_millis(),
+                    delay: delay.as_millis(),
+                    state_key: data.state_key.as_deref(),
+                    content: data.content.as_raw(),
+                };
                 serde_json::to_vec(&body).map_err(|e| HttpRequestError::InvalidRequest(format!("the content cannot be sent: {e}")))?
             }
             _ => {
                 uri.push_str(V3);
                 push_room(&mut uri, room_id)?;
+                let redaction = delayed.is_none() && sticky.is_none() && data.state_key.is_none() && data.event_type == REDACTION;
                 match &data.state_key {
+                    None if redaction => {
+                        let event_id = redacts(data.content.get())?;
+                        uri.push_str("/redact/");
+                        push_segment(&mut uri, "the redacted event ID", &event_id, Empty::Rejected)?;
+                        uri.push('/');
+                        push_segment(&mut uri, "the transaction ID", txn_id, Empty::Rejected)?;
+                    }
                     Some(state_key) => {
                         uri.push_str("/state/");
                         push_segment(&mut uri, "the event type", &data.event_type, Empty::Rejected)?;
@@ -185,8 +240,13 @@ impl Homeserver {
         if let Some(sticky) = sticky {
             query.push(&mut uri, STICKY_PARAM, u64::from(sticky.as_millis()));
         }
+        if let Some((delay, _)) = delayed
+            && let Some(refusal) = HomeserverError::refused_by_limits(&uri, delay.as_millis(), self.limits)
+        {
+            return Err(HttpRequestError::DelayTooLong(Box::new(refusal)));
+        }
         let request = build(Method::PUT, uri.clone(), body)?;
-        let call = SendEventCall::new(room_id.to_owned(), delayed.map(|(delay, surface)| (delay, surface.era)), self.limits, uri);
+        let call = SendEventCall::new(room_id.to_owned(), delayed, self.limits, uri);
         Ok((request, call))
     }
 
@@ -220,6 +280,7 @@ impl Homeserver {
         form: UpdateForm,
     ) -> Result<(http::Request<Vec<u8>>, UpdateCall), HttpRequestError> {
         data.validate().map_err(HttpRequestError::InvalidRequest)?;
+        check_id_length("`delay_id`", &data.delay_id)?;
         let surface = self.support.surface().ok_or(HttpRequestError::Unsupported)?;
         let action = match data.action.value() {
             UpdateAction::Cancel => "cancel",
@@ -265,8 +326,18 @@ pub enum HttpRequestError {
     /// host must refuse the request: a server without MSC4140 would send the event at once.
     Unsupported,
     /// The widget's request cannot be sent as it is (an empty or dot-segment path value, a
-    /// sticky state event, …).
+    /// sticky state event, an event type or ID over [`MAX_ID_BYTES`], a URL too long to
+    /// build, …).
     InvalidRequest(String),
+    /// The delay is longer than the maximum the server advertises
+    /// ([`Homeserver::with_limits`]), or the advertised limits are `0`; no request was
+    /// made. The error is the one the server would have given (403 `M_FORBIDDEN`, "The
+    /// requested delay (…ms) exceeds the allowed maximum (…ms)" with
+    /// [`ErrorKind::DelayTooLong`](super::ErrorKind::DelayTooLong), or "Sending delayed
+    /// events has been disallowed" with [`ErrorKind::Disabled`](super::ErrorKind::Disabled),
+    /// for the URL that was not requested): the widget's reply is
+    /// `ErrorResponseData::from(error)`, `matrix_api_error` included.
+    DelayTooLong(Box<HomeserverError>),
     /// The base URL given to [`Homeserver::new`] is not usable.
     InvalidBaseUrl(String),
 }
@@ -276,6 +347,13 @@ impl fmt::Display for HttpRequestError {
         match self {
             HttpRequestError::Unsupported => f.write_str("The homeserver does not support delayed events (MSC4140)"),
             HttpRequestError::InvalidRequest(why) => write!(f, "Invalid request: {why}"),
+            HttpRequestError::DelayTooLong(error) => {
+                f.write_str("Refused before sending, as the homeserver would refuse it")?;
+                if let Some(e) = error.matrix_api_error() {
+                    write!(f, " (HTTP {}, {}): {}", e.http_status.as_u16(), e.response.errcode, e.response.error().unwrap_or_default())?;
+                }
+                Ok(())
+            }
             HttpRequestError::InvalidBaseUrl(why) => write!(f, "invalid homeserver base URL: {why}"),
         }
     }
@@ -286,14 +364,20 @@ impl std::error::Error for HttpRequestError {}
 /// The widget's error reply, with the error's text as the message.
 impl From<HttpRequestError> for ErrorResponseData {
     fn from(error: HttpRequestError) -> Self {
-        ErrorResponseData::new(error.to_string())
+        match error {
+            HttpRequestError::DelayTooLong(error) => (*error).into(),
+            error => ErrorResponseData::new(error.to_string()),
+        }
     }
 }
 
 /// The body of the latest text's schedule endpoint. The content is copied byte for byte.
+/// The delay is under both names: `delay_ms` (the latest text) and `delay` (ruma, and the
+/// servers built on it: wire decision 32).
 #[derive(Serialize)]
 struct DelayedEventBody<'a> {
     delay_ms: u64,
+    delay: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     state_key: Option<&'a str>,
     content: &'a RawValue,
@@ -323,8 +407,35 @@ impl Query {
     }
 }
 
+/// Refuses an event type or ID longer than the specification allows, before it makes a URL.
+fn check_id_length(what: &str, value: &str) -> Result<(), HttpRequestError> {
+    if value.len() > MAX_ID_BYTES {
+        return Err(HttpRequestError::InvalidRequest(format!("{what} is {} bytes long; at most {MAX_ID_BYTES} are allowed", value.len())));
+    }
+    Ok(())
+}
+
+/// `content.redacts` of a redaction, which names the event to redact.
+fn redacts(content: &str) -> Result<String, HttpRequestError> {
+    #[derive(serde::Deserialize)]
+    struct Redacts {
+        redacts: String,
+    }
+    let missing = || HttpRequestError::InvalidRequest("an `m.room.redaction` needs the event ID to redact in `content.redacts`".to_owned());
+    // Other fields (`reason`, …) stay in the body, which is the content as sent.
+    let Redacts { redacts } = serde_json::from_str(content).map_err(|_| missing())?;
+    check_id_length("`content.redacts`", &redacts)?;
+    Ok(redacts)
+}
+
+/// The request. The base URL was checked by [`Homeserver::new`] and every value is a
+/// percent-encoded segment or an integer, so the only way the URI fails is its length
+/// (the `http` crate refuses URIs of 64 KiB and more): a widget's value, not the host's
+/// configuration.
 fn build(method: Method, uri: String, body: Vec<u8>) -> Result<http::Request<Vec<u8>>, HttpRequestError> {
-    let uri = Uri::try_from(uri).map_err(|e| HttpRequestError::InvalidBaseUrl(e.to_string()))?;
+    let len = uri.len();
+    let uri = Uri::try_from(uri)
+        .map_err(|e| HttpRequestError::InvalidRequest(format!("the request's URL ({len} bytes) cannot be built: {e}")))?;
     let mut request = http::Request::new(body);
     *request.method_mut() = method;
     *request.uri_mut() = uri;

@@ -3,6 +3,7 @@
 
 use matrix_widget_api::{Capability, RoomEventFilter, StateEventFilter, TimelineTarget};
 use matrix_widget_api::{ErrorResponseData, FromWidgetRequest};
+use std::borrow::Cow;
 use std::fmt;
 
 /// A refusal, with its reason.
@@ -124,28 +125,29 @@ impl Needed {
 
 impl fmt::Display for Needed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let q = bounded;
         match self {
             Needed::SendEvent { event_type, msgtype: Some(m) } if event_type == "m.room.message" => {
-                write!(f, "sending `{event_type}` events with msgtype {m:?}")?
+                write!(f, "sending `{event_type}` events with msgtype {:?}", q(m))?
             }
-            Needed::SendEvent { event_type, .. } => write!(f, "sending `{event_type}` events")?,
+            Needed::SendEvent { event_type, .. } => write!(f, "sending `{}` events", q(event_type))?,
             Needed::SendStateEvent { event_type, state_key } => {
-                write!(f, "sending `{event_type}` state events with state key {state_key:?}")?
+                write!(f, "sending `{}` state events with state key {:?}", q(event_type), q(state_key))?
             }
-            Needed::SendToDevice { event_type } => write!(f, "sending `{event_type}` to-device messages")?,
+            Needed::SendToDevice { event_type } => write!(f, "sending `{}` to-device messages", q(event_type))?,
             Needed::ReceiveEvent { event_type, msgtype: Some(m) } if event_type == "m.room.message" => {
-                write!(f, "receiving `{event_type}` events with msgtype {m:?}")?
+                write!(f, "receiving `{event_type}` events with msgtype {:?}", q(m))?
             }
-            Needed::ReceiveEvent { event_type, .. } => write!(f, "receiving `{event_type}` events")?,
+            Needed::ReceiveEvent { event_type, .. } => write!(f, "receiving `{}` events", q(event_type))?,
             Needed::ReceiveStateEvent { event_type, state_key: Some(k) } => {
-                write!(f, "receiving `{event_type}` state events with state key {k:?}")?
+                write!(f, "receiving `{}` state events with state key {:?}", q(event_type), q(k))?
             }
             Needed::ReceiveStateEvent { event_type, state_key: None } => {
-                write!(f, "receiving `{event_type}` state events of every state key")?
+                write!(f, "receiving `{}` state events of every state key", q(event_type))?
             }
-            Needed::ReceiveToDevice { event_type } => write!(f, "receiving `{event_type}` to-device messages")?,
-            Needed::ReceiveRoomAccountData { event_type } => write!(f, "reading `{event_type}` room account data")?,
-            Needed::Timeline { room_id } => write!(f, "access to the room {room_id:?}, which the widget is not in")?,
+            Needed::ReceiveToDevice { event_type } => write!(f, "receiving `{}` to-device messages", q(event_type))?,
+            Needed::ReceiveRoomAccountData { event_type } => write!(f, "reading `{}` room account data", q(event_type))?,
+            Needed::Timeline { room_id } => write!(f, "access to the room {:?}, which the widget is not in", q(room_id))?,
             Needed::Capability(Capability::SendDelayedEvent) => {
                 f.write_str("a send with `delay` (MSC4157; needed in addition to the event's own capability)")?
             }
@@ -158,7 +160,7 @@ impl fmt::Display for Needed {
             Needed::Capability(_) => f.write_str("this action")?,
         }
         if let Some(capability) = self.capability() {
-            write!(f, " needs the capability {capability}")?;
+            write!(f, " needs the capability {}", bounded_to(&capability.to_string(), CAPABILITY_QUOTE_LIMIT))?;
         } else {
             f.write_str(" needs a capability that no capability string can express")?;
         }
@@ -170,13 +172,38 @@ impl fmt::Display for Denied {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Denied::Missing(needed) => write!(f, "Missing capability: {needed}"),
-            Denied::UnknownAction { action } => write!(f, "Unknown or unsupported action {action:?}: no capability grants it"),
+            Denied::UnknownAction { action } => {
+                write!(f, "Unknown or unsupported action {:?}: no capability grants it", bounded(action))
+            }
             Denied::UnknownDelay { delay_id } => {
-                write!(f, "Missing capability: the delayed event {delay_id:?} was not scheduled by this widget")
+                write!(f, "Missing capability: the delayed event {:?} was not scheduled by this widget", bounded(delay_id))
             }
             Denied::EmptyRoomId => f.write_str("Invalid request: an empty room ID names no room"),
             Denied::Invalid { message } => write!(f, "Invalid request: {message}"),
         }
+    }
+}
+
+/// The most characters of a widget's string a message quotes: the spec's limit for event
+/// types and IDs (255 bytes), so a name that can be real is never cut.
+const QUOTE_LIMIT: usize = 255;
+
+/// The most characters of a capability a message quotes: a prefix, an event type and a
+/// state key or msgtype, each within the spec's limit.
+const CAPABILITY_QUOTE_LIMIT: usize = 600;
+
+/// A widget's string as a message quotes it: at most [`QUOTE_LIMIT`] characters, then `…`.
+/// Unbounded, a 600 KiB event type quoted three times made a reply of 1.8 MB, which the
+/// widget's own decoder then refused.
+fn bounded(text: &str) -> Cow<'_, str> {
+    bounded_to(text, QUOTE_LIMIT)
+}
+
+/// `text` cut after `limit` characters, with `…`.
+fn bounded_to(text: &str, limit: usize) -> Cow<'_, str> {
+    match text.char_indices().nth(limit) {
+        None => Cow::Borrowed(text),
+        Some((end, _)) => Cow::Owned(format!("{}…", &text[..end])),
     }
 }
 
