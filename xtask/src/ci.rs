@@ -11,12 +11,37 @@ const NPM_DIR: &str = "tests/npm";
 /// The oldest Node.js major version the npm conformance step supports.
 const MIN_NODE_MAJOR: u32 = 20;
 
+/// The crates published to crates.io, as `-p` arguments.
+const PUBLISHED: [&str; 8] =
+    ["-p", "matrix-widget-api", "-p", "matrix-widget-api-macros", "-p", "matrix-widget-api-host", "-p", "matrix-widget-api-cli"];
+
+/// The files a published crate includes that are copies of a repository file, as
+/// `(source, copy)`: a package cannot include a file outside its directory, so each crate
+/// holds a copy, and the source is the one people edit. Copies rather than symlinks: a
+/// checkout without symlink support (Git for Windows' default) turns a symlink into a text
+/// file holding its target's path, which builds, packages and publishes without an error.
+const COPIES: [(&str, &str); 6] = [
+    // `lib.rs` includes both: the `wire_decisions` page and the README's doctests.
+    ("docs/wire-decisions.md", "crates/matrix-widget-api/wire-decisions.md"),
+    ("README.md", "crates/matrix-widget-api/README.md"),
+    ("LICENSE", "crates/matrix-widget-api/LICENSE"),
+    ("LICENSE", "crates/matrix-widget-api-macros/LICENSE"),
+    ("LICENSE", "crates/matrix-widget-api-host/LICENSE"),
+    ("LICENSE", "crates/matrix-widget-api-cli/LICENSE"),
+];
+
 /// What one step does.
 enum Action {
     /// `cargo <args>`.
     Cargo(&'static [&'static str]),
-    /// `cargo doc` for the published crates, with rustdoc warnings (broken links) as errors.
-    Doc,
+    /// `cargo <command> -p <each published crate> <args>`.
+    Published { command: &'static str, args: &'static [&'static str] },
+    /// Each of [`COPIES`] is byte for byte its source.
+    Copies,
+    /// `cargo doc` for the published crates, with rustdoc warnings (broken links) as errors:
+    /// with every feature (what docs.rs shows), or with the default ones (what `cargo doc`
+    /// shows a user).
+    Doc { all_features: bool },
     /// `cargo xtask codegen --check`, called in-process.
     CodegenCheck,
     /// In `tests/npm/`: `npm ci`, `node capture.mjs --check`, `tsc --strict` over the typings and
@@ -36,14 +61,39 @@ struct Step {
     action: Action,
 }
 
-const STEPS: [Step; 8] = [
+const STEPS: [Step; 13] = [
     Step { name: "cargo fmt --check", action: Action::Cargo(&["fmt", "--all", "--", "--check"]) },
+    Step { name: "copies in the published crates", action: Action::Copies },
     Step {
         name: "cargo clippy",
         action: Action::Cargo(&["clippy", "--workspace", "--all-targets", "--all-features", "--", "-D", "warnings"]),
     },
     Step { name: "cargo test", action: Action::Cargo(&["test", "--workspace", "--all-features"]) },
-    Step { name: "cargo doc", action: Action::Doc },
+    // What users get: the published crates alone, with their default features (the steps
+    // above build the library with `schema`, which the xtask and the tests enable).
+    Step {
+        name: "cargo clippy (published crates, default features)",
+        action: Action::Published { command: "clippy", args: &["--all-targets", "--", "-D", "warnings"] },
+    },
+    Step { name: "cargo test (published crates, default features)", action: Action::Published { command: "test", args: &[] } },
+    Step { name: "cargo doc (all features)", action: Action::Doc { all_features: true } },
+    Step { name: "cargo doc (default features)", action: Action::Doc { all_features: false } },
+    // Packages and verifies (builds each package alone, from its `.crate`) the published
+    // crates, dependencies from crates.io (the index is needed: no `--offline`).
+    // `--allow-dirty` so that the step also runs before a commit; a fresh clone is clean.
+    Step {
+        name: "cargo package",
+        action: Action::Cargo(&[
+            "package",
+            "--workspace",
+            "--exclude",
+            "matrix-widget-api-tests",
+            "--exclude",
+            "xtask",
+            "--locked",
+            "--allow-dirty",
+        ]),
+    },
     Step { name: "cargo xtask codegen --check", action: Action::CodegenCheck },
     Step { name: "npm conformance (tests/npm)", action: Action::NpmConformance },
     Step { name: "permission differential (tests/npm/permit.mjs)", action: Action::PermissionDifferential },
@@ -88,24 +138,21 @@ pub(crate) fn run_npm() -> Result<()> {
 
 fn run_step(root: &Path, action: &Action) -> Result<Outcome> {
     match action {
-        Action::Doc => {
-            run_command(Command::new(cargo()).current_dir(root).env("RUSTDOCFLAGS", "-D warnings").args([
-                "doc",
-                "--no-deps",
-                "-p",
-                "matrix-widget-api",
-                "-p",
-                "matrix-widget-api-macros",
-                "-p",
-                "matrix-widget-api-host",
-                "-p",
-                "matrix-widget-api-cli",
-                "--all-features",
-            ]))?;
+        Action::Doc { all_features } => {
+            let mut command = Command::new(cargo());
+            command.current_dir(root).env("RUSTDOCFLAGS", "-D warnings").args(["doc", "--no-deps"]).args(PUBLISHED);
+            if *all_features {
+                command.arg("--all-features");
+            }
+            run_command(&mut command)?;
         }
         Action::Cargo(args) => {
             run_command(Command::new(cargo()).current_dir(root).args(*args))?;
         }
+        Action::Published { command, args } => {
+            run_command(Command::new(cargo()).current_dir(root).arg(command).args(PUBLISHED).args(*args))?;
+        }
+        Action::Copies => check_copies(root, &COPIES)?,
         Action::CodegenCheck => codegen::run(true)?,
         Action::NpmConformance => return npm_conformance(&root.join(NPM_DIR)),
         Action::PermissionDifferential => {
@@ -128,6 +175,25 @@ fn run_step(root: &Path, action: &Action) -> Result<Outcome> {
         Action::FuzzSmoke => crate::fuzz::run(&["--smoke".to_owned()])?,
     }
     Ok(Outcome::Passed)
+}
+
+/// Fails, naming every stale or missing copy, unless each `(source, copy)` of `copies` (paths
+/// relative to `root`) holds the same bytes.
+fn check_copies(root: &Path, copies: &[(&str, &str)]) -> Result<()> {
+    let read = |path: &str| std::fs::read(root.join(path)).map_err(|err| format!("cannot read {path}: {err}"));
+    let mut problems = Vec::new();
+    for &(source, copy) in copies {
+        match (read(source), read(copy)) {
+            (Ok(a), Ok(b)) if a == b => {}
+            (Ok(_), Ok(_)) => problems.push(format!("{copy} differs from {source}: edit {source}, then `cp {source} {copy}`")),
+            (Err(err), _) | (_, Err(err)) => problems.push(err),
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::msg(format!("the published crates' copies are out of date:\n  {}", problems.join("\n  "))))
+    }
 }
 
 fn npm_conformance(dir: &Path) -> Result<Outcome> {
@@ -268,15 +334,41 @@ mod tests {
     }
 
     #[test]
+    fn the_published_copies_are_up_to_date() {
+        // `cargo test --workspace` catches a stale copy before CI does.
+        check_copies(&project_root(), &COPIES).expect("copies");
+    }
+
+    #[test]
+    fn a_stale_or_missing_copy_is_named() {
+        let dir = crate::util::temp_dir("ci-copies");
+        std::fs::create_dir_all(dir.join("crate")).expect("mkdir");
+        std::fs::write(dir.join("LICENSE"), "text").expect("write");
+        std::fs::write(dir.join("crate/LICENSE"), "text").expect("write");
+        check_copies(&dir, &[("LICENSE", "crate/LICENSE")]).expect("identical");
+        std::fs::write(dir.join("crate/LICENSE"), "old text").expect("write");
+        let err = check_copies(&dir, &[("LICENSE", "crate/LICENSE"), ("LICENSE", "other/LICENSE")]).expect_err("stale");
+        let err = err.to_string();
+        assert!(err.contains("crate/LICENSE differs from LICENSE: edit LICENSE, then `cp LICENSE crate/LICENSE`"), "{err}");
+        assert!(err.contains("cannot read other/LICENSE"), "{err}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
     fn steps_run_in_the_documented_order() {
         let names: Vec<_> = STEPS.iter().map(|step| step.name).collect();
         assert_eq!(
             names,
             [
                 "cargo fmt --check",
+                "copies in the published crates",
                 "cargo clippy",
                 "cargo test",
-                "cargo doc",
+                "cargo clippy (published crates, default features)",
+                "cargo test (published crates, default features)",
+                "cargo doc (all features)",
+                "cargo doc (default features)",
+                "cargo package",
                 "cargo xtask codegen --check",
                 "npm conformance (tests/npm)",
                 "permission differential (tests/npm/permit.mjs)",

@@ -126,13 +126,15 @@ mod registry;
 
 /// The wire decisions: where the MSCs, the spec draft and the reference implementation
 /// disagree, what this crate emits and what it accepts (`docs/wire-decisions.md` in the
-/// repository).
-#[doc = include_str!("../../../docs/wire-decisions.md")]
+/// repository; the crate includes its copy `wire-decisions.md`, kept identical by CI, so
+/// that the published package is self-contained).
+#[doc = include_str!("../wire-decisions.md")]
 pub mod wire_decisions {}
 
-/// The README's examples, compiled and run as doctests.
+/// The README's examples, compiled and run as doctests (the crate's `README.md` is a copy
+/// of the repository's, kept identical by CI).
 #[cfg(doctest)]
-#[doc = include_str!("../../../README.md")]
+#[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
 
 pub use action::{Action, ActionName};
