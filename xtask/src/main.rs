@@ -20,8 +20,10 @@ usage: cargo xtask <command>
 commands:
   codegen [--check]   regenerate schemas/ (JSON Schemas, widget-api.d.ts, package.json, README.md);
                       with --check, change nothing and fail if they are out of date
-  ci                  run what CI runs: fmt, clippy, tests, docs, codegen --check, npm conformance,
-                      the permission differential against matrix-widget-api, the fuzz smoke run
+  ci                  run what CI runs: fmt, the crate copies, clippy and tests (all features, then
+                      the published crates with default features), docs (both ways), cargo
+                      package, codegen --check, npm conformance, the permission differential
+                      against matrix-widget-api, the fuzz smoke run
   npm                 run only CI's npm step (tests/npm: fixtures, typings, type tests, Ajv, pack)
   bench [-- <args>]   run the decode and permission benchmarks (args go to the bench
                       binaries), then print the median ratios typed/ignored_any,
