@@ -10,24 +10,28 @@
 //! decoded into its typed payload in the same pass over the bytes. Otherwise, or when the
 //! first pass fails, `data` is captured as raw JSON and decoded after the envelope, which
 //! is also how the precise error of stage 2 is found.
+//!
+//! The pass is in `decode/visitor.rs`, the second stage (which runs the pass) in
+//! `decode/finish.rs`, the errors in `decode/error.rs`; whether a reply is an error reply is
+//! decided in `outcome.rs`, for both paths.
+
+mod error;
+mod finish;
+mod visitor;
+
+pub use error::{DecodeError, InvalidMessage};
 
 use crate::action::ActionName;
 use crate::api::Api;
 use crate::api::Role;
-use crate::error::{ErrorResponseData, WidgetError};
-use crate::from_widget::{FromWidgetData, FromWidgetResult};
-use crate::message::{Envelope, Source, to_json};
+use crate::message::Envelope;
 use crate::naming::Spelled;
-use crate::payload::{Extra, UnknownFields};
-use crate::to_widget::{ToWidgetData, ToWidgetResult};
 use crate::{FromWidgetRequest, FromWidgetResponse};
 use crate::{ToWidgetRequest, ToWidgetResponse};
-use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use serde_json::value::RawValue;
+use serde::de;
+use serde::{Serialize, Serializer};
+#[cfg(feature = "schema")]
 use std::borrow::Cow;
-use std::fmt;
-use std::marker::PhantomData;
 
 /// Any decoded message.
 #[derive(Clone, Debug, PartialEq)]
@@ -218,122 +222,6 @@ impl Serialize for Message {
     }
 }
 
-/// Why a message could not be decoded.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum DecodeError {
-    /// Not JSON, or not a widget API envelope: there is nothing to answer.
-    Malformed(serde_json::Error),
-    /// A valid envelope with invalid `data` or `response`.
-    Invalid(Box<InvalidMessage>),
-    /// Refused before decoding: over a [`Limits`](crate::limits::Limits) limit, or holding a
-    /// lone surrogate. Answerable when the envelope could be read.
-    Refused(Box<crate::limits::Refused>),
-}
-
-impl fmt::Display for DecodeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            DecodeError::Malformed(e) => write!(f, "not a widget API message: {}", crate::plain::sentence(e, false)),
-            DecodeError::Invalid(e) => e.fmt(f),
-            DecodeError::Refused(e) => e.fmt(f),
-        }
-    }
-}
-
-impl std::error::Error for DecodeError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            DecodeError::Malformed(e) => Some(e),
-            DecodeError::Invalid(e) => Some(&e.error),
-            DecodeError::Refused(e) => Some(&**e),
-        }
-    }
-}
-
-impl DecodeError {
-    /// The envelope, when there was one.
-    pub fn envelope(&self) -> Option<&Envelope> {
-        match self {
-            DecodeError::Malformed(_) | DecodeError::Refused(_) => None,
-            DecodeError::Invalid(e) => Some(&e.envelope),
-        }
-    }
-
-    /// The `requestId`, when the message had a readable one.
-    pub fn request_id(&self) -> Option<&str> {
-        match self {
-            DecodeError::Malformed(_) => None,
-            DecodeError::Invalid(e) => Some(e.envelope.request_id()),
-            DecodeError::Refused(e) => e.request_id(),
-        }
-    }
-
-    /// The error reply to send, when the message was a request with a valid envelope.
-    ///
-    /// ```
-    /// use matrix_widget_api::decode_host;
-    ///
-    /// let text = r#"{"api":"fromWidget","widgetId":"w1","requestId":"r1","action":"send_event","data":{"type":"m.room.message","content":{},"delay":0}}"#;
-    /// let error = decode_host(text).unwrap_err();
-    /// let reply: serde_json::Value = serde_json::from_str(&error.error_reply().unwrap())?;
-    /// assert_eq!(
-    ///     reply["response"]["error"]["message"],
-    ///     "Invalid request: `delay` is out of range: 0 is not an integer number of milliseconds from 1 to 9007199254740991"
-    /// );
-    /// // Not a widget API message at all: nothing to answer.
-    /// assert!(decode_host("[]").unwrap_err().error_reply().is_none());
-    /// # Ok::<(), serde_json::Error>(())
-    /// ```
-    pub fn error_reply(&self) -> Option<String> {
-        match self {
-            DecodeError::Malformed(_) => None,
-            DecodeError::Invalid(e) => e.error_reply(),
-            DecodeError::Refused(e) => e.error_reply(),
-        }
-    }
-}
-
-/// A message with a valid envelope but invalid `data` (a request) or `response` (a reply).
-#[derive(Debug)]
-pub struct InvalidMessage {
-    /// The envelope.
-    pub envelope: Envelope,
-    /// Whether it was a reply.
-    pub is_response: bool,
-    /// What was wrong.
-    pub error: serde_json::Error,
-    source: Source,
-}
-
-impl InvalidMessage {
-    /// What was wrong, as a sentence naming the field (relative to `data` for a request,
-    /// with `response.` for a reply) and quoting at most 40 characters of the value:
-    /// `` `delay` is out of range: 0 is not an integer number of milliseconds from 1 to … ``.
-    pub fn message(&self) -> String {
-        crate::plain::sentence(&self.error, !self.is_response)
-    }
-
-    /// For a request, the error reply: the request echoed exactly, plus
-    /// `response: {error: {message: "Invalid request: …"}}`. `None` for a reply (replies
-    /// are never answered).
-    pub fn error_reply(&self) -> Option<String> {
-        if self.is_response {
-            return None;
-        }
-        let error = crate::error::ErrorResponseData::new(format!("Invalid request: {}", self.message()));
-        Some(self.source.reply(&to_json(&error)))
-    }
-}
-
-impl fmt::Display for InvalidMessage {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let what = if self.is_response { "reply to" } else { "request" };
-        let request_id = crate::plain::bounded(&format!("\"{}\"", self.envelope.request_id));
-        write!(f, "invalid {what} {} `{}` {request_id}: {}", self.envelope.api, self.envelope.action, self.message())
-    }
-}
-
 /// Decodes what a **host** receives from its widget: a fromWidget request or the reply to a
 /// toWidget request. Anything else (a toWidget request, a reply to a fromWidget request) is
 /// [`DecodeError::Malformed`]: it cannot come from a widget. This is the entry point for a
@@ -509,13 +397,19 @@ impl Decoder {
     }
 
     fn decode_inner(&self, role: Option<Role>, text: &str) -> Result<Message, DecodeError> {
-        crate::limits::check(text, &self.limits).map_err(|refused| DecodeError::Refused(Box::new(refused.for_role(role))))?;
-        let result = match run(role, text, true) {
+        // A refused request gets no reply from a role it cannot reach: the api whose messages
+        // this role receives as replies.
+        let replies_api = role.map(|role| match role {
+            Role::Host => "toWidget",
+            Role::Widget => "fromWidget",
+        });
+        crate::limits::check(text, &self.limits).map_err(|refused| DecodeError::Refused(Box::new(refused.for_receiver(replies_api))))?;
+        let result = match finish::run(role, text, true) {
             Ok(Ok(message)) => Ok(message),
             Ok(Err(invalid)) => Err(DecodeError::Invalid(invalid)),
             // The one-pass decode failed somewhere: decode the envelope alone to find out
             // whether the envelope or the payload was at fault.
-            Err(_) => match run(role, text, false) {
+            Err(_) => match finish::run(role, text, false) {
                 Ok(Ok(message)) => Ok(message),
                 Ok(Err(invalid)) => Err(DecodeError::Invalid(invalid)),
                 Err(e) => Err(DecodeError::Malformed(e)),
@@ -526,437 +420,10 @@ impl Decoder {
             Err(DecodeError::Invalid(invalid)) => Some(&invalid.envelope),
             Err(_) => None,
         };
-        match envelope.and_then(|e| crate::limits::id_too_long(e, &self.limits)) {
+        match envelope.and_then(|e| crate::limits::id_too_long(e.api(), e.widget_id(), e.request_id(), &e.action().as_str(), &self.limits))
+        {
             Some(refused) => Err(DecodeError::Refused(refused)),
             None => result,
-        }
-    }
-}
-
-type Outcome = Result<Message, Box<InvalidMessage>>;
-
-fn run(role: Option<Role>, text: &str, typed: bool) -> Result<Outcome, serde_json::Error> {
-    let mut deserializer = serde_json::Deserializer::from_str(text);
-    let outcome = MessageSeed { role, text, typed }.deserialize(&mut deserializer)?;
-    deserializer.end()?;
-    Ok(outcome)
-}
-
-struct MessageSeed<'a> {
-    role: Option<Role>,
-    text: &'a str,
-    /// Decode `data` into its typed payload during the pass.
-    typed: bool,
-}
-
-impl<'de> DeserializeSeed<'de> for MessageSeed<'_> {
-    type Value = Outcome;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Outcome, D::Error> {
-        deserializer.deserialize_map(self)
-    }
-}
-
-enum Key<'de> {
-    Api,
-    WidgetId,
-    RequestId,
-    Action,
-    Data,
-    Response,
-    Other(Cow<'de, str>),
-}
-
-impl<'de> Deserialize<'de> for Key<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl<'de> Visitor<'de> for KeyVisitor {
-            type Value = Key<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a field name")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
-                Ok(Key::known(v).unwrap_or_else(|| Key::Other(Cow::Owned(v.to_owned()))))
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
-                Ok(Key::known(v).unwrap_or(Key::Other(Cow::Borrowed(v))))
-            }
-        }
-        deserializer.deserialize_identifier(KeyVisitor)
-    }
-}
-
-impl<'de> Key<'de> {
-    /// The key as written.
-    fn into_name(self) -> Cow<'de, str> {
-        Cow::Borrowed(match self {
-            Key::Api => "api",
-            Key::WidgetId => "widgetId",
-            Key::RequestId => "requestId",
-            Key::Action => "action",
-            Key::Data => "data",
-            Key::Response => "response",
-            Key::Other(name) => return name,
-        })
-    }
-
-    fn known(v: &str) -> Option<Self> {
-        Some(match v {
-            "api" => Key::Api,
-            "widgetId" => Key::WidgetId,
-            "requestId" => Key::RequestId,
-            "action" => Key::Action,
-            "data" => Key::Data,
-            "response" => Key::Response,
-            _ => return None,
-        })
-    }
-}
-
-/// Typed request data of either direction.
-enum TypedData {
-    FromWidget(FromWidgetData),
-    ToWidget(ToWidgetData),
-}
-
-impl TypedData {
-    fn deserialize<'de, D: Deserializer<'de>>(api: Api, action: &ActionName, deserializer: D) -> Result<Self, D::Error> {
-        match api {
-            Api::FromWidget => FromWidgetData::deserialize(action, deserializer).map(TypedData::FromWidget),
-            Api::ToWidget => ToWidgetData::deserialize(action, deserializer).map(TypedData::ToWidget),
-        }
-    }
-}
-
-/// A typed outcome of either direction.
-enum TypedResult {
-    FromWidget(FromWidgetResult),
-    ToWidget(ToWidgetResult),
-}
-
-struct ResultSeed<'a> {
-    api: Api,
-    action: &'a ActionName,
-}
-
-impl<'de> DeserializeSeed<'de> for ResultSeed<'_> {
-    type Value = TypedResult;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<TypedResult, D::Error> {
-        match self.api {
-            Api::FromWidget => FromWidgetResult::deserialize(self.action, deserializer).map(TypedResult::FromWidget),
-            Api::ToWidget => ToWidgetResult::deserialize(self.action, deserializer).map(TypedResult::ToWidget),
-        }
-    }
-}
-
-/// Reads a `response` object in one pass as an error response (when its first key is
-/// `error` and holds an error) or as `R`. A success value that turns out to hold an
-/// `error` field after all is left to the two-stage path, which decides exactly as
-/// widget-api's `isErrorResponse` does.
-pub(crate) struct OutcomeVisitor<R>(pub(crate) PhantomData<R>);
-
-impl<'de, R: Deserialize<'de> + UnknownFields> Visitor<'de> for OutcomeVisitor<R> {
-    type Value = Result<R, ErrorResponseData>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a response object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let first = map.next_key::<Key<'de>>()?;
-        if let Some(Key::Other(key)) = &first
-            && key == "error"
-        {
-            let raw: &'de RawValue = map.next_value()?;
-            if let Ok(error) = serde_json::from_str::<WidgetError>(raw.get()) {
-                let mut extra = Extra::new();
-                while let Some(key) = map.next_key::<Key<'de>>()? {
-                    let key = key.into_name();
-                    if key == "error" {
-                        return Err(de::Error::duplicate_field("error"));
-                    }
-                    crate::payload::read_extra(&mut extra, key, &mut map)?;
-                }
-                crate::payload::finish_extra(&extra)?;
-                return Ok(Err(ErrorResponseData { error, extra }));
-            }
-            return Err(de::Error::custom("an `error` field that is not a valid error; decoded on the two-stage path"));
-        }
-        let replay = Replay { first: first.map(Key::into_name), inner: map };
-        let value = R::deserialize(de::value::MapAccessDeserializer::new(replay))?;
-        if value.may_have_unknown_field("error") {
-            return Err(de::Error::custom("an `error` field after other fields; decoded on the two-stage path"));
-        }
-        Ok(Ok(value))
-    }
-}
-
-/// A map whose first key was already read: it hands that key out again, then the rest.
-struct Replay<'de, A> {
-    first: Option<Cow<'de, str>>,
-    inner: A,
-}
-
-impl<'de, A: MapAccess<'de>> MapAccess<'de> for Replay<'de, A> {
-    type Error = A::Error;
-
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
-        match self.first.take() {
-            Some(Cow::Borrowed(key)) => seed.deserialize(de::value::BorrowedStrDeserializer::new(key)).map(Some),
-            Some(Cow::Owned(key)) => seed.deserialize(de::value::StringDeserializer::new(key)).map(Some),
-            None => self.inner.next_key_seed(seed),
-        }
-    }
-
-    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
-        self.inner.next_value_seed(seed)
-    }
-}
-
-/// `response` as far as the pass got with it.
-// Lives on the stack for one decode; boxing the large variant would cost an allocation.
-#[allow(clippy::large_enum_variant)]
-enum ResponseSlot<'de> {
-    Raw(Option<&'de RawValue>),
-    Typed(TypedResult),
-}
-
-/// `data` as far as the pass got with it.
-enum DataSlot<'de> {
-    Typed(TypedData),
-    Raw(&'de RawValue),
-}
-
-struct DataSeed<'a> {
-    api: Api,
-    action: &'a ActionName,
-}
-
-impl<'de> DeserializeSeed<'de> for DataSeed<'_> {
-    type Value = DataSlot<'de>;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<DataSlot<'de>, D::Error> {
-        TypedData::deserialize(self.api, self.action, deserializer).map(DataSlot::Typed)
-    }
-}
-
-fn missing<E: de::Error>(field: &'static str) -> E {
-    E::missing_field(field)
-}
-
-fn non_empty<E: de::Error>(field: &'static str, value: String) -> Result<String, E> {
-    if value.is_empty() { Err(E::custom(format_args!("`{field}` must not be empty"))) } else { Ok(value) }
-}
-
-impl<'de> Visitor<'de> for MessageSeed<'_> {
-    type Value = Outcome;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a widget API message (a JSON object with api, widgetId, requestId, action and data)")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Outcome, A::Error> {
-        let mut api: Option<Api> = None;
-        let mut widget_id: Option<String> = None;
-        let mut request_id: Option<String> = None;
-        let mut action: Option<Spelled<ActionName>> = None;
-        let mut data: Option<DataSlot<'de>> = None;
-        let mut response: Option<ResponseSlot<'de>> = None;
-        let mut null_response = None;
-        let mut extra = Extra::new();
-
-        macro_rules! once {
-            ($slot:ident, $name:literal, $value:expr) => {{
-                if $slot.is_some() {
-                    return Err(de::Error::duplicate_field($name));
-                }
-                $slot = Some($value);
-            }};
-        }
-
-        while let Some(key) = map.next_key::<Key<'de>>()? {
-            match key {
-                Key::Api => once!(api, "api", map.next_value().map_err(|e| crate::payload::field_error("api", e))?),
-                Key::WidgetId => {
-                    once!(
-                        widget_id,
-                        "widgetId",
-                        non_empty("widgetId", map.next_value().map_err(|e| crate::payload::field_error("widgetId", e))?)?
-                    )
-                }
-                Key::RequestId => {
-                    once!(
-                        request_id,
-                        "requestId",
-                        non_empty("requestId", map.next_value().map_err(|e| crate::payload::field_error("requestId", e))?)?
-                    )
-                }
-                Key::Action => once!(action, "action", map.next_value().map_err(|e| crate::payload::field_error("action", e))?),
-                Key::Response => {
-                    // Typed in this pass when the role says this must be a reply and the
-                    // action is known; raw otherwise.
-                    let slot = match (self.typed, api, &action) {
-                        (true, Some(api), Some(action)) if self.expects_response(api) => {
-                            ResponseSlot::Typed(map.next_value_seed(ResultSeed { api, action: action.value() })?)
-                        }
-                        _ => {
-                            let raw: &'de RawValue = map.next_value()?;
-                            if raw.get() == "null" {
-                                null_response = self.offset_of(raw);
-                                ResponseSlot::Raw(None)
-                            } else {
-                                ResponseSlot::Raw(Some(raw))
-                            }
-                        }
-                    };
-                    once!(response, "response", slot)
-                }
-                Key::Data => {
-                    // Typed in this pass when we know the payload type and that this is a
-                    // request; raw otherwise.
-                    let typed = match (self.typed, api, &action) {
-                        (true, Some(api), Some(action)) if !self.expects_response(api) && response.is_none() => Some((api, action)),
-                        _ => None,
-                    };
-                    let slot = match typed {
-                        Some((api, action)) => map.next_value_seed(DataSeed { api, action: action.value() })?,
-                        None => DataSlot::Raw(map.next_value()?),
-                    };
-                    once!(data, "data", slot)
-                }
-                Key::Other(key) => crate::payload::read_extra(&mut extra, key, &mut map)?,
-            }
-        }
-
-        crate::payload::finish_extra(&extra)?;
-        let api = api.ok_or_else(|| missing("api"))?;
-        let widget_id = widget_id.ok_or_else(|| missing("widgetId"))?;
-        let request_id = request_id.ok_or_else(|| missing("requestId"))?;
-        let action = action.ok_or_else(|| missing("action"))?;
-        if matches!(action.value(), ActionName::_Custom(name) if name.as_str().is_empty()) {
-            return Err(de::Error::custom("`action` must not be empty"));
-        }
-        let data = data.ok_or_else(|| missing("data"))?;
-        let response = match response {
-            Some(ResponseSlot::Raw(Some(raw))) if raw.get().starts_with('{') => Some(ResponseSlot::Raw(Some(raw))),
-            Some(ResponseSlot::Raw(Some(raw))) => {
-                return Err(de::Error::custom(format_args!(
-                    "`response` must be an object, found `{}`",
-                    crate::payload::abbreviate(raw.get())
-                )));
-            }
-            Some(ResponseSlot::Raw(None)) | None => None,
-            typed => typed,
-        };
-        let is_response = response.is_some();
-        if let Some(role) = self.role
-            && is_response != self.expects_response(api)
-        {
-            let (got, receives) = match role {
-                Role::Host => ("host", "fromWidget requests and toWidget responses"),
-                Role::Widget => ("widget", "toWidget requests and fromWidget responses"),
-            };
-            let kind = if is_response { "response" } else { "request" };
-            return Err(de::Error::custom(format_args!("a {got} receives {receives}, not a {api} {kind}")));
-        }
-
-        let envelope = Envelope { api, widget_id, request_id, action, extra };
-        Ok(self.finish(envelope, data, response, null_response))
-    }
-}
-
-impl MessageSeed<'_> {
-    /// Whether, for this role, a message with this `api` must be a response.
-    fn expects_response(&self, api: Api) -> bool {
-        matches!((self.role, api), (Some(Role::Host), Api::ToWidget) | (Some(Role::Widget), Api::FromWidget))
-    }
-
-    fn invalid(&self, envelope: Envelope, is_response: bool, error: serde_json::Error) -> Outcome {
-        self.invalid_request_or_reply(envelope, is_response, error, None)
-    }
-
-    fn invalid_request_or_reply(
-        &self,
-        envelope: Envelope,
-        is_response: bool,
-        error: serde_json::Error,
-        null_response: Option<std::ops::Range<usize>>,
-    ) -> Outcome {
-        Err(Box::new(InvalidMessage { envelope, is_response, error, source: Source::new(self.text, null_response) }))
-    }
-
-    /// Where `raw`, a slice of the text, starts and ends in it.
-    fn offset_of(&self, raw: &RawValue) -> Option<std::ops::Range<usize>> {
-        let start = (raw.get().as_ptr() as usize).checked_sub(self.text.as_ptr() as usize)?;
-        let end = start + raw.get().len();
-        (self.text.get(start..end) == Some(raw.get())).then_some(start..end)
-    }
-
-    fn finish(
-        &self,
-        envelope: Envelope,
-        data: DataSlot<'_>,
-        response: Option<ResponseSlot<'_>>,
-        null_response: Option<std::ops::Range<usize>>,
-    ) -> Outcome {
-        let response = match response {
-            None => None,
-            Some(ResponseSlot::Raw(raw)) => raw,
-            Some(ResponseSlot::Typed(result)) => {
-                let DataSlot::Raw(raw) = data else {
-                    // A typed reply implies a role, and with a role a reply's data is raw.
-                    return self.invalid(envelope, true, de::Error::custom("a reply's data was not kept raw"));
-                };
-                // A reply echoes the request's data as it was, whatever it was.
-                let data = raw.to_owned();
-                return Ok(match result {
-                    TypedResult::FromWidget(r) => Message::FromWidgetResponse(FromWidgetResponse::from_typed(envelope, data, r)),
-                    TypedResult::ToWidget(r) => Message::ToWidgetResponse(ToWidgetResponse::from_typed(envelope, data, r)),
-                });
-            }
-        };
-        if let Some(response) = response {
-            let data = match data {
-                DataSlot::Raw(raw) => raw.to_owned(),
-                DataSlot::Typed(_) => {
-                    // Only when the role was unknown and `response` came after `data`.
-                    return self.finish_reparsed(envelope, response);
-                }
-            };
-            let result = match envelope.api {
-                Api::FromWidget => FromWidgetResponse::from_raw(envelope, data, response).map(Message::FromWidgetResponse),
-                Api::ToWidget => ToWidgetResponse::from_raw(envelope, data, response).map(Message::ToWidgetResponse),
-            };
-            return match result {
-                Ok(message) => Ok(message),
-                Err((envelope, e)) => self.invalid(envelope, true, crate::payload::field_error("response", e)),
-            };
-        }
-        let source = Some(Source::new(self.text, null_response.clone()));
-        let data = match data {
-            DataSlot::Typed(typed) => typed,
-            DataSlot::Raw(raw) => {
-                let mut deserializer = serde_json::Deserializer::from_str(raw.get());
-                match TypedData::deserialize(envelope.api, envelope.action.value(), &mut deserializer) {
-                    Ok(typed) => typed,
-                    Err(e) => return self.invalid_request_or_reply(envelope, false, crate::payload::field_error("data", e), null_response),
-                }
-            }
-        };
-        Ok(match data {
-            TypedData::FromWidget(d) => Message::FromWidgetRequest(FromWidgetRequest::from_data(envelope, d, source)),
-            TypedData::ToWidget(d) => Message::ToWidgetRequest(ToWidgetRequest::from_data(envelope, d, source)),
-        })
-    }
-
-    /// A response whose `data` was typed in the pass: take `data` raw from the text again.
-    fn finish_reparsed(&self, envelope: Envelope, response: &RawValue) -> Outcome {
-        #[derive(Deserialize)]
-        struct DataOnly<'a> {
-            #[serde(borrow)]
-            data: &'a RawValue,
-        }
-        match serde_json::from_str::<DataOnly>(self.text) {
-            Ok(d) => self.finish(envelope, DataSlot::Raw(d.data), Some(ResponseSlot::Raw(Some(response))), None),
-            Err(e) => self.invalid(envelope, true, e),
         }
     }
 }

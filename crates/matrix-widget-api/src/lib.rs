@@ -120,6 +120,7 @@ pub mod transferable;
 pub mod __private {
     pub use crate::private::*;
 }
+mod outcome;
 mod plain;
 mod private;
 mod registry;

@@ -176,22 +176,25 @@ impl fmt::Display for Reason {
 
 /// The top-level fields read from a refused message, as written.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-struct Head {
-    api: Option<String>,
-    widget_id: Option<String>,
-    request_id: Option<String>,
-    action: Option<String>,
+pub(crate) struct Head {
+    pub(crate) api: Option<String>,
+    pub(crate) widget_id: Option<String>,
+    pub(crate) request_id: Option<String>,
+    pub(crate) action: Option<String>,
     /// A top-level `response` that is not `null`: the message is a reply.
-    has_response: bool,
+    pub(crate) has_response: bool,
 }
 
 /// A message refused by a [`Limits`] check or for a lone surrogate.
+///
+/// Its error reply and its message are built in `decode/error.rs`, with the protocol's
+/// types, so that this module depends on nothing else in the crate.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Refused {
-    reason: Reason,
-    head: Head,
+    pub(crate) reason: Reason,
+    pub(crate) head: Head,
     /// Whether the message can reach the decoding side at all (see [`Refused::error_reply`]).
-    reaches_role: bool,
+    pub(crate) reaches_role: bool,
 }
 
 impl Refused {
@@ -205,52 +208,19 @@ impl Refused {
         self.head.request_id.as_deref()
     }
 
-    /// The error reply, when the message is a request whose `api`, `widgetId`, `requestId`
-    /// and `action` could be read, and (when decoded for a role) a request that role receives: those four, `"data": {}` (the data is not echoed), and
-    /// `response: {error: {message: "Invalid request: …"}}`.
-    pub fn error_reply(&self) -> Option<String> {
-        let head = &self.head;
-        if head.has_response || !self.reaches_role {
-            return None;
-        }
-        let api = head.api.as_deref().filter(|a| matches!(*a, "fromWidget" | "toWidget"))?;
-        let (widget_id, request_id, action) = (head.widget_id.as_deref()?, head.request_id.as_deref()?, head.action.as_deref()?);
-        if widget_id.is_empty() || request_id.is_empty() || action.is_empty() || matches!(self.reason, Reason::IdTooLong { .. }) {
-            return None;
-        }
-        let error = crate::error::ErrorResponseData::new(format!("Invalid request: {}", self.reason));
-        let reply = serde_json::json!({
-            "api": api, "widgetId": widget_id, "requestId": request_id, "action": action, "data": {}, "response": error,
-        });
-        Some(reply.to_string())
-    }
-}
-
-impl Refused {
-    /// The same, decoded by `role`: a request that cannot reach that role (a fromWidget
+    /// The same, decoded by a side that receives the messages of `replies_api` (the wire
+    /// name of `api`) as replies: `"toWidget"` for a host, `"fromWidget"` for a widget,
+    /// `None` when decoded for no role. A request that cannot reach that side (a fromWidget
     /// request at a widget) gets no reply from it.
-    pub(crate) fn for_role(mut self, role: Option<crate::api::Role>) -> Self {
-        use crate::api::Role;
-        let expects_response = match (role, self.head.api.as_deref()) {
+    pub(crate) fn for_receiver(mut self, replies_api: Option<&str>) -> Self {
+        let expects_response = match (replies_api, self.head.api.as_deref()) {
             (None, _) | (_, None) => return self,
-            (Some(Role::Host), Some(api)) => api == "toWidget",
-            (Some(Role::Widget), Some(api)) => api == "fromWidget",
+            (Some(replies_api), Some(api)) => api == replies_api,
         };
         self.reaches_role = expects_response == self.head.has_response;
         self
     }
 }
-
-impl fmt::Display for Refused {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.head.request_id {
-            Some(id) => write!(f, "refused message {}: {}", crate::plain::bounded(&format!("{id:?}")), self.reason),
-            None => write!(f, "refused message: {}", self.reason),
-        }
-    }
-}
-
-impl std::error::Error for Refused {}
 
 /// Checks `text` against `limits`; on failure reads what it can of the envelope.
 pub(crate) fn check(text: &str, limits: &Limits) -> Result<(), Box<Refused>> {
@@ -309,7 +279,7 @@ fn counts(bytes: &[u8]) -> Counts {
 
 /// The full scan: depth, members per container, string lengths and surrogate escapes. It
 /// does not validate JSON (the decoder does); on malformed input it stops quietly.
-#[allow(clippy::indexing_slicing)] // every index is checked against `bytes.len()` first
+#[expect(clippy::indexing_slicing, reason = "every index is checked against `bytes.len()` first")]
 fn scan(bytes: &[u8], limits: &Limits) -> Result<(), Reason> {
     let mut counts = [0usize; MAX_DEPTH + 1];
     let mut depth = 0usize;
@@ -388,7 +358,7 @@ const HEAD_WINDOW: usize = 64 << 10;
 /// The top-level `api`, `widgetId`, `requestId` and `action` strings, and whether there is
 /// a non-null `response`, read without decoding nested values: this works however deep or
 /// large the rest is. Only the first 64 KiB are searched.
-#[allow(clippy::indexing_slicing)] // every index is checked against `bytes.len()` first
+#[expect(clippy::indexing_slicing, reason = "every index is checked against `bytes.len()` first")]
 fn head_of(text: &str) -> Head {
     let bytes = &text.as_bytes()[..text.len().min(HEAD_WINDOW)];
     let mut head = Head::default();
@@ -452,13 +422,18 @@ fn head_of(text: &str) -> Head {
     head
 }
 
-/// The `Refused` for an envelope ID over the limit.
-pub(crate) fn id_too_long(envelope: &crate::Envelope, limits: &Limits) -> Option<Box<Refused>> {
+/// The `Refused` for an envelope ID over the limit, given the envelope's fields.
+pub(crate) fn id_too_long(
+    api: impl fmt::Display,
+    widget_id: &str,
+    request_id: &str,
+    action: &str,
+    limits: &Limits,
+) -> Option<Box<Refused>> {
     let max = limits.max_id_bytes;
-    let action = envelope.action().as_str();
-    let field = if envelope.widget_id().len() > max {
+    let field = if widget_id.len() > max {
         "widgetId"
-    } else if envelope.request_id().len() > max {
+    } else if request_id.len() > max {
         "requestId"
     } else if action.len() > max {
         "action"
@@ -469,10 +444,10 @@ pub(crate) fn id_too_long(envelope: &crate::Envelope, limits: &Limits) -> Option
     // ID would be another ID).
     let bounded = |s: &str| (s.len() <= max).then(|| s.to_owned());
     let head = Head {
-        api: Some(envelope.api().to_string()),
-        widget_id: bounded(envelope.widget_id()),
-        request_id: bounded(envelope.request_id()),
-        action: bounded(&action),
+        api: Some(api.to_string()),
+        widget_id: bounded(widget_id),
+        request_id: bounded(request_id),
+        action: bounded(action),
         has_response: false,
     };
     Some(Box::new(Refused { reason: Reason::IdTooLong { field, max }, head, reaches_role: true }))

@@ -7,7 +7,8 @@
 pub(crate) mod prelude {
     pub(crate) use crate::action::{Action, ActionName};
     pub(crate) use crate::error::ErrorResponseData;
-    pub(crate) use crate::message::{Envelope, Request, Response, Source, decode_result};
+    pub(crate) use crate::message::{Envelope, Request, Response, Source};
+    pub(crate) use crate::outcome::{OutcomeVisitor, decode_result};
     pub(crate) use crate::payload::RawObject;
     pub(crate) use serde::de;
     pub(crate) use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -280,7 +281,7 @@ macro_rules! registry {
             pub(crate) fn deserialize<'de, D: Deserializer<'de>>(action: &ActionName, deserializer: D) -> Result<Self, D::Error> {
                 $(
                     if *action == <$marker as Action>::NAME {
-                        return deserializer.deserialize_map(crate::decode::OutcomeVisitor::<<$marker as Action>::ResponseData>(PhantomData)).map(Self::$Variant);
+                        return deserializer.deserialize_map(OutcomeVisitor::<<$marker as Action>::ResponseData>(PhantomData)).map(Self::$Variant);
                     }
                 )*
                 let raw = <&RawValue>::deserialize(deserializer)?;

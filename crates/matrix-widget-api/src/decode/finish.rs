@@ -1,0 +1,117 @@
+//! The second stage: from what the pass captured (`visitor.rs`) to a typed [`Message`], or
+//! to an [`InvalidMessage`] naming the field at fault. A payload the pass kept raw is decoded
+//! here, after the envelope, which is also how the precise error of a message whose one-pass
+//! decode failed is found.
+
+use super::Message;
+use super::error::InvalidMessage;
+use super::visitor::{Captured, DataSlot, ResponseSlot, TypedData, TypedResult, read};
+use crate::api::{Api, Role};
+use crate::message::{Envelope, Source};
+use crate::{FromWidgetRequest, FromWidgetResponse, ToWidgetRequest, ToWidgetResponse};
+use serde::Deserialize;
+use serde::de;
+use serde_json::value::RawValue;
+use std::ops::Range;
+
+/// A decoded message, or one whose envelope is valid and whose payload is not.
+pub(super) type Outcome = Result<Message, Box<InvalidMessage>>;
+
+/// Decodes `text` received by `role`: the pass (typing `data` and `response` in it when
+/// `typed`), then the second stage. An error means the envelope itself could not be read
+/// (or, with `typed`, that the pass failed somewhere and must be run again without).
+pub(super) fn run(role: Option<Role>, text: &str, typed: bool) -> Result<Outcome, serde_json::Error> {
+    let Captured { envelope, data, response, null_response } = read(role, text, typed)?;
+    Ok(SecondStage { text }.finish(envelope, data, response, null_response))
+}
+
+/// The second stage over one message's text.
+struct SecondStage<'a> {
+    text: &'a str,
+}
+
+impl SecondStage<'_> {
+    fn invalid(&self, envelope: Envelope, is_response: bool, error: serde_json::Error) -> Outcome {
+        self.invalid_request_or_reply(envelope, is_response, error, None)
+    }
+
+    fn invalid_request_or_reply(
+        &self,
+        envelope: Envelope,
+        is_response: bool,
+        error: serde_json::Error,
+        null_response: Option<Range<usize>>,
+    ) -> Outcome {
+        Err(Box::new(InvalidMessage { envelope, is_response, error, source: Source::new(self.text, null_response) }))
+    }
+
+    fn finish(
+        &self,
+        envelope: Envelope,
+        data: DataSlot<'_>,
+        response: Option<ResponseSlot<'_>>,
+        null_response: Option<Range<usize>>,
+    ) -> Outcome {
+        let response = match response {
+            None => None,
+            Some(ResponseSlot::Raw(raw)) => raw,
+            Some(ResponseSlot::Typed(result)) => {
+                let DataSlot::Raw(raw) = data else {
+                    // A typed reply implies a role, and with a role a reply's data is raw.
+                    return self.invalid(envelope, true, de::Error::custom("a reply's data was not kept raw"));
+                };
+                // A reply echoes the request's data as it was, whatever it was.
+                let data = raw.to_owned();
+                return Ok(match result {
+                    TypedResult::FromWidget(r) => Message::FromWidgetResponse(FromWidgetResponse::from_typed(envelope, data, r)),
+                    TypedResult::ToWidget(r) => Message::ToWidgetResponse(ToWidgetResponse::from_typed(envelope, data, r)),
+                });
+            }
+        };
+        if let Some(response) = response {
+            let data = match data {
+                DataSlot::Raw(raw) => raw.to_owned(),
+                DataSlot::Typed(_) => {
+                    // Only when the role was unknown and `response` came after `data`.
+                    return self.finish_reparsed(envelope, response);
+                }
+            };
+            let result = match envelope.api {
+                Api::FromWidget => FromWidgetResponse::from_raw(envelope, data, response).map(Message::FromWidgetResponse),
+                Api::ToWidget => ToWidgetResponse::from_raw(envelope, data, response).map(Message::ToWidgetResponse),
+            };
+            return match result {
+                Ok(message) => Ok(message),
+                Err((envelope, e)) => self.invalid(envelope, true, crate::payload::field_error("response", e)),
+            };
+        }
+        let source = Some(Source::new(self.text, null_response.clone()));
+        let data = match data {
+            DataSlot::Typed(typed) => typed,
+            DataSlot::Raw(raw) => {
+                let mut deserializer = serde_json::Deserializer::from_str(raw.get());
+                match TypedData::deserialize(envelope.api, envelope.action.value(), &mut deserializer) {
+                    Ok(typed) => typed,
+                    Err(e) => return self.invalid_request_or_reply(envelope, false, crate::payload::field_error("data", e), null_response),
+                }
+            }
+        };
+        Ok(match data {
+            TypedData::FromWidget(d) => Message::FromWidgetRequest(FromWidgetRequest::from_data(envelope, d, source)),
+            TypedData::ToWidget(d) => Message::ToWidgetRequest(ToWidgetRequest::from_data(envelope, d, source)),
+        })
+    }
+
+    /// A response whose `data` was typed in the pass: take `data` raw from the text again.
+    fn finish_reparsed(&self, envelope: Envelope, response: &RawValue) -> Outcome {
+        #[derive(Deserialize)]
+        struct DataOnly<'a> {
+            #[serde(borrow)]
+            data: &'a RawValue,
+        }
+        match serde_json::from_str::<DataOnly>(self.text) {
+            Ok(d) => self.finish(envelope, DataSlot::Raw(d.data), Some(ResponseSlot::Raw(Some(response))), None),
+            Err(e) => self.invalid(envelope, true, e),
+        }
+    }
+}
