@@ -32,7 +32,6 @@ fn malformed_input_has_nothing_to_answer() {
     malformed(r#"{"api":"fromWidget","widgetId":"w","requestId":"","action":"x","data":{}}"#, "`requestId` must not be empty");
     malformed(r#"{"api":"fromWidget","widgetId":"w","requestId":"r","action":"","data":{}}"#, "`action` must not be empty");
     malformed(r#"{"api":"sideways","widgetId":"w","requestId":"r","action":"x","data":{}}"#, "`api`: unknown api direction \"sideways\"");
-    malformed(r#"{"api":"fromWidget","widgetId":"w","requestId":"r","action":"x"}"#, "`data` is missing");
     malformed(r#"{"api":"fromWidget","widgetId":"w","requestId":"r","action":"x","data":{},"response":5}"#, "`response` must be an object");
     malformed(r#"{"api":"fromWidget","widgetId":"w","requestId":"r","action":"x","data":{}} trailing"#, "trailing characters");
     assert!(matches!(decode_slice(b"\xff\xfe"), Err(DecodeError::Malformed(_))));

@@ -48,10 +48,27 @@ impl SecondStage<'_> {
     fn finish(
         &self,
         envelope: Envelope,
-        data: DataSlot<'_>,
+        data: Option<DataSlot<'_>>,
         response: Option<ResponseSlot<'_>>,
         null_response: Option<Range<usize>>,
     ) -> Outcome {
+        let data = match data {
+            Some(data) => data,
+            // A reply to a request that had no `data` (such as our own error reply to one)
+            // echoes none: its data reads as `null`.
+            None if response.is_some() => DataSlot::Raw(RawValue::NULL),
+            // A request without `data`: the envelope is valid, so it gets an error reply
+            // that keeps its `requestId` (the reference host throws and the widget waits for
+            // its timeout).
+            None => {
+                return self.invalid_request_or_reply(
+                    envelope,
+                    false,
+                    de::Error::custom("the request has no `data` (a request without a payload sends `\"data\":{}`)"),
+                    null_response,
+                );
+            }
+        };
         let response = match response {
             None => None,
             Some(ResponseSlot::Raw(raw)) => raw,
@@ -110,8 +127,32 @@ impl SecondStage<'_> {
             data: &'a RawValue,
         }
         match serde_json::from_str::<DataOnly>(self.text) {
-            Ok(d) => self.finish(envelope, DataSlot::Raw(d.data), Some(ResponseSlot::Raw(Some(response))), None),
+            Ok(d) => self.finish(envelope, Some(DataSlot::Raw(d.data)), Some(ResponseSlot::Raw(Some(response))), None),
             Err(e) => self.invalid(envelope, true, e),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{DecodeError, FromWidgetResponse, WidgetMessage, decode_host, decode_widget};
+
+    #[test]
+    fn a_request_without_data_gets_an_error_reply_that_decodes() {
+        let text = r#"{"api":"fromWidget","widgetId":"w","requestId":"r1","action":"send_event"}"#;
+        let Err(DecodeError::Invalid(invalid)) = decode_host(text) else { panic!("answerable: {:?}", decode_host(text)) };
+        assert_eq!(invalid.envelope.request_id(), "r1");
+        let reply = invalid.error_reply().expect("a reply");
+        assert!(
+            reply.starts_with(r#"{"api":"fromWidget","widgetId":"w","requestId":"r1","action":"send_event","response":{"error":"#),
+            "{reply}"
+        );
+        assert!(reply.contains("no `data`"), "{reply}");
+        // The widget reads our reply: an error reply whose echoed data is `null`.
+        let Ok(WidgetMessage::Response(FromWidgetResponse::SendEvent(response))) = decode_widget(&reply) else {
+            panic!("{:?}", decode_widget(&reply))
+        };
+        assert!(response.is_error());
+        assert_eq!(response.data().get(), "null");
     }
 }

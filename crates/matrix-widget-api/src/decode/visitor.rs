@@ -23,7 +23,9 @@ use std::ops::Range;
 /// with them.
 pub(super) struct Captured<'de> {
     pub(super) envelope: Envelope,
-    pub(super) data: DataSlot<'de>,
+    /// `None` when the message has no `data`: a request without it is answerable (the
+    /// envelope is valid), and a reply to such a request has none to echo.
+    pub(super) data: Option<DataSlot<'de>>,
     /// `None` for a request (no `response`, or `"response": null`).
     pub(super) response: Option<ResponseSlot<'de>>,
     /// Where the value of a `"response": null` member is in the text, if there was one.
@@ -248,7 +250,6 @@ impl<'de> Visitor<'de> for MessageSeed<'_> {
         if matches!(action.value(), ActionName::_Custom(name) if name.as_str().is_empty()) {
             return Err(de::Error::custom("`action` must not be empty"));
         }
-        let data = data.ok_or_else(|| missing("data"))?;
         let response = match response {
             Some(ResponseSlot::Raw(Some(raw))) if raw.get().starts_with('{') => Some(ResponseSlot::Raw(Some(raw))),
             Some(ResponseSlot::Raw(Some(raw))) => {
