@@ -5,6 +5,7 @@ use super::{Config, Permissions};
 use matrix_widget_api::Capability;
 use matrix_widget_api::naming::Spelled;
 use matrix_widget_api::to_widget::notify_capabilities::NotifyCapabilitiesRequestData;
+use std::collections::{HashMap, HashSet};
 
 /// One widget's negotiated capabilities, cumulative over every (re)negotiation.
 ///
@@ -40,12 +41,16 @@ use matrix_widget_api::to_widget::notify_capabilities::NotifyCapabilitiesRequest
 pub struct Negotiation {
     requested: Vec<Spelled<Capability>>,
     approved: Vec<Spelled<Capability>>,
-}
-
-/// Whether `list` holds `capability` in exactly this spelling.
-fn holds_exactly(list: &[Spelled<Capability>], capability: &Spelled<Capability>) -> bool {
-    let text = capability.as_str();
-    list.iter().any(|c| c.as_str() == text)
+    // Hashed views of the two lists, so that every operation is linear in its input
+    // (a widget may ask for tens of thousands of capabilities within `Limits`).
+    /// The exact strings in `requested`.
+    requested_texts: HashSet<String>,
+    /// Where each capability (any spelling) sits in `requested`.
+    requested_at: HashMap<Capability, Vec<usize>>,
+    /// The exact strings in `approved`.
+    approved_texts: HashSet<String>,
+    /// The capabilities in `approved`, whatever their spelling.
+    approved_values: HashSet<Capability>,
 }
 
 impl Negotiation {
@@ -60,40 +65,53 @@ impl Negotiation {
     ///
     /// A capability already approved in another spelling is approved in this spelling too,
     /// without asking. An unknown capability ([`Capability::_Custom`]) is never approved.
+    ///
+    /// Linear in the number of capabilities (hashing), whatever was requested before.
     pub fn request(&mut self, capabilities: &[Spelled<Capability>]) -> Vec<Spelled<Capability>> {
         let mut pending: Vec<Spelled<Capability>> = Vec::new();
+        let mut pending_texts: HashSet<String> = HashSet::new();
         for capability in capabilities {
-            if !holds_exactly(&self.requested, capability) {
+            let text = capability.as_str().into_owned();
+            if !self.requested_texts.contains(&text) {
+                self.requested_at.entry(capability.value().clone()).or_default().push(self.requested.len());
                 self.requested.push(capability.clone());
+                self.requested_texts.insert(text.clone());
             }
             if matches!(capability.value(), Capability::_Custom(_)) {
                 continue;
             }
-            // `Spelled` equality ignores the spelling.
-            if self.approved.contains(capability) {
-                if !holds_exactly(&self.approved, capability) {
-                    self.approved.push(capability.clone());
-                }
-            } else if !holds_exactly(&pending, capability) {
+            if self.approved_values.contains(capability.value()) {
+                self.push_approved(capability, text);
+            } else if pending_texts.insert(text) {
                 pending.push(capability.clone());
             }
         }
         pending
     }
 
+    /// Adds `capability`, whose exact string is `text`, to the approved list unless this
+    /// spelling is there already.
+    fn push_approved(&mut self, capability: &Spelled<Capability>, text: String) {
+        if self.approved_texts.insert(text) {
+            self.approved_values.insert(capability.value().clone());
+            self.approved.push(capability.clone());
+        }
+    }
+
     /// The host approves `capabilities`: every requested spelling of each is approved (in
     /// the widget's spelling). Capabilities the widget never requested, and unknown ones,
-    /// are ignored.
+    /// are ignored. Linear in the number of capabilities and of their requested spellings.
     pub fn approve<C: Into<Spelled<Capability>>>(&mut self, capabilities: impl IntoIterator<Item = C>) {
         for capability in capabilities {
             let capability: Spelled<Capability> = capability.into();
             if matches!(capability.value(), Capability::_Custom(_)) {
                 continue;
             }
-            for requested in self.requested.iter().filter(|r| **r == capability) {
-                if !holds_exactly(&self.approved, requested) {
-                    self.approved.push(requested.clone());
-                }
+            let Some(positions) = self.requested_at.get(capability.value()) else { continue };
+            let spellings: Vec<Spelled<Capability>> = positions.iter().filter_map(|&i| self.requested.get(i).cloned()).collect();
+            for requested in spellings {
+                let text = requested.as_str().into_owned();
+                self.push_approved(&requested, text);
             }
         }
     }
