@@ -128,6 +128,11 @@ pub struct HostSession {
     watching_turn: bool,
     /// How many capabilities were approved at the end of the last round.
     notified_approved: usize,
+    /// [`EnvRequest::ReadState`] requests not answered yet.
+    state_reads: usize,
+    /// State changes that arrived while a state read was running: merged into its push,
+    /// where they win over what was read (they are newer).
+    state_during_read: Vec<RoomEvent>,
 }
 
 /// Collects outputs while one input is processed.
@@ -199,6 +204,8 @@ impl HostSession {
             deferred: Vec::new(),
             watching_turn: false,
             notified_approved: 0,
+            state_reads: 0,
+            state_during_read: Vec::new(),
         }
     }
 
@@ -404,6 +411,8 @@ impl HostSession {
             self.watching_turn = false;
             self.content_loaded_seen = false;
             self.notified_approved = 0;
+            self.state_reads = 0;
+            self.state_during_read.clear();
             self.env
                 .retain(|_, entry| !matches!(entry.pending, EnvPending::Approve { .. } | EnvPending::ReadState | EnvPending::ReadSticky));
         }
@@ -538,10 +547,14 @@ impl HostSession {
             Deferred::InitialState(room_ids) => {
                 let filters = state_filters(self.negotiation.approved());
                 if !filters.is_empty() {
+                    self.state_reads += 1;
                     self.env_request(EnvPending::ReadState, EnvRequest::ReadState { room_ids, filters }, out);
                 }
             }
-            Deferred::StateUpdate(event) => self.send::<UpdateState>(now, UpdateStateRequestData::new(vec![*event]), Purpose::Delivery, out),
+            Deferred::StateUpdate(event) if self.state_reads > 0 => self.state_during_read.push(*event),
+            Deferred::StateUpdate(event) => {
+                self.send::<UpdateState>(now, UpdateStateRequestData::new(vec![*event]), Purpose::Delivery, out)
+            }
         }
     }
 
@@ -588,10 +601,21 @@ impl HostSession {
         match entry.pending {
             EnvPending::Approve { asked } => self.on_approved(now, &asked, result, out),
             EnvPending::ReadState => {
+                self.state_reads = self.state_reads.saturating_sub(1);
                 let events = self.answered_events(result, out);
                 let context = self.context();
-                let state: Vec<RoomEvent> =
+                let mut state: Vec<RoomEvent> =
                     events.into_iter().filter(|e| self.permissions.may_update_state(&EventView::of(e, None), &context).is_ok()).collect();
+                let newer =
+                    if self.state_reads == 0 { std::mem::take(&mut self.state_during_read) } else { self.state_during_read.clone() };
+                for update in newer {
+                    let same =
+                        |e: &RoomEvent| e.room_id == update.room_id && e.event_type == update.event_type && e.state_key == update.state_key;
+                    match state.iter_mut().find(|e| same(e)) {
+                        Some(slot) => *slot = update,
+                        None => state.push(update),
+                    }
+                }
                 self.send::<UpdateState>(now, UpdateStateRequestData::new(state), Purpose::Delivery, out);
             }
             EnvPending::ReadSticky => {
