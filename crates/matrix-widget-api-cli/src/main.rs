@@ -25,6 +25,7 @@
 
 mod capability;
 mod check;
+mod host;
 mod http;
 mod input;
 mod normalize;
@@ -191,6 +192,11 @@ enum Command {
         #[command(flatten)]
         input: InputArg,
     },
+    /// Run a host session over JSON lines: widget messages, environment answers,
+    /// application calls, pushes and ticks in; messages, environment requests and
+    /// notifications out.
+    #[command(after_help = host::HOST_EXAMPLES)]
+    Host(host::HostArgs),
 }
 
 /// The trace to read.
@@ -315,6 +321,7 @@ fn run(cli: Cli) -> Result<Status, Fatal> {
             let options = http::Options { support: http::support(era), room, fallback };
             http::run(&input.source(), max, &options, &mut out)
         }
+        Command::Host(args) => host::run(&args, max),
     }
 }
 

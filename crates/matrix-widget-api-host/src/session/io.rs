@@ -410,12 +410,12 @@ pub enum Misbehaviour {
     /// Not a widget API message, or over the limits (ignored, no reply possible).
     Malformed {
         /// Why.
-        error: String,
+        reason: String,
     },
     /// A valid envelope with invalid `data` (answered with an error) or `response`.
     Invalid {
         /// Why.
-        error: String,
+        reason: String,
     },
     /// A message for another widget: ignored, never answered.
     ForeignWidgetId {

@@ -663,12 +663,12 @@ impl HostSession {
         let Some(envelope) = error.envelope() else {
             // Over a limit with a readable request ID: answerable only if ours, which we
             // cannot know without the envelope, so it is ignored.
-            return misbehaved(out, Misbehaviour::Malformed { error: error.to_string() });
+            return misbehaved(out, Misbehaviour::Malformed { reason: error.to_string() });
         };
         if envelope.widget_id() != self.config.widget_id {
             return misbehaved(out, Misbehaviour::ForeignWidgetId { widget_id: envelope.widget_id().to_owned() });
         }
-        misbehaved(out, Misbehaviour::Invalid { error: error.to_string() });
+        misbehaved(out, Misbehaviour::Invalid { reason: error.to_string() });
         match error.error_reply() {
             Some(reply) => out.push(Output::ToWidget(reply)),
             None => {
