@@ -141,7 +141,7 @@ fn standard_input_and_options() {
         // The widget did not answer within --timeout: it is taken to request nothing.
         assert_eq!(lines[1], r#"{"notify":"timed_out","action":"capabilities","request_id":"host-1"}"#);
         assert!(lines[2].contains("notify_capabilities"));
-        assert_eq!(lines[3], r#"{"notify":"capabilities_changed","requested":[],"approved":[]}"#);
+        assert_eq!(lines[3], r#"{"notify":"capabilities_changed","requested":0,"approved":0}"#);
         assert_eq!(lines[4], r#"{"notify":"ready"}"#);
         assert!(lines[5].contains("supported_api_versions"));
     }

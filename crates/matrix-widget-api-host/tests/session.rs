@@ -158,7 +158,7 @@ fn capabilities_are_asked_on_iframe_load_and_approved_through_the_environment() 
         json!({"requested": ["org.matrix.msc2762.receive.state_event:m.room.member"], "approved": ["org.matrix.msc2762.receive.state_event:m.room.member"]})
     );
     assert!(step.notes.iter().any(|n| matches!(n, Notification::Ready)));
-    assert!(step.notes.iter().any(|n| matches!(n, Notification::CapabilitiesChanged { approved, .. } if approved.len() == 1)));
+    assert!(step.notes.iter().any(|n| matches!(n, Notification::CapabilitiesChanged { approved: 1, .. })));
     // The session asks what the widget speaks once, after the first negotiation.
     assert!(step.to_widget.iter().any(|m| m["action"] == "supported_api_versions"));
     // Acknowledging notify_capabilities needs nothing more.
@@ -202,7 +202,7 @@ fn unknown_capabilities_are_not_asked_and_approved_ones_are_echoed_in_the_widget
 }
 
 #[test]
-fn a_policy_that_approves_more_than_asked_is_cut_to_what_was_asked() {
+fn a_policy_that_approves_more_than_requested_is_cut_to_what_was_requested() {
     let mut host = Host::in_room();
     let step = host.negotiate(&["org.matrix.msc2931.navigate"], Some(&["org.matrix.msc2931.navigate", "m.capability.screenshot"]), &[]);
     assert_eq!(step.message("notify_capabilities")["data"]["approved"], json!(["org.matrix.msc2931.navigate"]));

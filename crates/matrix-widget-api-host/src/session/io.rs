@@ -161,8 +161,8 @@ pub struct StateFilter {
 #[non_exhaustive]
 pub enum EnvRequest {
     /// Decide which of `requested` to grant (policy or the user). Answer: a JSON array of
-    /// the approved capability strings (a subset of `requested`; anything else is ignored).
-    /// An error answer approves none of them.
+    /// the approved capability strings (normally a subset of `requested`; capabilities the
+    /// widget never requested are ignored). An error answer approves none of them.
     ApproveCapabilities {
         /// The capabilities to decide on: known, not yet approved, in the widget's spelling.
         requested: Vec<Spelled<Capability>>,
@@ -365,12 +365,14 @@ pub enum Output {
 pub enum Notification {
     /// The first negotiation finished: the widget is told what it may do.
     Ready,
-    /// The approved capabilities changed (after every negotiation, the first included).
+    /// A negotiation finished (the first included) and the widget was told the result:
+    /// [`HostSession::negotiation`](super::HostSession::negotiation) has the lists (not
+    /// copied here: they may hold tens of thousands of capabilities).
     CapabilitiesChanged {
-        /// Every capability requested so far.
-        requested: Vec<Spelled<Capability>>,
-        /// Every capability approved so far.
-        approved: Vec<Spelled<Capability>>,
+        /// How many capabilities were requested so far.
+        requested: usize,
+        /// How many are approved.
+        approved: usize,
     },
     /// The widget did not answer a toWidget request in time; the request is forgotten
     /// (a late answer is reported as [`Misbehaviour::UnexpectedReply`]).

@@ -67,9 +67,7 @@ struct ToWidgetPending {
 /// What an environment request is waiting to do.
 #[derive(Clone, Debug)]
 enum EnvPending {
-    Approve {
-        asked: HashSet<Capability>,
-    },
+    Approve,
     /// Carrying out a widget request; `openid_asked` is set once the widget was told that
     /// the user is being asked.
     Widget {
@@ -331,6 +329,26 @@ impl HostSession {
         }
     }
 
+    /// Sends `notify_capabilities`. Written directly rather than through [`Request::new`],
+    /// whose check (serialise, then parse back) would copy every capability twice more:
+    /// the lists are the negotiation's own, valid by construction.
+    fn send_notify_capabilities(&mut self, now: Millis, out: &mut Out) {
+        let data = self.negotiation.notify_capabilities();
+        let (Ok(widget_id), Ok(action), Ok(data)) = (
+            serde_json::to_string(&self.config.widget_id),
+            serde_json::to_string(&Spelled::new(NotifyCapabilities::NAME)),
+            serde_json::to_string(&data),
+        ) else {
+            return self.send::<NotifyCapabilities>(now, data, Purpose::Delivery, out);
+        };
+        self.next_to_widget += 1;
+        let request_id = format!("host-{}", self.next_to_widget);
+        let text = format!(r#"{{"api":"toWidget","widgetId":{widget_id},"requestId":"{request_id}","action":{action},"data":{data}}}"#);
+        let deadline = now.plus(self.config.to_widget_timeout);
+        self.to_widget.insert(request_id, ToWidgetPending { action: NotifyCapabilities::NAME, deadline, purpose: Purpose::Delivery });
+        out.push(Output::ToWidget(text));
+    }
+
     /// Forgets the toWidget requests whose deadline passed, and acts on the loss.
     fn expire(&mut self, now: Millis, out: &mut Out) {
         let expired: Vec<String> = self.to_widget.iter().filter(|(_, p)| p.deadline <= now).map(|(id, _)| id.clone()).collect();
@@ -413,8 +431,7 @@ impl HostSession {
             self.notified_approved = 0;
             self.state_reads = 0;
             self.state_during_read.clear();
-            self.env
-                .retain(|_, entry| !matches!(entry.pending, EnvPending::Approve { .. } | EnvPending::ReadState | EnvPending::ReadSticky));
+            self.env.retain(|_, entry| !matches!(entry.pending, EnvPending::Approve | EnvPending::ReadState | EnvPending::ReadSticky));
         }
         if self.config.start == StartMode::IframeLoad {
             self.begin(now, out);
@@ -435,15 +452,13 @@ impl HostSession {
             return self.complete(now, out);
         }
         self.phase = Phase::Approving;
-        let asked = pending.iter().map(|c| c.value().clone()).collect();
-        self.env_request(EnvPending::Approve { asked }, EnvRequest::ApproveCapabilities { requested: pending }, out);
+        self.env_request(EnvPending::Approve, EnvRequest::ApproveCapabilities { requested: pending }, out);
     }
 
-    fn on_approved(&mut self, now: Millis, asked: &HashSet<Capability>, result: Answer, out: &mut Out) {
+    fn on_approved(&mut self, now: Millis, result: Answer, out: &mut Out) {
         match result.map(parse::<Vec<Spelled<Capability>>>) {
-            Ok(Ok(approved)) => {
-                self.negotiation.approve(approved.into_iter().filter(|c| asked.contains(c.value())));
-            }
+            // What the widget never requested is ignored by `approve`.
+            Ok(Ok(approved)) => self.negotiation.approve(approved),
             Ok(Err(message)) => notify(out, Notification::HostError { message }),
             Err(_) => {}
         }
@@ -456,12 +471,12 @@ impl HostSession {
         self.notified_approved = self.negotiation.approved().len();
         self.permissions = self.negotiation.permissions_with(self.config.permissions.clone());
         self.phase = Phase::Ready;
-        self.send::<NotifyCapabilities>(now, self.negotiation.notify_capabilities(), Purpose::Delivery, out);
+        self.send_notify_capabilities(now, out);
         notify(
             out,
             Notification::CapabilitiesChanged {
-                requested: self.negotiation.requested().to_vec(),
-                approved: self.negotiation.approved().to_vec(),
+                requested: self.negotiation.requested().len(),
+                approved: self.negotiation.approved().len(),
             },
         );
         let first = !self.ever_ready;
@@ -599,7 +614,7 @@ impl HostSession {
             return; // for a document that is gone
         }
         match entry.pending {
-            EnvPending::Approve { asked } => self.on_approved(now, &asked, result, out),
+            EnvPending::Approve => self.on_approved(now, result, out),
             EnvPending::ReadState => {
                 self.state_reads = self.state_reads.saturating_sub(1);
                 let events = self.answered_events(result, out);
@@ -699,9 +714,11 @@ impl HostSession {
                 self.content_loaded_seen = true;
                 return out.push(Output::ToWidget(reply));
             }
-            FromWidgetRequest::RequestCapabilities(r) => {
+            FromWidgetRequest::RequestCapabilities(_) => {
+                let FromWidgetRequest::RequestCapabilities(r) = request else { return };
                 out.push(Output::ToWidget(r.reply(&Empty::new())));
-                let capabilities = r.data().capabilities.clone();
+                let (_, data) = r.into_parts();
+                let capabilities = data.capabilities;
                 if self.phase == Phase::Ready {
                     self.round(now, capabilities, out);
                 } else {
