@@ -49,8 +49,10 @@
 //!    or a LiveKit delayed-leave delegation of any other `delay_id` is refused (wire
 //!    decision 28). Turning it off gives the reference's behaviour.
 //! 6. **Bounded.** At most [`Config::max_pending`] widget requests wait on the environment;
-//!    more are refused with an error reply at once. Capability sets are hashed: a
-//!    renegotiation costs time linear in its size.
+//!    more are refused with an error reply at once, and with
+//!    [`Config::environment_timeout`] they expire. Capability sets are hashed: a
+//!    renegotiation costs time linear in its size. Deadlines are kept in order, so an
+//!    input costs nothing extra while none is due.
 //! 7. **toWidget requests** get IDs `host-1`, `host-2`, …, time out after
 //!    [`Config::to_widget_timeout`] (10 s, like the reference) on the next input at or after
 //!    the deadline ([`Input::Tick`] exists for this), and a reply is matched by `requestId`
@@ -90,6 +92,64 @@
 //! assert!(matches!(&out[0], Output::ToWidget(m) if m.contains("notify_capabilities")));
 //! assert!(session.is_ready());
 //! # let _ = StartMode::ContentLoaded;
+//! ```
+//!
+//! # Driving a session from an event loop
+//!
+//! The session is a value: put it in one task (an async task, or a thread as here) that
+//! owns it, feed it what arrives, and wake up at [`HostSession::next_deadline`] to feed
+//! [`Input::Tick`]. With an async runtime, the same loop selects over a channel and a
+//! sleep until the deadline; the library itself needs no runtime.
+//!
+//! ```
+//! use matrix_widget_api_host::session::{Config, HostSession, Input, Millis, Notification, Output};
+//! use std::sync::mpsc;
+//! use std::time::{Duration, Instant};
+//!
+//! let (inputs, received) = mpsc::channel::<Input>();
+//! let (outputs, posted) = mpsc::channel::<Output>();
+//! let driver = std::thread::spawn(move || {
+//!     let config = Config::new("w1", "@a:example.org").to_widget_timeout(Millis(50));
+//!     let mut session = HostSession::new(config);
+//!     let origin = Instant::now();
+//!     loop {
+//!         let now = Millis::since(origin, Instant::now());
+//!         // Sleep until the next input or the next deadline, whichever comes first.
+//!         let wait = session.next_deadline().map(|d| Duration::from_millis(d.0.saturating_sub(now.0)));
+//!         let input = match wait {
+//!             Some(wait) => match received.recv_timeout(wait) {
+//!                 Ok(input) => input,
+//!                 Err(mpsc::RecvTimeoutError::Timeout) => Input::Tick,
+//!                 Err(mpsc::RecvTimeoutError::Disconnected) => break,
+//!             },
+//!             None => match received.recv() {
+//!                 Ok(input) => input,
+//!                 Err(_) => break,
+//!             },
+//!         };
+//!         let stop = matches!(input, Input::Stop);
+//!         for output in session.process(Millis::since(origin, Instant::now()), input) {
+//!             let _ = outputs.send(output);
+//!         }
+//!         if stop {
+//!             break;
+//!         }
+//!     }
+//! });
+//!
+//! inputs.send(Input::IframeLoaded)?;
+//! // The widget never answers `capabilities`: after 50 ms the driver's tick reports it.
+//! let mut seen = Vec::new();
+//! while let Ok(output) = posted.recv_timeout(Duration::from_secs(5)) {
+//!     seen.push(output);
+//!     if matches!(seen.last(), Some(Output::Notify(Notification::Ready))) {
+//!         break;
+//!     }
+//! }
+//! assert!(seen.iter().any(|o| matches!(o, Output::Notify(Notification::TimedOut { .. }))));
+//! inputs.send(Input::Stop)?;
+//! driver.join().expect("the driver thread ends");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
 //! # Delayed events over HTTP (MSC4140), end to end
@@ -229,6 +289,10 @@ pub struct Config {
     pub to_widget_timeout: Millis,
     /// How many widget requests may wait on the environment at once. 64 by default.
     pub max_pending: usize,
+    /// How long a widget request may wait on the environment before the widget gets an
+    /// error reply (matrix-rust-sdk's pending requests expire too). `None` by default:
+    /// the environment may be asking the user. Capability approval never expires.
+    pub environment_timeout: Option<Millis>,
     /// Keep a [`DelayLedger`](crate::permission::DelayLedger) (wire decision 28). On by default.
     pub delay_ledger: bool,
     /// The permission engine's configuration.
@@ -246,6 +310,7 @@ impl Config {
             start: StartMode::IframeLoad,
             to_widget_timeout: Millis(10_000),
             max_pending: 64,
+            environment_timeout: None,
             delay_ledger: true,
             permissions: crate::permission::Config::default(),
         }
@@ -274,6 +339,11 @@ impl Config {
     /// [`Config::max_pending`].
     pub fn max_pending(self, max: usize) -> Self {
         Config { max_pending: max, ..self }
+    }
+
+    /// [`Config::environment_timeout`].
+    pub fn environment_timeout(self, timeout: Option<Millis>) -> Self {
+        Config { environment_timeout: timeout, ..self }
     }
 
     /// [`Config::delay_ledger`].

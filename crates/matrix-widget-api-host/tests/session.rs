@@ -1392,3 +1392,69 @@ mod properties {
         }
     }
 }
+
+// ---- Environment expiry, LiveKit ----
+
+#[test]
+fn environment_requests_expire_when_configured() {
+    let mut host = Host::new(Config::new(WIDGET, USER).viewed_room(ROOM).environment_timeout(Some(Millis(3_000))));
+    host.negotiate(&["org.matrix.msc2931.navigate"], None, &[]);
+    host.now = Millis(100);
+    let step = host.widget(request("nav", "org.matrix.msc2931.navigate", json!({"uri": "https://matrix.to/#/#a:b"})));
+    let (id, _) = step.only_env();
+    // Pending toWidget requests (notify_capabilities, versions) expire first, at 10 s.
+    assert_eq!(host.session.next_deadline(), Some(Millis(3_100)));
+    host.now = Millis(3_100);
+    let step = host.input(Input::Tick);
+    assert_eq!(step.error(), "The host did not answer in time");
+    assert!(step.notes.iter().any(|n| matches!(n, Notification::EnvironmentTimedOut { id: late } if *late == id)));
+    let late = host.answer(id, json!({}));
+    assert!(late.to_widget.is_empty());
+    assert!(matches!(&late.notes[..], [Notification::HostError { .. }]));
+    // Without the option nothing expires.
+    let mut host = Host::in_room();
+    host.negotiate(&["org.matrix.msc2931.navigate"], None, &[]);
+    host.widget(request("nav", "org.matrix.msc2931.navigate", json!({"uri": "https://matrix.to/#/#a:b"})));
+    host.now = Millis(1_000_000);
+    assert!(host.input(Input::Tick).to_widget.is_empty());
+}
+
+#[test]
+fn livekit_and_rtc_transports_go_through_the_environment() {
+    let mut host = ledger_host();
+    host.widget(request(
+        "caps",
+        "request_capabilities",
+        json!({"capabilities": ["org.matrix.msc4515.rtc_transports", "org.matrix.msc4533.rtc_livekit_get_token", "org.matrix.msc4533.rtc_livekit_delegate_delayed_leave"]}),
+    ))
+    .env
+    .first()
+    .map(|(id, _)| *id)
+    .map(|id| {
+        host.answer(
+            id,
+            json!(["org.matrix.msc4515.rtc_transports", "org.matrix.msc4533.rtc_livekit_get_token", "org.matrix.msc4533.rtc_livekit_delegate_delayed_leave"]),
+        )
+    })
+    .unwrap();
+    let step = host.widget(request("t", "org.matrix.msc4515.get_rtc_transports", json!({})));
+    let (id, EnvRequest::GetRtcTransports) = step.only_env() else { panic!("{step:#?}") };
+    assert_eq!(host.answer(id, json!({"rtc_transports": []})).only_message()["response"], json!({"rtc_transports": []}));
+
+    let member = json!({"id": "@alice:example.org:DEV"});
+    let token =
+        json!({"server_name": "example.org", "url": "https://sfu.example.org", "room_id": ROOM, "slot_id": "m.call#", "member": member});
+    let step = host.widget(request("k", "org.matrix.msc4533.rtc_livekit_get_token", token));
+    let (id, EnvRequest::RtcLivekitGetToken { .. }) = step.only_env() else { panic!("{step:#?}") };
+    assert_eq!(host.answer(id, json!({"jwt": "ey.x.y"})).only_message()["response"]["jwt"], "ey.x.y");
+
+    // Delegating the delayed leave: only a delay this widget scheduled.
+    let leave = |delay: &str| json!({"room_id": ROOM, "slot_id": "m.call#", "member": member, "delay_id": delay});
+    let step = host.widget(request("d1", "org.matrix.msc4533.rtc_livekit_delegate_delayed_leave", leave("syd_other")));
+    assert!(step.env.is_empty());
+    assert!(step.error().contains("syd_other"));
+    let step = host.widget(request("d2", "org.matrix.msc4533.rtc_livekit_delegate_delayed_leave", leave("syd_mine")));
+    let (id, EnvRequest::RtcLivekitDelegateDelayedLeave { data }) = step.only_env() else { panic!("{step:#?}") };
+    assert_eq!(data.delay_id, "syd_mine");
+    assert_eq!(host.answer(id, json!({})).only_message()["response"], json!({}));
+}

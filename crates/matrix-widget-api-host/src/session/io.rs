@@ -382,6 +382,14 @@ pub enum Notification {
         /// The request's ID.
         request_id: String,
     },
+    /// The environment did not answer request `id` within
+    /// [`Config::environment_timeout`](super::Config::environment_timeout): the widget got an
+    /// error reply (or, for OpenID after asking the user, `blocked`); a late answer is
+    /// reported as [`Notification::HostError`].
+    EnvironmentTimedOut {
+        /// The request.
+        id: EnvId,
+    },
     /// The widget answered a request the application made (theme, screenshot, …): its
     /// `response` (an `{"error": …}` object when it failed).
     WidgetReplied {

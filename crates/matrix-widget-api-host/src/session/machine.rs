@@ -31,7 +31,7 @@ use matrix_widget_api::{
     Action, ActionName, ApiVersion, Capability, DecodeError, ErrorResponseData, FromWidgetRequest, HostMessage, Request, TimelineTarget,
     ToWidgetResponse, decode_host,
 };
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// Where negotiation stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -83,6 +83,8 @@ struct EnvEntry {
     /// The widget document it belongs to (see [`HostSession::generation`]).
     generation: u64,
     pending: EnvPending,
+    /// When a widget request stops waiting ([`Config::environment_timeout`]).
+    deadline: Option<Millis>,
 }
 
 /// What the widget speaks.
@@ -121,6 +123,10 @@ pub struct HostSession {
     widget_pending: usize,
     next_to_widget: u64,
     to_widget: BTreeMap<String, ToWidgetPending>,
+    /// The toWidget requests by deadline, so that expiry costs nothing while none is due.
+    to_widget_deadlines: BTreeSet<(Millis, String)>,
+    /// The environment requests with a deadline, by deadline.
+    env_deadlines: BTreeSet<(Millis, EnvId)>,
     versions: Versions,
     deferred: Vec<Deferred>,
     watching_turn: bool,
@@ -198,6 +204,8 @@ impl HostSession {
             widget_pending: 0,
             next_to_widget: 0,
             to_widget: BTreeMap::new(),
+            to_widget_deadlines: BTreeSet::new(),
+            env_deadlines: BTreeSet::new(),
             versions: Versions::Unknown,
             deferred: Vec::new(),
             watching_turn: false,
@@ -247,9 +255,11 @@ impl HostSession {
         self.to_widget.len()
     }
 
-    /// The earliest deadline of a toWidget request, if any: when to feed [`Input::Tick`].
+    /// The earliest deadline of a waiting request, if any: when to feed [`Input::Tick`].
     pub fn next_deadline(&self) -> Option<Millis> {
-        self.to_widget.values().map(|p| p.deadline).min()
+        let to_widget = self.to_widget_deadlines.first().map(|(deadline, _)| *deadline);
+        let env = self.env_deadlines.first().map(|(deadline, _)| *deadline);
+        to_widget.into_iter().chain(env).min()
     }
 
     /// Processes one input at time `now`; returns what to do, in order.
@@ -281,6 +291,8 @@ impl HostSession {
                 self.env.clear();
                 self.widget_pending = 0;
                 self.to_widget.clear();
+                self.to_widget_deadlines.clear();
+                self.env_deadlines.clear();
                 self.deferred.clear();
                 notify(&mut out, Notification::Closed);
             }
@@ -322,6 +334,7 @@ impl HostSession {
         match serde_json::to_string(&request) {
             Ok(text) => {
                 let deadline = now.plus(self.config.to_widget_timeout);
+                self.to_widget_deadlines.insert((deadline, request_id.clone()));
                 self.to_widget.insert(request_id, ToWidgetPending { action: A::NAME, deadline, purpose });
                 out.push(Output::ToWidget(text));
             }
@@ -345,14 +358,26 @@ impl HostSession {
         let request_id = format!("host-{}", self.next_to_widget);
         let text = format!(r#"{{"api":"toWidget","widgetId":{widget_id},"requestId":"{request_id}","action":{action},"data":{data}}}"#);
         let deadline = now.plus(self.config.to_widget_timeout);
+        self.to_widget_deadlines.insert((deadline, request_id.clone()));
         self.to_widget.insert(request_id, ToWidgetPending { action: NotifyCapabilities::NAME, deadline, purpose: Purpose::Delivery });
         out.push(Output::ToWidget(text));
     }
 
-    /// Forgets the toWidget requests whose deadline passed, and acts on the loss.
+    /// Removes a waiting toWidget request.
+    fn take_to_widget(&mut self, request_id: &str) -> Option<ToWidgetPending> {
+        let pending = self.to_widget.remove(request_id)?;
+        self.to_widget_deadlines.remove(&(pending.deadline, request_id.to_owned()));
+        Some(pending)
+    }
+
+    /// Forgets the requests whose deadline passed, and acts on the loss. Costs a lookup
+    /// of the earliest deadline when none is due.
     fn expire(&mut self, now: Millis, out: &mut Out) {
-        let expired: Vec<String> = self.to_widget.iter().filter(|(_, p)| p.deadline <= now).map(|(id, _)| id.clone()).collect();
-        for request_id in expired {
+        while let Some((deadline, request_id)) = self.to_widget_deadlines.first().cloned() {
+            if deadline > now {
+                break;
+            }
+            self.to_widget_deadlines.pop_first();
             let Some(pending) = self.to_widget.remove(&request_id) else { continue };
             notify(out, Notification::TimedOut { action: pending.action.to_string(), request_id });
             match pending.purpose {
@@ -360,6 +385,15 @@ impl HostSession {
                 Purpose::Versions => self.versions_known(now, false, out),
                 Purpose::Application | Purpose::Delivery => {}
             }
+        }
+        while let Some((deadline, id)) = self.env_deadlines.first().copied() {
+            if deadline > now {
+                break;
+            }
+            self.env_deadlines.pop_first();
+            notify(out, Notification::EnvironmentTimedOut { id });
+            let result = Err(ErrorResponseData::new("The host did not answer in time"));
+            self.on_answer(now, id, result, out);
         }
     }
 
@@ -374,7 +408,7 @@ impl HostSession {
             let expected = pending.action.to_string();
             return misbehaved(out, Misbehaviour::WrongAction { request_id, expected, found: envelope.action().to_string() });
         }
-        let Some(pending) = self.to_widget.remove(&request_id) else { return };
+        let Some(pending) = self.take_to_widget(&request_id) else { return };
         match (pending.purpose, response) {
             (Purpose::Capabilities, ToWidgetResponse::Capabilities(reply)) => {
                 let requested = match reply.into_result() {
@@ -405,7 +439,7 @@ impl HostSession {
         if pending.action != *action {
             return;
         }
-        let Some(pending) = self.to_widget.remove(request_id) else { return };
+        let Some(pending) = self.take_to_widget(request_id) else { return };
         match pending.purpose {
             Purpose::Capabilities => self.round(now, Vec::new(), out),
             Purpose::Versions => self.versions_known(now, false, out),
@@ -424,6 +458,7 @@ impl HostSession {
             self.permissions = Permissions::with_config(&[], self.config.permissions.clone());
             self.queued.clear();
             self.to_widget.clear();
+            self.to_widget_deadlines.clear();
             self.deferred.clear();
             self.versions = Versions::Unknown;
             self.watching_turn = false;
@@ -452,7 +487,7 @@ impl HostSession {
             return self.complete(now, out);
         }
         self.phase = Phase::Approving;
-        self.env_request(EnvPending::Approve, EnvRequest::ApproveCapabilities { requested: pending }, out);
+        self.env_request(now, EnvPending::Approve, EnvRequest::ApproveCapabilities { requested: pending }, out);
     }
 
     fn on_approved(&mut self, now: Millis, result: Answer, out: &mut Out) {
@@ -494,7 +529,7 @@ impl HostSession {
                 self.defer_or_run(now, Deferred::InitialState(rooms.clone()), out);
             }
             if self.negotiation.approved().iter().any(|c| *c.value() == Capability::ReceiveStickyEvent) {
-                self.env_request(EnvPending::ReadSticky, EnvRequest::ReadStickyEvents { room_ids: rooms }, out);
+                self.env_request(now, EnvPending::ReadSticky, EnvRequest::ReadStickyEvents { room_ids: rooms }, out);
             }
         }
         if !self.queued.is_empty() {
@@ -563,7 +598,7 @@ impl HostSession {
                 let filters = state_filters(self.negotiation.approved());
                 if !filters.is_empty() {
                     self.state_reads += 1;
-                    self.env_request(EnvPending::ReadState, EnvRequest::ReadState { room_ids, filters }, out);
+                    self.env_request(now, EnvPending::ReadState, EnvRequest::ReadState { room_ids, filters }, out);
                 }
             }
             Deferred::StateUpdate(event) if self.state_reads > 0 => self.state_during_read.push(*event),
@@ -590,14 +625,23 @@ impl HostSession {
 
     // ---- The environment ----
 
-    fn env_request(&mut self, pending: EnvPending, request: EnvRequest, out: &mut Out) {
+    fn env_request(&mut self, now: Millis, pending: EnvPending, request: EnvRequest, out: &mut Out) {
         self.next_env += 1;
         let id = EnvId(self.next_env);
+        let mut deadline = None;
         if matches!(pending, EnvPending::Widget { .. }) {
             self.widget_pending += 1;
+            deadline = self.env_deadline(now, id);
         }
-        self.env.insert(id, EnvEntry { generation: self.generation, pending });
+        self.env.insert(id, EnvEntry { generation: self.generation, pending, deadline });
         out.push(Output::Environment { id, request });
+    }
+
+    /// The deadline of a widget request's environment request `id`, if there is one.
+    fn env_deadline(&mut self, now: Millis, id: EnvId) -> Option<Millis> {
+        let deadline = now.plus(self.config.environment_timeout?);
+        self.env_deadlines.insert((deadline, id));
+        Some(deadline)
     }
 
     fn on_answer(&mut self, now: Millis, id: EnvId, result: Answer, out: &mut Out) {
@@ -607,6 +651,9 @@ impl HostSession {
                 Notification::HostError { message: format!("an answer to environment request {id}, which is not waiting") },
             );
         };
+        if let Some(deadline) = entry.deadline {
+            self.env_deadlines.remove(&(deadline, id));
+        }
         if matches!(entry.pending, EnvPending::Widget { .. }) {
             self.widget_pending = self.widget_pending.saturating_sub(1);
         }
@@ -739,7 +786,7 @@ impl HostSession {
         if self.widget_pending >= self.config.max_pending {
             return out.push(Output::ToWidget(request.reply_error("Too many requests are waiting for the host; try again later")));
         }
-        self.env_request(EnvPending::Widget { request: Box::new(request), openid_asked: false }, env_request, out);
+        self.env_request(now, EnvPending::Widget { request: Box::new(request), openid_asked: false }, env_request, out);
     }
 
     /// The environment request that carries out an allowed `request`; `Ok(None)` when the
@@ -930,7 +977,8 @@ impl HostSession {
                 self.widget_pending += 1;
                 let pending =
                     EnvPending::Widget { request: Box::new(FromWidgetRequest::GetOpenId(Box::new(request.clone()))), openid_asked: true };
-                self.env.insert(id, EnvEntry { generation: self.generation, pending });
+                let deadline = self.env_deadline(now, id);
+                self.env.insert(id, EnvEntry { generation: self.generation, pending, deadline });
             }
             (OpenIdState::Pending, true) => {
                 notify(out, Notification::HostError { message: "client provided out-of-phase response to OIDC flow".into() });
