@@ -20,9 +20,11 @@
 //!    capabilities on [`Input::IframeLoaded`]; `content_loaded` is then answered with the
 //!    reference's "Improper sequence" error. [`StartMode::ContentLoaded`] answers the first
 //!    `content_loaded` with `{}` and asks then; a second one gets the error (the reference
-//!    throws and never answers). A repeated [`Input::IframeLoaded`] is a reloaded widget:
-//!    negotiation starts over, pending toWidget requests are forgotten, and answers to
-//!    environment requests made for the old document are dropped.
+//!    throws and never answers). The first [`Input::IframeLoaded`] may come before or after
+//!    `content_loaded`; a later one is a reloaded widget: negotiation starts over (and
+//!    [`Notification::Ready`] is said again), pending toWidget requests are forgotten, and
+//!    answers to environment requests made for the old document are dropped. The delay
+//!    ledger is kept: the delays are still the user's.
 //! 2. **Requests before or during negotiation** are judged against what is approved at
 //!    that moment (nothing, at first), so every request is answered at once and a widget
 //!    never waits on a silent host; those needing no capability (`supported_api_versions`,

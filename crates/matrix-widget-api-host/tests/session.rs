@@ -181,6 +181,23 @@ fn content_loaded_mode_waits_for_content_loaded() {
 }
 
 #[test]
+fn content_loaded_before_the_load_event_is_not_a_reload() {
+    let mut host = Host::new(Config::new(WIDGET, USER).viewed_room(ROOM).start(StartMode::ContentLoaded));
+    let step = host.widget(request("cl", "content_loaded", json!({})));
+    let ask = step.message("capabilities").clone();
+    assert!(host.input(Input::IframeLoaded).to_widget.is_empty(), "the first load event changes nothing");
+    let step = host.widget(reply(&ask, json!({"capabilities": ["org.matrix.msc2931.navigate"]})));
+    assert!(matches!(step.only_env().1, EnvRequest::ApproveCapabilities { .. }), "{step:#?}");
+    // A second load event is a reload: the new document must send content_loaded again.
+    let (id, _) = step.only_env();
+    assert!(host.input(Input::IframeLoaded).to_widget.is_empty());
+    assert!(host.answer(id, json!(["org.matrix.msc2931.navigate"])).to_widget.is_empty(), "an answer for the old document");
+    let step = host.widget(request("cl2", "content_loaded", json!({})));
+    assert_eq!(step.to_widget[0]["response"], json!({}));
+    assert_eq!(step.to_widget[1]["action"], "capabilities");
+}
+
+#[test]
 fn content_loaded_in_iframe_load_mode_is_an_improper_sequence() {
     let mut host = Host::in_room();
     host.input(Input::IframeLoaded);
@@ -293,6 +310,7 @@ fn a_reloaded_iframe_negotiates_again_and_drops_answers_for_the_old_document() {
     let (id, _) = step.only_env();
     let step = host.input(Input::IframeLoaded);
     assert_eq!(step.only_message()["action"], "capabilities");
+    assert!(!host.session.is_ready(), "the new document has not negotiated");
     assert!(host.session.permissions().check(&navigate_request(), &Default::default()).is_err());
     let late = host.answer(id, json!({}));
     assert!(late.to_widget.is_empty(), "the old document is gone: {late:#?}");

@@ -109,6 +109,8 @@ pub struct HostSession {
     phase: Phase,
     stopped: bool,
     ever_ready: bool,
+    /// Whether the iframe fired `load` already.
+    loaded: bool,
     content_loaded_seen: bool,
     negotiation: Negotiation,
     permissions: Permissions,
@@ -193,6 +195,7 @@ impl HostSession {
             phase: Phase::NotStarted,
             stopped: false,
             ever_ready: false,
+            loaded: false,
             content_loaded_seen: false,
             negotiation: Negotiation::new(),
             permissions,
@@ -220,7 +223,7 @@ impl HostSession {
         &self.config
     }
 
-    /// Whether the first negotiation has finished (and the session has not stopped).
+    /// Whether the widget's document negotiated (and the session has not stopped).
     pub fn is_ready(&self) -> bool {
         self.ever_ready && !self.stopped
     }
@@ -450,9 +453,12 @@ impl HostSession {
     // ---- Negotiation ----
 
     fn on_iframe_loaded(&mut self, now: Millis, out: &mut Out) {
-        if self.phase != Phase::NotStarted || self.content_loaded_seen {
-            // A reload: a new document, which negotiates from scratch.
+        // The first load event of a session may come before or after `content_loaded`;
+        // any later one is a reload.
+        if self.loaded {
+            // A new document, which negotiates from scratch.
             self.generation += 1;
+            self.ever_ready = false;
             self.phase = Phase::NotStarted;
             self.negotiation = Negotiation::new();
             self.permissions = Permissions::with_config(&[], self.config.permissions.clone());
@@ -468,6 +474,7 @@ impl HostSession {
             self.state_during_read.clear();
             self.env.retain(|_, entry| !matches!(entry.pending, EnvPending::Approve | EnvPending::ReadState | EnvPending::ReadSticky));
         }
+        self.loaded = true;
         if self.config.start == StartMode::IframeLoad {
             self.begin(now, out);
         }
