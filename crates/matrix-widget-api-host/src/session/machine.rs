@@ -33,6 +33,9 @@ use matrix_widget_api::{
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
+/// How many state changes are held while the initial state is read.
+const MAX_HELD_STATE: usize = 4096;
+
 /// Where negotiation stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Phase {
@@ -608,7 +611,15 @@ impl HostSession {
                     self.env_request(now, EnvPending::ReadState, EnvRequest::ReadState { room_ids, filters }, out);
                 }
             }
-            Deferred::StateUpdate(event) if self.state_reads > 0 => self.state_during_read.push(*event),
+            Deferred::StateUpdate(event) if self.state_reads > 0 => {
+                // Bounded: an environment that never answers the read must not make the
+                // session hold every state change forever.
+                if self.state_during_read.len() >= MAX_HELD_STATE {
+                    self.state_during_read.remove(0);
+                    notify(out, Notification::HostError { message: "too many state changes held during a state read".into() });
+                }
+                self.state_during_read.push(*event);
+            }
             Deferred::StateUpdate(event) => {
                 self.send::<UpdateState>(now, UpdateStateRequestData::new(vec![*event]), Purpose::Delivery, out)
             }
@@ -677,12 +688,17 @@ impl HostSession {
                     events.into_iter().filter(|e| self.permissions.may_update_state(&EventView::of(e, None), &context).is_ok()).collect();
                 let newer =
                     if self.state_reads == 0 { std::mem::take(&mut self.state_during_read) } else { self.state_during_read.clone() };
+                // Each change replaces what was read for its (room, type, state key).
+                let mut at: HashMap<(String, String, Option<String>), usize> =
+                    state.iter().enumerate().map(|(i, e)| ((e.room_id.clone(), e.event_type.clone(), e.state_key.clone()), i)).collect();
                 for update in newer {
-                    let same =
-                        |e: &RoomEvent| e.room_id == update.room_id && e.event_type == update.event_type && e.state_key == update.state_key;
-                    match state.iter_mut().find(|e| same(e)) {
+                    let key = (update.room_id.clone(), update.event_type.clone(), update.state_key.clone());
+                    match at.get(&key).and_then(|&i| state.get_mut(i)) {
                         Some(slot) => *slot = update,
-                        None => state.push(update),
+                        None => {
+                            at.insert(key, state.len());
+                            state.push(update);
+                        }
                     }
                 }
                 self.send::<UpdateState>(now, UpdateStateRequestData::new(state), Purpose::Delivery, out);
