@@ -26,6 +26,7 @@
 
 mod capability;
 mod check;
+mod host;
 mod http;
 mod input;
 mod normalize;
@@ -224,6 +225,11 @@ enum Command {
         #[command(flatten)]
         input: InputArg,
     },
+    /// Run a host session over JSON lines: widget messages, environment answers,
+    /// application calls, pushes and ticks in; messages, environment requests and
+    /// notifications out.
+    #[command(after_help = host::HOST_EXAMPLES)]
+    Host(host::HostArgs),
 }
 
 /// `--room`, in `permit` and `http` alike.
@@ -363,6 +369,7 @@ fn run(cli: Cli) -> Result<Status, Fatal> {
             let options = http::Options { support, limits, room, fallback };
             http::run(&input.source(), max, &options, &mut out)
         }
+        Command::Host(args) => host::run(&args, max),
     }
 }
 

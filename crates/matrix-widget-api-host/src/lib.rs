@@ -13,6 +13,9 @@
 //! - [`delayed_events`]: the homeserver requests behind MSC4157 delayed events (`send_event` with
 //!   `delay`, `update_delayed_event`), for every MSC4140 era, with server-support detection
 //!   and the mapping of homeserver errors back to widget error replies.
+//! - [`session`]: the sans-IO engine that runs a whole widget conversation (negotiation,
+//!   request IDs, timeouts, reply matching, pushes, the delay ledger) on top of the two:
+//!   messages and environment answers in, messages and environment requests out.
 //!
 //! # Deviations from matrix-widget-api
 //!
@@ -72,3 +75,4 @@
 
 pub mod delayed_events;
 pub mod permission;
+pub mod session;

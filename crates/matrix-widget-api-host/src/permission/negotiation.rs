@@ -5,6 +5,7 @@ use super::{Config, Permissions};
 use matrix_widget_api::Capability;
 use matrix_widget_api::naming::Spelled;
 use matrix_widget_api::to_widget::notify_capabilities::NotifyCapabilitiesRequestData;
+use std::collections::HashMap;
 
 /// One widget's negotiated capabilities, cumulative over every (re)negotiation.
 ///
@@ -40,12 +41,52 @@ use matrix_widget_api::to_widget::notify_capabilities::NotifyCapabilitiesRequest
 pub struct Negotiation {
     requested: Vec<Spelled<Capability>>,
     approved: Vec<Spelled<Capability>>,
+    /// Per capability (any spelling): where its spellings sit in the two lists. Every
+    /// operation is linear in its input: a widget may ask for tens of thousands of
+    /// capabilities within `Limits`, and renegotiate them all again.
+    entries: HashMap<Capability, Entry>,
+    /// Numbers the calls of [`Negotiation::request`], for [`Entry::pending_call`].
+    calls: u64,
 }
 
-/// Whether `list` holds `capability` in exactly this spelling.
-fn holds_exactly(list: &[Spelled<Capability>], capability: &Spelled<Capability>) -> bool {
+/// Where one capability's spellings are. A capability almost always comes in one
+/// spelling, so the first position is inline and the others (rare) in a `Vec`.
+#[derive(Clone, Debug)]
+struct Entry {
+    requested: Positions,
+    approved: Option<Positions>,
+    /// The call of [`Negotiation::request`] that last put this capability in its
+    /// result, and where (so a spelling asked twice in one message is returned once).
+    pending_call: u64,
+    pending: Vec<usize>,
+}
+
+#[derive(Clone, Debug)]
+struct Positions {
+    first: usize,
+    more: Vec<usize>,
+}
+
+impl Positions {
+    fn new(first: usize) -> Self {
+        Positions { first, more: Vec::new() }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        std::iter::once(self.first).chain(self.more.iter().copied())
+    }
+}
+
+/// Whether one of `positions` in `list` is `capability` in exactly its spelling (the same
+/// string). Only called for a capability already seen, so the string comparison (which
+/// may allocate) is off the common path.
+fn holds_exactly<'a>(
+    list: &[Spelled<Capability>],
+    mut positions: impl Iterator<Item = usize> + 'a,
+    capability: &Spelled<Capability>,
+) -> bool {
     let text = capability.as_str();
-    list.iter().any(|c| c.as_str() == text)
+    positions.any(|i| list.get(i).is_some_and(|c| c.spelling() == capability.spelling() || c.as_str() == text))
 }
 
 impl Negotiation {
@@ -60,22 +101,56 @@ impl Negotiation {
     ///
     /// A capability already approved in another spelling is approved in this spelling too,
     /// without asking. An unknown capability ([`Capability::_Custom`]) is never approved.
+    ///
+    /// Linear in the number of capabilities (hashing), whatever was requested before.
     pub fn request(&mut self, capabilities: &[Spelled<Capability>]) -> Vec<Spelled<Capability>> {
-        let mut pending: Vec<Spelled<Capability>> = Vec::new();
+        self.calls += 1;
+        let call = self.calls;
+        // Reserved up front: growing these by doubling, with the allocator consolidating
+        // the small blocks freed in between, made the cost visibly superlinear.
+        let mut pending: Vec<Spelled<Capability>> = Vec::with_capacity(capabilities.len());
+        self.requested.reserve(capabilities.len());
+        self.entries.reserve(capabilities.len());
         for capability in capabilities {
-            if !holds_exactly(&self.requested, capability) {
+            let custom = matches!(capability.value(), Capability::_Custom(_));
+            let Some(entry) = self.entries.get_mut(capability.value()) else {
+                // The common path: a capability never seen, in any spelling.
+                let mut entry =
+                    Entry { requested: Positions::new(self.requested.len()), approved: None, pending_call: 0, pending: Vec::new() };
+                self.requested.push(capability.clone());
+                if !custom {
+                    entry.pending_call = call;
+                    entry.pending.push(pending.len());
+                    pending.push(capability.clone());
+                }
+                self.entries.insert(capability.value().clone(), entry);
+                continue;
+            };
+            if !holds_exactly(&self.requested, entry.requested.iter(), capability) {
+                entry.requested.more.push(self.requested.len());
                 self.requested.push(capability.clone());
             }
-            if matches!(capability.value(), Capability::_Custom(_)) {
+            if custom {
                 continue;
             }
-            // `Spelled` equality ignores the spelling.
-            if self.approved.contains(capability) {
-                if !holds_exactly(&self.approved, capability) {
-                    self.approved.push(capability.clone());
+            match &mut entry.approved {
+                // Approved in some spelling: this one is approved too.
+                Some(approved) => {
+                    if !holds_exactly(&self.approved, approved.iter(), capability) {
+                        approved.more.push(self.approved.len());
+                        self.approved.push(capability.clone());
+                    }
                 }
-            } else if !holds_exactly(&pending, capability) {
-                pending.push(capability.clone());
+                None => {
+                    if entry.pending_call != call {
+                        entry.pending_call = call;
+                        entry.pending.clear();
+                    }
+                    if !holds_exactly(&pending, entry.pending.iter().copied(), capability) {
+                        entry.pending.push(pending.len());
+                        pending.push(capability.clone());
+                    }
+                }
             }
         }
         pending
@@ -83,19 +158,42 @@ impl Negotiation {
 
     /// The host approves `capabilities`: every requested spelling of each is approved (in
     /// the widget's spelling). Capabilities the widget never requested, and unknown ones,
-    /// are ignored.
+    /// are ignored. Linear in the number of capabilities and of their requested spellings.
     pub fn approve<C: Into<Spelled<Capability>>>(&mut self, capabilities: impl IntoIterator<Item = C>) {
+        let capabilities = capabilities.into_iter();
+        self.approved.reserve(capabilities.size_hint().0);
         for capability in capabilities {
             let capability: Spelled<Capability> = capability.into();
             if matches!(capability.value(), Capability::_Custom(_)) {
                 continue;
             }
-            for requested in self.requested.iter().filter(|r| **r == capability) {
-                if !holds_exactly(&self.approved, requested) {
-                    self.approved.push(requested.clone());
+            let Some(entry) = self.entries.get_mut(capability.value()) else { continue };
+            for i in entry.requested.iter() {
+                let Some(requested) = self.requested.get(i) else { continue };
+                match &mut entry.approved {
+                    None => {
+                        entry.approved = Some(Positions::new(self.approved.len()));
+                        self.approved.push(requested.clone());
+                    }
+                    Some(approved) => {
+                        if !holds_exactly(&self.approved, approved.iter(), requested) {
+                            approved.more.push(self.approved.len());
+                            self.approved.push(requested.clone());
+                        }
+                    }
                 }
             }
         }
+    }
+
+    /// Whether `capability` (in any spelling) was requested.
+    pub fn is_requested(&self, capability: &Capability) -> bool {
+        self.entries.contains_key(capability)
+    }
+
+    /// Whether `capability` (in any spelling) is approved.
+    pub fn is_approved(&self, capability: &Capability) -> bool {
+        self.entries.get(capability).is_some_and(|e| e.approved.is_some())
     }
 
     /// Every capability requested so far, in the widget's spellings.
@@ -121,5 +219,87 @@ impl Negotiation {
     /// The permission engine over what is approved.
     pub fn permissions_with(&self, config: Config) -> Permissions {
         Permissions::with_config(&self.approved, config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // tests
+
+    use super::*;
+
+    fn caps(texts: &[&str]) -> Vec<Spelled<Capability>> {
+        texts.iter().map(|t| Spelled::parse(t).unwrap()).collect()
+    }
+
+    fn texts(list: &[Spelled<Capability>]) -> Vec<String> {
+        list.iter().map(|c| c.to_string()).collect()
+    }
+
+    #[test]
+    fn each_exact_string_is_requested_and_pending_once() {
+        let mut negotiation = Negotiation::new();
+        let pending =
+            negotiation.request(&caps(&["m.navigate", "m.navigate", "org.matrix.msc2931.navigate", "org.example.x", "org.example.x"]));
+        assert_eq!(texts(&pending), ["m.navigate", "org.matrix.msc2931.navigate"]);
+        assert_eq!(texts(negotiation.requested()), ["m.navigate", "org.matrix.msc2931.navigate", "org.example.x"]);
+    }
+
+    #[test]
+    fn a_capability_asked_again_unapproved_is_pending_again() {
+        let mut negotiation = Negotiation::new();
+        negotiation.request(&caps(&["m.navigate"]));
+        let again = negotiation.request(&caps(&["m.navigate", "m.navigate"]));
+        assert_eq!(texts(&again), ["m.navigate"]);
+        assert_eq!(negotiation.requested().len(), 1);
+    }
+
+    #[test]
+    fn approving_one_spelling_approves_every_requested_spelling_and_later_ones() {
+        let mut negotiation = Negotiation::new();
+        negotiation.request(&caps(&["m.navigate", "org.matrix.msc2931.navigate"]));
+        negotiation.approve([Capability::Navigate]);
+        assert_eq!(texts(negotiation.approved()), ["m.navigate", "org.matrix.msc2931.navigate"]);
+        assert!(negotiation.is_approved(&Capability::Navigate));
+        // Asked later in a third spelling... there is none for navigate; ask the same again.
+        assert!(negotiation.request(&caps(&["m.navigate"])).is_empty());
+        assert_eq!(negotiation.approved().len(), 2, "no duplicate");
+        // Approving twice changes nothing.
+        negotiation.approve([Capability::Navigate, Capability::Navigate]);
+        assert_eq!(negotiation.approved().len(), 2);
+    }
+
+    #[test]
+    fn unknown_and_unrequested_capabilities_are_never_approved() {
+        let mut negotiation = Negotiation::new();
+        negotiation.request(&caps(&["org.example.x"]));
+        negotiation.approve(caps(&["org.example.x", "m.always_on_screen"]));
+        assert!(negotiation.approved().is_empty());
+        assert!(negotiation.is_requested(caps(&["org.example.x"])[0].value()));
+        assert!(!negotiation.is_requested(&Capability::AlwaysOnScreen));
+    }
+
+    #[test]
+    fn a_capability_built_in_code_matches_its_parsed_string() {
+        let mut negotiation = Negotiation::new();
+        negotiation.request(&caps(&["m.always_on_screen"]));
+        // `m.always_on_screen` has a single spelling: built in code it is the same string.
+        negotiation.request(&[Spelled::new(Capability::AlwaysOnScreen)]);
+        assert_eq!(negotiation.requested().len(), 1);
+    }
+
+    #[test]
+    fn request_and_approve_are_linear() {
+        let many: Vec<Spelled<Capability>> =
+            (0..16_000).map(|i| Spelled::parse(&format!("org.matrix.msc2762.send.state_event:m.t{i}#k{i}")).unwrap()).collect();
+        let start = std::time::Instant::now();
+        let mut negotiation = Negotiation::new();
+        let pending = negotiation.request(&many);
+        negotiation.approve(pending);
+        let again = negotiation.request(&many);
+        assert!(again.is_empty());
+        assert_eq!(negotiation.approved().len(), 16_000);
+        // Quadratic, this took minutes; linear, milliseconds (seconds in a slow debug build).
+        assert!(start.elapsed() < std::time::Duration::from_secs(10), "{:?}", start.elapsed());
     }
 }
