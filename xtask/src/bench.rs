@@ -43,9 +43,15 @@ pub(crate) const DECODE: Ratios = Ratios {
 /// The permission engine: a check with 10,000 approved capabilities against one with 10.
 pub(crate) const PERMIT: Ratios = Ratios { group: "permit", lines: &[("permit/10000_vs_10", "caps_10000", "caps_10")] };
 
-const BENCHES: [Bench; 2] = [
+pub(crate) const SESSION: Ratios = Ratios {
+    group: "session",
+    lines: &[("session/renegotiate_16000_vs_1000", "renegotiate_16000", "renegotiate_1000"), ("session/process_vs_decode", "process", "decode")],
+};
+
+const BENCHES: [Bench; 3] = [
     Bench { package: "matrix-widget-api", target: "decode", ratios: DECODE },
     Bench { package: "matrix-widget-api-host", target: "permit", ratios: PERMIT },
+    Bench { package: "matrix-widget-api-host", target: "session", ratios: SESSION },
 ];
 
 /// `cargo xtask bench [-- <args>]`: `args` are forwarded to every bench binary.
