@@ -37,7 +37,6 @@ use matrix_widget_api::to_widget::widget_config::WidgetConfig;
 use matrix_widget_api::{Action, ApiVersion, BuildError, HostMessage, Message, Request, WidgetMessage, decode, decode_host, decode_widget};
 use matrix_widget_api::{DecodeError, FromWidgetRequest, FromWidgetResponse, ToWidgetRequest, ToWidgetResponse};
 use serde_json::{Value, json};
-use std::sync::OnceLock;
 
 // ---- Captured from matrix-widget-api 1.19.0 ----
 
@@ -120,8 +119,7 @@ const CAPTURED_TO_CLOSE_MODAL_ERROR: &str = r#"{"api":"toWidget","widgetId":"w1"
 // ---- Helpers ----
 
 fn validator() -> &'static jsonschema::Validator {
-    static VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();
-    VALIDATOR.get_or_init(crate::schema::message_validator)
+    crate::schema::message_validator()
 }
 
 fn json_of(text: &str) -> Value {

@@ -9,7 +9,7 @@ mod actions_session;
 mod capability;
 mod decode;
 mod derive_forms;
-mod derive_ui;
+mod derive_pass;
 mod docs;
 mod fixtures;
 mod hostile;
