@@ -10,6 +10,7 @@ mod bench;
 mod ci;
 mod codegen;
 mod fuzz;
+mod hostile;
 mod markdown;
 mod npm_package;
 mod typescript;
@@ -23,6 +24,8 @@ usage: cargo xtask <command>
 
 commands:
   codegen [--check]   regenerate schemas/ (JSON Schemas, widget-api.d.ts, package.json, README.md);
+                      with --check, change nothing and fail if they are out of date
+  hostile [--check]   regenerate tests/hostile/*.jsonl from tests/hostile/generate.rs;
                       with --check, change nothing and fail if they are out of date
   ci                  run what CI runs: fmt, clippy, tests, docs, codegen --check, npm conformance,
                       the permission differential against matrix-widget-api, the fuzz smoke run
@@ -49,6 +52,7 @@ fn main() -> ExitCode {
             }
             ("codegen", []) => codegen::run(false),
             ("codegen", [flag]) if flag == "--check" => codegen::run(true),
+            ("hostile", rest @ ([] | [_])) if rest.iter().all(|flag| flag == "--check") => hostile::run(!rest.is_empty()),
             ("ci", []) => ci::run(),
             ("npm", []) => ci::run_npm(),
             ("bench", rest) => bench::run(rest),
