@@ -94,7 +94,7 @@ mod all_forms {
         assert_eq!(other.to_string(), "com.example.thing");
         // Without a catch-all, unknown names are errors that say what was expected.
         assert_eq!(Closed::WHAT, "name");
-        assert!(!Closed::OPEN && Name::OPEN);
+        assert_eq!((Closed::OPEN, Name::OPEN), (false, true));
         assert_eq!(Name::WHAT, "test name");
         let err = "stop".parse::<Closed>().unwrap_err().to_string();
         assert_eq!(err, "unknown name \"stop\", expected one of \"cancel\"");

@@ -7,6 +7,7 @@ mod actions_events;
 mod actions_media;
 mod actions_session;
 mod capability;
+mod check;
 mod decode;
 mod derive_forms;
 mod derive_pass;

@@ -44,11 +44,11 @@ fn decodable() -> &'static [(String, String, Value)] {
     static CELL: OnceLock<Vec<(String, String, Value)>> = OnceLock::new();
     CELL.get_or_init(|| {
         fixture_files()
-            .into_iter()
+            .iter()
             .filter(|f| decode(&f.text).is_ok())
             .map(|f| {
                 let value = serde_json::from_str(&f.text).expect("fixture is JSON");
-                (format!("{}/{}", f.dir, f.name), f.text, value)
+                (f.path(), f.text.clone(), value)
             })
             .collect()
     })

@@ -28,7 +28,7 @@ pub(crate) fn committed_schema(name: &str) -> &'static Value {
     let path = schemas_dir().join(format!("{name}.schema.json"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}; run `cargo xtask codegen`", path.display()));
     let schema: &'static Value = Box::leak(Box::new(serde_json::from_str(&text).expect("schema is JSON")));
-    *SCHEMAS.lock().expect("not poisoned").entry(name.to_owned()).or_insert(schema)
+    SCHEMAS.lock().expect("not poisoned").entry(name.to_owned()).or_insert(schema)
 }
 
 /// The validator of a committed schema, compiled once per run (the message schema is 216 KB
@@ -51,38 +51,6 @@ pub(crate) fn validator(name: &str) -> &'static jsonschema::Validator {
 /// The validator of `message.schema.json`, the root schema.
 pub(crate) fn message_validator() -> &'static jsonschema::Validator {
     validator("message")
-}
-
-/// Every `*.json` file under `dir`, recursively, as (path relative to `dir`, text), sorted;
-/// `MANIFEST.json` files describe fixtures and are not fixtures.
-pub(crate) fn json_files(dir: &Path) -> Vec<(String, String)> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
-            let path = entry.expect("readable directory entry").path();
-            if path.is_dir() {
-                walk(&path, out);
-            } else if path.extension().is_some_and(|e| e == "json") && !path.ends_with("MANIFEST.json") {
-                out.push(path);
-            }
-        }
-    }
-    let mut paths = Vec::new();
-    walk(dir, &mut paths);
-    paths.sort();
-    paths
-        .into_iter()
-        .map(|path| {
-            let relative = path.strip_prefix(dir).expect("under dir").to_string_lossy().replace('\\', "/");
-            (relative, std::fs::read_to_string(&path).expect("readable fixture"))
-        })
-        .collect()
-}
-
-/// Every fixture under `tests/fixtures/`.
-pub(crate) fn all_fixtures() -> Vec<(String, String)> {
-    let fixtures = json_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"));
-    assert!(fixtures.len() > 70, "expected every fixture, found {}", fixtures.len());
-    fixtures
 }
 
 /// The invalid examples: one bad field each, with the JSON pointer of that field.
@@ -130,10 +98,13 @@ fn module_of_action(folder: &str, message: &Message) -> String {
 }
 
 /// (folder, `request` or `response`, action spelling) → the stems of the schemas whose
-/// `action` accepts that spelling; the folders are read once per run.
-fn action_index() -> &'static BTreeMap<(String, &'static str, String), Vec<String>> {
-    static INDEX: LazyLock<BTreeMap<(String, &'static str, String), Vec<String>>> = LazyLock::new(|| {
-        let mut index: BTreeMap<(String, &'static str, String), Vec<String>> = BTreeMap::new();
+/// `action` accepts that spelling.
+type ActionIndex = BTreeMap<(String, &'static str, String), Vec<String>>;
+
+/// The [`ActionIndex`] of the committed schemas; the folders are read once per run.
+fn action_index() -> &'static ActionIndex {
+    static INDEX: LazyLock<ActionIndex> = LazyLock::new(|| {
+        let mut index = ActionIndex::new();
         for folder in ["from_widget", "to_widget"] {
             let mut names: Vec<String> = std::fs::read_dir(schemas_dir().join(folder))
                 .expect("folder")
@@ -181,7 +152,7 @@ fn action_spellings(schema: &Value) -> Vec<String> {
 
 #[test]
 fn every_published_schema_is_draft_2020_12_with_a_stable_id() {
-    let files = json_files(&schemas_dir());
+    let files = crate::fixtures::json_files(&schemas_dir());
     assert!(files.len() > 80, "{} schema files", files.len());
     for (file, text) in files.iter().filter(|(f, _)| f.ends_with(".schema.json")) {
         let schema: Value = serde_json::from_str(text).expect("JSON");
@@ -203,9 +174,10 @@ fn schemas_accept_exactly_the_fixtures_that_decode() {
     let message = message_validator();
     let (from_widget, to_widget) = (validator("from_widget"), validator("to_widget"));
     let mut kinds = std::collections::BTreeMap::new();
-    for (name, text) in all_fixtures() {
-        let instance: Value = serde_json::from_str(&text).expect("fixture is JSON");
-        let decoded = decode(&text);
+    for fixture in crate::fixtures::fixture_files() {
+        let (name, text) = (fixture.path(), &fixture.text);
+        let instance: Value = serde_json::from_str(text).expect("fixture is JSON");
+        let decoded = decode(text);
         let errors: Vec<String> = message.iter_errors(&instance).map(|e| format!("{e} at {}", e.instance_path())).collect();
         assert_eq!(errors.is_empty(), decoded.is_ok(), "{name}: decodes = {:?}, schema errors = {errors:#?}", decoded.as_ref().err());
         let direction = if instance["api"] == "toWidget" { &to_widget } else { &from_widget };
