@@ -1,21 +1,22 @@
 //! The generator of the hostile-input corpus, `tests/hostile/<theme>.jsonl` (see the README
 //! next to this file). Every expectation here is written from the documented rules of the
 //! crate (its module docs and the wire decisions), never read back from the decoder: the
-//! corpus test checks the decoder against them. `hostile_corpus::corpus_files_are_in_sync`
-//! fails when the committed files differ from what this generates;
-//! `cargo test -p matrix-widget-api-tests --all-features --test it write_hostile_corpus -- --ignored`
-//! rewrites them.
+//! corpus test checks the decoder against them.
+//!
+//! `cargo xtask hostile` rewrites the files from this generator (the xtask includes this
+//! file); `cargo xtask hostile --check` and the test `hostile_corpus::corpus_is_current` fail
+//! when the committed files differ from what it generates. It needs only `serde_json` and the
+//! library, so that both the xtask and the test package can compile it.
 
-use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+use std::fmt::Write as _;
 use std::path::Path;
 
 /// 2^53 − 1, the largest integer most fields accept.
 const MAX: u64 = (1 << 53) - 1;
 
 /// What decoding a case gives.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Kind {
     /// `DecodeError::Malformed`: not a widget API message.
     Malformed,
@@ -28,8 +29,7 @@ pub(crate) enum Kind {
 }
 
 /// Who receives the message: the role whose decoder applies.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Receiver {
     /// `decode_host`: fromWidget requests and toWidget replies.
     Host,
@@ -38,8 +38,7 @@ pub(crate) enum Receiver {
 }
 
 /// How a decoded message re-encodes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Reencode {
     /// To the input's exact bytes, in both namings.
     Exact,
@@ -49,8 +48,7 @@ pub(crate) enum Reencode {
 
 /// Replaces the marker `at` in the input with `repeat` written `times` times, for inputs too
 /// large to commit.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Expand {
     pub(crate) at: String,
     pub(crate) repeat: String,
@@ -58,28 +56,20 @@ pub(crate) struct Expand {
 }
 
 /// One line of a corpus file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Case {
     pub(crate) name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) input: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) input_base64: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) expand: Vec<Expand>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) to: Option<Receiver>,
     pub(crate) kind: Kind,
     pub(crate) request_id: Option<String>,
     pub(crate) reply: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) error_contains: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) reencode: Option<Reencode>,
     /// A library bug this case shows: the case is expected to fail its checks until the
     /// bug is fixed (the corpus test then says to remove this note).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) bug: Option<String>,
 }
 
@@ -123,31 +113,13 @@ impl Case {
 
     /// Marks a case as showing a known library bug (none today: the seven this corpus found
     /// are fixed); kept for the next one.
-    #[allow(dead_code)]
+    #[expect(dead_code, reason = "no case shows a known bug today")]
     fn bug(self, bug: &str) -> Self {
         Case { bug: Some(bug.to_owned()), ..self }
     }
 
     fn request_id(self, request_id: Option<&str>, reply: bool) -> Self {
         Case { request_id: request_id.map(str::to_owned), reply, ..self }
-    }
-
-    /// The input with its expansions applied.
-    pub(crate) fn expanded_input(&self) -> Option<String> {
-        let mut text = self.input.clone()?;
-        for e in &self.expand {
-            text = text.replacen(&e.at, &e.repeat.repeat(e.times), 1);
-        }
-        Some(text)
-    }
-
-    /// The message bytes.
-    pub(crate) fn message_bytes(&self) -> Vec<u8> {
-        match (&self.input_base64, self.expanded_input()) {
-            (Some(b64), _) => base64_decode(b64).unwrap_or_else(|| panic!("{}: bad base64", self.name)),
-            (None, Some(text)) => text.into_bytes(),
-            (None, None) => panic!("{}: no input", self.name),
-        }
     }
 }
 
@@ -2193,6 +2165,62 @@ pub(crate) fn themes(tests_dir: &Path) -> Vec<(&'static str, Vec<Case>)> {
     all_themes(tests_dir)
 }
 
+/// Brings `tests/hostile/*.jsonl` in line with the generator, or with `check`, only says
+/// whether they are (rust-analyzer's `ensure_file_contents`): `Err` names every file that is
+/// out of date, missing or left over, and for a changed file the cases that differ. Returns
+/// the files it wrote. Line endings are compared after normalising `\r\n` to `\n`.
+pub(crate) fn sync(tests_dir: &Path, check: bool) -> Result<Vec<std::path::PathBuf>, String> {
+    let dir = tests_dir.join("hostile");
+    let mut problems = String::new();
+    let mut written = Vec::new();
+    let themes = themes(tests_dir);
+    for (theme, cases) in &themes {
+        let path = dir.join(format!("{theme}.jsonl"));
+        let wanted = render(cases);
+        let on_disk = std::fs::read_to_string(&path).ok().map(|text| text.replace("\r\n", "\n"));
+        if on_disk.as_deref() == Some(wanted.as_str()) {
+            continue;
+        }
+        if !check {
+            std::fs::write(&path, &wanted).map_err(|e| format!("{}: {e}", path.display()))?;
+            written.push(path);
+            continue;
+        }
+        let _ = match on_disk {
+            None => writeln!(problems, "{} is missing", path.display()),
+            Some(text) => writeln!(problems, "{} is out of date: {}", path.display(), differing_cases(cases, &text)),
+        };
+    }
+    let entries = std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        if path.extension().is_some_and(|e| e == "jsonl") && !themes.iter().any(|(theme, _)| *theme == stem) {
+            let _ = writeln!(problems, "{} is no theme of the generator", path.display());
+        }
+    }
+    if problems.is_empty() { Ok(written) } else { Err(format!("{problems}run `cargo xtask hostile` to regenerate tests/hostile/*.jsonl")) }
+}
+
+/// The names of the cases that differ between `cases` and a committed file's `text`.
+fn differing_cases(cases: &[Case], text: &str) -> String {
+    let committed: Vec<Result<Case, String>> = text.lines().map(Case::from_line).collect();
+    let mut names: Vec<String> = Vec::new();
+    for case in cases {
+        if !committed.iter().any(|c| c.as_ref().is_ok_and(|c| c == case)) {
+            names.push(format!("{} (new or changed)", case.name));
+        }
+    }
+    for (i, committed) in committed.iter().enumerate() {
+        match committed {
+            Ok(c) if !cases.iter().any(|case| case.name == c.name) => names.push(format!("{} (removed)", c.name)),
+            Ok(_) => {}
+            Err(e) => names.push(format!("line {}: {e}", i + 1)),
+        }
+    }
+    if names.is_empty() { "the same cases, in another order or spacing".to_owned() } else { names.join(", ") }
+}
+
 fn all_themes(tests_dir: &Path) -> Vec<(&'static str, Vec<Case>)> {
     vec![
         ("baseline", baseline()),
@@ -2219,12 +2247,146 @@ fn all_themes(tests_dir: &Path) -> Vec<(&'static str, Vec<Case>)> {
 
 /// A theme's file contents: one case per line.
 pub(crate) fn render(cases: &[Case]) -> String {
-    cases.iter().map(|c| serde_json::to_string(c).expect("a case serialises") + "\n").collect()
+    cases.iter().map(|c| c.to_line() + "\n").collect()
+}
+
+// ---- A case as a line of JSON ----
+//
+// Written by hand with `serde_json` alone (the xtask compiles this file and does not depend
+// on `serde`'s derives): the keys in this order, optional ones left out when absent.
+
+fn json_string(s: &str) -> String {
+    serde_json::to_string(s).expect("a string serialises")
+}
+
+impl Kind {
+    const ALL: [(Kind, &'static str); 4] =
+        [(Kind::Malformed, "malformed"), (Kind::Invalid, "invalid"), (Kind::Refused, "refused"), (Kind::Ok, "ok")];
+}
+
+impl Receiver {
+    const ALL: [(Receiver, &'static str); 2] = [(Receiver::Host, "host"), (Receiver::Widget, "widget")];
+}
+
+impl Reencode {
+    const ALL: [(Reencode, &'static str); 2] = [(Reencode::Exact, "exact"), (Reencode::Value, "value")];
+}
+
+/// The word for `value` in `words`.
+fn word<T: PartialEq + Copy>(words: &[(T, &'static str)], value: T) -> &'static str {
+    words.iter().find(|(v, _)| *v == value).map(|(_, w)| *w).expect("every value has a word")
+}
+
+/// The value of the word at `key`, refusing any other word.
+fn from_word<T: Copy>(words: &[(T, &'static str)], value: &Value, key: &str) -> Result<T, String> {
+    let text = value.as_str().ok_or_else(|| format!("`{key}` is not a string"))?;
+    words.iter().find(|(_, w)| *w == text).map(|(v, _)| *v).ok_or_else(|| format!("`{key}`: unknown value {text:?}"))
+}
+
+/// The object's keys, refusing any other.
+fn object<'v>(value: &'v Value, keys: &[&str], what: &str) -> Result<&'v serde_json::Map<String, Value>, String> {
+    let map = value.as_object().ok_or_else(|| format!("{what} is not an object"))?;
+    match map.keys().find(|k| !keys.contains(&k.as_str())) {
+        Some(unknown) => Err(format!("{what}: unknown key `{unknown}`")),
+        None => Ok(map),
+    }
+}
+
+/// A string, or `None` for an absent or `null` key.
+fn optional_string(map: &serde_json::Map<String, Value>, key: &str) -> Result<Option<String>, String> {
+    match map.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(format!("`{key}` is not a string")),
+    }
+}
+
+impl Case {
+    /// The case as one line of JSON.
+    pub(crate) fn to_line(&self) -> String {
+        let mut out = format!("{{\"name\":{}", json_string(&self.name));
+        let mut field = |key: &str, value: String| {
+            let _ = write!(out, ",\"{key}\":{value}");
+        };
+        if let Some(input) = &self.input {
+            field("input", json_string(input));
+        }
+        if let Some(input) = &self.input_base64 {
+            field("input_base64", json_string(input));
+        }
+        if !self.expand.is_empty() {
+            let entries: Vec<String> = self
+                .expand
+                .iter()
+                .map(|e| format!("{{\"at\":{},\"repeat\":{},\"times\":{}}}", json_string(&e.at), json_string(&e.repeat), e.times))
+                .collect();
+            field("expand", format!("[{}]", entries.join(",")));
+        }
+        if let Some(to) = self.to {
+            field("to", json_string(word(&Receiver::ALL, to)));
+        }
+        field("kind", json_string(word(&Kind::ALL, self.kind)));
+        field("request_id", self.request_id.as_deref().map_or_else(|| "null".to_owned(), json_string));
+        field("reply", self.reply.to_string());
+        if let Some(needle) = &self.error_contains {
+            field("error_contains", json_string(needle));
+        }
+        if let Some(reencode) = self.reencode {
+            field("reencode", json_string(word(&Reencode::ALL, reencode)));
+        }
+        if let Some(bug) = &self.bug {
+            field("bug", json_string(bug));
+        }
+        out.push('}');
+        out
+    }
+
+    /// Reads a line written by [`Case::to_line`] (or by hand, in any key order); unknown keys
+    /// are refused.
+    pub(crate) fn from_line(line: &str) -> Result<Case, String> {
+        let value: Value = serde_json::from_str(line).map_err(|e| e.to_string())?;
+        let keys = ["name", "input", "input_base64", "expand", "to", "kind", "request_id", "reply", "error_contains", "reencode", "bug"];
+        let map = object(&value, &keys, "a case")?;
+        let name = map.get("name").and_then(Value::as_str).ok_or("`name` is missing or not a string")?.to_owned();
+        let expand = match map.get("expand") {
+            None => Vec::new(),
+            Some(Value::Array(entries)) => entries
+                .iter()
+                .map(|e| {
+                    let e = object(e, &["at", "repeat", "times"], "an `expand` entry")?;
+                    let text =
+                        |key: &str| e.get(key).and_then(Value::as_str).map(str::to_owned).ok_or(format!("`expand.{key}` is not a string"));
+                    let times = e
+                        .get("times")
+                        .and_then(Value::as_u64)
+                        .and_then(|t| usize::try_from(t).ok())
+                        .ok_or("`expand.times` is not a count")?;
+                    Ok(Expand { at: text("at")?, repeat: text("repeat")?, times })
+                })
+                .collect::<Result<_, String>>()?,
+            Some(_) => return Err("`expand` is not a list".to_owned()),
+        };
+        let optional_word = |key: &str| map.get(key).filter(|v| !v.is_null());
+        Ok(Case {
+            input: optional_string(map, "input")?,
+            input_base64: optional_string(map, "input_base64")?,
+            expand,
+            to: optional_word("to").map(|v| from_word(&Receiver::ALL, v, "to")).transpose()?,
+            kind: from_word(&Kind::ALL, map.get("kind").ok_or("`kind` is missing")?, "kind")?,
+            request_id: optional_string(map, "request_id")?,
+            reply: map.get("reply").and_then(Value::as_bool).ok_or("`reply` is missing or not a boolean")?,
+            error_contains: optional_string(map, "error_contains")?,
+            reencode: optional_word("reencode").map(|v| from_word(&Reencode::ALL, v, "reencode")).transpose()?,
+            bug: optional_string(map, "bug")?,
+            name,
+        })
+    }
 }
 
 // ---- base64, for inputs that are not UTF-8 ----
 
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+/// The base64 digits (the test decodes `input_base64` with them).
+pub(crate) const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 fn base64_encode(bytes: &[u8]) -> String {
     let mut out = String::new();
@@ -2239,20 +2401,4 @@ fn base64_encode(bytes: &[u8]) -> String {
         }
     }
     out
-}
-
-pub(crate) fn base64_decode(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
-    let digits: Vec<u32> = text
-        .trim_end_matches('=')
-        .bytes()
-        .map(|b| ALPHABET.iter().position(|&a| a == b).and_then(|i| u32::try_from(i).ok()))
-        .collect::<Option<_>>()?;
-    for chunk in digits.chunks(4) {
-        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &d)| n | (d << (18 - 6 * i)));
-        for i in 0..chunk.len().saturating_sub(1) {
-            out.push(((n >> (16 - 8 * i)) & 0xff) as u8);
-        }
-    }
-    Some(out)
 }

@@ -7,7 +7,7 @@
 //! what decodes; unknown fields survive; and every validation rule has an example that the
 //! decoder and the schema both reject.
 
-use crate::schema::message_validator;
+use crate::check::{rejected, round_trips, typed};
 use matrix_widget_api::event::{Millis, RoomEvent, RoomIds, StickyInfo, Timestamp};
 use matrix_widget_api::from_widget::read_events::{Limit, ReadEvents, ReadEventsRequestData, ReadEventsResponseData, StateKeySelector};
 use matrix_widget_api::from_widget::read_relations::{
@@ -27,7 +27,7 @@ use matrix_widget_api::payload::{Empty, RawObject};
 use matrix_widget_api::to_widget::send_to_device::ToDeviceEvent;
 use matrix_widget_api::to_widget::update_state::UpdateStateRequestData;
 use matrix_widget_api::to_widget::{send_event as to_send_event, send_to_device as to_send_to_device, update_state};
-use matrix_widget_api::{BuildError, DecodeError, Message, Request, decode};
+use matrix_widget_api::{BuildError, Message, Request, decode};
 use matrix_widget_api::{FromWidgetRequest, FromWidgetResponse, ToWidgetRequest, ToWidgetResponse};
 use serde_json::{Value, json};
 
@@ -215,56 +215,6 @@ macro_rules! typed {
     };
 }
 
-/// Decodes typed, and the schema accepts it.
-fn assert_accepted(text: &str) {
-    let message = decode(text).unwrap_or_else(|e| panic!("{text}: {e}"));
-    assert!(message.is_typed(), "not typed: {text}");
-    let errors: Vec<String> = message_validator().iter_errors(&value(text)).map(|e| format!("{e} at {}", e.instance_path())).collect();
-    assert!(errors.is_empty(), "the schema rejects what decoding accepts: {text}: {errors:#?}");
-}
-
-/// Decodes and serialises back to the same JSON value.
-fn assert_round_trips(text: &str) {
-    let message = decode(text).unwrap_or_else(|e| panic!("{text}: {e}"));
-    assert_eq!(serde_json::to_value(&message).expect("serialises"), value(text), "did not round-trip");
-}
-
-/// Whether `message` has `expected`, where a leading `` `field `` may also be named by its
-/// path (`` `response.events.room_id `` for `` `room_id ``).
-fn names(message: &str, expected: &str, root: &str) -> bool {
-    match expected.strip_prefix('`') {
-        Some(rest) => message.contains(&format!("`{root}{rest}")) || message.contains(&format!(".{rest}")) || message.contains(expected),
-        None => message.contains(expected),
-    }
-}
-
-/// A request with invalid `data`: `DecodeError::Invalid` whose message contains `expected`;
-/// the error reply echoes the request and carries the message; the schema rejects it too.
-fn assert_rejected(text: &str, expected: &str) {
-    let err = decode(text).expect_err(text);
-    assert!(matches!(err, DecodeError::Invalid(_)), "not an invalid-data error: {err}");
-    let message = err.to_string();
-    assert!(names(&message, expected, ""), "error {message:?} does not contain {expected:?}");
-    let reply = value(&err.error_reply().expect("a request with a valid envelope can be answered"));
-    let error_message = reply["response"]["error"]["message"].as_str().expect("an error message").to_owned();
-    assert!(error_message.starts_with("Invalid request: ") && names(&error_message, expected, ""), "{error_message}");
-    let mut request = value(text);
-    request["response"] = json!({"error": {"message": error_message}});
-    assert_eq!(reply, request, "the error reply must echo the request");
-    assert!(!message_validator().is_valid(&value(text)), "the schema accepts what decoding rejects: {text}");
-}
-
-/// A reply with an invalid `response`: `DecodeError::Invalid` naming the problem, never
-/// answered, and rejected by the schema.
-fn assert_reply_rejected(text: &str, expected: &str) {
-    let err = decode(text).expect_err(text);
-    assert!(matches!(err, DecodeError::Invalid(_)), "not an invalid-response error: {err}");
-    let message = err.to_string();
-    assert!(names(&message, expected, "response."), "error {message:?} does not contain {expected:?}");
-    assert!(err.error_reply().is_none(), "replies are never answered");
-    assert!(!message_validator().is_valid(&value(text)), "the schema accepts what decoding rejects: {text}");
-}
-
 /// The reply this crate builds to `request`, given the reference's reply (its typed outcome).
 fn our_reply(request: &str, theirs: &str) -> String {
     macro_rules! arms {
@@ -305,8 +255,8 @@ fn every_captured_message_decodes_typed_round_trips_and_fits_the_schema() {
         if *name == "from_widget.read_events.request.limit_zero" {
             continue; // rejected on purpose, below
         }
-        assert_accepted(text);
-        assert_round_trips(text);
+        typed(text);
+        round_trips(text);
         let message = decode(text).expect("decodes");
         let expected = match (name.starts_with("from_widget."), name.contains(".response.")) {
             (true, false) => "FromWidgetRequest",
@@ -351,8 +301,8 @@ fn stable_spellings_decode_to_the_same_requests() {
                 continue;
             }
             let stable_text = text.replace(unstable, stable);
-            assert_accepted(&stable_text);
-            assert_round_trips(&stable_text);
+            typed(&stable_text);
+            round_trips(&stable_text);
             let (a, b) = (decode(text).expect("decodes"), decode(&stable_text).expect("decodes"));
             // Equal, spelling aside; the reply echoes the spelling that came.
             assert_eq!(serde_json::to_value(&a).expect("ok")["data"], serde_json::to_value(&b).expect("ok")["data"]);
@@ -406,45 +356,45 @@ fn send_to_device_builders_and_responses() {
     failures.add("@b:b", "DEVICE");
     failures.add("@b:b", "OTHER");
     let text = built.reply(&SendToDeviceResponseData::new().with_failures(failures.clone()));
-    assert_accepted(&text);
-    assert_round_trips(&text);
+    typed(&text);
+    round_trips(&text);
     let resp = typed!(&text, FromWidgetResponse::SendToDevice);
     let ok = resp.result().as_ref().expect("success");
     assert_eq!(ok.failures.as_ref().and_then(|f| f.get("@b:b")), Some(&["DEVICE".to_owned(), "OTHER".to_owned()][..]));
     assert_eq!(value(&text)["response"], json!({"failures": {"@b:b": ["DEVICE", "OTHER"]}}));
     let data = json!({"type": "t", "encrypted": true, "messages": {}});
-    assert_reply_rejected(&reply("fromWidget", "send_to_device", data.clone(), json!({"failures": {"@b:b": "DEVICE"}})), "`failures`");
-    assert_reply_rejected(&reply("fromWidget", "send_to_device", data, json!({"failures": [["@b:b", "DEVICE"]]})), "`failures`");
+    rejected(&reply("fromWidget", "send_to_device", data.clone(), json!({"failures": {"@b:b": "DEVICE"}})), "`failures`");
+    rejected(&reply("fromWidget", "send_to_device", data, json!({"failures": [["@b:b", "DEVICE"]]})), "`failures`");
 }
 
 #[test]
 fn send_to_device_keeps_unknown_fields_and_content_bytes() {
     let text = r#"{"api":"fromWidget","widgetId":"w1","requestId":"r1","action":"send_to_device","data":{"type":"t","encrypted":true,"messages":{"@b:b":{"D":{ "b" : 1, "a":[null] }}},"org.example.x":{"y":1}}}"#;
-    assert_accepted(text);
-    assert_round_trips(text);
+    typed(text);
+    round_trips(text);
     let req = typed!(text, FromWidgetRequest::SendToDevice);
     assert_eq!(req.data().extra.get("org.example.x").map(|v| v.get()), Some(r#"{"y":1}"#));
     let content = req.data().messages.get("@b:b").and_then(|d| d.get(&DeviceTarget::Device("D".into()))).expect("content");
     assert_eq!(content.get(), r#"{ "b" : 1, "a":[null] }"#);
     // An empty map is what the reference accepts too.
-    assert_accepted(&from_widget("send_to_device", json!({"type": "t", "encrypted": false, "messages": {}})));
+    typed(&from_widget("send_to_device", json!({"type": "t", "encrypted": false, "messages": {}})));
 }
 
 #[test]
 fn send_to_device_validation() {
     let base = |data: Value| from_widget("send_to_device", data);
     let messages = json!({"@b:b": {"*": {}}});
-    assert_rejected(&base(json!({"encrypted": true, "messages": messages})), "`type` is missing");
-    assert_rejected(&base(json!({"type": "", "encrypted": true, "messages": messages})), "`type` must not be empty");
-    assert_rejected(&base(json!({"type": 5, "encrypted": true, "messages": messages})), "`type`");
-    assert_rejected(&base(json!({"type": "t", "encrypted": true})), "`messages` is missing");
-    assert_rejected(&base(json!({"type": "t", "encrypted": true, "messages": null})), "`messages`");
-    assert_rejected(&base(json!({"type": "t", "messages": messages})), "`encrypted` is missing");
-    assert_rejected(&base(json!({"type": "t", "encrypted": "true", "messages": messages})), "`encrypted`");
-    assert_rejected(&base(json!({"type": "t", "encrypted": null, "messages": messages})), "`encrypted`");
-    assert_rejected(&base(json!({"type": "t", "encrypted": true, "messages": [messages]})), "`messages`");
-    assert_rejected(&base(json!({"type": "t", "encrypted": true, "messages": {"@b:b": ["D"]}})), "`messages`");
-    assert_rejected(
+    rejected(&base(json!({"encrypted": true, "messages": messages})), "`type` is missing");
+    rejected(&base(json!({"type": "", "encrypted": true, "messages": messages})), "`type` must not be empty");
+    rejected(&base(json!({"type": 5, "encrypted": true, "messages": messages})), "`type`");
+    rejected(&base(json!({"type": "t", "encrypted": true})), "`messages` is missing");
+    rejected(&base(json!({"type": "t", "encrypted": true, "messages": null})), "`messages`");
+    rejected(&base(json!({"type": "t", "messages": messages})), "`encrypted` is missing");
+    rejected(&base(json!({"type": "t", "encrypted": "true", "messages": messages})), "`encrypted`");
+    rejected(&base(json!({"type": "t", "encrypted": null, "messages": messages})), "`encrypted`");
+    rejected(&base(json!({"type": "t", "encrypted": true, "messages": [messages]})), "`messages`");
+    rejected(&base(json!({"type": "t", "encrypted": true, "messages": {"@b:b": ["D"]}})), "`messages`");
+    rejected(
         &base(json!({"type": "t", "encrypted": true, "messages": {"@b:b": {"D": 1}}})),
         "`messages`: user ID `@b:b`: device ID `D`: expected a JSON object, found `1`",
     );
@@ -540,7 +490,7 @@ fn read_events_responses_are_typed() {
 #[test]
 fn read_events_validation() {
     // The reference host refuses `limit: 0` too ("Invalid request - limit out of range").
-    assert_rejected(
+    rejected(
         captured("from_widget.read_events.request.limit_zero"),
         "`limit` is out of range: 0 is not an integer from 1 to 9007199254740991",
     );
@@ -549,33 +499,33 @@ fn read_events_validation() {
         data.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
         from_widget("org.matrix.msc2876.read_events", data)
     };
-    assert_rejected(&base(json!({"limit": -1})), "`limit` is out of range: -1");
-    assert_rejected(&base(json!({"limit": 2.5})), "`limit` is out of range: 2.5");
-    assert_rejected(&base(json!({"limit": "5"})), "`limit`");
-    assert_rejected(&base(json!({"limit": 9_007_199_254_740_992_u64})), "`limit`");
-    assert_rejected(&base(json!({"state_key": false})), "`state_key`: expected a state key or `true` (any state key), found false");
-    assert_rejected(&base(json!({"state_key": 5})), "`state_key`");
-    assert_rejected(&base(json!({"room_ids": "!r:b"})), "`room_ids`: expected \"*\" (any room) or a list of room IDs, found \"!r:b\"");
-    assert_rejected(&base(json!({"room_ids": [5]})), "`room_ids`");
-    assert_rejected(&base(json!({"room_ids": {"!r:b": true}})), "`room_ids`");
-    assert_rejected(&base(json!({"msgtype": 5})), "`msgtype`");
-    assert_rejected(&base(json!({"since": 5})), "`since`");
-    assert_rejected(&from_widget("read_events", json!({"limit": 5})), "`type` is missing");
-    assert_rejected(&from_widget("read_events", json!({"type": ""})), "`type` must not be empty");
-    assert_rejected(&from_widget("read_events", json!({"type": ["m.room.message"]})), "`type`");
+    rejected(&base(json!({"limit": -1})), "`limit` is out of range: -1");
+    rejected(&base(json!({"limit": 2.5})), "`limit` is out of range: 2.5");
+    rejected(&base(json!({"limit": "5"})), "`limit`");
+    rejected(&base(json!({"limit": 9_007_199_254_740_992_u64})), "`limit`");
+    rejected(&base(json!({"state_key": false})), "`state_key`: expected a state key or `true` (any state key), found false");
+    rejected(&base(json!({"state_key": 5})), "`state_key`");
+    rejected(&base(json!({"room_ids": "!r:b"})), "`room_ids`: expected \"*\" (any room) or a list of room IDs, found \"!r:b\"");
+    rejected(&base(json!({"room_ids": [5]})), "`room_ids`");
+    rejected(&base(json!({"room_ids": {"!r:b": true}})), "`room_ids`");
+    rejected(&base(json!({"msgtype": 5})), "`msgtype`");
+    rejected(&base(json!({"since": 5})), "`since`");
+    rejected(&from_widget("read_events", json!({"limit": 5})), "`type` is missing");
+    rejected(&from_widget("read_events", json!({"type": ""})), "`type` must not be empty");
+    rejected(&from_widget("read_events", json!({"type": ["m.room.message"]})), "`type`");
     // What stays accepted: integral floats, `null` for absent, an empty room list.
-    assert_accepted(&base(json!({"limit": 1, "room_ids": [], "state_key": null, "msgtype": null})));
+    typed(&base(json!({"limit": 1, "room_ids": [], "state_key": null, "msgtype": null})));
     let text = base(json!({"limit": null, "room_ids": null, "since": null}));
-    assert_accepted(&text);
+    typed(&text);
     let req = typed!(&text, FromWidgetRequest::ReadEvents);
     assert_eq!(serde_json::to_value(req.data()).unwrap(), json!({"type": "m.room.message"}));
     let float = from_widget("read_events", json!({"type": "t"})).replace("\"t\"", "\"t\",\"limit\":10.0");
-    assert_accepted(&float);
+    typed(&float);
     assert_eq!(typed!(&float, FromWidgetRequest::ReadEvents).data().limit, Limit::new(10));
     // A bad event in the response is refused by the widget.
     let bad = reply("fromWidget", "org.matrix.msc2876.read_events", json!({"type": "t"}), json!({"events": [{"type": "t"}]}));
-    assert_reply_rejected(&bad, "`events.sender` is missing");
-    assert_reply_rejected(&reply("fromWidget", "read_events", json!({"type": "t"}), json!({})), "`events` is missing");
+    rejected(&bad, "`events.sender` is missing");
+    rejected(&reply("fromWidget", "read_events", json!({"type": "t"}), json!({})), "`events` is missing");
 }
 
 // ---- read_relations ----
@@ -629,27 +579,24 @@ fn read_relations_requests_and_responses_are_typed() {
 fn read_relations_validation() {
     let base = |data: Value| from_widget("org.matrix.msc3869.read_relations", data);
     // The reference accepts `limit: 0` (it only refuses negatives).
-    assert_accepted(&base(json!({"event_id": "$e", "limit": 0})));
-    assert_rejected(&base(json!({"limit": 5})), "`event_id` is missing");
-    assert_rejected(&base(json!({"event_id": ""})), "`event_id` must not be empty");
-    assert_rejected(&base(json!({"event_id": 5})), "`event_id`");
-    assert_rejected(
-        &base(json!({"event_id": "$e", "limit": -1})),
-        "`limit` is out of range: -1 is not an integer from 0 to 9007199254740991",
-    );
-    assert_rejected(&base(json!({"event_id": "$e", "limit": 0.5})), "`limit` is out of range: 0.5");
-    assert_rejected(&base(json!({"event_id": "$e", "direction": "x"})), "`direction`: unknown pagination direction \"x\"");
-    assert_rejected(&base(json!({"event_id": "$e", "direction": "F"})), "`direction`");
-    assert_rejected(&base(json!({"event_id": "$e", "rel_type": 5})), "`rel_type`");
-    assert_rejected(&base(json!({"event_id": "$e", "room_id": true})), "`room_id`");
-    assert_rejected(&base(json!({"event_id": "$e", "from": 1})), "`from`");
-    assert_rejected(&base(json!({"event_id": "$e", "to": []})), "`to`");
-    assert_rejected(&base(json!({"event_id": "$e", "event_type": {}})), "`event_type`");
+    typed(&base(json!({"event_id": "$e", "limit": 0})));
+    rejected(&base(json!({"limit": 5})), "`event_id` is missing");
+    rejected(&base(json!({"event_id": ""})), "`event_id` must not be empty");
+    rejected(&base(json!({"event_id": 5})), "`event_id`");
+    rejected(&base(json!({"event_id": "$e", "limit": -1})), "`limit` is out of range: -1 is not an integer from 0 to 9007199254740991");
+    rejected(&base(json!({"event_id": "$e", "limit": 0.5})), "`limit` is out of range: 0.5");
+    rejected(&base(json!({"event_id": "$e", "direction": "x"})), "`direction`: unknown pagination direction \"x\"");
+    rejected(&base(json!({"event_id": "$e", "direction": "F"})), "`direction`");
+    rejected(&base(json!({"event_id": "$e", "rel_type": 5})), "`rel_type`");
+    rejected(&base(json!({"event_id": "$e", "room_id": true})), "`room_id`");
+    rejected(&base(json!({"event_id": "$e", "from": 1})), "`from`");
+    rejected(&base(json!({"event_id": "$e", "to": []})), "`to`");
+    rejected(&base(json!({"event_id": "$e", "event_type": {}})), "`event_type`");
     let data = json!({"event_id": "$e"});
     let action = "org.matrix.msc3869.read_relations";
-    assert_reply_rejected(&reply("fromWidget", action, data.clone(), json!({"next_batch": "n"})), "`chunk` is missing");
-    assert_reply_rejected(&reply("fromWidget", action, data.clone(), json!({"chunk": [], "next_batch": 5})), "`next_batch`");
-    assert_reply_rejected(&reply("fromWidget", action, data, json!({"chunk": [event_json(), 5]})), "`chunk`");
+    rejected(&reply("fromWidget", action, data.clone(), json!({"next_batch": "n"})), "`chunk` is missing");
+    rejected(&reply("fromWidget", action, data.clone(), json!({"chunk": [], "next_batch": 5})), "`next_batch`");
+    rejected(&reply("fromWidget", action, data, json!({"chunk": [event_json(), 5]})), "`chunk`");
 }
 
 // ---- user_directory_search ----
@@ -680,22 +627,22 @@ fn user_directory_search_is_typed() {
 #[test]
 fn user_directory_search_validation() {
     let base = |data: Value| from_widget("org.matrix.msc3973.user_directory_search", data);
-    assert_accepted(&base(json!({"search_term": ""})));
-    assert_accepted(&base(json!({"search_term": "a", "limit": 0})));
-    assert_rejected(&base(json!({"limit": 5})), "`search_term` is missing");
-    assert_rejected(&base(json!({"search_term": 5})), "`search_term`");
-    assert_rejected(&base(json!({"search_term": null})), "`search_term`");
-    assert_rejected(&base(json!({"search_term": "a", "limit": -3})), "`limit` is out of range: -3");
-    assert_rejected(&base(json!({"search_term": "a", "limit": 1.5})), "`limit` is out of range: 1.5");
+    typed(&base(json!({"search_term": ""})));
+    typed(&base(json!({"search_term": "a", "limit": 0})));
+    rejected(&base(json!({"limit": 5})), "`search_term` is missing");
+    rejected(&base(json!({"search_term": 5})), "`search_term`");
+    rejected(&base(json!({"search_term": null})), "`search_term`");
+    rejected(&base(json!({"search_term": "a", "limit": -3})), "`limit` is out of range: -3");
+    rejected(&base(json!({"search_term": "a", "limit": 1.5})), "`limit` is out of range: 1.5");
     let data = json!({"search_term": "a"});
     let action = "user_directory_search";
-    assert_reply_rejected(&reply("fromWidget", action, data.clone(), json!({"results": []})), "`limited` is missing");
-    assert_reply_rejected(&reply("fromWidget", action, data.clone(), json!({"limited": "no", "results": []})), "`limited`");
-    assert_reply_rejected(
+    rejected(&reply("fromWidget", action, data.clone(), json!({"results": []})), "`limited` is missing");
+    rejected(&reply("fromWidget", action, data.clone(), json!({"limited": "no", "results": []})), "`limited`");
+    rejected(
         &reply("fromWidget", action, data.clone(), json!({"limited": false, "results": [{"display_name": "A"}]})),
         "`user_id` is missing",
     );
-    assert_reply_rejected(
+    rejected(
         &reply("fromWidget", action, data, json!({"limited": false, "results": [{"user_id": "@a:b", "avatar_url": 5}]})),
         "`avatar_url`",
     );
@@ -732,17 +679,17 @@ fn read_room_account_data_is_typed() {
 #[test]
 fn read_room_account_data_validation() {
     let base = |data: Value| from_widget("com.beeper.read_room_account_data", data);
-    assert_rejected(&base(json!({"room_ids": "*"})), "`type` is missing");
-    assert_rejected(&base(json!({"type": 7})), "`type`");
-    assert_rejected(&base(json!({"type": "t", "room_ids": "!r:b"})), "`room_ids`");
-    assert_rejected(&base(json!({"type": "t", "room_ids": [null]})), "`room_ids`");
-    assert_rejected(&base(json!({"type": "t", "room_ids": true})), "`room_ids`");
+    rejected(&base(json!({"room_ids": "*"})), "`type` is missing");
+    rejected(&base(json!({"type": 7})), "`type`");
+    rejected(&base(json!({"type": "t", "room_ids": "!r:b"})), "`room_ids`");
+    rejected(&base(json!({"type": "t", "room_ids": [null]})), "`room_ids`");
+    rejected(&base(json!({"type": "t", "room_ids": true})), "`room_ids`");
     let data = json!({"type": "t"});
     let action = "com.beeper.read_room_account_data";
     let entry = |e: Value| reply("fromWidget", action, data.clone(), json!({"events": [e]}));
-    assert_reply_rejected(&entry(json!({"type": "t", "content": {}})), "`room_id` is missing");
-    assert_reply_rejected(&entry(json!({"type": "t", "room_id": "!r:b", "content": "x"})), "`content`");
-    assert_reply_rejected(&reply("fromWidget", action, data.clone(), json!({"events": {}})), "`events`");
+    rejected(&entry(json!({"type": "t", "content": {}})), "`room_id` is missing");
+    rejected(&entry(json!({"type": "t", "room_id": "!r:b", "content": "x"})), "`content`");
+    rejected(&reply("fromWidget", action, data.clone(), json!({"events": {}})), "`events`");
 }
 
 // ---- RoomEvent and toWidget send_event ----
@@ -811,8 +758,8 @@ fn room_event_builders() {
 #[test]
 fn room_events_keep_unknown_fields_and_raw_bytes() {
     let text = r#"{"api":"toWidget","widgetId":"w1","requestId":"r1","action":"send_event","data":{"type":"m.room.redaction","sender":"@a:b","event_id":"$r","room_id":"!r:b","origin_server_ts":5,"content":{ "reason" : "spam" },"redacts":"$x","unsigned":{"age" :1,"transaction_id":"t"},"sticky":{"duration_ms":60000,"org.example":true},"user_id":"@a:b"}}"#;
-    assert_accepted(text);
-    assert_round_trips(text);
+    typed(text);
+    round_trips(text);
     let req = typed!(text, ToWidgetRequest::SendEvent);
     let event = req.data();
     assert_eq!(event.content.get(), r#"{ "reason" : "spam" }"#);
@@ -825,12 +772,12 @@ fn room_events_keep_unknown_fields_and_raw_bytes() {
     assert_eq!(req.reply(&Empty::new()), format!("{},\"response\":{{}}}}", &text[..text.len() - 1]));
     // `unsigned` may be absent (Matrix events need not have it), and `null` means absent.
     let mut bare = event_json();
-    assert_accepted(&to_widget("send_event", bare.clone()));
-    assert_round_trips(&to_widget("send_event", bare.clone()));
+    typed(&to_widget("send_event", bare.clone()));
+    round_trips(&to_widget("send_event", bare.clone()));
     bare["unsigned"] = Value::Null;
     bare["state_key"] = Value::Null;
     let nulls = to_widget("send_event", bare);
-    assert_accepted(&nulls);
+    typed(&nulls);
     let req = typed!(&nulls, ToWidgetRequest::SendEvent);
     assert_eq!((req.data().unsigned.as_ref(), req.data().state_key.as_ref()), (None, None));
     assert_eq!(serde_json::to_value(req.data()).unwrap(), event_json());
@@ -859,32 +806,32 @@ fn room_event_validation() {
         to_widget("send_event", event)
     };
     for key in ["type", "sender", "event_id", "room_id", "origin_server_ts", "content"] {
-        assert_rejected(&without(key), &format!("`{key}` is missing"));
+        rejected(&without(key), &format!("`{key}` is missing"));
     }
-    assert_rejected(&with("type", json!(1)), "`type`");
-    assert_rejected(&with("sender", json!(null)), "`sender`");
-    assert_rejected(&with("event_id", json!(["$e"])), "`event_id`");
-    assert_rejected(&with("room_id", json!({})), "`room_id`");
-    assert_rejected(&with("state_key", json!(true)), "`state_key`");
-    assert_rejected(&with("origin_server_ts", json!(-1)), "`origin_server_ts` is out of range: -1");
-    assert_rejected(&with("origin_server_ts", json!(1.5)), "`origin_server_ts` is out of range: 1.5");
-    assert_rejected(&with("origin_server_ts", json!("1")), "`origin_server_ts`");
-    assert_rejected(&with("content", json!([])), "`content`: expected a JSON object, found `[]`");
-    assert_rejected(&with("content", json!(null)), "`content`");
-    assert_rejected(&with("unsigned", json!("age")), "`unsigned`");
-    assert_rejected(&with("sticky", json!({})), "`sticky.duration_ms` is missing");
-    assert_rejected(&with("sticky", json!({"duration_ms": -1})), "`sticky.duration_ms` is out of range: -1");
-    assert_rejected(&with("msc4354_sticky", json!({"duration_ms": "1h"})), "`msc4354_sticky.duration_ms`");
-    assert_rejected(&with("msc4354_sticky", json!(3_600_000)), "`msc4354_sticky`: expected an object");
+    rejected(&with("type", json!(1)), "`type`");
+    rejected(&with("sender", json!(null)), "`sender`");
+    rejected(&with("event_id", json!(["$e"])), "`event_id`");
+    rejected(&with("room_id", json!({})), "`room_id`");
+    rejected(&with("state_key", json!(true)), "`state_key`");
+    rejected(&with("origin_server_ts", json!(-1)), "`origin_server_ts` is out of range: -1");
+    rejected(&with("origin_server_ts", json!(1.5)), "`origin_server_ts` is out of range: 1.5");
+    rejected(&with("origin_server_ts", json!("1")), "`origin_server_ts`");
+    rejected(&with("content", json!([])), "`content`: expected a JSON object, found `[]`");
+    rejected(&with("content", json!(null)), "`content`");
+    rejected(&with("unsigned", json!("age")), "`unsigned`");
+    rejected(&with("sticky", json!({})), "`sticky.duration_ms` is missing");
+    rejected(&with("sticky", json!({"duration_ms": -1})), "`sticky.duration_ms` is out of range: -1");
+    rejected(&with("msc4354_sticky", json!({"duration_ms": "1h"})), "`msc4354_sticky.duration_ms`");
+    rejected(&with("msc4354_sticky", json!(3_600_000)), "`msc4354_sticky`: expected an object");
     // The widget's acknowledgement is `{}` (anything it adds is kept) or an error.
     let ack = reply("toWidget", "send_event", event_json(), json!({"org.example": 1}));
-    assert_accepted(&ack);
-    assert_round_trips(&ack);
+    typed(&ack);
+    round_trips(&ack);
     let ack = typed!(&ack, ToWidgetResponse::SendEvent);
     assert!(ack.result().as_ref().expect("success").extra.get("org.example").is_some());
     let refused =
         reply("toWidget", "send_event", event_json(), json!({"error": {"message": "Unknown or unsupported to-widget action: send_event"}}));
-    assert_accepted(&refused);
+    typed(&refused);
     assert!(typed!(&refused, ToWidgetResponse::SendEvent).result().is_err());
 }
 
@@ -904,21 +851,21 @@ fn to_widget_send_to_device_is_typed() {
     assert_eq!(req.reply(&Empty::new()), captured("to_widget.send_to_device.response.feed_to_device"));
     let extra =
         to_widget("send_to_device", json!({"type": "t", "sender": "@b:b", "content": {}, "encrypted": false, "sender_device": "D"}));
-    assert_accepted(&extra);
-    assert_round_trips(&extra);
+    typed(&extra);
+    round_trips(&extra);
     assert!(typed!(&extra, ToWidgetRequest::SendToDevice).data().extra.get("sender_device").is_some());
 }
 
 #[test]
 fn to_widget_send_to_device_validation() {
     let base = |data: Value| to_widget("send_to_device", data);
-    assert_rejected(&base(json!({"sender": "@b:b", "content": {}, "encrypted": true})), "`type` is missing");
-    assert_rejected(&base(json!({"type": "t", "content": {}, "encrypted": true})), "`sender` is missing");
-    assert_rejected(&base(json!({"type": "t", "sender": "@b:b", "encrypted": true})), "`content` is missing");
-    assert_rejected(&base(json!({"type": "t", "sender": "@b:b", "content": {}})), "`encrypted` is missing");
-    assert_rejected(&base(json!({"type": "t", "sender": "@b:b", "content": "x", "encrypted": true})), "`content`");
-    assert_rejected(&base(json!({"type": "t", "sender": "@b:b", "content": {}, "encrypted": 1})), "`encrypted`");
-    assert_rejected(&base(json!({"type": "t", "sender": 1, "content": {}, "encrypted": true})), "`sender`");
+    rejected(&base(json!({"sender": "@b:b", "content": {}, "encrypted": true})), "`type` is missing");
+    rejected(&base(json!({"type": "t", "content": {}, "encrypted": true})), "`sender` is missing");
+    rejected(&base(json!({"type": "t", "sender": "@b:b", "encrypted": true})), "`content` is missing");
+    rejected(&base(json!({"type": "t", "sender": "@b:b", "content": {}})), "`encrypted` is missing");
+    rejected(&base(json!({"type": "t", "sender": "@b:b", "content": "x", "encrypted": true})), "`content`");
+    rejected(&base(json!({"type": "t", "sender": "@b:b", "content": {}, "encrypted": 1})), "`encrypted`");
+    rejected(&base(json!({"type": "t", "sender": 1, "content": {}, "encrypted": true})), "`sender`");
 }
 
 // ---- update_state ----
@@ -938,19 +885,19 @@ fn update_state_is_typed() {
     let loaded = Request::<update_state::UpdateState>::new("w1", "r1", UpdateStateRequestData::initial_state_loaded()).unwrap();
     let text = serde_json::to_string(&loaded).unwrap();
     assert_eq!(value(&text)["data"], json!({"state": []}));
-    assert_accepted(&text);
+    typed(&text);
     assert!(typed!(&text, ToWidgetRequest::UpdateState).data().is_initial_state_loaded());
 }
 
 #[test]
 fn update_state_validation() {
-    assert_rejected(&to_widget("update_state", json!({})), "`state` is missing");
-    assert_rejected(&to_widget("update_state", json!({"state": {}})), "`state`");
-    assert_rejected(&to_widget("update_state", json!({"state": null})), "`state`");
+    rejected(&to_widget("update_state", json!({})), "`state` is missing");
+    rejected(&to_widget("update_state", json!({"state": {}})), "`state`");
+    rejected(&to_widget("update_state", json!({"state": null})), "`state`");
     let mut event = event_json();
     event.as_object_mut().unwrap().remove("room_id");
-    assert_rejected(&to_widget("update_state", json!({"state": [event]})), "`state.room_id` is missing");
+    rejected(&to_widget("update_state", json!({"state": [event]})), "`state.room_id` is missing");
     let extra = to_widget("update_state", json!({"state": [], "org.example": 1}));
-    assert_accepted(&extra);
-    assert_round_trips(&extra);
+    typed(&extra);
+    round_trips(&extra);
 }

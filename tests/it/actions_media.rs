@@ -8,7 +8,7 @@
 //! `ClientWidgetApi.ts` for the host's replies). Every validation rule has an invalid
 //! example that both the decoder and the committed schema refuse.
 
-use crate::schema::message_validator;
+use crate::check::{assert_schema_accepts, rejected, round_trips};
 use matrix_widget_api::RoomEventFilter;
 use matrix_widget_api::encrypted_file::{EncryptedFile, EncryptedFileKey};
 use matrix_widget_api::from_widget::download_file::{DownloadFile, DownloadFileRequestData, DownloadFileResponseData, DownloadTimeout};
@@ -31,7 +31,7 @@ use matrix_widget_api::to_widget::screenshot::ScreenshotResponseData;
 use matrix_widget_api::to_widget::update_turn_servers::{UpdateTurnServers, UpdateTurnServersRequestData};
 use matrix_widget_api::transferable::Transferable;
 use matrix_widget_api::{Capability, ErrorResponseData, Message, Request, decode, decode_host, decode_widget};
-use matrix_widget_api::{DecodeError, FromWidgetRequest, FromWidgetResponse, ToWidgetRequest, ToWidgetResponse};
+use matrix_widget_api::{FromWidgetRequest, FromWidgetResponse, ToWidgetRequest, ToWidgetResponse};
 use serde_json::{Value, json};
 
 // ---- Helpers ----
@@ -66,53 +66,6 @@ macro_rules! typed {
     };
 }
 
-/// Decoding `text` and re-serialising it gives the same JSON value; the schema accepts it.
-fn assert_round_trip(text: &str) {
-    let message = decode(text).unwrap_or_else(|e| panic!("{text}: {e}"));
-    let expected: Value = serde_json::from_str(text).expect("JSON");
-    assert_eq!(serde_json::to_value(&message).expect("serialises"), expected, "round-trip of {text}");
-    assert_schema_accepts(text);
-}
-
-fn assert_schema_accepts(text: &str) {
-    let instance: Value = serde_json::from_str(text).expect("JSON");
-    let errors: Vec<String> = message_validator().iter_errors(&instance).map(|e| e.to_string()).collect();
-    assert!(errors.is_empty(), "the schema rejects what decoding accepts: {text}: {errors:?}");
-}
-
-fn assert_schema_rejects(text: &str) {
-    let instance: Value = serde_json::from_str(text).expect("JSON");
-    assert!(!message_validator().is_valid(&instance), "the schema accepts what decoding rejects: {text}");
-}
-
-/// A request the decoder refuses as `Invalid` with `expected` in its message, whose error
-/// reply echoes the request, and which the schema refuses too.
-fn assert_rejected(text: &str, expected: &str) {
-    let err = decode(text).expect_err(text);
-    assert!(matches!(err, DecodeError::Invalid(_)), "{text}: expected an invalid message, got {err:?}");
-    let message = err.to_string();
-    assert!(message.contains(expected), "error {message:?} does not contain {expected:?}");
-    let reply: Value = serde_json::from_str(&err.error_reply().expect("a request with a valid envelope is answered")).expect("JSON");
-    let error_message = reply["response"]["error"]["message"].as_str().expect("error message").to_owned();
-    assert!(error_message.starts_with("Invalid request: ") && error_message.contains(expected), "{error_message}");
-    let mut echoed: Value = serde_json::from_str(text).expect("JSON");
-    echoed["response"] = json!({"error": {"message": error_message}});
-    assert_eq!(reply, echoed, "the error reply echoes the request");
-    assert_schema_rejects(text);
-}
-
-/// A reply the decoder refuses (never answered) with `expected` in its message, and which
-/// the schema refuses too.
-fn assert_reply_rejected(text: &str, expected: &str) {
-    let err = decode(text).expect_err(text);
-    assert!(matches!(err, DecodeError::Invalid(_)), "{text}: expected an invalid message, got {err:?}");
-    // Fields of a reply are named from `response`.
-    let expected = if expected.starts_with('`') { expected.replacen('`', "`response.", 1) } else { expected.to_owned() };
-    assert!(err.to_string().contains(&expected), "error {err} does not contain {expected:?}");
-    assert!(err.error_reply().is_none(), "a reply is never answered");
-    assert_schema_rejects(text);
-}
-
 fn error_response(message: &str) -> Value {
     json!({"error": {"message": message}})
 }
@@ -132,11 +85,11 @@ fn encrypted_file() -> Value {
 fn watch_and_unwatch_turn_servers() {
     for action in ["watch_turn_servers", "unwatch_turn_servers"] {
         let text = from_widget(action, json!({}));
-        assert_round_trip(&text);
-        assert_round_trip(&reply(&text, json!({})));
+        round_trips(&text);
+        round_trips(&reply(&text, json!({})));
         let with_extra = from_widget(action, json!({"io.example.note": [1, 2]}));
-        assert_round_trip(&with_extra);
-        assert_rejected(&from_widget(action, json!([])), "expected an object");
+        round_trips(&with_extra);
+        rejected(&from_widget(action, json!([])), "expected an object");
     }
     let watch = typed!(from_widget("watch_turn_servers", json!({"io.example.note": 1})), FromWidgetRequest::WatchTurnServers);
     assert!(watch.data().extra.get("io.example.note").is_some(), "unknown fields are kept");
@@ -146,7 +99,7 @@ fn watch_and_unwatch_turn_servers() {
     let refused = reply(&from_widget("watch_turn_servers", json!({})), error_response("TURN servers not available"));
     let response = typed!(refused, FromWidgetResponse::WatchTurnServers);
     assert_eq!(response.result().as_ref().expect_err("an error").error.message, "TURN servers not available");
-    assert_round_trip(&refused);
+    round_trips(&refused);
     let ok = typed!(reply(&from_widget("unwatch_turn_servers", json!({})), json!({})), FromWidgetResponse::UnwatchTurnServers);
     assert_eq!(ok.result(), &Ok(Empty::new()));
 
@@ -171,12 +124,12 @@ fn update_turn_servers() {
     assert_eq!(req.data().uris.len(), 2);
     assert_eq!(req.data().username, "1700000000:@alice:example.org");
     assert_eq!(req.data().password, "c2VjcmV0");
-    assert_round_trip(&text);
+    round_trips(&text);
     assert!(matches!(decode_widget(&text), Ok(matrix_widget_api::WidgetMessage::Request(ToWidgetRequest::UpdateTurnServers(_)))));
     // The widget acknowledges with {} (WidgetApi.getTurnServers).
     let ack = reply(&text, json!({}));
     assert_eq!(typed!(ack, ToWidgetResponse::UpdateTurnServers).result(), &Ok(Empty::new()));
-    assert_round_trip(&ack);
+    round_trips(&ack);
 
     // Builder.
     let built = UpdateTurnServersRequestData::new(
@@ -190,24 +143,24 @@ fn update_turn_servers() {
     // Unknown fields survive.
     let mut extended = data.clone();
     extended["ttl"] = json!(86400);
-    assert_round_trip(&to_widget("update_turn_servers", extended));
+    round_trips(&to_widget("update_turn_servers", extended));
 
     // Every field is required, `uris` is an array of strings.
     for field in ["uris", "username", "password"] {
         let mut missing = data.clone();
         missing.as_object_mut().expect("object").remove(field);
-        assert_rejected(&to_widget("update_turn_servers", missing), &format!("`{field}` is missing"));
+        rejected(&to_widget("update_turn_servers", missing), &format!("`{field}` is missing"));
     }
     let with = |field: &str, value: Value| {
         let mut d = data.clone();
         d[field] = value;
         to_widget("update_turn_servers", d)
     };
-    assert_rejected(&with("uris", json!("turn:turn.example.org")), "`uris`: expected");
-    assert_rejected(&with("uris", json!(["turn:a", 5])), "`uris`: expected a string, found 5");
-    assert_rejected(&with("uris", json!(null)), "`uris`");
-    assert_rejected(&with("username", json!(1)), "`username`");
-    assert_rejected(&with("password", json!(null)), "`password`");
+    rejected(&with("uris", json!("turn:turn.example.org")), "`uris`: expected");
+    rejected(&with("uris", json!(["turn:a", 5])), "`uris`: expected a string, found 5");
+    rejected(&with("uris", json!(null)), "`uris`");
+    rejected(&with("username", json!(1)), "`username`");
+    rejected(&with("password", json!(null)), "`password`");
 }
 
 // ---- navigate (MSC2931) ----
@@ -221,7 +174,7 @@ fn navigate_both_spellings() {
         assert_eq!(req.data().uri, uri);
         assert!(req.data().is_matrix_to());
         assert_eq!(req.envelope().action().as_str(), action, "the spelling is kept");
-        assert_round_trip(&text);
+        round_trips(&text);
         // The host acknowledges with {}, or refuses with an error.
         let ack = req.reply(&Empty::new());
         assert_eq!(
@@ -231,7 +184,7 @@ fn navigate_both_spellings() {
         assert_eq!(typed!(ack, FromWidgetResponse::Navigate).result(), &Ok(Empty::new()));
         let refused = reply(&text, error_response("Missing capability"));
         assert!(typed!(refused, FromWidgetResponse::Navigate).is_error());
-        assert_round_trip(&refused);
+        round_trips(&refused);
     }
     // Built by a widget: unstable by default, stable on request.
     let built = Request::<Navigate>::new("w1", "widgetapi-1700000000000", NavigateRequestData::new(uri)).expect("valid");
@@ -261,13 +214,13 @@ fn navigate_decodes_any_string_and_leaves_the_matrix_to_rule_to_the_host() {
     }
     let text =
         from_widget("org.matrix.msc2931.navigate", json!({"uri": "https://matrix.to/#/#room:example.org", "io.example.source": "tile"}));
-    assert_round_trip(&text);
+    round_trips(&text);
     assert!(typed!(text, FromWidgetRequest::Navigate).data().extra.get("io.example.source").is_some());
 
-    assert_rejected(&from_widget("org.matrix.msc2931.navigate", json!({})), "`uri` is missing");
-    assert_rejected(&from_widget("org.matrix.msc2931.navigate", json!({"uri": 5})), "`uri`: expected a string, found 5");
-    assert_rejected(&from_widget("navigate", json!({"uri": null})), "`uri`");
-    assert_rejected(&from_widget("navigate", json!({"uri": ["https://matrix.to/#/@a:b"]})), "`uri`");
+    rejected(&from_widget("org.matrix.msc2931.navigate", json!({})), "`uri` is missing");
+    rejected(&from_widget("org.matrix.msc2931.navigate", json!({"uri": 5})), "`uri`: expected a string, found 5");
+    rejected(&from_widget("navigate", json!({"uri": null})), "`uri`");
+    rejected(&from_widget("navigate", json!({"uri": ["https://matrix.to/#/@a:b"]})), "`uri`");
 }
 
 // ---- request_capabilities (MSC2974) ----
@@ -293,14 +246,14 @@ fn request_capabilities_keeps_every_capability_and_its_spelling() {
         assert_eq!(*got[3].value(), Capability::SendDelayedEvent);
         assert!(matches!(got[4].value(), Capability::_Custom(name) if name.as_str() == "io.example.vendor_capability"));
         // Re-emitted in the widget's own strings.
-        assert_round_trip(&text);
+        round_trips(&text);
         // The host acknowledges first.
         let ack = reply(&text, json!({}));
         assert_eq!(typed!(ack, FromWidgetResponse::RequestCapabilities).result(), &Ok(Empty::new()));
-        assert_round_trip(&ack);
+        round_trips(&ack);
     }
     // An empty request is fine, and an absent list reads as empty, like the reference host's `|| []`.
-    assert_round_trip(&from_widget("org.matrix.msc2974.request_capabilities", json!({"capabilities": []})));
+    round_trips(&from_widget("org.matrix.msc2974.request_capabilities", json!({"capabilities": []})));
     let absent = from_widget("org.matrix.msc2974.request_capabilities", json!({}));
     assert!(typed!(absent, FromWidgetRequest::RequestCapabilities).data().capabilities.is_empty());
     assert_schema_accepts(&absent);
@@ -321,14 +274,14 @@ fn request_capabilities_keeps_every_capability_and_its_spelling() {
     );
 
     // Unknown fields survive.
-    assert_round_trip(&from_widget("request_capabilities", json!({"capabilities": ["m.sticker"], "io.example.reason": "upgrade"})));
+    round_trips(&from_widget("request_capabilities", json!({"capabilities": ["m.sticker"], "io.example.reason": "upgrade"})));
 
     // Not an array, or not strings.
     let base = |caps: Value| from_widget("org.matrix.msc2974.request_capabilities", json!({"capabilities": caps}));
-    assert_rejected(&base(json!("m.sticker")), "`capabilities`: expected an array, found \"m.sticker\"");
-    assert_rejected(&base(json!(["m.sticker", 7])), "`capabilities`: expected");
-    assert_rejected(&base(json!([["m.sticker"]])), "`capabilities`");
-    assert_rejected(&base(json!({"m.sticker": true})), "`capabilities`");
+    rejected(&base(json!("m.sticker")), "`capabilities`: expected an array, found \"m.sticker\"");
+    rejected(&base(json!(["m.sticker", 7])), "`capabilities`: expected");
+    rejected(&base(json!([["m.sticker"]])), "`capabilities`");
+    rejected(&base(json!({"m.sticker": true})), "`capabilities`");
     // `null` is absent (MSC2813), so an empty list too, and it is written back as `[]`.
     let null = base(json!(null));
     assert!(typed!(null, FromWidgetRequest::RequestCapabilities).data().capabilities.is_empty());
@@ -342,22 +295,22 @@ fn get_media_config() {
     for action in ["org.matrix.msc4039.get_media_config", "get_media_config"] {
         let text = from_widget(action, json!({}));
         assert!(typed!(text, FromWidgetRequest::GetMediaConfig).data().extra.is_empty());
-        assert_round_trip(&text);
+        round_trips(&text);
         // The homeserver's configuration is mirrored, every field kept.
         let config = reply(&text, json!({"m.upload.size": 52_428_800, "io.example.max_files": 10}));
         let response = typed!(config, FromWidgetResponse::GetMediaConfig);
         let config_value = response.result().as_ref().expect("success");
         assert_eq!(config_value.upload_size.map(UploadSize::as_bytes), Some(52_428_800));
         assert!(config_value.extra.get("io.example.max_files").is_some());
-        assert_round_trip(&config);
+        round_trips(&config);
         // Absent, null and empty are fine.
-        assert_round_trip(&reply(&text, json!({})));
+        round_trips(&reply(&text, json!({})));
         let null = reply(&text, json!({"m.upload.size": null}));
         assert_eq!(typed!(null, FromWidgetResponse::GetMediaConfig).result().as_ref().expect("success").upload_size, None);
         assert_schema_accepts(&null);
         let refused = reply(&text, error_response("Missing capability"));
         assert!(typed!(refused, FromWidgetResponse::GetMediaConfig).is_error());
-        assert_round_trip(&refused);
+        round_trips(&refused);
     }
     // A host builds the reply.
     let req = typed!(from_widget("org.matrix.msc4039.get_media_config", json!({})), FromWidgetRequest::GetMediaConfig);
@@ -370,10 +323,10 @@ fn get_media_config() {
 
     // `m.upload.size` is an integer from 0 to 2^53 - 1.
     let base = |size: Value| reply(&from_widget("org.matrix.msc4039.get_media_config", json!({})), json!({"m.upload.size": size}));
-    assert_reply_rejected(&base(json!(-1)), "`m.upload.size` is out of range: -1 is not an integer from 0 to 9007199254740991");
-    assert_reply_rejected(&base(json!(1.5)), "out of range: 1.5");
-    assert_reply_rejected(&base(json!(9_007_199_254_740_992_u64)), "out of range: 9007199254740992");
-    assert_reply_rejected(&base(json!("1000")), "`m.upload.size`: expected");
+    rejected(&base(json!(-1)), "`m.upload.size` is out of range: -1 is not an integer from 0 to 9007199254740991");
+    rejected(&base(json!(1.5)), "out of range: 1.5");
+    rejected(&base(json!(9_007_199_254_740_992_u64)), "out of range: 9007199254740992");
+    rejected(&base(json!("1000")), "`m.upload.size`: expected");
     assert_schema_accepts(&base(json!(0)));
     decode(&base(json!(0))).expect("0 is a size");
 }
@@ -389,13 +342,13 @@ fn upload_file_requests_carry_a_transferable() {
             let req = typed!(text, FromWidgetRequest::UploadFile);
             assert_eq!(req.data().file.is_empty_object(), empty);
             assert_eq!(serde_json::from_str::<Value>(req.data().file.get()).expect("JSON"), file);
-            assert_round_trip(&text);
+            round_trips(&text);
         }
     }
     let text = from_widget("org.matrix.msc4039.upload_file", json!({"file": "some-content"}));
     assert_eq!(typed!(text, FromWidgetRequest::UploadFile).data().file.as_string().as_deref(), Some("some-content"));
     // Unknown fields survive.
-    assert_round_trip(&from_widget("upload_file", json!({"file": {}, "io.example.name": "board.json"})));
+    round_trips(&from_widget("upload_file", json!({"file": {}, "io.example.name": "board.json"})));
     // Builder.
     let built = Request::<UploadFile>::new("w1", "widgetapi-1700000000000", UploadFileRequestData::new(Transferable::empty_object()))
         .expect("valid");
@@ -405,8 +358,8 @@ fn upload_file_requests_carry_a_transferable() {
     );
 
     // `file` is required and not null.
-    assert_rejected(&from_widget("org.matrix.msc4039.upload_file", json!({})), "`file` is missing");
-    assert_rejected(&from_widget("org.matrix.msc4039.upload_file", json!({"file": null})), "`file`: expected a transferable value");
+    rejected(&from_widget("org.matrix.msc4039.upload_file", json!({})), "`file` is missing");
+    rejected(&from_widget("org.matrix.msc4039.upload_file", json!({"file": null})), "`file`: expected a transferable value");
 }
 
 #[test]
@@ -418,7 +371,7 @@ fn upload_file_responses() {
     let uploaded = response.result().as_ref().expect("success");
     assert_eq!(uploaded.content_uri, "mxc://example.org/AQwafuaFswefuhsfAFAgsw");
     assert!(uploaded.encryption.is_none());
-    assert_round_trip(&plain);
+    round_trips(&plain);
     // MSC4039's encrypted response.
     let encrypted = reply(&text, json!({"content_uri": "mxc://example.org/abc", "encryption": encrypted_file()}));
     let response = typed!(encrypted, FromWidgetResponse::UploadFile);
@@ -428,7 +381,7 @@ fn upload_file_responses() {
     assert!(encryption.key.ext);
     assert_eq!(encryption.iv, "w+sE15fzSc0AAAAAAAAAAA");
     assert_eq!(encryption.v, "v2");
-    assert_round_trip(&encrypted);
+    round_trips(&encrypted);
     // The spec's EncryptedFile with `url`, and unknown fields at every level.
     let mut full = encrypted_file();
     full["url"] = json!("mxc://example.org/abc");
@@ -440,11 +393,11 @@ fn upload_file_responses() {
     let encryption = response.result().as_ref().expect("success").encryption.as_ref().expect("encrypted");
     assert_eq!(encryption.url.as_deref(), Some("mxc://example.org/abc"));
     assert!(encryption.hashes.extra.get("sha512").is_some());
-    assert_round_trip(&full);
+    round_trips(&full);
     // Errors.
     let refused = reply(&text, error_response("Unexpected error while uploading a file"));
     assert!(typed!(refused, FromWidgetResponse::UploadFile).is_error());
-    assert_round_trip(&refused);
+    round_trips(&refused);
 
     // A host builds the reply.
     let req = typed!(text, FromWidgetRequest::UploadFile);
@@ -457,31 +410,25 @@ fn upload_file_responses() {
     assert_eq!(answer, serde_json::from_str::<Value>(&encrypted).expect("JSON"));
 
     // Validation.
-    assert_reply_rejected(&reply(&text, json!({})), "`content_uri` is missing");
-    assert_reply_rejected(&reply(&text, json!({"content_uri": 5})), "`content_uri`");
-    assert_reply_rejected(&reply(&text, json!({"content_uri": "mxc://a/b", "encryption": "aes"})), "`encryption`");
+    rejected(&reply(&text, json!({})), "`content_uri` is missing");
+    rejected(&reply(&text, json!({"content_uri": 5})), "`content_uri`");
+    rejected(&reply(&text, json!({"content_uri": "mxc://a/b", "encryption": "aes"})), "`encryption`");
     for field in ["key", "iv", "hashes", "v"] {
         let mut broken = encrypted_file();
         broken.as_object_mut().expect("object").remove(field);
-        assert_reply_rejected(
-            &reply(&text, json!({"content_uri": "mxc://a/b", "encryption": broken})),
-            &format!("`encryption.{field}` is missing"),
-        );
+        rejected(&reply(&text, json!({"content_uri": "mxc://a/b", "encryption": broken})), &format!("`encryption.{field}` is missing"));
     }
     for field in ["kty", "key_ops", "alg", "k", "ext"] {
         let mut broken = encrypted_file();
         broken["key"].as_object_mut().expect("object").remove(field);
-        assert_reply_rejected(
-            &reply(&text, json!({"content_uri": "mxc://a/b", "encryption": broken})),
-            &format!("`encryption.key.{field}` is missing"),
-        );
+        rejected(&reply(&text, json!({"content_uri": "mxc://a/b", "encryption": broken})), &format!("`encryption.key.{field}` is missing"));
     }
     let mut broken = encrypted_file();
     broken["key"]["ext"] = json!("true");
-    assert_reply_rejected(&reply(&text, json!({"content_uri": "mxc://a/b", "encryption": broken})), "`encryption.key.ext`");
+    rejected(&reply(&text, json!({"content_uri": "mxc://a/b", "encryption": broken})), "`encryption.key.ext`");
     let mut broken = encrypted_file();
     broken["hashes"]["sha256"] = json!(42);
-    assert_reply_rejected(&reply(&text, json!({"content_uri": "mxc://a/b", "encryption": broken})), "`encryption.hashes.sha256`");
+    rejected(&reply(&text, json!({"content_uri": "mxc://a/b", "encryption": broken})), "`encryption.hashes.sha256`");
 }
 
 // ---- download_file (MSC4039) ----
@@ -494,7 +441,7 @@ fn download_file_requests() {
         let req = typed!(text, FromWidgetRequest::DownloadFile);
         assert_eq!(req.data().content_uri, "mxc://example.org/abc");
         assert!(!req.data().is_encrypted());
-        assert_round_trip(&text);
+        round_trips(&text);
     }
     // MSC4039's fields.
     let text = from_widget(
@@ -504,7 +451,7 @@ fn download_file_requests() {
     let req = typed!(text, FromWidgetRequest::DownloadFile);
     assert_eq!(req.data().timeout_ms.map(DownloadTimeout::as_millis), Some(20000));
     assert!(req.data().is_encrypted());
-    assert_round_trip(&text);
+    round_trips(&text);
     // Wire decision 19: a host that cannot decrypt refuses it.
     let refusal = req.reply_error(ErrorResponseData::new("This client cannot decrypt files"));
     assert!(typed!(refusal, FromWidgetResponse::DownloadFile).is_error());
@@ -514,7 +461,7 @@ fn download_file_requests() {
     assert!(req.data().timeout_ms.is_none() && !req.data().is_encrypted());
     assert_schema_accepts(&nulls);
     // Unknown fields survive.
-    assert_round_trip(&from_widget("download_file", json!({"content_uri": "mxc://example.org/abc", "io.example.hint": "thumb"})));
+    round_trips(&from_widget("download_file", json!({"content_uri": "mxc://example.org/abc", "io.example.hint": "thumb"})));
 
     // Builder.
     let built = DownloadFileRequestData::new("mxc://example.org/abc")
@@ -529,17 +476,17 @@ fn download_file_requests() {
 
     // Validation.
     let base = |data: Value| from_widget("org.matrix.msc4039.download_file", data);
-    assert_rejected(&base(json!({})), "`content_uri` is missing");
-    assert_rejected(&base(json!({"content_uri": null})), "`content_uri`");
-    assert_rejected(&base(json!({"content_uri": 1})), "`content_uri`");
-    assert_rejected(
+    rejected(&base(json!({})), "`content_uri` is missing");
+    rejected(&base(json!({"content_uri": null})), "`content_uri`");
+    rejected(&base(json!({"content_uri": 1})), "`content_uri`");
+    rejected(
         &base(json!({"content_uri": "mxc://a/b", "timeout_ms": -1})),
         "`timeout_ms` is out of range: -1 is not an integer number of milliseconds",
     );
-    assert_rejected(&base(json!({"content_uri": "mxc://a/b", "timeout_ms": 1.5})), "out of range: 1.5");
-    assert_rejected(&base(json!({"content_uri": "mxc://a/b", "timeout_ms": "20000"})), "`timeout_ms`: expected");
-    assert_rejected(&base(json!({"content_uri": "mxc://a/b", "encryption": true})), "`encryption`");
-    assert_rejected(&base(json!({"content_uri": "mxc://a/b", "encryption": {"v": "v2"}})), "`encryption.key` is missing");
+    rejected(&base(json!({"content_uri": "mxc://a/b", "timeout_ms": 1.5})), "out of range: 1.5");
+    rejected(&base(json!({"content_uri": "mxc://a/b", "timeout_ms": "20000"})), "`timeout_ms`: expected");
+    rejected(&base(json!({"content_uri": "mxc://a/b", "encryption": true})), "`encryption`");
+    rejected(&base(json!({"content_uri": "mxc://a/b", "encryption": {"v": "v2"}})), "`encryption.key` is missing");
     assert_accepted_request(&base(json!({"content_uri": "mxc://a/b", "timeout_ms": 0})));
 }
 
@@ -555,9 +502,9 @@ fn download_file_responses() {
         let answer = reply(&text, json!({"file": file}));
         let response = typed!(answer, FromWidgetResponse::DownloadFile);
         assert_eq!(serde_json::from_str::<Value>(response.result().as_ref().expect("success").file.get()).expect("JSON"), file);
-        assert_round_trip(&answer);
+        round_trips(&answer);
     }
-    assert_round_trip(&reply(&text, json!({"file": {}, "io.example.mimetype": "image/png"})));
+    round_trips(&reply(&text, json!({"file": {}, "io.example.mimetype": "image/png"})));
     let req = typed!(text, FromWidgetRequest::DownloadFile);
     let answer = req.reply(&DownloadFileResponseData::new(Transferable::string("file contents")));
     assert_eq!(
@@ -567,8 +514,8 @@ fn download_file_responses() {
     let refused = reply(&text, error_response("Unexpected error while downloading a file"));
     assert!(typed!(refused, FromWidgetResponse::DownloadFile).is_error());
 
-    assert_reply_rejected(&reply(&text, json!({})), "`file` is missing");
-    assert_reply_rejected(&reply(&text, json!({"file": null})), "`file`: expected a transferable value");
+    rejected(&reply(&text, json!({})), "`file` is missing");
+    rejected(&reply(&text, json!({"file": null})), "`file`: expected a transferable value");
 }
 
 // ---- get_rtc_transports (MSC4515) ----
@@ -578,7 +525,7 @@ fn get_rtc_transports() {
     for action in ["org.matrix.msc4515.get_rtc_transports", "get_rtc_transports"] {
         let text = from_widget(action, json!({}));
         assert!(typed!(text, FromWidgetRequest::GetRtcTransports).data().extra.is_empty());
-        assert_round_trip(&text);
+        round_trips(&text);
         let answer = reply(
             &text,
             json!({"rtc_transports": [
@@ -591,11 +538,11 @@ fn get_rtc_transports() {
         assert_eq!(transports[0].transport_type, "livekit");
         assert!(transports[0].extra.get("livekit_service_url").is_some());
         assert_eq!(transports[1].transport_type, "io.example.turn");
-        assert_round_trip(&answer);
-        assert_round_trip(&reply(&text, json!({"rtc_transports": []})));
+        round_trips(&answer);
+        round_trips(&reply(&text, json!({"rtc_transports": []})));
         let refused = reply(&text, error_response("Unexpected error while getting the RTC transports"));
         assert!(typed!(refused, FromWidgetResponse::GetRtcTransports).is_error());
-        assert_round_trip(&refused);
+        round_trips(&refused);
     }
     let req = typed!(from_widget("org.matrix.msc4515.get_rtc_transports", json!({})), FromWidgetRequest::GetRtcTransports);
     let mut transport = RtcTransport::new("livekit");
@@ -607,11 +554,11 @@ fn get_rtc_transports() {
     );
 
     let base = |response: Value| reply(&from_widget("org.matrix.msc4515.get_rtc_transports", json!({})), response);
-    assert_reply_rejected(&base(json!({})), "`rtc_transports` is missing");
-    assert_reply_rejected(&base(json!({"rtc_transports": {"type": "livekit"}})), "`rtc_transports`");
-    assert_reply_rejected(&base(json!({"rtc_transports": ["livekit"]})), "`rtc_transports`");
-    assert_reply_rejected(&base(json!({"rtc_transports": [{"livekit_service_url": "https://a"}]})), "`rtc_transports.type` is missing");
-    assert_reply_rejected(&base(json!({"rtc_transports": [{"type": 1}]})), "`rtc_transports.type`");
+    rejected(&base(json!({})), "`rtc_transports` is missing");
+    rejected(&base(json!({"rtc_transports": {"type": "livekit"}})), "`rtc_transports`");
+    rejected(&base(json!({"rtc_transports": ["livekit"]})), "`rtc_transports`");
+    rejected(&base(json!({"rtc_transports": [{"livekit_service_url": "https://a"}]})), "`rtc_transports.type` is missing");
+    rejected(&base(json!({"rtc_transports": [{"type": 1}]})), "`rtc_transports.type`");
 }
 
 // ---- MSC4533 LiveKit actions (unstable) ----
@@ -637,18 +584,18 @@ fn rtc_livekit_get_token() {
     assert_eq!(req.data().slot_id, "m.call#");
     assert_eq!(req.data().member.id, "@alice:example.org:DEVICE");
     assert_eq!(req.data().member.claimed_device_id.as_deref(), Some("DEVICE"));
-    assert_round_trip(&text);
+    round_trips(&text);
     // `claimed_device_id` is optional.
     let mut data = get_token_data();
     data["member"] = json!({"id": "@alice:example.org:DEVICE"});
-    assert_round_trip(&from_widget(action, data));
+    round_trips(&from_widget(action, data));
     // Unknown fields pass through at both levels (what PR #169's widgets would add too).
     let mut data = get_token_data();
     data["member_id"] = json!("@alice:example.org:DEVICE");
     data["member"]["io.example"] = json!(true);
     let extended = from_widget(action, data);
     assert!(typed!(extended, FromWidgetRequest::RtcLivekitGetToken).data().extra.get("member_id").is_some());
-    assert_round_trip(&extended);
+    round_trips(&extended);
 
     // Builder.
     let built = RtcLivekitGetTokenRequestData::new(
@@ -667,39 +614,39 @@ fn rtc_livekit_get_token() {
     let token = response.result().as_ref().expect("success");
     assert_eq!(token.jwt, "eyJhbGciOiJIUzI1NiJ9.e30.c2ln");
     assert!(token.extra.get("url").is_some());
-    assert_round_trip(&answer);
+    round_trips(&answer);
     let built_answer: Value =
         serde_json::from_str(&req.reply(&RtcLivekitGetTokenResponseData::new("eyJhbGciOiJIUzI1NiJ9.e30.c2ln"))).expect("JSON");
     assert_eq!(built_answer["response"], json!({"jwt": "eyJhbGciOiJIUzI1NiJ9.e30.c2ln"}));
     let refused = reply(&text, error_response("Unexpected error while getting a LiveKit token"));
     assert!(typed!(refused, FromWidgetResponse::RtcLivekitGetToken).is_error());
-    assert_round_trip(&refused);
+    round_trips(&refused);
 
     // Validation: every field but `claimed_device_id` is a required string.
     for field in ["server_name", "url", "room_id", "slot_id", "member"] {
         let mut missing = get_token_data();
         missing.as_object_mut().expect("object").remove(field);
-        assert_rejected(&from_widget(action, missing), &format!("`{field}` is missing"));
+        rejected(&from_widget(action, missing), &format!("`{field}` is missing"));
         let mut wrong = get_token_data();
         wrong[field] = json!(7);
-        assert_rejected(&from_widget(action, wrong), &format!("`{field}`"));
+        rejected(&from_widget(action, wrong), &format!("`{field}`"));
     }
     // PR #169's shape (a string `member_id` instead of `member`) is refused for now.
     let mut renamed = get_token_data();
     renamed.as_object_mut().expect("object").remove("member");
     renamed["member_id"] = json!("@alice:example.org:DEVICE");
-    assert_rejected(&from_widget(action, renamed), "`member` is missing");
+    rejected(&from_widget(action, renamed), "`member` is missing");
     let mut data = get_token_data();
     data["member"] = json!("@alice:example.org:DEVICE");
-    assert_rejected(&from_widget(action, data), "`member`");
+    rejected(&from_widget(action, data), "`member`");
     let mut data = get_token_data();
     data["member"] = json!({"claimed_device_id": "DEVICE"});
-    assert_rejected(&from_widget(action, data), "`member.id` is missing");
+    rejected(&from_widget(action, data), "`member.id` is missing");
     let mut data = get_token_data();
     data["member"]["claimed_device_id"] = json!(1);
-    assert_rejected(&from_widget(action, data), "`member.claimed_device_id`");
-    assert_reply_rejected(&reply(&text, json!({})), "`jwt` is missing");
-    assert_reply_rejected(&reply(&text, json!({"jwt": null})), "`jwt`");
+    rejected(&from_widget(action, data), "`member.claimed_device_id`");
+    rejected(&reply(&text, json!({})), "`jwt` is missing");
+    rejected(&reply(&text, json!({"jwt": null})), "`jwt`");
 }
 
 fn delegate_data() -> Value {
@@ -713,13 +660,13 @@ fn rtc_livekit_delegate_delayed_leave() {
     let req = typed!(text, FromWidgetRequest::RtcLivekitDelegateDelayedLeave);
     assert_eq!(req.data().delay_id, "syd_abc");
     assert_eq!(req.data().member.id, "@alice:example.org:DEVICE");
-    assert_round_trip(&text);
+    round_trips(&text);
     // PR #169 adds the SFU `url`: it passes through.
     let mut data = delegate_data();
     data["url"] = json!("wss://sfu.example.org");
     let extended = from_widget(action, data);
     assert!(typed!(extended, FromWidgetRequest::RtcLivekitDelegateDelayedLeave).data().extra.get("url").is_some());
-    assert_round_trip(&extended);
+    round_trips(&extended);
 
     // Builder.
     let built = RtcLivekitDelegateDelayedLeaveRequestData::new(
@@ -734,7 +681,7 @@ fn rtc_livekit_delegate_delayed_leave() {
     // Replies: {} on success; a server without delegation answers 404 M_UNRECOGNIZED.
     let ack = reply(&text, json!({}));
     assert_eq!(typed!(ack, FromWidgetResponse::RtcLivekitDelegateDelayedLeave).result(), &Ok(Empty::new()));
-    assert_round_trip(&ack);
+    round_trips(&ack);
     let unsupported = reply(
         &text,
         json!({"error": {
@@ -750,19 +697,19 @@ fn rtc_livekit_delegate_delayed_leave() {
     let response = typed!(unsupported, FromWidgetResponse::RtcLivekitDelegateDelayedLeave);
     let error = response.result().as_ref().expect_err("an error");
     assert_eq!(error.error.matrix_api_error.as_ref().expect("forwarded").response.errcode, "M_UNRECOGNIZED");
-    assert_round_trip(&unsupported);
+    round_trips(&unsupported);
 
     for field in ["room_id", "slot_id", "member", "delay_id"] {
         let mut missing = delegate_data();
         missing.as_object_mut().expect("object").remove(field);
-        assert_rejected(&from_widget(action, missing), &format!("`{field}` is missing"));
+        rejected(&from_widget(action, missing), &format!("`{field}` is missing"));
         let mut wrong = delegate_data();
         wrong[field] = json!(false);
-        assert_rejected(&from_widget(action, wrong), &format!("`{field}`"));
+        rejected(&from_widget(action, wrong), &format!("`{field}`"));
     }
     let mut data = delegate_data();
     data["member"] = json!({});
-    assert_rejected(&from_widget(action, data), "`member.id` is missing");
+    rejected(&from_widget(action, data), "`member.id` is missing");
 }
 
 // ---- screenshot (toWidget) ----
@@ -772,7 +719,7 @@ fn screenshot() {
     let text = to_widget("screenshot", json!({}));
     let req = typed!(text, ToWidgetRequest::Screenshot);
     assert!(req.data().extra.is_empty());
-    assert_round_trip(&text);
+    round_trips(&text);
     // The widget answers with a Blob; JSON sees {}.
     let answer = req.reply(&ScreenshotResponseData::new(Transferable::empty_object()));
     assert_eq!(
@@ -784,22 +731,22 @@ fn screenshot() {
         other => panic!("expected a screenshot reply, got {other:?}"),
     };
     assert!(response.result().as_ref().expect("success").screenshot.is_empty_object());
-    assert_round_trip(&answer);
+    round_trips(&answer);
     // A data URL, as a bridge might carry one, is kept byte-exact.
     let data_url = reply(&text, json!({"screenshot": "data:image/png;base64,iVBORw0KGgo=", "io.example.width": 640}));
     let response = typed!(data_url, ToWidgetResponse::Screenshot);
     assert_eq!(response.result().as_ref().expect("success").screenshot.as_string().as_deref(), Some("data:image/png;base64,iVBORw0KGgo="));
-    assert_round_trip(&data_url);
+    round_trips(&data_url);
     // What a widget without a handler replies (WidgetApi's default, 1.19).
     let unhandled = reply(&text, error_response("Unknown or unsupported to-widget action: screenshot"));
     assert!(typed!(unhandled, ToWidgetResponse::Screenshot).is_error());
-    assert_round_trip(&unhandled);
+    round_trips(&unhandled);
     // Unknown request fields survive.
-    assert_round_trip(&to_widget("screenshot", json!({"io.example.scale": 2})));
+    round_trips(&to_widget("screenshot", json!({"io.example.scale": 2})));
 
-    assert_reply_rejected(&reply(&text, json!({})), "`screenshot` is missing");
-    assert_reply_rejected(&reply(&text, json!({"screenshot": null})), "`screenshot`: expected a transferable value");
-    assert_rejected(&to_widget("screenshot", json!("please")), "expected an object");
+    rejected(&reply(&text, json!({})), "`screenshot` is missing");
+    rejected(&reply(&text, json!({"screenshot": null})), "`screenshot`: expected a transferable value");
+    rejected(&to_widget("screenshot", json!("please")), "expected an object");
 }
 
 // ---- Transferable and EncryptedFile ----

@@ -14,6 +14,7 @@
 //! invalid example refused by the decoder (naming the field, with an error reply for
 //! requests and none for replies) and by the schema alike.
 
+use crate::check::{json_of, rejected, schema_errors, typed_round_trips};
 use matrix_widget_api::from_widget::get_openid::GetOpenIdResponseData;
 use matrix_widget_api::from_widget::open_modal::OpenModal;
 use matrix_widget_api::from_widget::set_always_on_screen::{
@@ -37,7 +38,6 @@ use matrix_widget_api::to_widget::widget_config::WidgetConfig;
 use matrix_widget_api::{Action, ApiVersion, BuildError, HostMessage, Message, Request, WidgetMessage, decode, decode_host, decode_widget};
 use matrix_widget_api::{DecodeError, FromWidgetRequest, FromWidgetResponse, ToWidgetRequest, ToWidgetResponse};
 use serde_json::{Value, json};
-use std::sync::OnceLock;
 
 // ---- Captured from matrix-widget-api 1.19.0 ----
 
@@ -119,67 +119,6 @@ const CAPTURED_TO_CLOSE_MODAL_ERROR: &str = r#"{"api":"toWidget","widgetId":"w1"
 
 // ---- Helpers ----
 
-fn validator() -> &'static jsonschema::Validator {
-    static VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();
-    VALIDATOR.get_or_init(crate::schema::message_validator)
-}
-
-fn json_of(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or_else(|e| panic!("{text}: {e}"))
-}
-
-fn schema_errors(text: &str) -> Vec<String> {
-    validator().iter_errors(&json_of(text)).map(|e| e.to_string()).collect()
-}
-
-/// Decodes typed, with the role that receives it too; the schema accepts it; it serialises
-/// back to the same JSON value.
-fn accepted(text: &str) -> Message {
-    let message = decode(text).unwrap_or_else(|e| panic!("{text}: {e}"));
-    assert!(message.is_typed(), "not typed: {text}");
-    let by_role: Message = match (message.api(), message.is_response()) {
-        (matrix_widget_api::Api::FromWidget, false) | (matrix_widget_api::Api::ToWidget, true) => {
-            decode_host(text).unwrap_or_else(|e| panic!("host: {text}: {e}")).into()
-        }
-        _ => decode_widget(text).unwrap_or_else(|e| panic!("widget: {text}: {e}")).into(),
-    };
-    assert_eq!(by_role, message);
-    let errors = schema_errors(text);
-    assert!(errors.is_empty(), "the schema rejects what decoding accepts: {text}: {errors:?}");
-    assert_eq!(serde_json::to_value(&message).expect("serialises"), json_of(text), "round-trip of {text}");
-    message
-}
-
-/// Refused by the decoder with `expected` in the message and by the schema. A request gets
-/// an error reply that echoes it; a reply gets none.
-fn refused(text: &str, expected: &str) {
-    let err = match decode(text) {
-        Err(err @ DecodeError::Invalid(_)) => err,
-        other => panic!("{text}: expected DecodeError::Invalid, got {other:?}"),
-    };
-    let message = err.to_string();
-    let instance = json_of(text);
-    // Fields of a reply are named from `response`.
-    let is_reply = instance.get("response").is_some_and(|r| !r.is_null());
-    let expected = if is_reply && expected.starts_with('`') { expected.replacen('`', "`response.", 1) } else { expected.to_owned() };
-    let expected = expected.as_str();
-    // A field may be named by its path from the payload: `content.info.w` for `w`.
-    let nested = expected.strip_prefix('`').map(|rest| format!(".{rest}"));
-    let names = |message: &str| message.contains(expected) || nested.as_ref().is_some_and(|n| message.contains(n));
-    assert!(names(&message), "error {message:?} does not contain {expected:?}");
-    if instance.get("response").is_some_and(|r| !r.is_null()) {
-        assert!(err.error_reply().is_none(), "a reply is never answered: {text}");
-    } else {
-        let reply = json_of(&err.error_reply().expect("a request with a valid envelope is answered"));
-        let error_message = reply["response"]["error"]["message"].as_str().expect("a message").to_owned();
-        assert!(error_message.starts_with("Invalid request: ") && names(&error_message), "{error_message}");
-        let mut echoed = instance.clone();
-        echoed["response"] = json!({"error": {"message": error_message}});
-        assert_eq!(reply, echoed, "the error reply echoes the request");
-    }
-    assert!(!validator().is_valid(&instance), "the schema accepts what decoding refuses: {text}");
-}
-
 fn from_widget(action: &str, data: Value) -> String {
     json!({"api": "fromWidget", "widgetId": "w1", "requestId": "r1", "action": action, "data": data}).to_string()
 }
@@ -198,21 +137,21 @@ fn with_response(request: &str, response: Value) -> String {
 /// A built request serialises to what decodes to the same data.
 fn built_round_trips<A: Action>(request: &Request<A>) -> Message {
     let text = serde_json::to_string(request).expect("serialises");
-    accepted(&text)
+    typed_round_trips(&text)
 }
 
 // ---- supported_api_versions ----
 
 #[test]
 fn supported_api_versions_in_both_directions() {
-    let Message::FromWidgetRequest(FromWidgetRequest::SupportedApiVersions(request)) = accepted(CAPTURED_VERSIONS_REQUEST) else {
+    let Message::FromWidgetRequest(FromWidgetRequest::SupportedApiVersions(request)) = typed_round_trips(CAPTURED_VERSIONS_REQUEST) else {
         panic!("not a supported_api_versions request")
     };
     assert_eq!(*request.data(), Empty::new());
     // The reference host advertises its `CurrentApiVersions`; answering with the same list
     // gives its reply byte for byte.
     assert_eq!(request.reply(&SupportedApiVersionsResponseData::new(CURRENT_API_VERSIONS)), CAPTURED_VERSIONS_REPLY);
-    let Message::FromWidgetResponse(FromWidgetResponse::SupportedApiVersions(reply)) = accepted(CAPTURED_VERSIONS_REPLY) else {
+    let Message::FromWidgetResponse(FromWidgetResponse::SupportedApiVersions(reply)) = typed_round_trips(CAPTURED_VERSIONS_REPLY) else {
         panic!("not a supported_api_versions reply")
     };
     let versions = reply.result().as_ref().expect("a success");
@@ -221,11 +160,11 @@ fn supported_api_versions_in_both_directions() {
     assert!(versions.supports(&ApiVersion::Msc4533) && !versions.supports(&ApiVersion::V0_1_0));
 
     // The toWidget mirror: the widget answers with the same list.
-    let Message::ToWidgetRequest(ToWidgetRequest::SupportedApiVersions(request)) = accepted(CAPTURED_TO_VERSIONS_REQUEST) else {
+    let Message::ToWidgetRequest(ToWidgetRequest::SupportedApiVersions(request)) = typed_round_trips(CAPTURED_TO_VERSIONS_REQUEST) else {
         panic!("not a toWidget supported_api_versions request")
     };
     assert_eq!(request.reply(&SupportedApiVersionsResponseData::new(CURRENT_API_VERSIONS)), CAPTURED_TO_VERSIONS_REPLY);
-    let Message::ToWidgetResponse(ToWidgetResponse::SupportedApiVersions(reply)) = accepted(CAPTURED_TO_VERSIONS_REPLY) else {
+    let Message::ToWidgetResponse(ToWidgetResponse::SupportedApiVersions(reply)) = typed_round_trips(CAPTURED_TO_VERSIONS_REPLY) else {
         panic!("not a toWidget supported_api_versions reply")
     };
     assert!(reply.result().as_ref().expect("a success").supports(&ApiVersion::Msc2762UpdateState));
@@ -237,25 +176,25 @@ fn supported_api_versions_keeps_unknown_versions_and_fields() {
         CAPTURED_TO_VERSIONS_REQUEST,
         json!({"supported_versions": ["0.0.2", "org.example.msc9999", ""], "org.example.note": {"a": 1}}),
     );
-    let Message::ToWidgetResponse(ToWidgetResponse::SupportedApiVersions(reply)) = accepted(&text) else { panic!("{text}") };
+    let Message::ToWidgetResponse(ToWidgetResponse::SupportedApiVersions(reply)) = typed_round_trips(&text) else { panic!("{text}") };
     let versions = reply.result().as_ref().expect("a success");
     assert_eq!(versions.supported_versions[1].as_str(), "org.example.msc9999");
     assert!(matches!(versions.supported_versions[1].value(), ApiVersion::_Custom(_)));
     assert_eq!(versions.extra.get("org.example.note").map(|v| v.get()), Some(r#"{"a":1}"#));
     // Unknown request fields survive too.
-    accepted(&from_widget("supported_api_versions", json!({"x-trace": [1, 2]})));
+    typed_round_trips(&from_widget("supported_api_versions", json!({"x-trace": [1, 2]})));
 }
 
 #[test]
 fn supported_api_versions_rules() {
-    refused(&with_response(CAPTURED_VERSIONS_REQUEST, json!({})), "`supported_versions` is missing");
-    refused(&with_response(CAPTURED_VERSIONS_REQUEST, json!({"supported_versions": "0.0.2"})), "`supported_versions`");
-    refused(&with_response(CAPTURED_TO_VERSIONS_REQUEST, json!({"supported_versions": ["0.0.2", 2]})), "`supported_versions`");
-    refused(&from_widget("supported_api_versions", json!([])), "`data`");
-    refused(&to_widget("supported_api_versions", json!("all")), "`data`");
+    rejected(&with_response(CAPTURED_VERSIONS_REQUEST, json!({})), "`supported_versions` is missing");
+    rejected(&with_response(CAPTURED_VERSIONS_REQUEST, json!({"supported_versions": "0.0.2"})), "`supported_versions`");
+    rejected(&with_response(CAPTURED_TO_VERSIONS_REQUEST, json!({"supported_versions": ["0.0.2", 2]})), "`supported_versions`");
+    rejected(&from_widget("supported_api_versions", json!([])), "`data`");
+    rejected(&to_widget("supported_api_versions", json!("all")), "`data`");
     // An error reply is an error, not a malformed success.
     let error = with_response(CAPTURED_VERSIONS_REQUEST, json!({"error": {"message": "nope"}}));
-    let Message::FromWidgetResponse(FromWidgetResponse::SupportedApiVersions(reply)) = accepted(&error) else { panic!("{error}") };
+    let Message::FromWidgetResponse(FromWidgetResponse::SupportedApiVersions(reply)) = typed_round_trips(&error) else { panic!("{error}") };
     assert_eq!(reply.result().as_ref().expect_err("an error").error.message, "nope");
 }
 
@@ -263,24 +202,25 @@ fn supported_api_versions_rules() {
 
 #[test]
 fn content_loaded_request_ack_and_improper_sequence_error() {
-    let Message::FromWidgetRequest(FromWidgetRequest::ContentLoaded(request)) = accepted(CAPTURED_CONTENT_LOADED) else {
+    let Message::FromWidgetRequest(FromWidgetRequest::ContentLoaded(request)) = typed_round_trips(CAPTURED_CONTENT_LOADED) else {
         panic!("not content_loaded")
     };
     let ack = request.reply(&Empty::new());
     assert_eq!(ack, with_response_text(CAPTURED_CONTENT_LOADED, "{}"));
-    let Message::FromWidgetResponse(FromWidgetResponse::ContentLoaded(reply)) = accepted(&ack) else { panic!("{ack}") };
+    let Message::FromWidgetResponse(FromWidgetResponse::ContentLoaded(reply)) = typed_round_trips(&ack) else { panic!("{ack}") };
     assert_eq!(reply.result(), &Ok(Empty::new()));
-    let Message::FromWidgetResponse(FromWidgetResponse::ContentLoaded(reply)) = accepted(CAPTURED_CONTENT_LOADED_ERROR) else {
+    let Message::FromWidgetResponse(FromWidgetResponse::ContentLoaded(reply)) = typed_round_trips(CAPTURED_CONTENT_LOADED_ERROR) else {
         panic!("not a content_loaded reply")
     };
     assert!(reply.result().as_ref().expect_err("an error").error.message.starts_with("Improper sequence"));
     // Unknown fields are kept; anything but an object is refused.
-    let Message::FromWidgetRequest(FromWidgetRequest::ContentLoaded(request)) = accepted(&from_widget("content_loaded", json!({"x": 1})))
+    let Message::FromWidgetRequest(FromWidgetRequest::ContentLoaded(request)) =
+        typed_round_trips(&from_widget("content_loaded", json!({"x": 1})))
     else {
         panic!("not content_loaded")
     };
     assert_eq!(request.data().extra.get("x").map(|v| v.get()), Some("1"));
-    refused(&from_widget("content_loaded", json!([])), "`data`");
+    rejected(&from_widget("content_loaded", json!([])), "`data`");
 }
 
 /// `request` text with `,"response":<response>` before its closing brace (what the reference
@@ -293,7 +233,9 @@ fn with_response_text(request: &str, response: &str) -> String {
 
 #[test]
 fn sticker_as_the_reference_widget_sends_it() {
-    let Message::FromWidgetRequest(FromWidgetRequest::Sticker(request)) = accepted(CAPTURED_STICKER) else { panic!("not m.sticker") };
+    let Message::FromWidgetRequest(FromWidgetRequest::Sticker(request)) = typed_round_trips(CAPTURED_STICKER) else {
+        panic!("not m.sticker")
+    };
     let data = request.data();
     assert_eq!((data.name.as_str(), data.description.as_deref()), ("Cat", Some("A cat")));
     assert_eq!(data.content.url, "mxc://example.org/cat");
@@ -303,7 +245,7 @@ fn sticker_as_the_reference_widget_sends_it() {
     let thumbnail = info.thumbnail_info.as_ref().expect("thumbnail_info");
     assert_eq!((thumbnail.w.map(Pixels::get), thumbnail.size.map(FileSize::get)), (Some(128), Some(4096)));
     assert_eq!(request.reply(&Empty::new()), CAPTURED_STICKER_REPLY);
-    accepted(CAPTURED_STICKER_REPLY);
+    typed_round_trips(CAPTURED_STICKER_REPLY);
 
     // The builders make the same data.
     let px = |n| Pixels::new(n).expect("in range");
@@ -330,7 +272,7 @@ fn sticker_as_the_reference_widget_sends_it() {
 fn sticker_info_is_optional_and_unknown_fields_survive_at_every_level() {
     // Wire decision 22: `content.info` may be absent; `null` reads as absent.
     let bare = from_widget("m.sticker", json!({"name": "Cat", "content": {"url": "mxc://example.org/cat"}}));
-    let Message::FromWidgetRequest(FromWidgetRequest::Sticker(request)) = accepted(&bare) else { panic!("{bare}") };
+    let Message::FromWidgetRequest(FromWidgetRequest::Sticker(request)) = typed_round_trips(&bare) else { panic!("{bare}") };
     assert!(request.data().content.info.is_none() && request.data().description.is_none());
     let nulls = from_widget("m.sticker", json!({"name": "Cat", "description": null, "content": {"url": "u", "info": null}}));
     let Ok(Message::FromWidgetRequest(FromWidgetRequest::Sticker(request))) = decode(&nulls) else { panic!("{nulls}") };
@@ -342,7 +284,7 @@ fn sticker_info_is_optional_and_unknown_fields_survive_at_every_level() {
         json!({"name": "Cat", "x-top": 1, "content": {"url": "u", "x-content": [true], "info": {"w": 1, "blurhash": "LEHV6n",
             "thumbnail_url": "mxc://t", "thumbnail_file": {"url": "mxc://e"}, "thumbnail_info": {"h": 0, "x-thumb": null}}}}),
     );
-    let Message::FromWidgetRequest(FromWidgetRequest::Sticker(request)) = accepted(&rich) else { panic!("{rich}") };
+    let Message::FromWidgetRequest(FromWidgetRequest::Sticker(request)) = typed_round_trips(&rich) else { panic!("{rich}") };
     let data = request.data();
     let info = data.content.info.as_ref().expect("info");
     assert_eq!(data.extra.get("x-top").map(|v| v.get()), Some("1"));
@@ -361,24 +303,24 @@ fn sticker_info_is_optional_and_unknown_fields_survive_at_every_level() {
 fn sticker_rules() {
     let sticker = |data: Value| from_widget("m.sticker", data);
     let with_info = |info: Value| sticker(json!({"name": "Cat", "content": {"url": "u", "info": info}}));
-    refused(&sticker(json!({"content": {"url": "u"}})), "`name` is missing");
-    refused(&sticker(json!({"name": 5, "content": {"url": "u"}})), "`name`: expected a string, found 5");
-    refused(&sticker(json!({"name": "Cat", "description": 5, "content": {"url": "u"}})), "`description`");
-    refused(&sticker(json!({"name": "Cat"})), "`content` is missing");
-    refused(&sticker(json!({"name": "Cat", "content": "mxc://example.org/cat"})), "`content`");
-    refused(&sticker(json!({"name": "Cat", "content": {}})), "`content.url` is missing");
-    refused(&sticker(json!({"name": "Cat", "content": {"url": 5}})), "`content.url`: expected a string");
-    refused(&sticker(json!({"name": "Cat", "content": {"url": "u", "info": []}})), "`content.info`");
-    refused(&with_info(json!({"w": -1})), "`w` is out of range: -1 is not an integer from 0 to 9007199254740991");
-    refused(&with_info(json!({"h": 1.5})), "`h` is out of range: 1.5");
-    refused(&with_info(json!({"w": "256"})), "`w`: expected a number of pixels (an integer from 0 to 9007199254740991), found \"256\"");
-    refused(&with_info(json!({"size": -3})), "`size` is out of range: -3");
-    refused(&with_info(json!({"size": 9_007_199_254_740_992_u64})), "`size` is out of range: 9007199254740992");
-    refused(&with_info(json!({"mimetype": 5})), "`mimetype`");
-    refused(&with_info(json!({"thumbnail_url": 5})), "`thumbnail_url`");
-    refused(&with_info(json!({"thumbnail_info": {"w": -2}})), "`thumbnail_info.w` is out of range: -2");
-    refused(&with_info(json!({"thumbnail_info": {"size": 0.5}})), "`thumbnail_info.size` is out of range");
-    refused(&with_info(json!({"thumbnail_info": "small"})), "`thumbnail_info`");
+    rejected(&sticker(json!({"content": {"url": "u"}})), "`name` is missing");
+    rejected(&sticker(json!({"name": 5, "content": {"url": "u"}})), "`name`: expected a string, found 5");
+    rejected(&sticker(json!({"name": "Cat", "description": 5, "content": {"url": "u"}})), "`description`");
+    rejected(&sticker(json!({"name": "Cat"})), "`content` is missing");
+    rejected(&sticker(json!({"name": "Cat", "content": "mxc://example.org/cat"})), "`content`");
+    rejected(&sticker(json!({"name": "Cat", "content": {}})), "`content.url` is missing");
+    rejected(&sticker(json!({"name": "Cat", "content": {"url": 5}})), "`content.url`: expected a string");
+    rejected(&sticker(json!({"name": "Cat", "content": {"url": "u", "info": []}})), "`content.info`");
+    rejected(&with_info(json!({"w": -1})), "`w` is out of range: -1 is not an integer from 0 to 9007199254740991");
+    rejected(&with_info(json!({"h": 1.5})), "`h` is out of range: 1.5");
+    rejected(&with_info(json!({"w": "256"})), "`w`: expected a number of pixels (an integer from 0 to 9007199254740991), found \"256\"");
+    rejected(&with_info(json!({"size": -3})), "`size` is out of range: -3");
+    rejected(&with_info(json!({"size": 9_007_199_254_740_992_u64})), "`size` is out of range: 9007199254740992");
+    rejected(&with_info(json!({"mimetype": 5})), "`mimetype`");
+    rejected(&with_info(json!({"thumbnail_url": 5})), "`thumbnail_url`");
+    rejected(&with_info(json!({"thumbnail_info": {"w": -2}})), "`thumbnail_info.w` is out of range: -2");
+    rejected(&with_info(json!({"thumbnail_info": {"size": 0.5}})), "`thumbnail_info.size` is out of range");
+    rejected(&with_info(json!({"thumbnail_info": "small"})), "`thumbnail_info`");
     // Out-of-range sizes cannot be built.
     assert!(Pixels::new(1 << 53).is_none() && FileSize::new(u64::MAX).is_none());
 }
@@ -387,12 +329,13 @@ fn sticker_rules() {
 
 #[test]
 fn set_always_on_screen_request_and_reply() {
-    let Message::FromWidgetRequest(FromWidgetRequest::SetAlwaysOnScreen(request)) = accepted(CAPTURED_ALWAYS_ON_SCREEN) else {
+    let Message::FromWidgetRequest(FromWidgetRequest::SetAlwaysOnScreen(request)) = typed_round_trips(CAPTURED_ALWAYS_ON_SCREEN) else {
         panic!("not set_always_on_screen")
     };
     assert!(request.data().value);
     assert_eq!(request.reply(&SetAlwaysOnScreenResponseData::new(true)), CAPTURED_ALWAYS_ON_SCREEN_REPLY);
-    let Message::FromWidgetResponse(FromWidgetResponse::SetAlwaysOnScreen(reply)) = accepted(CAPTURED_ALWAYS_ON_SCREEN_REPLY) else {
+    let Message::FromWidgetResponse(FromWidgetResponse::SetAlwaysOnScreen(reply)) = typed_round_trips(CAPTURED_ALWAYS_ON_SCREEN_REPLY)
+    else {
         panic!("not a set_always_on_screen reply")
     };
     assert!(reply.result().as_ref().expect("a success").success);
@@ -402,18 +345,20 @@ fn set_always_on_screen_request_and_reply() {
     let Message::FromWidgetRequest(FromWidgetRequest::SetAlwaysOnScreen(decoded)) = built_round_trips(&built) else { panic!() };
     assert!(!decoded.data().value);
     let refusal = decoded.reply(&SetAlwaysOnScreenResponseData::new(false));
-    let Message::FromWidgetResponse(FromWidgetResponse::SetAlwaysOnScreen(reply)) = accepted(&refusal) else { panic!("{refusal}") };
+    let Message::FromWidgetResponse(FromWidgetResponse::SetAlwaysOnScreen(reply)) = typed_round_trips(&refusal) else {
+        panic!("{refusal}")
+    };
     assert_eq!(reply.result(), &Ok(SetAlwaysOnScreenResponseData::new(false)));
-    accepted(&with_response(CAPTURED_ALWAYS_ON_SCREEN, json!({"success": true, "x-why": "pip"})));
+    typed_round_trips(&with_response(CAPTURED_ALWAYS_ON_SCREEN, json!({"success": true, "x-why": "pip"})));
 }
 
 #[test]
 fn set_always_on_screen_rules() {
-    refused(&from_widget("set_always_on_screen", json!({})), "`value` is missing");
-    refused(&from_widget("set_always_on_screen", json!({"value": "true"})), "`value`: expected a boolean, found \"true\"");
-    refused(&from_widget("set_always_on_screen", json!({"value": null})), "`value`: expected a boolean, found null");
-    refused(&with_response(CAPTURED_ALWAYS_ON_SCREEN, json!({})), "`success` is missing");
-    refused(&with_response(CAPTURED_ALWAYS_ON_SCREEN, json!({"success": 1})), "`success`");
+    rejected(&from_widget("set_always_on_screen", json!({})), "`value` is missing");
+    rejected(&from_widget("set_always_on_screen", json!({"value": "true"})), "`value`: expected a boolean, found \"true\"");
+    rejected(&from_widget("set_always_on_screen", json!({"value": null})), "`value`: expected a boolean, found null");
+    rejected(&with_response(CAPTURED_ALWAYS_ON_SCREEN, json!({})), "`success` is missing");
+    rejected(&with_response(CAPTURED_ALWAYS_ON_SCREEN, json!({"success": 1})), "`success`");
 }
 
 // ---- get_openid and openid_credentials ----
@@ -424,9 +369,11 @@ fn token() -> OpenIdToken {
 
 #[test]
 fn get_openid_pending_then_openid_credentials() {
-    let Message::FromWidgetRequest(FromWidgetRequest::GetOpenId(request)) = accepted(CAPTURED_GET_OPENID) else { panic!("not get_openid") };
+    let Message::FromWidgetRequest(FromWidgetRequest::GetOpenId(request)) = typed_round_trips(CAPTURED_GET_OPENID) else {
+        panic!("not get_openid")
+    };
     assert_eq!(request.reply(&GetOpenIdResponseData::pending()), CAPTURED_GET_OPENID_PENDING);
-    let Message::FromWidgetResponse(FromWidgetResponse::GetOpenId(reply)) = accepted(CAPTURED_GET_OPENID_PENDING) else {
+    let Message::FromWidgetResponse(FromWidgetResponse::GetOpenId(reply)) = typed_round_trips(CAPTURED_GET_OPENID_PENDING) else {
         panic!("not a get_openid reply")
     };
     let pending = reply.result().as_ref().expect("a success");
@@ -434,7 +381,7 @@ fn get_openid_pending_then_openid_credentials() {
     assert!(pending.access_token.is_none());
 
     // The final answer names the pending request.
-    let Message::ToWidgetRequest(ToWidgetRequest::OpenIdCredentials(credentials)) = accepted(CAPTURED_OPENID_CREDENTIALS) else {
+    let Message::ToWidgetRequest(ToWidgetRequest::OpenIdCredentials(credentials)) = typed_round_trips(CAPTURED_OPENID_CREDENTIALS) else {
         panic!("not openid_credentials")
     };
     let data = credentials.data();
@@ -445,7 +392,7 @@ fn get_openid_pending_then_openid_credentials() {
     assert_eq!(data.matrix_server_name.as_deref(), Some("example.org"));
     assert_eq!(data.token_type, Some(TokenType::Bearer));
     assert_eq!(credentials.reply(&Empty::new()), CAPTURED_OPENID_CREDENTIALS_REPLY);
-    accepted(CAPTURED_OPENID_CREDENTIALS_REPLY);
+    typed_round_trips(CAPTURED_OPENID_CREDENTIALS_REPLY);
 
     // What the host builds is what the reference sent.
     let built = OpenIdCredentialsRequestData::allowed("widgetapi-1700000000009", token());
@@ -462,28 +409,30 @@ fn get_openid_pending_then_openid_credentials() {
     );
     // The widget's answer to a state it does not accept.
     let invalid_state = with_response(CAPTURED_OPENID_CREDENTIALS, json!({"error": {"message": "Invalid state"}}));
-    let Message::ToWidgetResponse(ToWidgetResponse::OpenIdCredentials(reply)) = accepted(&invalid_state) else { panic!() };
+    let Message::ToWidgetResponse(ToWidgetResponse::OpenIdCredentials(reply)) = typed_round_trips(&invalid_state) else { panic!() };
     assert!(reply.is_error());
 }
 
 #[test]
 fn get_openid_allowed_and_blocked_answers() {
-    let Message::FromWidgetRequest(FromWidgetRequest::GetOpenId(request)) = accepted(CAPTURED_GET_OPENID) else { panic!("not get_openid") };
+    let Message::FromWidgetRequest(FromWidgetRequest::GetOpenId(request)) = typed_round_trips(CAPTURED_GET_OPENID) else {
+        panic!("not get_openid")
+    };
     // `{state, ...credential}`, as the reference host's `replyState` spreads it.
     let allowed = request.reply(&GetOpenIdResponseData::allowed(token()));
     assert_eq!(
         json_of(&allowed)["response"],
         json!({"state": "allowed", "access_token": "s3cr3t", "expires_in": 3600, "matrix_server_name": "example.org", "token_type": "Bearer"})
     );
-    let Message::FromWidgetResponse(FromWidgetResponse::GetOpenId(reply)) = accepted(&allowed) else { panic!("{allowed}") };
+    let Message::FromWidgetResponse(FromWidgetResponse::GetOpenId(reply)) = typed_round_trips(&allowed) else { panic!("{allowed}") };
     assert_eq!(reply.result(), &Ok(GetOpenIdResponseData::allowed(token())));
     let blocked = request.reply(&GetOpenIdResponseData::blocked());
     assert_eq!(blocked, with_response_text(CAPTURED_GET_OPENID, r#"{"state":"blocked"}"#));
-    accepted(&blocked);
+    typed_round_trips(&blocked);
     // The reference's host error when the driver allows without a token.
     let error =
         with_response(CAPTURED_GET_OPENID, json!({"error": {"message": "client provided invalid OIDC token for an allowed request"}}));
-    let Message::FromWidgetResponse(FromWidgetResponse::GetOpenId(reply)) = accepted(&error) else { panic!("{error}") };
+    let Message::FromWidgetResponse(FromWidgetResponse::GetOpenId(reply)) = typed_round_trips(&error) else { panic!("{error}") };
     assert!(reply.is_error());
     // Lenient where the reference is: token fields are optional, unknown types and fields
     // are kept, an integral float is an integer.
@@ -501,30 +450,30 @@ fn get_openid_allowed_and_blocked_answers() {
 #[test]
 fn openid_rules() {
     let answer = |response: Value| with_response(CAPTURED_GET_OPENID, response);
-    refused(&answer(json!({})), "`state` is missing");
-    refused(
+    rejected(&answer(json!({})), "`state` is missing");
+    rejected(
         &answer(json!({"state": "pending"})),
         "`state`: unknown OpenID state \"pending\", expected one of \"allowed\", \"blocked\", \"request\"",
     );
-    refused(&answer(json!({"state": "Allowed"})), "`state`");
-    refused(&answer(json!({"state": "allowed", "expires_in": -1})), "`expires_in` is out of range: -1");
-    refused(&answer(json!({"state": "allowed", "expires_in": 1.5})), "`expires_in` is out of range: 1.5");
-    refused(&answer(json!({"state": "allowed", "expires_in": "3600"})), "`expires_in`: expected");
-    refused(&answer(json!({"state": "allowed", "access_token": 5})), "`access_token`");
-    refused(&answer(json!({"state": "allowed", "matrix_server_name": false})), "`matrix_server_name`");
-    refused(&answer(json!({"state": "allowed", "token_type": 5})), "`token_type`");
-    refused(&from_widget("get_openid", json!(null)), "`data`");
+    rejected(&answer(json!({"state": "Allowed"})), "`state`");
+    rejected(&answer(json!({"state": "allowed", "expires_in": -1})), "`expires_in` is out of range: -1");
+    rejected(&answer(json!({"state": "allowed", "expires_in": 1.5})), "`expires_in` is out of range: 1.5");
+    rejected(&answer(json!({"state": "allowed", "expires_in": "3600"})), "`expires_in`: expected");
+    rejected(&answer(json!({"state": "allowed", "access_token": 5})), "`access_token`");
+    rejected(&answer(json!({"state": "allowed", "matrix_server_name": false})), "`matrix_server_name`");
+    rejected(&answer(json!({"state": "allowed", "token_type": 5})), "`token_type`");
+    rejected(&from_widget("get_openid", json!(null)), "`data`");
 
     let credentials = |data: Value| to_widget("openid_credentials", data);
-    refused(
+    rejected(
         &credentials(json!({"state": "request", "original_request_id": "r0"})),
         "`state`: unknown OpenID decision \"request\", expected one of \"allowed\", \"blocked\"",
     );
-    refused(&credentials(json!({"original_request_id": "r0"})), "`state` is missing");
-    refused(&credentials(json!({"state": "blocked"})), "`original_request_id` is missing");
-    refused(&credentials(json!({"state": "blocked", "original_request_id": ""})), "`original_request_id` must not be empty");
-    refused(&credentials(json!({"state": "blocked", "original_request_id": 9})), "`original_request_id`");
-    refused(&credentials(json!({"state": "allowed", "original_request_id": "r0", "expires_in": -60})), "`expires_in`");
+    rejected(&credentials(json!({"original_request_id": "r0"})), "`state` is missing");
+    rejected(&credentials(json!({"state": "blocked"})), "`original_request_id` is missing");
+    rejected(&credentials(json!({"state": "blocked", "original_request_id": ""})), "`original_request_id` must not be empty");
+    rejected(&credentials(json!({"state": "blocked", "original_request_id": 9})), "`original_request_id`");
+    rejected(&credentials(json!({"state": "allowed", "original_request_id": "r0", "expires_in": -60})), "`expires_in`");
     // Built values obey the same rules.
     assert!(matches!(
         Request::<OpenIdCredentials>::new("w1", "r1", OpenIdCredentialsRequestData::blocked("")),
@@ -544,7 +493,9 @@ fn pick_a_date() -> ModalOpenData {
 
 #[test]
 fn open_modal_as_the_reference_widget_sends_it() {
-    let Message::FromWidgetRequest(FromWidgetRequest::OpenModal(request)) = accepted(CAPTURED_OPEN_MODAL) else { panic!("not open_modal") };
+    let Message::FromWidgetRequest(FromWidgetRequest::OpenModal(request)) = typed_round_trips(CAPTURED_OPEN_MODAL) else {
+        panic!("not open_modal")
+    };
     let data = request.data();
     assert_eq!(data.widget_type, WidgetType::Custom);
     assert_eq!(data.url, "https://widget.example.org/modal.html");
@@ -558,7 +509,7 @@ fn open_modal_as_the_reference_widget_sends_it() {
     assert_eq!(modal_data.title.as_deref(), Some("When?"));
     assert_eq!(modal_data.extra.get("day").map(|v| v.get()), Some(r#""mon""#));
     assert_eq!(request.reply(&Empty::new()), CAPTURED_OPEN_MODAL_REPLY);
-    accepted(CAPTURED_OPEN_MODAL_REPLY);
+    typed_round_trips(CAPTURED_OPEN_MODAL_REPLY);
 
     // The builders make the same data (the reference's helper puts `data` last; key order
     // aside, the values are the same).
@@ -572,7 +523,7 @@ fn open_modal_as_the_reference_widget_sends_it() {
     assert_eq!(*decoded.data(), built);
     // Element's answer when a modal is already open.
     let busy = with_response(CAPTURED_OPEN_MODAL, json!({"error": {"message": "Unable to open modal at this time"}}));
-    let Message::FromWidgetResponse(FromWidgetResponse::OpenModal(reply)) = accepted(&busy) else { panic!("{busy}") };
+    let Message::FromWidgetResponse(FromWidgetResponse::OpenModal(reply)) = typed_round_trips(&busy) else { panic!("{busy}") };
     assert!(reply.is_error());
 }
 
@@ -584,7 +535,7 @@ fn modal_open_data_keeps_unknown_types_kinds_and_fields() {
             "data": {"x": {"deep": [1]}},
             "buttons": [{"id": "m.close", "label": "Close", "kind": "org.example.ghost", "x-icon": "✕"}]}),
     );
-    let Message::FromWidgetRequest(FromWidgetRequest::OpenModal(request)) = accepted(&text) else { panic!("{text}") };
+    let Message::FromWidgetRequest(FromWidgetRequest::OpenModal(request)) = typed_round_trips(&text) else { panic!("{text}") };
     let data = request.data();
     assert!(matches!(&data.widget_type, WidgetType::_Custom(name) if name.as_str() == "org.example.calendar"));
     assert!(!data.waits_for_iframe_load());
@@ -618,26 +569,26 @@ fn modal_open_data_keeps_unknown_types_kinds_and_fields() {
 /// The rules of the modal definition, for `open_modal` and `widget_config` alike.
 fn modal_open_data_rules(message: fn(&str, Value) -> String, action: &str) {
     let m = |data: Value| message(action, data);
-    refused(&m(json!({"url": "u"})), "`type` is missing");
-    refused(&m(json!({"type": "", "url": "u"})), "`type` must not be empty");
-    refused(&m(json!({"type": 5, "url": "u"})), "`type`");
-    refused(&m(json!({"type": "m.custom"})), "`url` is missing");
-    refused(&m(json!({"type": "m.custom", "url": ""})), "`url` must not be empty");
-    refused(&m(json!({"type": "m.custom", "url": ["u"]})), "`url`");
-    refused(&m(json!({"type": "m.custom", "url": "u", "name": 5})), "`name`");
-    refused(&m(json!({"type": "m.custom", "url": "u", "waitForIframeLoad": "no"})), "`waitForIframeLoad`");
-    refused(&m(json!({"type": "m.custom", "url": "u", "data": []})), "`data`: expected an object, found an array");
-    refused(&m(json!({"type": "m.custom", "url": "u", "data": {"title": 5}})), "`data.title`");
-    refused(&m(json!({"type": "m.custom", "url": "u", "buttons": {}})), "`buttons`");
-    refused(&m(json!({"type": "m.custom", "url": "u", "buttons": ["ok"]})), "`buttons`");
+    rejected(&m(json!({"url": "u"})), "`type` is missing");
+    rejected(&m(json!({"type": "", "url": "u"})), "`type` must not be empty");
+    rejected(&m(json!({"type": 5, "url": "u"})), "`type`");
+    rejected(&m(json!({"type": "m.custom"})), "`url` is missing");
+    rejected(&m(json!({"type": "m.custom", "url": ""})), "`url` must not be empty");
+    rejected(&m(json!({"type": "m.custom", "url": ["u"]})), "`url`");
+    rejected(&m(json!({"type": "m.custom", "url": "u", "name": 5})), "`name`");
+    rejected(&m(json!({"type": "m.custom", "url": "u", "waitForIframeLoad": "no"})), "`waitForIframeLoad`");
+    rejected(&m(json!({"type": "m.custom", "url": "u", "data": []})), "`data`: expected an object, found an array");
+    rejected(&m(json!({"type": "m.custom", "url": "u", "data": {"title": 5}})), "`data.title`");
+    rejected(&m(json!({"type": "m.custom", "url": "u", "buttons": {}})), "`buttons`");
+    rejected(&m(json!({"type": "m.custom", "url": "u", "buttons": ["ok"]})), "`buttons`");
     let button = |b: Value| m(json!({"type": "m.custom", "url": "u", "buttons": [b]}));
-    refused(&button(json!({"label": "OK", "kind": "m.primary"})), "`buttons.id` is missing");
-    refused(&button(json!({"id": "ok", "kind": "m.primary"})), "`buttons.label` is missing");
-    refused(&button(json!({"id": "ok", "label": "OK"})), "`buttons.kind` is missing");
-    refused(&button(json!({"id": 1, "label": "OK", "kind": "m.primary"})), "`id`");
-    refused(&button(json!({"id": "ok", "label": null, "kind": "m.primary"})), "`label`");
-    refused(&button(json!({"id": "ok", "label": "OK", "kind": 2})), "`kind`");
-    refused(&button(json!({"id": "ok", "label": "OK", "kind": "m.primary", "disabled": "yes"})), "`disabled`");
+    rejected(&button(json!({"label": "OK", "kind": "m.primary"})), "`buttons.id` is missing");
+    rejected(&button(json!({"id": "ok", "kind": "m.primary"})), "`buttons.label` is missing");
+    rejected(&button(json!({"id": "ok", "label": "OK"})), "`buttons.kind` is missing");
+    rejected(&button(json!({"id": 1, "label": "OK", "kind": "m.primary"})), "`id`");
+    rejected(&button(json!({"id": "ok", "label": null, "kind": "m.primary"})), "`label`");
+    rejected(&button(json!({"id": "ok", "label": "OK", "kind": 2})), "`kind`");
+    rejected(&button(json!({"id": "ok", "label": "OK", "kind": "m.primary", "disabled": "yes"})), "`disabled`");
 }
 
 #[test]
@@ -654,7 +605,7 @@ fn open_modal_rules() {
 
 #[test]
 fn widget_config_hands_the_modal_its_definition() {
-    let Message::ToWidgetRequest(ToWidgetRequest::WidgetConfig(request)) = accepted(CAPTURED_WIDGET_CONFIG) else {
+    let Message::ToWidgetRequest(ToWidgetRequest::WidgetConfig(request)) = typed_round_trips(CAPTURED_WIDGET_CONFIG) else {
         panic!("not widget_config")
     };
     let mut data = ModalWidgetData::new().with_title("When?");
@@ -666,10 +617,10 @@ fn widget_config_hands_the_modal_its_definition() {
     assert_eq!(*request.data(), expected);
     let ack = request.reply(&Empty::new());
     assert_eq!(ack, with_response_text(CAPTURED_WIDGET_CONFIG, "{}"));
-    let Message::ToWidgetResponse(ToWidgetResponse::WidgetConfig(reply)) = accepted(&ack) else { panic!("{ack}") };
+    let Message::ToWidgetResponse(ToWidgetResponse::WidgetConfig(reply)) = typed_round_trips(&ack) else { panic!("{ack}") };
     assert_eq!(reply.request_data().expect("typed echo"), expected);
     // A host hands on exactly what `open_modal` carried.
-    let Message::FromWidgetRequest(FromWidgetRequest::OpenModal(open)) = accepted(CAPTURED_OPEN_MODAL) else { panic!() };
+    let Message::FromWidgetRequest(FromWidgetRequest::OpenModal(open)) = typed_round_trips(CAPTURED_OPEN_MODAL) else { panic!() };
     let config = Request::<WidgetConfig>::new("modal_w1", "r5", open.data().clone()).expect("valid");
     let Message::ToWidgetRequest(ToWidgetRequest::WidgetConfig(decoded)) = built_round_trips(&config) else { panic!() };
     assert_eq!(decoded.data(), open.data());
@@ -680,22 +631,22 @@ fn widget_config_hands_the_modal_its_definition() {
 
 #[test]
 fn set_button_enabled_request_and_reply() {
-    let Message::FromWidgetRequest(FromWidgetRequest::SetButtonEnabled(request)) = accepted(CAPTURED_SET_BUTTON) else {
+    let Message::FromWidgetRequest(FromWidgetRequest::SetButtonEnabled(request)) = typed_round_trips(CAPTURED_SET_BUTTON) else {
         panic!("not set_button_enabled")
     };
     assert_eq!(*request.data(), SetButtonEnabledRequestData::new(ModalButtonId::new("ok"), false));
     assert_eq!(request.reply(&Empty::new()), CAPTURED_SET_BUTTON_REPLY);
-    accepted(CAPTURED_SET_BUTTON_REPLY);
+    typed_round_trips(CAPTURED_SET_BUTTON_REPLY);
     // Element's answer for a button the modal was not opened with.
     let unknown = with_response(CAPTURED_SET_BUTTON, json!({"error": {"message": "Invalid button"}}));
-    let Message::FromWidgetResponse(FromWidgetResponse::SetButtonEnabled(reply)) = accepted(&unknown) else { panic!("{unknown}") };
+    let Message::FromWidgetResponse(FromWidgetResponse::SetButtonEnabled(reply)) = typed_round_trips(&unknown) else { panic!("{unknown}") };
     assert!(reply.is_error());
     let built =
         Request::<SetButtonEnabled>::new("w1", "r2", SetButtonEnabledRequestData::new(ModalButtonId::new("submit"), true)).expect("valid");
     let Message::FromWidgetRequest(FromWidgetRequest::SetButtonEnabled(decoded)) = built_round_trips(&built) else { panic!() };
     assert!(decoded.data().enabled);
     assert!(matches!(&decoded.data().button, ModalButtonId::_Custom(id) if id.as_str() == "submit"));
-    accepted(&from_widget("set_button_enabled", json!({"button": "ok", "enabled": true, "x": {}})));
+    typed_round_trips(&from_widget("set_button_enabled", json!({"button": "ok", "enabled": true, "x": {}})));
 }
 
 #[test]
@@ -703,15 +654,15 @@ fn set_button_enabled_rules() {
     // The close button, whatever `enabled` says (the reference widget helper throws, Element
     // answers "Invalid button").
     for enabled in [false, true] {
-        refused(
+        rejected(
             &from_widget("set_button_enabled", json!({"button": "m.close", "enabled": enabled})),
             "`button`: the close button `m.close` cannot be enabled or disabled",
         );
     }
-    refused(&from_widget("set_button_enabled", json!({"enabled": true})), "`button` is missing");
-    refused(&from_widget("set_button_enabled", json!({"button": 3, "enabled": true})), "`button`");
-    refused(&from_widget("set_button_enabled", json!({"button": "ok"})), "`enabled` is missing");
-    refused(&from_widget("set_button_enabled", json!({"button": "ok", "enabled": "false"})), "`enabled`");
+    rejected(&from_widget("set_button_enabled", json!({"enabled": true})), "`button` is missing");
+    rejected(&from_widget("set_button_enabled", json!({"button": 3, "enabled": true})), "`button`");
+    rejected(&from_widget("set_button_enabled", json!({"button": "ok"})), "`enabled` is missing");
+    rejected(&from_widget("set_button_enabled", json!({"button": "ok", "enabled": "false"})), "`enabled`");
     assert_eq!(ModalButtonId::new("m.close"), ModalButtonId::Close);
     assert!(matches!(
         Request::<SetButtonEnabled>::new("w1", "r1", SetButtonEnabledRequestData::new(ModalButtonId::Close, false)),
@@ -721,77 +672,77 @@ fn set_button_enabled_rules() {
 
 #[test]
 fn button_clicked_request_and_rules() {
-    let Message::ToWidgetRequest(ToWidgetRequest::ButtonClicked(request)) = accepted(CAPTURED_BUTTON_CLICKED) else {
+    let Message::ToWidgetRequest(ToWidgetRequest::ButtonClicked(request)) = typed_round_trips(CAPTURED_BUTTON_CLICKED) else {
         panic!("not button_clicked")
     };
     assert_eq!(*request.data(), ButtonClickedRequestData::new(ModalButtonId::new("ok")));
     let ack = request.reply(&Empty::new());
     assert_eq!(ack, with_response_text(CAPTURED_BUTTON_CLICKED, "{}"));
-    accepted(&ack);
+    typed_round_trips(&ack);
     let built = Request::<ButtonClicked>::new("modal_w1", "r2", ButtonClickedRequestData::new(ModalButtonId::Close)).expect("valid");
     let Message::ToWidgetRequest(ToWidgetRequest::ButtonClicked(decoded)) = built_round_trips(&built) else { panic!() };
     assert_eq!(decoded.data().id, ModalButtonId::Close);
-    accepted(&to_widget("button_clicked", json!({"id": "ok", "x-at": 12})));
-    refused(&to_widget("button_clicked", json!({})), "`id` is missing");
-    refused(&to_widget("button_clicked", json!({"id": ["ok"]})), "`id`");
-    refused(&to_widget("button_clicked", json!("ok")), "`data`");
+    typed_round_trips(&to_widget("button_clicked", json!({"id": "ok", "x-at": 12})));
+    rejected(&to_widget("button_clicked", json!({})), "`id` is missing");
+    rejected(&to_widget("button_clicked", json!({"id": ["ok"]})), "`id`");
+    rejected(&to_widget("button_clicked", json!("ok")), "`data`");
 }
 
 // ---- close_modal, both directions ----
 
 #[test]
 fn close_modal_relays_any_object() {
-    let Message::FromWidgetRequest(FromWidgetRequest::CloseModal(request)) = accepted(CAPTURED_CLOSE_MODAL) else {
+    let Message::FromWidgetRequest(FromWidgetRequest::CloseModal(request)) = typed_round_trips(CAPTURED_CLOSE_MODAL) else {
         panic!("not close_modal")
     };
     assert_eq!(request.data().extra.get("choice").map(|v| v.get()), Some(r#""mon""#));
     assert!(!request.data().is_exited());
     assert_eq!(request.reply(&Empty::new()), CAPTURED_CLOSE_MODAL_REPLY);
-    accepted(CAPTURED_CLOSE_MODAL_REPLY);
+    typed_round_trips(CAPTURED_CLOSE_MODAL_REPLY);
 
     // The host relays the modal's object to the opener unchanged.
     let relayed = Request::<ToWidgetCloseModal>::new("w1", "r9", request.data().clone()).expect("valid");
     let text = serde_json::to_string(&relayed).expect("serialises");
     assert!(text.contains(r#""data":{"choice":"mon"}"#), "{text}");
-    accepted(&text);
+    typed_round_trips(&text);
 
     // The user dismissed the modal: `{"m.exited": true}`.
-    let Message::ToWidgetRequest(ToWidgetRequest::CloseModal(exited)) = accepted(CAPTURED_TO_CLOSE_MODAL) else {
+    let Message::ToWidgetRequest(ToWidgetRequest::CloseModal(exited)) = typed_round_trips(CAPTURED_TO_CLOSE_MODAL) else {
         panic!("not close_modal")
     };
     assert!(exited.data().is_exited());
     assert_eq!(*exited.data(), ModalReturnData::exited());
     let built = Request::<ToWidgetCloseModal>::new("w1", "widgetapi-1700000000017", ModalReturnData::exited()).expect("valid");
     assert_eq!(serde_json::to_string(&built).expect("serialises"), CAPTURED_TO_CLOSE_MODAL);
-    let Message::ToWidgetResponse(ToWidgetResponse::CloseModal(reply)) = accepted(CAPTURED_TO_CLOSE_MODAL_ERROR) else {
+    let Message::ToWidgetResponse(ToWidgetResponse::CloseModal(reply)) = typed_round_trips(CAPTURED_TO_CLOSE_MODAL_ERROR) else {
         panic!("not a close_modal reply")
     };
     assert!(reply.is_error());
 
     // Any object, in arrival order, `m.exited` included whatever it holds.
     let odd = r#"{"api":"toWidget","widgetId":"w1","requestId":"r1","action":"close_modal","data":{"m.exited":"yes","b":[1],"a":null}}"#;
-    let Message::ToWidgetRequest(ToWidgetRequest::CloseModal(request)) = accepted(odd) else { panic!("{odd}") };
+    let Message::ToWidgetRequest(ToWidgetRequest::CloseModal(request)) = typed_round_trips(odd) else { panic!("{odd}") };
     assert!(!request.data().is_exited());
     assert_eq!(request.data().extra.iter().map(|(k, _)| k).collect::<Vec<_>>(), ["m.exited", "b", "a"]);
     assert_eq!(serde_json::to_string(&request).expect("serialises"), odd, "kept as it came");
     assert!(ModalReturnData::new().extra.is_empty());
-    refused(&from_widget("close_modal", json!([])), "`data`");
-    refused(&to_widget("close_modal", json!(true)), "`data`");
+    rejected(&from_widget("close_modal", json!([])), "`data`");
+    rejected(&to_widget("close_modal", json!(true)), "`data`");
 }
 
 // ---- theme_change and language_change ----
 
 #[test]
 fn theme_change_is_free_form() {
-    let Message::ToWidgetRequest(ToWidgetRequest::ThemeChange(request)) = accepted(CAPTURED_THEME_CHANGE) else {
+    let Message::ToWidgetRequest(ToWidgetRequest::ThemeChange(request)) = typed_round_trips(CAPTURED_THEME_CHANGE) else {
         panic!("not theme_change")
     };
     assert_eq!(request.data().name().as_deref(), Some("dark"));
     assert_eq!(*request.data(), ThemeChangeRequestData::named("dark"));
     let ack = request.reply(&Empty::new());
     assert_eq!(ack, with_response_text(CAPTURED_THEME_CHANGE, "{}"));
-    accepted(&ack);
-    let Message::ToWidgetResponse(ToWidgetResponse::ThemeChange(reply)) = accepted(CAPTURED_THEME_CHANGE_ERROR) else {
+    typed_round_trips(&ack);
+    let Message::ToWidgetResponse(ToWidgetResponse::ThemeChange(reply)) = typed_round_trips(CAPTURED_THEME_CHANGE_ERROR) else {
         panic!("not a theme_change reply")
     };
     assert!(reply.result().as_ref().expect_err("an error").error.message.contains("theme_change"));
@@ -799,17 +750,17 @@ fn theme_change_is_free_form() {
     assert_eq!(serde_json::to_string(&built).expect("serialises"), CAPTURED_THEME_CHANGE);
     // Another client's theme: anything goes, kept as it came.
     let other = to_widget("theme_change", json!({"name": {"id": "org.example.dark"}, "colors": {"accent": "#0dbd8b"}}));
-    let Message::ToWidgetRequest(ToWidgetRequest::ThemeChange(request)) = accepted(&other) else { panic!("{other}") };
+    let Message::ToWidgetRequest(ToWidgetRequest::ThemeChange(request)) = typed_round_trips(&other) else { panic!("{other}") };
     assert_eq!(request.data().name(), None, "a name that is not a string is not read as one");
     assert_eq!(request.data().extra.len(), 2);
-    accepted(&to_widget("theme_change", json!({})));
+    typed_round_trips(&to_widget("theme_change", json!({})));
     assert_eq!(ThemeChangeRequestData::new(), serde_json::from_str("{}").expect("decodes"));
-    refused(&to_widget("theme_change", json!("dark")), "`data`");
+    rejected(&to_widget("theme_change", json!("dark")), "`data`");
 }
 
 #[test]
 fn language_change_request_and_rules() {
-    let Message::ToWidgetRequest(ToWidgetRequest::LanguageChange(request)) = accepted(CAPTURED_LANGUAGE_CHANGE) else {
+    let Message::ToWidgetRequest(ToWidgetRequest::LanguageChange(request)) = typed_round_trips(CAPTURED_LANGUAGE_CHANGE) else {
         panic!("not language_change")
     };
     assert_eq!(request.data().lang, "de");
@@ -817,10 +768,10 @@ fn language_change_request_and_rules() {
     assert_eq!(serde_json::to_string(&built).expect("serialises"), CAPTURED_LANGUAGE_CHANGE);
     let ack = request.reply(&Empty::new());
     assert_eq!(ack, with_response_text(CAPTURED_LANGUAGE_CHANGE, "{}"));
-    accepted(&ack);
-    accepted(&to_widget("language_change", json!({"lang": "zh_Hant", "x": 1})));
-    refused(&to_widget("language_change", json!({})), "`lang` is missing");
-    refused(&to_widget("language_change", json!({"lang": ["de"]})), "`lang`");
+    typed_round_trips(&ack);
+    typed_round_trips(&to_widget("language_change", json!({"lang": "zh_Hant", "x": 1})));
+    rejected(&to_widget("language_change", json!({})), "`lang` is missing");
+    rejected(&to_widget("language_change", json!({"lang": ["de"]})), "`lang`");
 }
 
 // ---- visibility ----
@@ -839,22 +790,24 @@ fn visibility_built_request_copies_visible_to_the_top_level() {
 
 #[test]
 fn visibility_decoding_tolerates_and_round_trips_the_top_level_copy() {
-    let Message::ToWidgetRequest(ToWidgetRequest::Visibility(request)) = accepted(CAPTURED_VISIBILITY) else { panic!("not visibility") };
+    let Message::ToWidgetRequest(ToWidgetRequest::Visibility(request)) = typed_round_trips(CAPTURED_VISIBILITY) else {
+        panic!("not visibility")
+    };
     assert!(!request.data().visible);
     assert_eq!(request.envelope().extra().get("visible").map(|v| v.get()), Some("false"));
     assert_eq!(serde_json::to_string(&request).expect("serialises"), CAPTURED_VISIBILITY);
     // The widget's acknowledgement, as the reference widget posts it (top-level copy included).
     assert_eq!(request.reply(&Empty::new()), CAPTURED_VISIBILITY_REPLY);
-    let Message::ToWidgetResponse(ToWidgetResponse::Visibility(reply)) = accepted(CAPTURED_VISIBILITY_REPLY) else {
+    let Message::ToWidgetResponse(ToWidgetResponse::Visibility(reply)) = typed_round_trips(CAPTURED_VISIBILITY_REPLY) else {
         panic!("not a visibility reply")
     };
     assert_eq!(reply.envelope().extra().get("visible").map(|v| v.get()), Some("false"));
     assert!(!reply.request_data().expect("typed echo").visible);
     // Without the copy, or with one that disagrees: `data.visible` counts, the copy is kept.
-    accepted(&to_widget("visibility", json!({"visible": true})));
+    typed_round_trips(&to_widget("visibility", json!({"visible": true})));
     let disagreeing =
         r#"{"api":"toWidget","widgetId":"w1","requestId":"r1","action":"visibility","visible":"yes","data":{"visible":true}}"#;
-    let Message::ToWidgetRequest(ToWidgetRequest::Visibility(request)) = accepted(disagreeing) else { panic!("not visibility") };
+    let Message::ToWidgetRequest(ToWidgetRequest::Visibility(request)) = typed_round_trips(disagreeing) else { panic!("not visibility") };
     assert!(request.data().visible);
     assert_eq!(request.envelope().extra().get("visible").map(|v| v.get()), Some(r#""yes""#));
     match decode_widget(disagreeing).expect("decodes") {
@@ -865,11 +818,11 @@ fn visibility_decoding_tolerates_and_round_trips_the_top_level_copy() {
 
 #[test]
 fn visibility_rules() {
-    refused(&to_widget("visibility", json!({})), "`visible` is missing");
-    refused(&to_widget("visibility", json!({"visible": "false"})), "`visible`: expected a boolean, found \"false\"");
-    refused(&to_widget("visibility", json!({"visible": 0})), "`visible`");
+    rejected(&to_widget("visibility", json!({})), "`visible` is missing");
+    rejected(&to_widget("visibility", json!({"visible": "false"})), "`visible`: expected a boolean, found \"false\"");
+    rejected(&to_widget("visibility", json!({"visible": 0})), "`visible`");
     // The top-level copy alone is not the data.
-    refused(
+    rejected(
         r#"{"api":"toWidget","widgetId":"w1","requestId":"r1","action":"visibility","data":{},"visible":false}"#,
         "`visible` is missing",
     );

@@ -13,8 +13,9 @@ use matrix_widget_api::{ActionName, Api, DecodeError, Message, MessageKind, deco
 use matrix_widget_api::{FromWidgetRequest, FromWidgetResponse, ToWidgetRequest, ToWidgetResponse};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 
-/// The fixture directories under `tests/fixtures/`.
+/// The fixture directories under `tests/fixtures/` that must hold fixtures.
 const DIRS: &[&str] = &["msc4157/widget-api-1.19", "msc4157/spellings", "actions/widget-api-1.19", "actions/spellings"];
 
 /// The messages captured for every action of both directions (`tests/npm/README.md`).
@@ -78,8 +79,8 @@ const TO_WIDGET_ACTIONS: &[&str] = &[
 
 /// A fixture file.
 pub(crate) struct Fixture {
-    /// Its directory under `tests/fixtures/`.
-    pub(crate) dir: &'static str,
+    /// Its directory under `tests/fixtures/`, with `/` separators.
+    pub(crate) dir: String,
     /// Its file name.
     pub(crate) name: String,
     /// Its contents.
@@ -88,36 +89,55 @@ pub(crate) struct Fixture {
 
 impl Fixture {
     /// The path under `tests/fixtures/`.
-    fn path(&self) -> String {
+    pub(crate) fn path(&self) -> String {
         format!("{}/{}", self.dir, self.name)
     }
 }
 
-/// Every fixture, directory by directory, sorted by name within each.
-pub(crate) fn fixture_files() -> Vec<Fixture> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-    let mut out = Vec::new();
-    for &dir in DIRS {
-        let mut paths: Vec<PathBuf> = std::fs::read_dir(root.join(dir))
-            .unwrap_or_else(|e| panic!("fixture directory {dir}: {e}"))
-            .map(|e| e.expect("readable directory entry").path())
-            .filter(|p| p.extension().is_some_and(|e| e == "json") && !p.ends_with("MANIFEST.json"))
+/// Every fixture under `tests/fixtures/` (recursively, whatever folders are added), sorted by
+/// path; read once per run and shared by every test. The one fixture loader of `it`.
+pub(crate) fn fixture_files() -> &'static [Fixture] {
+    static FIXTURES: LazyLock<Vec<Fixture>> = LazyLock::new(|| {
+        let files: Vec<Fixture> = json_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"))
+            .into_iter()
+            .map(|(path, text)| {
+                let (dir, name) = path.rsplit_once('/').unwrap_or(("", &path));
+                Fixture { dir: dir.to_owned(), name: name.to_owned(), text }
+            })
             .collect();
-        paths.sort();
-        let before = out.len();
-        for path in paths {
-            let name = path.file_name().expect("file name").to_string_lossy().into_owned();
-            out.push(Fixture { dir, name, text: std::fs::read_to_string(&path).expect("readable fixture") });
+        for &dir in DIRS {
+            let found = files.iter().filter(|f| f.dir == dir).count();
+            assert!(found > 10, "{dir}: expected its fixtures, found {found}");
         }
-        assert!(out.len() > before + 10, "{dir}: expected its fixtures, found {}", out.len() - before);
-    }
-    assert!(out.len() > 380, "expected every fixture, found {}", out.len());
-    out
+        assert!(files.len() > 380, "expected every fixture, found {}", files.len());
+        files
+    });
+    &FIXTURES
 }
 
-/// Every fixture as (file name, contents); names can repeat across directories.
-pub(crate) fn fixtures() -> Vec<(String, String)> {
-    fixture_files().into_iter().map(|f| (f.name, f.text)).collect()
+/// Every `*.json` file under `dir`, recursively, as (path relative to `dir`, text), sorted;
+/// `MANIFEST.json` files describe fixtures and are not fixtures.
+pub(crate) fn json_files(dir: &Path) -> Vec<(String, String)> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+            let path = entry.expect("readable directory entry").path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "json") && !path.ends_with("MANIFEST.json") {
+                out.push(path);
+            }
+        }
+    }
+    let mut paths = Vec::new();
+    walk(dir, &mut paths);
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|path| {
+            let relative = path.strip_prefix(dir).expect("under dir").to_string_lossy().replace('\\', "/");
+            (relative, std::fs::read_to_string(&path).expect("readable file"))
+        })
+        .collect()
 }
 
 /// What a file name says: who sent the request, the action (as written), whether the file is
@@ -205,7 +225,7 @@ fn every_fixture_decodes_and_round_trips() {
             // reply is an error (for example "Invalid request - limit out of range").
             Err(DecodeError::Invalid(e)) if fixture.dir == ACTIONS_DIR && fixture.name.contains(".request.error_") => {
                 let reply = fixture_files()
-                    .into_iter()
+                    .iter()
                     .find(|f| f.dir == fixture.dir && f.name == fixture.name.replace(".request.", ".response."))
                     .unwrap_or_else(|| panic!("{name}: refused ({e}), and the reference's reply is not captured"));
                 let reply = decode(&reply.text).unwrap_or_else(|e| panic!("{name}'s reply: {e}"));
@@ -236,10 +256,10 @@ fn every_fixture_decodes_and_round_trips() {
 #[test]
 fn schema_accepts_exactly_the_fixtures_that_decode() {
     let validator = message_validator();
-    for Fixture { dir, name, text } in fixture_files() {
-        let name = format!("{dir}/{name}");
-        let instance: Value = serde_json::from_str(&text).expect("fixture is JSON");
-        let decodes = decode(&text).is_ok();
+    for fixture in fixture_files() {
+        let (name, text) = (fixture.path(), &fixture.text);
+        let instance: Value = serde_json::from_str(text).expect("fixture is JSON");
+        let decodes = decode(text).is_ok();
         let errors: Vec<String> = validator.iter_errors(&instance).map(|e| format!("{} at {}", e, e.instance_path())).collect();
         assert_eq!(errors.is_empty(), decodes, "{name}: decodes = {decodes}, schema errors = {errors:#?}");
     }
@@ -251,7 +271,7 @@ fn requests_are_answered_by_echoing_their_bytes() {
     // ClientWidgetApi posted, as JSON — and starts with the request's exact bytes.
     let all = fixture_files();
     let mut checked = 0;
-    for Fixture { dir, name, text } in &all {
+    for Fixture { dir, name, text } in all {
         if !name.starts_with("from_widget.") || !name.contains(".request.") {
             continue;
         }
@@ -285,7 +305,7 @@ fn requests_are_answered_by_echoing_their_bytes() {
 #[test]
 fn every_action_of_both_directions_has_a_captured_request_and_response() {
     // (api, action) -> [request cases, response cases] in the captured directory.
-    let files: Vec<Fixture> = fixture_files().into_iter().filter(|f| f.dir == ACTIONS_DIR).collect();
+    let files: Vec<&Fixture> = fixture_files().iter().filter(|f| f.dir == ACTIONS_DIR).collect();
     let mut missing = Vec::new();
     for (api, actions) in [(Api::FromWidget, FROM_WIDGET_ACTIONS), (Api::ToWidget, TO_WIDGET_ACTIONS)] {
         assert_eq!(actions.len(), if api == Api::FromWidget { 25 } else { 15 });
@@ -311,7 +331,7 @@ fn captured_files_are_named_after_the_stable_name_and_pair_up() {
     // The stable name (or the only one), whatever spelling is inside; every request has the
     // response of the same case and the other way round (one request may have two replies:
     // `navigate.response.error_driver_second_reply`).
-    let files: Vec<Fixture> = fixture_files().into_iter().filter(|f| f.dir == ACTIONS_DIR).collect();
+    let files: Vec<&Fixture> = fixture_files().iter().filter(|f| f.dir == ACTIONS_DIR).collect();
     for f in &files {
         let file = parse_file_name(&f.name);
         let action: ActionName = file.action.parse().unwrap_or_else(|e| panic!("{}: {e}", f.name));

@@ -2,7 +2,7 @@
 //! every invalid example the issue lists, each asserting its error, its error reply and the
 //! schema's verdict.
 
-use crate::schema::message_validator;
+use crate::check::{accepted, rejected};
 use matrix_widget_api::from_widget::send_event::{
     Delay, SendEvent, SendEventRequestData, SendEventResponseData, SendOutcome, StickyDuration,
 };
@@ -30,58 +30,31 @@ fn decode_send_event(text: &str) -> Request<SendEvent> {
     }
 }
 
-/// The message is rejected with `expected` in the error; the error reply echoes the request
-/// and carries the message; and the schema rejects it too.
-fn assert_rejected(text: &str, expected: &str) {
-    let err = decode(text).expect_err(text);
-    let message = err.to_string();
-    assert!(message.contains(expected), "error {message:?} does not contain {expected:?}");
-    let reply = err.error_reply().expect("a request with a valid envelope can be answered");
-    let reply: Value = serde_json::from_str(&reply).expect("reply is JSON");
-    let mut request: Value = serde_json::from_str(text).expect("JSON");
-    let error_message = reply["response"]["error"]["message"].as_str().expect("message").to_owned();
-    assert!(error_message.starts_with("Invalid request: ") && error_message.contains(expected), "{error_message}");
-    request["response"] = json!({"error": {"message": error_message}});
-    assert_eq!(reply, request, "the error reply must echo the request");
-    let instance: Value = serde_json::from_str(text).expect("JSON");
-    assert!(!message_validator().is_valid(&instance), "the schema accepts what decoding rejects: {text}");
-}
-
-fn assert_accepted(text: &str) {
-    decode(text).unwrap_or_else(|e| panic!("{text}: {e}"));
-    let instance: Value = serde_json::from_str(text).expect("JSON");
-    let errors: Vec<String> = message_validator().iter_errors(&instance).map(|e| e.to_string()).collect();
-    assert!(errors.is_empty(), "the schema rejects what decoding accepts: {text}: {errors:?}");
-}
-
 #[test]
 fn delay_must_be_an_integer_from_1_to_2_pow_53_minus_1() {
     let base = |delay: Value| send_event(json!({"type": "m.room.message", "content": {}, "delay": delay}));
-    assert_rejected(&base(json!(0)), "`delay` is out of range: 0 is not an integer number of milliseconds from 1 to 9007199254740991");
-    assert_rejected(&base(json!(-5)), "`delay` is out of range: -5");
-    assert_rejected(&base(json!(1.5)), "`delay` is out of range: 1.5");
-    assert_rejected(&base(json!(9_007_199_254_740_992_u64)), "`delay` is out of range: 9007199254740992");
-    assert_rejected(
-        &base(json!("8000")),
-        "`delay`: expected a delay in milliseconds (an integer from 1 to 9007199254740991), found \"8000\"",
-    );
-    assert_rejected(&base(json!(true)), "`delay`: expected a delay in milliseconds (an integer from 1 to 9007199254740991), found true");
-    assert_rejected(&base(json!({"ms": 5})), "`delay`: expected");
+    rejected(&base(json!(0)), "`delay` is out of range: 0 is not an integer number of milliseconds from 1 to 9007199254740991");
+    rejected(&base(json!(-5)), "`delay` is out of range: -5");
+    rejected(&base(json!(1.5)), "`delay` is out of range: 1.5");
+    rejected(&base(json!(9_007_199_254_740_992_u64)), "`delay` is out of range: 9007199254740992");
+    rejected(&base(json!("8000")), "`delay`: expected a delay in milliseconds (an integer from 1 to 9007199254740991), found \"8000\"");
+    rejected(&base(json!(true)), "`delay`: expected a delay in milliseconds (an integer from 1 to 9007199254740991), found true");
+    rejected(&base(json!({"ms": 5})), "`delay`: expected");
     for ok in [json!(1), json!(8000), json!(9_007_199_254_740_991_u64)] {
         let text = base(ok.clone());
-        assert_accepted(&text);
+        accepted(&text);
         assert_eq!(decode_send_event(&text).data().delay.map(Delay::as_millis), ok.as_u64());
     }
     // An integral float is an integer, in JavaScript and in JSON Schema alike.
     let text = send_event(json!({"type": "m.room.message", "content": {}})).replace("\"content\":{}", "\"content\":{},\"delay\":8000.0");
-    assert_accepted(&text);
+    accepted(&text);
     assert_eq!(decode_send_event(&text).data().delay, Delay::from_millis(8000));
 }
 
 #[test]
 fn delay_null_means_absent() {
     let text = send_event(json!({"type": "m.room.message", "content": {}, "delay": null}));
-    assert_accepted(&text);
+    accepted(&text);
     let req = decode_send_event(&text);
     assert_eq!(req.data().delay, None);
     assert!(!req.data().is_delayed());
@@ -122,26 +95,26 @@ fn state_room_and_sticky_fields() {
     assert_eq!(content["b"], json!(1));
 
     let sticky = |ms: Value| send_event(json!({"type": "m.room.message", "content": {}, "sticky_duration_ms": ms}));
-    assert_accepted(&sticky(json!(0)));
-    assert_rejected(&sticky(json!(3_600_001)), "`sticky_duration_ms` is out of range: 3600001");
-    assert_rejected(&sticky(json!(-1)), "`sticky_duration_ms` is out of range: -1");
-    assert_rejected(&send_event(json!({"type": "m.room.message", "content": []})), "`content`: expected a JSON object, found `[]`");
-    assert_rejected(&send_event(json!({"content": {}})), "`type` is missing");
-    assert_rejected(&send_event(json!({"type": 5, "content": {}})), "`type`: expected a string, found 5");
-    assert_rejected(&send_event(json!({"type": "m.room.message", "content": {}, "state_key": 1})), "`state_key`: expected a string");
+    accepted(&sticky(json!(0)));
+    rejected(&sticky(json!(3_600_001)), "`sticky_duration_ms` is out of range: 3600001");
+    rejected(&sticky(json!(-1)), "`sticky_duration_ms` is out of range: -1");
+    rejected(&send_event(json!({"type": "m.room.message", "content": []})), "`content`: expected a JSON object, found `[]`");
+    rejected(&send_event(json!({"content": {}})), "`type` is missing");
+    rejected(&send_event(json!({"type": 5, "content": {}})), "`type`: expected a string, found 5");
+    rejected(&send_event(json!({"type": "m.room.message", "content": {}, "state_key": 1})), "`state_key`: expected a string");
 }
 
 #[test]
 fn sticky_state_events_and_empty_names_are_rejected() {
-    assert_rejected(
+    rejected(
         &send_event(json!({"type": "m.room.member", "state_key": "@a:b", "content": {}, "sticky_duration_ms": 1000})),
         "a state event cannot have `sticky_duration_ms`",
     );
     // `null` is absent, so these are fine.
-    assert_accepted(&send_event(json!({"type": "m.room.member", "state_key": "@a:b", "content": {}, "sticky_duration_ms": null})));
-    assert_accepted(&send_event(json!({"type": "m.room.message", "state_key": null, "content": {}, "sticky_duration_ms": 1000})));
-    assert_rejected(&send_event(json!({"type": "", "content": {}})), "`type` must not be empty");
-    assert_rejected(&update(json!({"delay_id": "", "action": "cancel"})), "`delay_id` must not be empty");
+    accepted(&send_event(json!({"type": "m.room.member", "state_key": "@a:b", "content": {}, "sticky_duration_ms": null})));
+    accepted(&send_event(json!({"type": "m.room.message", "state_key": null, "content": {}, "sticky_duration_ms": 1000})));
+    rejected(&send_event(json!({"type": "", "content": {}})), "`type` must not be empty");
+    rejected(&update(json!({"delay_id": "", "action": "cancel"})), "`delay_id` must not be empty");
     // Values built in code are checked by `validate`.
     let built = SendEventRequestData::new("m.room.member", RawObject::empty())
         .with_state_key("@a:b")
@@ -181,12 +154,12 @@ fn send_event_response_has_exactly_one_of_event_id_and_delay_id() {
     let reply = |response: Value| {
         json!({"api": "fromWidget", "widgetId": "w", "requestId": "r", "action": "send_event", "data": {"type": "t", "content": {}}, "response": response}).to_string()
     };
-    assert_accepted(&reply(json!({"room_id": "!r:b", "delay_id": "d"})));
-    assert_accepted(&reply(json!({"room_id": "!r:b", "delay_id": "d", "event_id": null})));
+    accepted(&reply(json!({"room_id": "!r:b", "delay_id": "d"})));
+    accepted(&reply(json!({"room_id": "!r:b", "delay_id": "d", "event_id": null})));
     for bad in [json!({"room_id": "!r:b", "delay_id": "d", "event_id": "$e"}), json!({"room_id": "!r:b"})] {
         let text = reply(bad);
         assert!(matches!(decode(&text), Err(ref e) if e.error_reply().is_none()), "a bad reply is an error that is never answered");
-        assert!(!message_validator().is_valid(&serde_json::from_str(&text).expect("JSON")), "{text}");
+        crate::check::assert_schema_rejects(&text);
     }
 }
 
@@ -230,19 +203,19 @@ fn update_delayed_event_actions() {
         ("send", UpdateAction::Send),
     ] {
         let text = update(json!({"delay_id": "syd_abc", "action": action}));
-        assert_accepted(&text);
+        accepted(&text);
         let Ok(Message::FromWidgetRequest(FromWidgetRequest::UpdateDelayedEvent(req))) = decode(&text) else { panic!("{text}") };
         assert_eq!(req.data().action, expected);
         assert_eq!(req.reply(&Empty::new()), format!("{},\"response\":{{}}}}", &text[..text.len() - 1]));
     }
-    assert_rejected(
+    rejected(
         &update(json!({"delay_id": "syd_abc", "action": "pause"})),
         "unknown delayed event update action \"pause\", expected one of \"cancel\", \"restart\", \"refresh\", \"send\"",
     );
-    assert_rejected(&update(json!({"delay_id": "syd_abc", "action": "Cancel"})), "unknown delayed event update action \"Cancel\"");
-    assert_rejected(&update(json!({"delay_id": "syd_abc"})), "`action` is missing");
-    assert_rejected(&update(json!({"action": "send"})), "`delay_id` is missing");
-    assert_rejected(&update(json!({"delay_id": 7, "action": "send"})), "`delay_id`: expected a string");
+    rejected(&update(json!({"delay_id": "syd_abc", "action": "Cancel"})), "unknown delayed event update action \"Cancel\"");
+    rejected(&update(json!({"delay_id": "syd_abc"})), "`action` is missing");
+    rejected(&update(json!({"action": "send"})), "`delay_id` is missing");
+    rejected(&update(json!({"delay_id": 7, "action": "send"})), "`delay_id`: expected a string");
 }
 
 #[test]
@@ -251,7 +224,7 @@ fn every_action_spelling_reaches_the_typed_request() {
         let text =
             json!({"api": "fromWidget", "widgetId": "w", "requestId": "r", "action": name, "data": {"delay_id": "d", "action": "send"}})
                 .to_string();
-        assert_accepted(&text);
+        accepted(&text);
         let Ok(Message::FromWidgetRequest(FromWidgetRequest::UpdateDelayedEvent(req))) = decode(&text) else { panic!("{name}") };
         // The reply echoes the exact action string.
         let reply: Value = serde_json::from_str(&req.reply(&Empty::new())).expect("JSON");

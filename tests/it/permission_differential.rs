@@ -258,11 +258,6 @@ fn action_name(action: ActionName, rng: &mut Rng) -> String {
 }
 
 /// A fromWidget request and the capabilities to try it with.
-///
-/// TODO(typed actions): once every action is typed, also generate the invalid inputs the
-/// reference refuses on validation (`limit` ≤ 0 in `read_events`, a negative `limit` in
-/// `read_relations` / `user_directory_search`, a `navigate` URI outside `matrix.to`, a
-/// `send_to_device` without `encrypted`): our decoding must refuse them too.
 fn request_case(rng: &mut Rng) -> (Value, Vec<String>) {
     let room = |rng: &mut Rng| match rng.below(10) {
         0..=3 => None,

@@ -29,7 +29,7 @@ use matrix_widget_api::{Capability, RoomEventFilter, StateEventFilter, TimelineT
 use matrix_widget_api_host::permission::{Context, Permissions};
 use proptest::prelude::*;
 use proptest::sample::Index;
-use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use proptest::test_runner::{Config, TestCaseError, TestRunner, contextualize_config};
 use serde_json::{Map, Number, Value, json};
 use std::cell::Cell;
 use std::collections::BTreeSet;
@@ -44,11 +44,11 @@ fn decodable() -> &'static [(String, String, Value)] {
     static CELL: OnceLock<Vec<(String, String, Value)>> = OnceLock::new();
     CELL.get_or_init(|| {
         fixture_files()
-            .into_iter()
+            .iter()
             .filter(|f| decode(&f.text).is_ok())
             .map(|f| {
                 let value = serde_json::from_str(&f.text).expect("fixture is JSON");
-                (format!("{}/{}", f.dir, f.name), f.text, value)
+                (f.path(), f.text.clone(), value)
             })
             .collect()
     })
@@ -266,9 +266,16 @@ fn as_f64(value: &Value) -> Value {
     }
 }
 
-/// Runs `test` with a runner of `cases` cases; `test` returns the runner's verdict as text.
+/// A runner of `cases` cases, unless `PROPTEST_CASES` (or another `PROPTEST_*` variable) says
+/// otherwise, as in a `proptest!` block; failing cases are saved in
+/// `tests/proptest-regressions/properties.txt` and tried first on the next run.
+fn runner(cases: u32) -> TestRunner {
+    TestRunner::new(contextualize_config(Config { cases, source_file: Some(file!()), ..Config::default() }))
+}
+
+/// Runs `test` with a [`runner`] of `cases` cases; `test` returns the runner's verdict as text.
 fn run(cases: u32, test: impl FnOnce(&mut TestRunner) -> Result<(), String>) {
-    let mut runner = TestRunner::new(Config { cases, failure_persistence: None, ..Config::default() });
+    let mut runner = runner(cases);
     if let Err(e) = test(&mut runner) {
         panic!("{e}");
     }
@@ -284,7 +291,7 @@ fn check(ok: bool, message: impl FnOnce() -> String) -> Result<(), TestCaseError
 #[test]
 fn varied_fixtures_round_trip() {
     let (tried, decoded) = (Cell::new(0u32), Cell::new(0u32));
-    let mut runner = TestRunner::new(Config { cases: 600, failure_persistence: None, ..Config::default() });
+    let mut runner = runner(600);
     let result = runner.run(&varied_fixture(), |(name, text, added)| {
         tried.set(tried.get() + 1);
         let Ok(message) = decode(&text) else { return Ok(()) };
@@ -603,13 +610,14 @@ fn a_delayed_send_needs_both_capabilities_in_any_spelling() {
         any::<bool>(),
         any::<bool>(),
     );
-    let allowed = Cell::new(0u32);
+    let (tried, allowed) = (Cell::new(0u32), Cell::new(0u32));
     run(400, |runner| {
         let extra = (any::<bool>(), any::<bool>(), any::<Index>(), any::<Index>());
         runner
             .run(
                 &(approved(), send.clone(), extra),
                 |((mut caps, mut texts), (event_type, state_key, msgtype, delay, sticky, in_room), extra)| {
+                    tried.set(tried.get() + 1);
                     // Half the time each, the two capabilities a delayed send needs, in a random spelling.
                     let (with_delayed, with_event, s1, s2) = extra;
                     let event = match state_key {
@@ -666,7 +674,13 @@ fn a_delayed_send_needs_both_capabilities_in_any_spelling() {
             )
             .map_err(|e| e.to_string())
     });
-    assert!(allowed.get() >= 40, "only {} delayed sends were allowed: the implications were hardly tested", allowed.get());
+    // One in ten (40 of the default 400); a handful of cases (`PROPTEST_CASES`) proves nothing.
+    assert!(
+        tried.get() < 100 || allowed.get() * 10 >= tried.get(),
+        "only {} of {} delayed sends were allowed: the implications were hardly tested",
+        allowed.get(),
+        tried.get()
+    );
 }
 
 /// (d): `update_delayed_event`, in any of its action spellings and for any update, is
@@ -699,10 +713,11 @@ fn an_update_needs_exactly_the_update_capability() {
 fn verdicts_do_not_depend_on_spellings() {
     let samples = crate::permission::samples();
     let n = samples.len();
-    let granted = Cell::new(0u32);
+    let (tried, granted) = (Cell::new(0u32), Cell::new(0u32));
     run(400, |runner| {
         runner
             .run(&(approved(), 0..n, any::<Index>(), any::<bool>()), |((mut caps, mut texts), i, grant, with_grant)| {
+                tried.set(tried.get() + 1);
                 let (action, data, grants) = &samples[i];
                 // Often include one of the sample's own grants, in the spelling the sample names.
                 if with_grant && !grants.is_empty() {
@@ -723,5 +738,6 @@ fn verdicts_do_not_depend_on_spellings() {
             })
             .map_err(|e| e.to_string())
     });
-    assert!(granted.get() >= 50, "only {} gated requests were granted", granted.get());
+    // One in eight (50 of the default 400); a handful of cases (`PROPTEST_CASES`) proves nothing.
+    assert!(tried.get() < 100 || granted.get() * 8 >= tried.get(), "only {} of {} gated requests were granted", granted.get(), tried.get());
 }

@@ -10,57 +10,47 @@
 
 use matrix_widget_api::{Message, decode};
 use serde_json::Value;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::{LazyLock, Mutex};
 
 fn schemas_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas")
 }
 
-/// A committed schema by its name: `message`, `from_widget/send_event.request`, ….
-pub(crate) fn committed_schema(name: &str) -> Value {
+/// A committed schema by its name: `message`, `from_widget/send_event.request`, …; each file
+/// is read and parsed once per run.
+pub(crate) fn committed_schema(name: &str) -> &'static Value {
+    static SCHEMAS: LazyLock<Mutex<BTreeMap<String, &'static Value>>> = LazyLock::new(Mutex::default);
+    if let Some(schema) = SCHEMAS.lock().expect("not poisoned").get(name) {
+        return schema;
+    }
     let path = schemas_dir().join(format!("{name}.schema.json"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}; run `cargo xtask codegen`", path.display()));
-    serde_json::from_str(&text).expect("schema is JSON")
+    let schema: &'static Value = Box::leak(Box::new(serde_json::from_str(&text).expect("schema is JSON")));
+    SCHEMAS.lock().expect("not poisoned").entry(name.to_owned()).or_insert(schema)
 }
 
-fn validator(name: &str) -> jsonschema::Validator {
-    jsonschema::draft202012::new(&committed_schema(name)).unwrap_or_else(|e| panic!("{name}.schema.json is not a valid schema: {e}"))
-}
-
-pub(crate) fn message_validator() -> jsonschema::Validator {
-    validator("message")
-}
-
-/// Every `*.json` file under `dir`, recursively, as (path relative to `dir`, text), sorted;
-/// `MANIFEST.json` files describe fixtures and are not fixtures.
-pub(crate) fn json_files(dir: &Path) -> Vec<(String, String)> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
-            let path = entry.expect("readable directory entry").path();
-            if path.is_dir() {
-                walk(&path, out);
-            } else if path.extension().is_some_and(|e| e == "json") && !path.ends_with("MANIFEST.json") {
-                out.push(path);
-            }
-        }
+/// The validator of a committed schema, compiled once per run (the message schema is 216 KB
+/// and takes a noticeable time to compile in a debug build) and shared by every test.
+pub(crate) fn validator(name: &str) -> &'static jsonschema::Validator {
+    static VALIDATORS: LazyLock<Mutex<BTreeMap<String, &'static jsonschema::Validator>>> = LazyLock::new(Mutex::default);
+    // Held while compiling: a test that needs the schema another one is compiling waits for
+    // it instead of compiling it again.
+    let mut validators = VALIDATORS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(validator) = validators.get(name) {
+        return validator;
     }
-    let mut paths = Vec::new();
-    walk(dir, &mut paths);
-    paths.sort();
-    paths
-        .into_iter()
-        .map(|path| {
-            let relative = path.strip_prefix(dir).expect("under dir").to_string_lossy().replace('\\', "/");
-            (relative, std::fs::read_to_string(&path).expect("readable fixture"))
-        })
-        .collect()
+    let compiled =
+        jsonschema::draft202012::new(committed_schema(name)).unwrap_or_else(|e| panic!("{name}.schema.json is not a valid schema: {e}"));
+    let validator: &'static jsonschema::Validator = Box::leak(Box::new(compiled));
+    validators.insert(name.to_owned(), validator);
+    validator
 }
 
-/// Every fixture under `tests/fixtures/`.
-pub(crate) fn all_fixtures() -> Vec<(String, String)> {
-    let fixtures = json_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"));
-    assert!(fixtures.len() > 70, "expected every fixture, found {}", fixtures.len());
-    fixtures
+/// The validator of `message.schema.json`, the root schema.
+pub(crate) fn message_validator() -> &'static jsonschema::Validator {
+    validator("message")
 }
 
 /// The invalid examples: one bad field each, with the JSON pointer of that field.
@@ -96,52 +86,79 @@ pub(crate) fn message_kind_schema(message: &Message) -> String {
     format!("{folder}/{stem}.{suffix}")
 }
 
-/// The action's file stem in its direction's folder, found by trying the folder's files:
-/// the request (or success reply) schema of exactly one action accepts the message.
+/// The action's file stem in its direction's folder: the request (or success reply) schema of
+/// exactly one action names the message's `action` spelling.
 fn module_of_action(folder: &str, message: &Message) -> String {
     let instance = serde_json::to_value(message).expect("serialises");
-    let suffix = if message.is_response() { ".response.schema.json" } else { ".request.schema.json" };
-    let mut matches = Vec::new();
-    for entry in std::fs::read_dir(schemas_dir().join(folder)).expect("folder") {
-        let name = entry.expect("entry").file_name().to_string_lossy().into_owned();
-        if let Some(stem) = name.strip_suffix(suffix)
-            && !matches!(stem, "unknown" | "error")
-        {
-            let schema = committed_schema(&format!("{folder}/{stem}{}", suffix.trim_end_matches(".schema.json")));
-            let action = &schema["properties"]["action"];
-            let spelled = instance["action"].clone();
-            let names: Vec<&Value> = match (action.get("enum"), action.get("oneOf")) {
-                (Some(Value::Array(names)), _) => names.iter().collect(),
-                (_, Some(Value::Array(branches))) => branches
-                    .iter()
-                    .flat_map(|b| {
-                        let b = match b.get("$ref").and_then(Value::as_str) {
-                            Some(r) => &schema["$defs"][r.trim_start_matches("#/$defs/")],
-                            None => b,
-                        };
-                        b["enum"].as_array().into_iter().flatten()
-                    })
-                    .collect(),
-                _ => Vec::new(),
-            };
-            if names.contains(&&spelled) {
-                matches.push(stem.to_owned());
+    let kind = if message.is_response() { "response" } else { "request" };
+    let spelled = instance["action"].as_str().expect("`action` is a string");
+    let matches = action_index().get(&(folder.to_owned(), kind, spelled.to_owned())).cloned().unwrap_or_default();
+    assert_eq!(matches.len(), 1, "{folder}: action {spelled:?} is in {matches:?}");
+    matches.into_iter().next().expect("one match")
+}
+
+/// (folder, `request` or `response`, action spelling) → the stems of the schemas whose
+/// `action` accepts that spelling.
+type ActionIndex = BTreeMap<(String, &'static str, String), Vec<String>>;
+
+/// The [`ActionIndex`] of the committed schemas; the folders are read once per run.
+fn action_index() -> &'static ActionIndex {
+    static INDEX: LazyLock<ActionIndex> = LazyLock::new(|| {
+        let mut index = ActionIndex::new();
+        for folder in ["from_widget", "to_widget"] {
+            let mut names: Vec<String> = std::fs::read_dir(schemas_dir().join(folder))
+                .expect("folder")
+                .map(|entry| entry.expect("entry").file_name().to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            for name in names {
+                for kind in ["request", "response"] {
+                    let Some(stem) = name.strip_suffix(&format!(".{kind}.schema.json")) else { continue };
+                    if matches!(stem, "unknown" | "error") {
+                        continue;
+                    }
+                    let schema = committed_schema(&format!("{folder}/{stem}.{kind}"));
+                    for spelling in action_spellings(schema) {
+                        index.entry((folder.to_owned(), kind, spelling)).or_default().push(stem.to_owned());
+                    }
+                }
             }
         }
-    }
-    assert_eq!(matches.len(), 1, "{folder}: action {} is in {matches:?}", instance["action"]);
-    matches.remove(0)
+        index
+    });
+    &INDEX
+}
+
+/// The spellings a message schema's `action` accepts: its `enum`, or the `enum`s of its
+/// `oneOf` branches (inline or by `$ref` into `$defs`).
+fn action_spellings(schema: &Value) -> Vec<String> {
+    let action = &schema["properties"]["action"];
+    let names: Vec<&Value> = match (action.get("enum"), action.get("oneOf")) {
+        (Some(Value::Array(names)), _) => names.iter().collect(),
+        (_, Some(Value::Array(branches))) => branches
+            .iter()
+            .flat_map(|b| {
+                let b = match b.get("$ref").and_then(Value::as_str) {
+                    Some(r) => &schema["$defs"][r.trim_start_matches("#/$defs/")],
+                    None => b,
+                };
+                b["enum"].as_array().into_iter().flatten()
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    names.into_iter().filter_map(Value::as_str).map(str::to_owned).collect()
 }
 
 #[test]
 fn every_published_schema_is_draft_2020_12_with_a_stable_id() {
-    let files = json_files(&schemas_dir());
+    let files = crate::fixtures::json_files(&schemas_dir());
     assert!(files.len() > 80, "{} schema files", files.len());
     for (file, text) in files.iter().filter(|(f, _)| f.ends_with(".schema.json")) {
         let schema: Value = serde_json::from_str(text).expect("JSON");
         assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema", "{file}");
         assert_eq!(schema["$id"], format!("https://github.com/matrix-widget-api-rs/matrix-widget-api/raw/main/schemas/{file}"), "{file}");
-        jsonschema::draft202012::new(&schema).unwrap_or_else(|e| panic!("{file}: {e}"));
+        validator(file.trim_end_matches(".schema.json"));
     }
     let message = committed_schema("message");
     for def in ["FromWidgetSendEventRequestData", "FromWidgetUpdateDelayedEventRequestData", "Envelope", "FromWidgetErrorResponse"] {
@@ -157,9 +174,10 @@ fn schemas_accept_exactly_the_fixtures_that_decode() {
     let message = message_validator();
     let (from_widget, to_widget) = (validator("from_widget"), validator("to_widget"));
     let mut kinds = std::collections::BTreeMap::new();
-    for (name, text) in all_fixtures() {
-        let instance: Value = serde_json::from_str(&text).expect("fixture is JSON");
-        let decoded = decode(&text);
+    for fixture in crate::fixtures::fixture_files() {
+        let (name, text) = (fixture.path(), &fixture.text);
+        let instance: Value = serde_json::from_str(text).expect("fixture is JSON");
+        let decoded = decode(text);
         let errors: Vec<String> = message.iter_errors(&instance).map(|e| format!("{e} at {}", e.instance_path())).collect();
         assert_eq!(errors.is_empty(), decoded.is_ok(), "{name}: decodes = {:?}, schema errors = {errors:#?}", decoded.as_ref().err());
         let direction = if instance["api"] == "toWidget" { &to_widget } else { &from_widget };

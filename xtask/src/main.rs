@@ -9,6 +9,7 @@ mod bench;
 mod ci;
 mod codegen;
 mod fuzz;
+mod hostile;
 mod util;
 
 use std::process::ExitCode;
@@ -19,6 +20,8 @@ usage: cargo xtask <command>
 
 commands:
   codegen [--check]   regenerate schemas/ (JSON Schemas, widget-api.d.ts, package.json, README.md);
+                      with --check, change nothing and fail if they are out of date
+  hostile [--check]   regenerate tests/hostile/*.jsonl from tests/hostile/generate.rs;
                       with --check, change nothing and fail if they are out of date
   ci                  run what CI runs: fmt, the crate copies, clippy and tests (all features, then
                       the published crates with default features), docs (both ways), cargo
@@ -47,6 +50,7 @@ fn main() -> ExitCode {
             }
             ("codegen", []) => codegen::run(false),
             ("codegen", [flag]) if flag == "--check" => codegen::run(true),
+            ("hostile", rest @ ([] | [_])) if rest.iter().all(|flag| flag == "--check") => hostile::run(!rest.is_empty()),
             ("ci", []) => ci::run(),
             ("npm", []) => ci::run_npm(),
             ("bench", rest) => bench::run(rest),
