@@ -1129,10 +1129,17 @@ fn envelope() -> Vec<Case> {
         )
         .contains("`requestId` is missing"),
     );
-    out.push(
-        malformed("envelope.data.missing", r#"{"api":"fromWidget","widgetId":"w1","requestId":"r1","action":"content_loaded"}"#)
-            .contains("`data` is missing"),
-    );
+    // A request without `data` has a valid envelope: it gets an error reply keeping its
+    // `requestId`, and a reply to it (which echoes no `data`) is read.
+    for action in ["send_event", "content_loaded", "org.example.vendor"] {
+        let text = format!(r#"{{"api":"fromWidget","widgetId":"w1","requestId":"r1","action":"{action}"}}"#);
+        out.push(bad_request(format!("envelope.data.missing.{action}"), text, Host, "no `data`"));
+    }
+    out.push(ok(
+        "envelope.reply_data.missing.send_event_error",
+        r#"{"api":"fromWidget","widgetId":"w1","requestId":"r1","action":"send_event","response":{"error":{"message":"Invalid request: the request has no `data`"}}}"#,
+        Widget,
+    ));
     for action in ["send_event", "content_loaded", "org.example.vendor"] {
         for (name, data) in [("string", r#""{}""#), ("number", "0"), ("array", "[]"), ("null", "null"), ("true", "true")] {
             out.push(bad_request(format!("envelope.data.{name}.{action}"), from(action, data), Host, "`data`"));

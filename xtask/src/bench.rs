@@ -45,7 +45,10 @@ pub(crate) const PERMIT: Ratios = Ratios { group: "permit", lines: &[("permit/10
 
 pub(crate) const SESSION: Ratios = Ratios {
     group: "session",
-    lines: &[("session/renegotiate_16000_vs_1000", "renegotiate_16000", "renegotiate_1000"), ("session/process_vs_decode", "process", "decode")],
+    lines: &[
+        ("session/renegotiate_16000_vs_1000", "renegotiate_16000", "renegotiate_1000"),
+        ("session/process_vs_decode", "process", "decode"),
+    ],
 };
 
 const BENCHES: [Bench; 3] = [
