@@ -72,7 +72,9 @@ export type ApiVersion =
   | "org.matrix.msc2873"
   | "org.matrix.msc2931"
   | "org.matrix.msc2974"
+  | "org.matrix.msc2790"
   | "org.matrix.msc2876"
+  | "org.matrix.msc3817"
   | "org.matrix.msc3819"
   | "town.robin.msc3846"
   | "org.matrix.msc3869"
@@ -93,6 +95,8 @@ export type Capability =
   | "org.matrix.msc2931.navigate"
   | "m.modals"
   | "org.matrix.msc2790.modals"
+  | "m.create_room"
+  | "org.matrix.msc3817.create_room"
   | "m.turn_servers"
   | "town.robin.msc3846.turn_servers"
   | "m.user_directory_search"
@@ -181,8 +185,15 @@ export type Capability =
    */
   | `com.beeper.capabilities.receive.room_account_data:${string}`
   /**
+   * Write room account data of a type (Beeper vendor capability). matrix-widget-api
+   * builds this string (`forRoomAccountData` with the send direction) but has no action
+   * that uses it; a host grants nothing for it today (wire decision 45).
+   * @pattern ^(?:com\.beeper\.capabilities\.send\.room_account_data:)
+   */
+  | `com.beeper.capabilities.send.room_account_data:${string}`
+  /**
    * Any other capability, kept verbatim.
-   * @pattern ^(?!(?:m\.send\.event:|org\.matrix\.msc2762\.send\.event:))(?!(?:m\.receive\.event:|org\.matrix\.msc2762\.receive\.event:))(?!(?:m\.send\.state_event:|org\.matrix\.msc2762\.send\.state_event:)(?:(?:[\s\S]*[^\\])?(?:#[\s\S]*)?)$)(?!(?:m\.receive\.state_event:|org\.matrix\.msc2762\.receive\.state_event:)(?:(?:[\s\S]*[^\\])?(?:#[\s\S]*)?)$)(?!(?:m\.read\.event:|org\.matrix\.msc2762\.read\.event:))(?!(?:m\.read\.state_event:|org\.matrix\.msc2762\.read\.state_event:)(?:(?:[\s\S]*[^\\])?(?:#[\s\S]*)?)$)(?!(?:m\.timeline:|org\.matrix\.msc2762\.timeline:))(?!(?:m\.send\.to_device:|org\.matrix\.msc3819\.send\.to_device:))(?!(?:m\.receive\.to_device:|org\.matrix\.msc3819\.receive\.to_device:))(?!(?:com\.beeper\.capabilities\.receive\.room_account_data:))
+   * @pattern ^(?!(?:m\.send\.event:|org\.matrix\.msc2762\.send\.event:))(?!(?:m\.receive\.event:|org\.matrix\.msc2762\.receive\.event:))(?!(?:m\.send\.state_event:|org\.matrix\.msc2762\.send\.state_event:)(?:(?:[\s\S]*[^\\])?(?:#[\s\S]*)?)$)(?!(?:m\.receive\.state_event:|org\.matrix\.msc2762\.receive\.state_event:)(?:(?:[\s\S]*[^\\])?(?:#[\s\S]*)?)$)(?!(?:m\.read\.event:|org\.matrix\.msc2762\.read\.event:))(?!(?:m\.read\.state_event:|org\.matrix\.msc2762\.read\.state_event:)(?:(?:[\s\S]*[^\\])?(?:#[\s\S]*)?)$)(?!(?:m\.timeline:|org\.matrix\.msc2762\.timeline:))(?!(?:m\.send\.to_device:|org\.matrix\.msc3819\.send\.to_device:))(?!(?:m\.receive\.to_device:|org\.matrix\.msc3819\.receive\.to_device:))(?!(?:com\.beeper\.capabilities\.receive\.room_account_data:))(?!(?:com\.beeper\.capabilities\.send\.room_account_data:))
    */
   | (string & {});
 
@@ -204,6 +215,11 @@ export type DeliveryFailures = { [key: string]: string[] };
  * @maximum 9007199254740991
  */
 export type DownloadTimeout = number;
+
+/**
+ * The downloaded file: a string (matrix-sdk >= 0.17 hosts: the bytes in base64), or a structured-clone value as JSON sees it ({} for the Blob matrix-widget-api hosts send). Any JSON value but null.
+ */
+export type DownloadedFile = string | { [key: string]: unknown } | unknown[] | number | boolean;
 
 /** The request's `data`, echoed by the reply as it was (not checked again: any JSON value). */
 export type EchoedData = unknown;
@@ -254,11 +270,13 @@ export interface Envelope {
   /**
    * The request's ID, unique per session; a reply repeats it.
    * @minLength 1
+   * @maxLength 255
    */
   requestId: string;
   /**
    * The widget's ID.
    * @minLength 1
+   * @maxLength 255
    */
   widgetId: string;
 }
@@ -382,9 +400,9 @@ export interface FromWidgetDownloadFileResponse extends Envelope {
 /** The success response: the file. */
 export interface FromWidgetDownloadFileResponseData {
   /**
-   * The file's content, decrypted if the request had encryption: in a browser a structured-clone value (Blob, ArrayBuffer or string); a JSON peer sees {} for a Blob or ArrayBuffer. Not null.
+   * The file's content, decrypted if the request had encryption: a structured-clone value (a Blob, which JSON sees as {}), or a string (matrix-sdk ≥ 0.17: the bytes in base64). Not null.
    */
-  file: Transferable;
+  file: DownloadedFile;
 }
 
 /**
@@ -394,6 +412,7 @@ export interface FromWidgetErrorResponse extends Envelope {
   /**
    * The request's action, echoed.
    * @minLength 1
+   * @maxLength 255
    */
   action: string;
   api: "fromWidget";
@@ -916,12 +935,16 @@ export interface FromWidgetSendEventRequest extends Envelope {
  * The request `data`: send a room or state event, now or after a delay.
  *
  * Rejected when parsed (and by `validate` for values built in code):
- * an empty `type`, and a state event with `sticky_duration_ms` (wire decision 8: sticky events are
- * message events; widget-api's host refuses them too).
+ * an empty `type`, a state event with `sticky_duration_ms` (wire decision 8: sticky events are
+ * message events; widget-api's host refuses them too), and the futures-era delay fields
+ * `future_timeout` and `future_group_id` (wire decision 43).
  */
 export interface FromWidgetSendEventRequestData {
-  /** The event content, kept byte-exact. */
-  content: { [key: string]: unknown };
+  /**
+   * The event content, kept byte-exact. Absent or `null` reads as `{}`, as the reference
+   * host reads it (wire decision 41).
+   */
+  content?: { [key: string]: unknown } | null;
   /** MSC4157: send after this many milliseconds, through MSC4140. */
   delay?: Delay | null;
   /**
@@ -1683,6 +1706,7 @@ export interface ToWidgetErrorResponse extends Envelope {
   /**
    * The request's action, echoed.
    * @minLength 1
+   * @maxLength 255
    */
   action: string;
   api: "toWidget";
@@ -1916,8 +1940,11 @@ export interface ToWidgetSendToDeviceRequest extends Envelope {
 export interface ToWidgetSendToDeviceRequestData {
   /** The event content (for an encrypted event: the decrypted content), kept byte-exact. */
   content: { [key: string]: unknown };
-  /** Whether the event came encrypted (Olm). */
-  encrypted: boolean;
+  /**
+   * Whether the event came encrypted (Olm). Absent (matrix-sdk ≤ 0.18) reads as `false`:
+   * not known to be encrypted (wire decision 40).
+   */
+  encrypted?: boolean | null;
   /** The sender's user ID. */
   sender: string;
   /** The event type (for an encrypted event: the decrypted type). */
@@ -2173,6 +2200,7 @@ export type Transferable = { [key: string]: unknown } | unknown[] | string | num
 /**
  * An action without typed payloads in the fromWidget direction (a vendor action such as `io.element.join`, or one this version does not type): any name but those.
  * @minLength 1
+ * @maxLength 255
  */
 export type UnknownFromWidgetActionName = String & { readonly [brand]: "UnknownFromWidgetActionName" };
 
@@ -2204,6 +2232,7 @@ export type UnknownFromWidgetResponseData = { [key: string]: unknown };
 /**
  * An action without typed payloads in the toWidget direction (a vendor action such as `io.element.join`, or one this version does not type): any name but those.
  * @minLength 1
+ * @maxLength 255
  */
 export type UnknownToWidgetActionName = String & { readonly [brand]: "UnknownToWidgetActionName" };
 

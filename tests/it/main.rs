@@ -21,5 +21,6 @@ mod naming;
 mod permission;
 mod permission_differential;
 mod properties;
+mod released_peers;
 mod schema;
 mod typify;

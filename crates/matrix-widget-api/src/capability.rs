@@ -77,6 +77,15 @@ pub enum Capability {
     /// Read room account data of a type (Beeper vendor capability).
     #[wire(unstable = "com.beeper.capabilities.receive.room_account_data:", prefix)]
     ReceiveRoomAccountData(String),
+    /// Write room account data of a type (Beeper vendor capability). matrix-widget-api
+    /// builds this string (`forRoomAccountData` with the send direction) but has no action
+    /// that uses it; a host grants nothing for it today (wire decision 41).
+    #[wire(unstable = "com.beeper.capabilities.send.room_account_data:", prefix)]
+    SendRoomAccountData(String),
+    /// Create rooms (MSC3817, whose `create_room` action no released peer implements; wire
+    /// decision 41).
+    #[wire(stable = "m.create_room", unstable = "org.matrix.msc3817.create_room")]
+    CreateRoom,
     /// TURN servers (MSC3846).
     #[wire(stable = "m.turn_servers", unstable = "town.robin.msc3846.turn_servers")]
     TurnServers,
@@ -116,6 +125,8 @@ pub enum Capability {
     )]
     ReceiveStickyEvent,
     /// Read RTC transports (MSC4515; the MSC's stable name has no `m.`, wire decision 26).
+    /// `m.rtc_transports` is in no upstream source: accepted as this crate's guess at a
+    /// corrected stable name, never emitted (wire decision 41).
     #[wire(stable = "rtc_transports", unstable = "org.matrix.msc4515.rtc_transports", legacy = "m.rtc_transports")]
     RtcTransports,
     /// Get a LiveKit token (MSC4533).

@@ -35,9 +35,17 @@ pub enum ApiVersion {
     /// `request_capabilities` (MSC2974).
     #[wire("org.matrix.msc2974")]
     Msc2974,
+    /// Modal widgets (MSC2790). Defined by the MSC, advertised by neither matrix-widget-api
+    /// nor Element (wire decision 41), so not in [`ApiVersion::CURRENT`].
+    #[wire("org.matrix.msc2790")]
+    Msc2790,
     /// `read_events` (MSC2876).
     #[wire("org.matrix.msc2876")]
     Msc2876,
+    /// Room creation (MSC3817). No released peer implements the MSC (wire decision 41), so not
+    /// in [`ApiVersion::CURRENT`].
+    #[wire("org.matrix.msc3817")]
+    Msc3817,
     /// To-device messages (MSC3819).
     #[wire("org.matrix.msc3819")]
     Msc3819,

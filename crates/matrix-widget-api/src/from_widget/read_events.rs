@@ -13,7 +13,7 @@
 //! not a positive integer. Rejected on top, where the reference host coerces instead: a
 //! fractional `limit`, a `state_key` that is neither a string nor `true` (the reference
 //! reads `false` as the state key `"false"`), and a `room_ids` that is neither `"*"` nor a
-//! list of strings. `since` (an event ID to read after) is implementation-only.
+//! list of strings (wire decision 40). `since` (an event ID to read after) is implementation-only.
 //!
 //! ```
 //! use matrix_widget_api::event::{RoomEvent, Timestamp};

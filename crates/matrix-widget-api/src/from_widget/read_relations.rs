@@ -11,7 +11,7 @@
 //! Rejected, like the reference host does: an empty or missing `event_id`, and a negative
 //! `limit`. `limit: 0` is accepted, as the reference accepts it (and passes it on to the
 //! server). Rejected on top: a fractional `limit`, and a `direction` other than `"f"` and
-//! `"b"` (MSC3715's two values; the reference forwards anything).
+//! `"b"` (MSC3715's two values; the reference forwards anything). Wire decision 40.
 //!
 //! ```
 //! use matrix_widget_api::from_widget::read_relations::{ReadRelations, ReadRelationsRequestData, PaginationDirection, ResultLimit};

@@ -10,7 +10,7 @@
 //! capability; this crate types `room_ids` and a host should check the capability first and
 //! honour `room_ids` together with timeline capabilities (wire decision 21). So a
 //! `room_ids` that is neither `"*"` nor a list of strings is rejected, though the reference
-//! host would not look at it.
+//! host would not look at it (wire decision 40).
 //!
 //! ```
 //! use matrix_widget_api::event::RoomIds;

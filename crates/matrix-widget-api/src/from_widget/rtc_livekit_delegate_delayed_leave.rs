@@ -9,11 +9,10 @@
 //! server cannot; the widget then keeps restarting the delayed event itself. No stable
 //! name yet; the capability is the same string.
 //!
-//! The fields are in flux: the open matrix-widget-api PR #169 replaces `member` with a
-//! string `member_id` and adds the SFU's `url`. These types follow matrix-widget-api 1.19
-//! (all required strings, `member` a [`RtcLivekitMember`]); other fields, `url` and
-//! `member_id` included, pass through in `extra`, and a request without `member` is
-//! refused. Not feature-gated (see [`super::rtc_livekit_get_token`]); marked unstable.
+//! The fields follow MSC4533's text and matrix-widget-api 1.19 (all required strings,
+//! `member` a [`RtcLivekitMember`]); MSC4195 and the open matrix-widget-api PR #169 use a
+//! string `member_id` and add the SFU's `url`. Other fields, `url` and `member_id` included,
+//! pass through in `extra`, and a request without `member` is refused (wire decision 42). Not feature-gated (see [`super::rtc_livekit_get_token`]); marked unstable.
 //!
 //! ```
 //! use matrix_widget_api::payload::Empty;

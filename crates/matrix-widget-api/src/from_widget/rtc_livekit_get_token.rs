@@ -6,16 +6,17 @@
 //! capability is the same string. matrix-widget-api ≥ 1.19 sends it only to a host
 //! advertising the `org.matrix.msc4533` API version.
 //!
-//! The fields are in flux: MSC4533's text is not public, and the open matrix-widget-api
-//! PR #169 follows MSC4195 in replacing `member` with a string `member_id`. These types
-//! follow what matrix-widget-api 1.19 sends: every field above is a required string,
-//! `member` an object `{id, claimed_device_id?}` ([`RtcLivekitMember`]). Fields beyond them
-//! pass through in `extra` in both directions (a `member_id` included), so a host
-//! forwarding the body loses nothing; a request with `member_id` but no `member` is
-//! refused ("missing field `member`") until this crate follows the rename. Wire decision
-//! 27 asks for these types to sit behind a feature flag; they do not, because a cargo
-//! feature would change what decodes depending on feature unification — they are marked
-//! unstable here instead.
+//! The fields follow MSC4533's text and what matrix-widget-api 1.19 sends, which agree:
+//! every field above is a required string, `member` an object `{id, claimed_device_id?}`
+//! ([`RtcLivekitMember`]); the response is `{jwt}`. MSC4195's text, whose endpoint the host
+//! calls with `data` verbatim, disagrees: its body has a string `member_id` instead of
+//! `member` and makes `server_name` optional, and the open matrix-widget-api PR #169 and
+//! some clients already send `member_id`. Fields beyond the typed ones pass through in
+//! `extra` in both directions (a `member_id` included), so a host forwarding the body loses
+//! nothing; a request with `member_id` but no `member` is refused ("`member` is missing")
+//! until MSC4533 follows MSC4195 (wire decision 42). Wire decision 27 asks for these types
+//! to sit behind a feature flag; they do not, because a cargo feature would change what
+//! decodes depending on feature unification — they are marked unstable here instead.
 //!
 //! ```
 //! use matrix_widget_api::from_widget::rtc_livekit_get_token::{RtcLivekitGetToken, RtcLivekitGetTokenRequestData, RtcLivekitMember};

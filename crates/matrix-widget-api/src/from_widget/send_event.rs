@@ -3,6 +3,12 @@
 //! A send is *delayed* exactly when `delay` is present ([wire decision 4](crate::wire_decisions)): `parent_delay_id` alone
 //! never makes it so. `null` reads as absent for every optional field (MSC2813, wire decision 5).
 //!
+//! A missing or `null` `content` reads as `{}`, as the reference host sends `content || {}`
+//! (wire decision 37). The delayed-send fields of matrix-widget-api 1.7 (the "futures"
+//! revision of MSC4157), `future_timeout` and `future_group_id`, are refused with an error
+//! naming the field (wire decision 39): read as unknown fields they would turn a legacy
+//! MatrixRTC client's delayed "leave" into an event sent at once.
+//!
 //! A host reads a delayed MatrixRTC leave event and answers with the scheduled delay's ID; a
 //! widget builds the same request:
 //!
@@ -46,8 +52,9 @@ impl Action for SendEvent {
 /// The request `data`: send a room or state event, now or after a delay.
 ///
 /// Rejected when parsed (and by [`SendEventRequestData::validate`] for values built in code):
-/// an empty `type`, and a state event with `sticky_duration_ms` (wire decision 8: sticky events are
-/// message events; widget-api's host refuses them too).
+/// an empty `type`, a state event with `sticky_duration_ms` (wire decision 8: sticky events are
+/// message events; widget-api's host refuses them too), and the futures-era delay fields
+/// `future_timeout` and `future_group_id` (wire decision 39).
 #[derive(Clone, Debug, PartialEq, Eq, Payload)]
 #[wire(check = "SendEventRequestData::validate", extend_schema = "SendEventRequestData::extend_schema")]
 #[non_exhaustive]
@@ -55,7 +62,9 @@ pub struct SendEventRequestData {
     /// The event type.
     #[wire(rename = "type")]
     pub event_type: String,
-    /// The event content, kept byte-exact.
+    /// The event content, kept byte-exact. Absent or `null` reads as `{}`, as the reference
+    /// host reads it (wire decision 37).
+    #[wire(default)]
     pub content: RawObject,
     /// Present for a state event: its state key.
     pub state_key: Option<String>,
@@ -108,10 +117,17 @@ impl SendEventRequestData {
         SendEventRequestData { sticky_duration_ms: Some(duration), ..self }
     }
 
-    /// The rules beyond field types: a non-empty `type`, and no sticky state events.
+    /// The rules beyond field types: a non-empty `type`, no sticky state events, and none of
+    /// the futures-era delay fields.
     pub fn validate(&self) -> Result<(), String> {
         if self.event_type.is_empty() {
             return Err("`type` must not be empty".to_owned());
+        }
+        if let Some(field) = FUTURES_FIELDS.iter().find(|f| self.extra.get(f).is_some_and(|v| v.get() != "null")) {
+            return Err(format!(
+                "`{field}` is a delayed-send field of matrix-widget-api 1.7 (MSC4157's futures revision), no longer supported: \
+                 use `delay` (and `org.matrix.msc4157.update_delayed_event`); the event was not sent"
+            ));
         }
         if self.state_key.is_some() && self.sticky_duration_ms.is_some() {
             return Err("a state event cannot have `sticky_duration_ms`: sticky events are message events (MSC4407)".to_owned());
@@ -125,14 +141,20 @@ impl SendEventRequestData {
         if let Some(event_type) = schema.get_mut("properties").and_then(|p| p.get_mut("type")).and_then(|t| t.as_object_mut()) {
             event_type.insert("minLength".into(), 1.into());
         }
-        schema.insert(
-            "not".into(),
+        // The futures-era fields: only absent or `null` (wire decision 39).
+        let mut refused: Vec<serde_json::Value> = vec![serde_json::json!({
+            "description": "A state event cannot be sticky.",
+            "required": ["state_key", "sticky_duration_ms"],
+            "properties": { "state_key": { "type": "string" }, "sticky_duration_ms": { "type": "integer" } },
+        })];
+        refused.extend(FUTURES_FIELDS.iter().map(|field| {
             serde_json::json!({
-                "description": "A state event cannot be sticky.",
-                "required": ["state_key", "sticky_duration_ms"],
-                "properties": { "state_key": { "type": "string" }, "sticky_duration_ms": { "type": "integer" } },
-            }),
-        );
+                "description": format!("`{field}` (matrix-widget-api 1.7) is refused: use `delay`."),
+                "required": [field],
+                "properties": { *field: { "not": { "type": "null" } } },
+            })
+        }));
+        schema.insert("not".into(), serde_json::json!({ "anyOf": refused }));
         schema
     }
 
@@ -146,6 +168,11 @@ impl SendEventRequestData {
         self.state_key.is_some()
     }
 }
+
+/// The delayed-send fields of matrix-widget-api 1.7.0 (MSC4157's 2024-07 "futures"
+/// revision), refused so that such a send is never taken for an immediate one (wire
+/// decision 39).
+pub const FUTURES_FIELDS: [&str; 2] = ["future_timeout", "future_group_id"];
 
 /// The largest integer a JavaScript number holds exactly: 2^53 − 1.
 pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;

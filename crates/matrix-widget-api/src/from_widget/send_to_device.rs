@@ -13,7 +13,7 @@
 //! Rejected, like the reference host does: a missing or empty `type`, a missing `messages`,
 //! and an `encrypted` that is not a boolean. Rejected on top: `messages` that is not an
 //! object of objects of objects, and a user or device given twice (which `JSON.parse` would
-//! silently collapse).
+//! silently collapse). Wire decision 40.
 //!
 //! ```
 //! use matrix_widget_api::from_widget::send_to_device::{DeviceTarget, SendToDevice, SendToDeviceRequestData, ToDeviceMessages};

@@ -10,8 +10,9 @@
 //! makes it optional; emit it when known). Besides the reference's `h`, `w`, `mimetype`,
 //! `size` and `thumbnail_info`, `info.thumbnail_url` is typed, as the spec draft shows it.
 //! Sizes are checked integers ([`Pixels`], [`FileSize`]): negatives and fractions, which the
-//! Matrix spec's image info does not allow, are refused with the value named. Unknown fields
-//! are kept at every level (`thumbnail_file`, `blurhash`, …). The response is `{}`.
+//! Matrix spec's image info does not allow, are refused with the value named (wire decision
+//! 44: the reference host never reads them). Unknown fields are kept at every level
+//! (`thumbnail_file`, `blurhash`, …). The response is `{}`.
 //!
 //! ```
 //! use matrix_widget_api::from_widget::sticker::{Pixels, StickerContent, StickerImageInfo, StickerRequestData};

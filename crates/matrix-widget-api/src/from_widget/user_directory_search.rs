@@ -9,7 +9,7 @@
 //!
 //! Rejected, like the reference host does: a missing or non-string `search_term` (an empty
 //! one is allowed), and a negative `limit`; `limit: 0` is accepted, as the reference
-//! accepts it. Rejected on top: a fractional `limit`.
+//! accepts it. Rejected on top: a fractional `limit` (wire decision 40).
 //!
 //! ```
 //! use matrix_widget_api::from_widget::user_directory_search::{UserDirectorySearchResponseData, UserDirectoryUser};

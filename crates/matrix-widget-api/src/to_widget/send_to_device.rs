@@ -4,8 +4,16 @@
 //! came encrypted) plus `encrypted`, whether it did; the widget acknowledges with `{}`.
 //! Hosts deliver only types the widget has a `receive.to_device` capability for.
 //!
-//! The reference widget does not check `data`; this crate requires all four fields, with
-//! their types (`content` an object, `encrypted` a boolean).
+//! The reference widget does not check `data`; this crate requires `type`, `sender` and
+//! `content`, with their types (`content` an object, `encrypted` a boolean when present).
+//!
+//! `encrypted` may be absent: matrix-sdk up to 0.18 delivers to-device events without it
+//! (the field came to matrix-rust-sdk in 2026-07). An absent (or `null`) `encrypted` reads
+//! as `false`, and a widget must treat it so: the host did not say the event came
+//! encrypted, and those releases forward plaintext to-device events too (they drop them
+//! only in encrypted rooms), so absence is never a proof of encryption. A re-serialised
+//! event then says `"encrypted":false` explicitly
+//! ([wire decision 36](crate::wire_decisions)).
 //!
 //! ```
 //! use matrix_widget_api::payload::{Empty, RawObject};
@@ -47,7 +55,9 @@ pub struct ToDeviceEvent {
     pub sender: String,
     /// The event content (for an encrypted event: the decrypted content), kept byte-exact.
     pub content: RawObject,
-    /// Whether the event came encrypted (Olm).
+    /// Whether the event came encrypted (Olm). Absent (matrix-sdk ≤ 0.18) reads as `false`:
+    /// not known to be encrypted (wire decision 36).
+    #[wire(default)]
     pub encrypted: bool,
     /// Fields the protocol does not define, kept for the round-trip.
     #[wire(extra)]
