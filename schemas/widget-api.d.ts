@@ -187,7 +187,7 @@ export type Capability =
   /**
    * Write room account data of a type (Beeper vendor capability). matrix-widget-api
    * builds this string (`forRoomAccountData` with the send direction) but has no action
-   * that uses it; a host grants nothing for it today (wire decision 45).
+   * that uses it; a host grants nothing for it today (wire decision 41).
    * @pattern ^(?:com\.beeper\.capabilities\.send\.room_account_data:)
    */
   | `com.beeper.capabilities.send.room_account_data:${string}`
@@ -937,12 +937,12 @@ export interface FromWidgetSendEventRequest extends Envelope {
  * Rejected when parsed (and by `validate` for values built in code):
  * an empty `type`, a state event with `sticky_duration_ms` (wire decision 8: sticky events are
  * message events; widget-api's host refuses them too), and the futures-era delay fields
- * `future_timeout` and `future_group_id` (wire decision 43).
+ * `future_timeout` and `future_group_id` (wire decision 39).
  */
 export interface FromWidgetSendEventRequestData {
   /**
    * The event content, kept byte-exact. Absent or `null` reads as `{}`, as the reference
-   * host reads it (wire decision 41).
+   * host reads it (wire decision 37).
    */
   content?: { [key: string]: unknown } | null;
   /** MSC4157: send after this many milliseconds, through MSC4140. */
@@ -1942,7 +1942,7 @@ export interface ToWidgetSendToDeviceRequestData {
   content: { [key: string]: unknown };
   /**
    * Whether the event came encrypted (Olm). Absent (matrix-sdk ≤ 0.18) reads as `false`:
-   * not known to be encrypted (wire decision 40).
+   * not known to be encrypted (wire decision 36).
    */
   encrypted?: boolean | null;
   /** The sender's user ID. */

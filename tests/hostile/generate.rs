@@ -471,7 +471,8 @@ fn payloads() -> Vec<Payload> {
             json!({"type": "t", "content": {}, "state_key": "s", "room_id": "!r:b", "delay": 1000, "parent_delay_id": "p"}),
             vec![
                 req("type", Ty::Str),
-                req("content", Ty::Obj),
+                // Absent or `null` reads as `{}` (wire decision 37).
+                opt("content", Ty::Obj),
                 opt("state_key", Ty::Str),
                 opt("room_id", Ty::Str),
                 opt("delay", Ty::Int { min: 1, max: MAX }),
@@ -636,7 +637,8 @@ fn payloads() -> Vec<Payload> {
             "send_to_device",
             false,
             json!({"type": "t", "sender": "@a:b", "content": {}, "encrypted": false}),
-            vec![req("type", Ty::Str), req("sender", Ty::Str), req("content", Ty::Obj), req("encrypted", Ty::Bool)],
+            // `encrypted` absent or `null` reads as `false` (wire decision 36).
+            vec![req("type", Ty::Str), req("sender", Ty::Str), req("content", Ty::Obj), opt("encrypted", Ty::Bool)],
         ),
         p(
             TW,

@@ -160,7 +160,7 @@ fn duplicate_error_keys_are_refused_with_a_message_that_says_so() {
     }
     // One `error` is an error response, on both paths.
     let text = reply("io.element.join", r#"{"error":{"message":"a"}}"#);
-    assert_eq!(decode(&text).expect("decodes").kind(), MessageKind::ErrorResponseData);
+    assert_eq!(decode(&text).expect("decodes").kind(), MessageKind::ErrorResponse);
 }
 
 /// Numbers are read as JavaScript reads them: as 64-bit floats. A literal that is not an
@@ -191,7 +191,7 @@ fn a_request_with_non_object_data_is_answered_and_its_reply_decodes() {
     assert_eq!(value["requestId"], "widgetapi-1710000042000");
     assert!(value["response"]["error"]["message"].as_str().is_some_and(|m| m.contains("`data`: expected a JSON object")), "{reply}");
     let received = decode(&reply).expect("a reply echoing non-object data");
-    assert_eq!(received.kind(), MessageKind::ErrorResponseData);
+    assert_eq!(received.kind(), MessageKind::ErrorResponse);
     let Message::ToWidgetResponse(response) = received else { panic!("a toWidget reply") };
     assert_eq!(response.envelope().request_id(), "widgetapi-1710000042000");
 }

@@ -23,7 +23,8 @@
 use crate::fixtures::fixture_files;
 use matrix_widget_api::naming::{NameSpec, Naming, Spelled, Spelling, WireName, to_string_with};
 use matrix_widget_api::{
-    ActionName, DecodeError, FromWidgetRequest, FromWidgetResponse, Message, Role, ToWidgetRequest, ToWidgetResponse, decode, decode_as,
+    ActionName, Api, DecodeError, FromWidgetRequest, FromWidgetResponse, Message, MessageKind, Role, ToWidgetRequest, ToWidgetResponse,
+    decode, decode_as,
 };
 use matrix_widget_api::{Capability, RoomEventFilter, StateEventFilter, TimelineTarget};
 use matrix_widget_api_host::permission::{Context, Permissions};
@@ -305,6 +306,25 @@ fn varied_fixtures_round_trip() {
         if typed_request && let Some(data) = expected.get_mut("data").and_then(Value::as_object_mut) {
             let ours = |k: &String| added.iter().any(|(path, key)| key == k && *path == [Step::Key("data".to_owned())]);
             data.retain(|k, v| !v.is_null() || ours(k));
+            // Fields released peers omit and the crate always emits, with the value an
+            // absent one reads as (wire decisions 36 and 37).
+            match (message.api(), message.action().value()) {
+                (Api::FromWidget, ActionName::SendEvent) => {
+                    data.entry("content").or_insert_with(|| Value::Object(serde_json::Map::new()));
+                }
+                (Api::ToWidget, ActionName::SendToDevice) => {
+                    data.entry("encrypted").or_insert(Value::Bool(false));
+                }
+                _ => {}
+            }
+        }
+        // A typed send_event reply drops its `null` IDs likewise (matrix-rust-sdk's
+        // `"event_id": null`).
+        if message.kind() == MessageKind::Response
+            && *message.action().value() == ActionName::SendEvent
+            && let Some(response) = expected.get_mut("response").and_then(Value::as_object_mut)
+        {
+            response.retain(|k, v| !(v.is_null() && matches!(k.as_str(), "event_id" | "delay_id" | "room_id")));
         }
         for naming in [Naming::Unstable, Naming::Stable] {
             let encoded = to_string_with(&message, naming).expect("encodes");
@@ -501,7 +521,7 @@ fn error_replies_are_the_request_plus_the_error() {
                 let got: Value = serde_json::from_str(&reply).map_err(|e| TestCaseError::fail(format!("{name}: {e}")))?;
                 check(got == expected, || format!("{name}: the error reply is not the request plus the error:\n  {text}\n  {reply}"))?;
                 let decoded = decode(&reply).map_err(|e| TestCaseError::fail(format!("{name}: the error reply does not decode: {e}")))?;
-                check(decoded.is_response() && decoded.kind() == matrix_widget_api::MessageKind::ErrorResponseData, || {
+                check(decoded.is_response() && decoded.kind() == matrix_widget_api::MessageKind::ErrorResponse, || {
                     format!("{name}: not an error reply")
                 })?;
                 Ok(())

@@ -75,7 +75,7 @@ pub(crate) fn message_kind_schema(message: &Message) -> String {
         _ => ("to_widget", message.is_typed()),
     };
     let kind = message.kind();
-    if kind == MessageKind::ErrorResponseData {
+    if kind == MessageKind::ErrorResponse {
         return format!("{folder}/error.response");
     }
     let suffix = if kind == MessageKind::Request { "request" } else { "response" };

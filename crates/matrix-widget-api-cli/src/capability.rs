@@ -64,9 +64,10 @@ fn parts(capability: &Capability) -> Option<Parts> {
             }),
             ..Parts::default()
         },
-        Capability::SendToDevice(t) | Capability::ReceiveToDevice(t) | Capability::ReceiveRoomAccountData(t) => {
-            Parts { event_type: Some(t.clone()), ..Parts::default() }
-        }
+        Capability::SendToDevice(t)
+        | Capability::ReceiveToDevice(t)
+        | Capability::ReceiveRoomAccountData(t)
+        | Capability::SendRoomAccountData(t) => Parts { event_type: Some(t.clone()), ..Parts::default() },
         _ => return None,
     };
     Some(Parts { param, ..parts })

@@ -67,8 +67,8 @@ impl Message {
     pub fn kind(&self) -> MessageKind {
         match self {
             Message::FromWidgetRequest(_) | Message::ToWidgetRequest(_) => MessageKind::Request,
-            Message::FromWidgetResponse(r) if r.is_error() => MessageKind::ErrorResponseData,
-            Message::ToWidgetResponse(r) if r.is_error() => MessageKind::ErrorResponseData,
+            Message::FromWidgetResponse(r) if r.is_error() => MessageKind::ErrorResponse,
+            Message::ToWidgetResponse(r) if r.is_error() => MessageKind::ErrorResponse,
             Message::FromWidgetResponse(_) | Message::ToWidgetResponse(_) => MessageKind::Response,
         }
     }
@@ -104,7 +104,7 @@ pub enum MessageKind {
     /// A success reply.
     Response,
     /// A reply whose `response` is an error (`response.error.message` is a string).
-    ErrorResponseData,
+    ErrorResponse,
 }
 
 impl MessageKind {
@@ -113,7 +113,7 @@ impl MessageKind {
         match self {
             MessageKind::Request => "request",
             MessageKind::Response => "response",
-            MessageKind::ErrorResponseData => "error_response",
+            MessageKind::ErrorResponse => "error_response",
         }
     }
 }

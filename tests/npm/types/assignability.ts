@@ -304,7 +304,8 @@ type Checks = {
     "toWidget button_clicked response": Mutual<ToWidgetButtonClickedResponseData, IModalWidgetButtonClickedResponse["response"]>;
     "toWidget send_event request": Mutual<ToWidgetSendEventRequestData, ISendEventToWidgetActionRequest["data"]>;
     "toWidget send_event response": Mutual<ToWidgetSendEventResponseData, ISendEventToWidgetActionResponse["response"]>;
-    "toWidget send_to_device request": Mutual<ToWidgetSendToDeviceRequestData, ISendToDeviceToWidgetActionRequest["data"]>;
+    // Ours reads `encrypted` as optional (matrix-sdk ≤ 0.18 sends none; wire decision 36) and always emits it.
+    "toWidget send_to_device request": Mutual<Omit<ToWidgetSendToDeviceRequestData, "encrypted"> & { encrypted: boolean }, ISendToDeviceToWidgetActionRequest["data"]>;
     "toWidget send_to_device response": Mutual<ToWidgetSendToDeviceResponseData, ISendToDeviceToWidgetActionResponse["response"]>;
     "toWidget update_state request": Mutual<ToWidgetUpdateStateRequestData, IUpdateStateToWidgetActionRequest["data"]>;
     "toWidget update_state response": Mutual<ToWidgetUpdateStateResponseData, IUpdateStateToWidgetActionResponse["response"]>;
