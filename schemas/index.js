@@ -2,17 +2,21 @@
 // The runtime of the package: canonical names and precompiled validators. No imports.
 
 // Each name: [stable, unstable, legacy spellings, is a prefix, the prefix's parameter pattern].
-function $names(rows) {
+const $spellings = (stable, unstable, legacy) => [...new Set([stable, unstable, ...legacy])];
+function $table(rows) {
   const names = {};
+  for (const [stable, unstable, legacy, prefix] of rows) names[stable] = Object.freeze({ stable, unstable, legacy: Object.freeze([...legacy]), prefix });
+  return Object.freeze(names);
+}
+function $lookup(rows) {
   const exact = new Map();
   const prefixes = [];
   for (const [stable, unstable, legacy, prefix, param] of rows) {
-    names[stable] = Object.freeze({ stable, unstable, legacy: Object.freeze(legacy), prefix });
-    const spellings = [...new Set([stable, unstable, ...legacy])];
+    const spellings = $spellings(stable, unstable, legacy);
     if (prefix) prefixes.push([spellings, stable, param === null ? null : new RegExp(`^(?:${param})$`, "u")]);
     else for (const spelling of spellings) exact.set(spelling, stable);
   }
-  const lookup = (name) => {
+  return (name) => {
     const text = String(name);
     const label = exact.get(text);
     if (label !== undefined) return label;
@@ -23,11 +27,9 @@ function $names(rows) {
     }
     return undefined;
   };
-  return [Object.freeze(names), lookup];
 }
 
-/** Every action, by its canonical label, and the lookup from any spelling to that label. */
-export const [actions, actionOf] = $names([
+const $actions = [
   ["supported_api_versions", "supported_api_versions", [], false, null],
   ["send_event", "send_event", [], false, null],
   ["send_to_device", "send_to_device", [], false, null],
@@ -64,10 +66,13 @@ export const [actions, actionOf] = $names([
   ["button_clicked", "button_clicked", [], false, null],
   ["update_state", "update_state", [], false, null],
   ["update_turn_servers", "update_turn_servers", [], false, null],
-]);
+];
+/** Every action's spellings, by canonical label. */
+export const actions = /* @__PURE__ */ $table($actions);
+/** The canonical label of any spelling of a action, or `undefined`. */
+export const actionOf = /* @__PURE__ */ $lookup($actions);
 
-/** Every capability, by its canonical label, and the lookup from any spelling to that label. */
-export const [capabilities, capabilityOf] = $names([
+const $capabilities = [
   ["m.capability.screenshot", "m.capability.screenshot", [], false, null],
   ["m.sticker", "m.sticker", [], false, null],
   ["m.always_on_screen", "m.always_on_screen", [], false, null],
@@ -95,10 +100,13 @@ export const [capabilities, capabilityOf] = $names([
   ["rtc_transports", "org.matrix.msc4515.rtc_transports", ["m.rtc_transports"], false, null],
   ["org.matrix.msc4533.rtc_livekit_get_token", "org.matrix.msc4533.rtc_livekit_get_token", [], false, null],
   ["org.matrix.msc4533.rtc_livekit_delegate_delayed_leave", "org.matrix.msc4533.rtc_livekit_delegate_delayed_leave", [], false, null],
-]);
+];
+/** Every capability's spellings, by canonical label. */
+export const capabilities = /* @__PURE__ */ $table($capabilities);
+/** The canonical label of any spelling of a capability, or `undefined`. */
+export const capabilityOf = /* @__PURE__ */ $lookup($capabilities);
 
-/** Every API version, by its canonical label, and the lookup from any spelling to that label. */
-export const [versions, versionOf] = $names([
+const $versions = [
   ["0.0.1", "0.0.1", [], false, null],
   ["0.0.2", "0.0.2", [], false, null],
   ["0.1.0", "0.1.0", [], false, null],
@@ -116,7 +124,11 @@ export const [versions, versionOf] = $names([
   ["org.matrix.msc4039", "org.matrix.msc4039", [], false, null],
   ["org.matrix.msc4515", "org.matrix.msc4515", [], false, null],
   ["org.matrix.msc4533", "org.matrix.msc4533", [], false, null],
-]);
+];
+/** Every API version's spellings, by canonical label. */
+export const versions = /* @__PURE__ */ $table($versions);
+/** The canonical label of any spelling of a API version, or `undefined`. */
+export const versionOf = /* @__PURE__ */ $lookup($versions);
 
 /** Whether `message` is a message of `action`, in any of its spellings. */
 export const isAction = (message, action) =>
@@ -212,28 +224,28 @@ function $validator(f) {
   validate.problem = (value) => $problem(f(value, []));
   return validate;
 }
-const E0 = new Set(["supported_api_versions","send_event","send_to_device","close_modal","content_loaded","m.sticker","set_always_on_screen","get_openid","open_modal","set_button_enabled","watch_turn_servers","unwatch_turn_servers","read_events","org.matrix.msc2876.read_events","navigate","org.matrix.msc2931.navigate","request_capabilities","org.matrix.msc2974.request_capabilities","read_relations","org.matrix.msc3869.read_relations","user_directory_search","org.matrix.msc3973.user_directory_search","get_media_config","org.matrix.msc4039.get_media_config","upload_file","org.matrix.msc4039.upload_file","download_file","org.matrix.msc4039.download_file","update_delayed_event","org.matrix.msc4157.update_delayed_event","com.beeper.read_room_account_data","get_rtc_transports","org.matrix.msc4515.get_rtc_transports","org.matrix.msc4533.rtc_livekit_get_token","org.matrix.msc4533.rtc_livekit_delegate_delayed_leave","capabilities","notify_capabilities","theme_change","language_change","screenshot","visibility","openid_credentials","widget_config","button_clicked","update_state","update_turn_servers"]);
-const E1 = new Set(["supported_api_versions","send_event","send_to_device","close_modal","content_loaded","m.sticker","set_always_on_screen","get_openid","open_modal","set_button_enabled","watch_turn_servers","unwatch_turn_servers","read_events","org.matrix.msc2876.read_events","navigate","org.matrix.msc2931.navigate","request_capabilities","org.matrix.msc2974.request_capabilities","read_relations","org.matrix.msc3869.read_relations","user_directory_search","org.matrix.msc3973.user_directory_search","get_media_config","org.matrix.msc4039.get_media_config","upload_file","org.matrix.msc4039.upload_file","download_file","org.matrix.msc4039.download_file","update_delayed_event","org.matrix.msc4157.update_delayed_event","com.beeper.read_room_account_data","get_rtc_transports","org.matrix.msc4515.get_rtc_transports","org.matrix.msc4533.rtc_livekit_get_token","org.matrix.msc4533.rtc_livekit_delegate_delayed_leave","capabilities","notify_capabilities","theme_change","language_change","screenshot","visibility","openid_credentials","widget_config","button_clicked","update_state","update_turn_servers","org.matrix.msc4157.update.delayed_event"]);
-const E2 = new Set(["0.0.1","0.0.2","0.1.0","org.matrix.msc2762","org.matrix.msc2762_update_state","org.matrix.msc2871","org.matrix.msc2873","org.matrix.msc2931","org.matrix.msc2974","org.matrix.msc2876","org.matrix.msc3819","town.robin.msc3846","org.matrix.msc3869","org.matrix.msc3973","org.matrix.msc4039","org.matrix.msc4515","org.matrix.msc4533"]);
-const E3 = new Set(["0.0.1","0.0.2","0.1.0","org.matrix.msc2762","org.matrix.msc2762_update_state","org.matrix.msc2871","org.matrix.msc2873","org.matrix.msc2931","org.matrix.msc2974","org.matrix.msc2876","org.matrix.msc3819","town.robin.msc3846","org.matrix.msc3869","org.matrix.msc3973","org.matrix.msc4039","org.matrix.msc4515","org.matrix.msc4533"]);
-const E4 = new Set(["m.capability.screenshot","m.sticker","m.always_on_screen","io.element.requires_client","m.navigate","org.matrix.msc2931.navigate","m.modals","org.matrix.msc2790.modals","m.turn_servers","town.robin.msc3846.turn_servers","m.user_directory_search","org.matrix.msc3973.user_directory_search","m.upload_file","org.matrix.msc4039.upload_file","m.download_file","org.matrix.msc4039.download_file","m.send.delayed_event","org.matrix.msc4157.send.delayed_event","m.update_delayed_event","org.matrix.msc4157.update_delayed_event","m.send.sticky_event","org.matrix.msc4407.send.sticky_event","m.receive.sticky_event","org.matrix.msc4407.receive.sticky_event","rtc_transports","org.matrix.msc4515.rtc_transports","org.matrix.msc4533.rtc_livekit_get_token","org.matrix.msc4533.rtc_livekit_delegate_delayed_leave"]);
-const E5 = new Set(["m.send.delay_events","org.matrix.msc4157.update.delayed_event","org.matrix.msc4354.send_sticky_event","org.matrix.msc4354.receive_sticky_event","m.rtc_transports"]);
-const E6 = new Set(["m.capability.screenshot","m.sticker","m.always_on_screen","io.element.requires_client","m.navigate","org.matrix.msc2931.navigate","m.modals","org.matrix.msc2790.modals","m.turn_servers","town.robin.msc3846.turn_servers","m.user_directory_search","org.matrix.msc3973.user_directory_search","m.upload_file","org.matrix.msc4039.upload_file","m.download_file","org.matrix.msc4039.download_file","m.send.delayed_event","org.matrix.msc4157.send.delayed_event","m.update_delayed_event","org.matrix.msc4157.update_delayed_event","m.send.sticky_event","org.matrix.msc4407.send.sticky_event","m.receive.sticky_event","org.matrix.msc4407.receive.sticky_event","rtc_transports","org.matrix.msc4515.rtc_transports","org.matrix.msc4533.rtc_livekit_get_token","org.matrix.msc4533.rtc_livekit_delegate_delayed_leave","m.send.delay_events","org.matrix.msc4157.update.delayed_event","org.matrix.msc4354.send_sticky_event","org.matrix.msc4354.receive_sticky_event","m.rtc_transports"]);
-const E7 = new Set(["m.primary","m.secondary","m.warning","m.danger","m.link"]);
-const E8 = new Set(["m.primary","m.secondary","m.warning","m.danger","m.link"]);
-const E9 = new Set(["supported_api_versions","capabilities","notify_capabilities","theme_change","language_change","screenshot","visibility","openid_credentials","widget_config","close_modal","button_clicked","send_event","send_to_device","update_state","update_turn_servers"]);
-const E10 = new Set(["supported_api_versions","content_loaded","m.sticker","set_always_on_screen","get_openid","close_modal","open_modal","set_button_enabled","send_event","send_to_device","watch_turn_servers","unwatch_turn_servers","read_events","org.matrix.msc2876.read_events","navigate","org.matrix.msc2931.navigate","request_capabilities","org.matrix.msc2974.request_capabilities","read_relations","org.matrix.msc3869.read_relations","user_directory_search","org.matrix.msc3973.user_directory_search","get_media_config","org.matrix.msc4039.get_media_config","upload_file","org.matrix.msc4039.upload_file","download_file","org.matrix.msc4039.download_file","update_delayed_event","org.matrix.msc4157.update_delayed_event","org.matrix.msc4157.update.delayed_event","com.beeper.read_room_account_data","get_rtc_transports","org.matrix.msc4515.get_rtc_transports","org.matrix.msc4533.rtc_livekit_get_token","org.matrix.msc4533.rtc_livekit_delegate_delayed_leave"]);
-const R0 = new RegExp("^(?:m\\.send\\.event:|org\\.matrix\\.msc2762\\.send\\.event:)", "u");
-const R1 = new RegExp("^(?:m\\.receive\\.event:|org\\.matrix\\.msc2762\\.receive\\.event:)", "u");
-const R2 = new RegExp("^(?:m\\.send\\.state_event:|org\\.matrix\\.msc2762\\.send\\.state_event:)(?:(?:[\\s\\S]*[^\\\\])?(?:#[\\s\\S]*)?)$", "u");
-const R3 = new RegExp("^(?:m\\.receive\\.state_event:|org\\.matrix\\.msc2762\\.receive\\.state_event:)(?:(?:[\\s\\S]*[^\\\\])?(?:#[\\s\\S]*)?)$", "u");
-const R4 = new RegExp("^(?:m\\.read\\.event:|org\\.matrix\\.msc2762\\.read\\.event:)", "u");
-const R5 = new RegExp("^(?:m\\.read\\.state_event:|org\\.matrix\\.msc2762\\.read\\.state_event:)(?:(?:[\\s\\S]*[^\\\\])?(?:#[\\s\\S]*)?)$", "u");
-const R6 = new RegExp("^(?:m\\.timeline:|org\\.matrix\\.msc2762\\.timeline:)", "u");
-const R7 = new RegExp("^(?:m\\.send\\.to_device:|org\\.matrix\\.msc3819\\.send\\.to_device:)", "u");
-const R8 = new RegExp("^(?:m\\.receive\\.to_device:|org\\.matrix\\.msc3819\\.receive\\.to_device:)", "u");
-const R9 = new RegExp("^(?:com\\.beeper\\.capabilities\\.receive\\.room_account_data:)", "u");
-const R10 = new RegExp("^(?!(?:m\\.send\\.event:|org\\.matrix\\.msc2762\\.send\\.event:))(?!(?:m\\.receive\\.event:|org\\.matrix\\.msc2762\\.receive\\.event:))(?!(?:m\\.send\\.state_event:|org\\.matrix\\.msc2762\\.send\\.state_event:)(?:(?:[\\s\\S]*[^\\\\])?(?:#[\\s\\S]*)?)$)(?!(?:m\\.receive\\.state_event:|org\\.matrix\\.msc2762\\.receive\\.state_event:)(?:(?:[\\s\\S]*[^\\\\])?(?:#[\\s\\S]*)?)$)(?!(?:m\\.read\\.event:|org\\.matrix\\.msc2762\\.read\\.event:))(?!(?:m\\.read\\.state_event:|org\\.matrix\\.msc2762\\.read\\.state_event:)(?:(?:[\\s\\S]*[^\\\\])?(?:#[\\s\\S]*)?)$)(?!(?:m\\.timeline:|org\\.matrix\\.msc2762\\.timeline:))(?!(?:m\\.send\\.to_device:|org\\.matrix\\.msc3819\\.send\\.to_device:))(?!(?:m\\.receive\\.to_device:|org\\.matrix\\.msc3819\\.receive\\.to_device:))(?!(?:com\\.beeper\\.capabilities\\.receive\\.room_account_data:))", "u");
+const E0 = /* @__PURE__ */ new Set(["supported_api_versions","send_event","send_to_device","close_modal","content_loaded","m.sticker","set_always_on_screen","get_openid","open_modal","set_button_enabled","watch_turn_servers","unwatch_turn_servers","read_events","org.matrix.msc2876.read_events","navigate","org.matrix.msc2931.navigate","request_capabilities","org.matrix.msc2974.request_capabilities","read_relations","org.matrix.msc3869.read_relations","user_directory_search","org.matrix.msc3973.user_directory_search","get_media_config","org.matrix.msc4039.get_media_config","upload_file","org.matrix.msc4039.upload_file","download_file","org.matrix.msc4039.download_file","update_delayed_event","org.matrix.msc4157.update_delayed_event","com.beeper.read_room_account_data","get_rtc_transports","org.matrix.msc4515.get_rtc_transports","org.matrix.msc4533.rtc_livekit_get_token","org.matrix.msc4533.rtc_livekit_delegate_delayed_leave","capabilities","notify_capabilities","theme_change","language_change","screenshot","visibility","openid_credentials","widget_config","button_clicked","update_state","update_turn_servers"]);
+const E1 = /* @__PURE__ */ new Set(["supported_api_versions","send_event","send_to_device","close_modal","content_loaded","m.sticker","set_always_on_screen","get_openid","open_modal","set_button_enabled","watch_turn_servers","unwatch_turn_servers","read_events","org.matrix.msc2876.read_events","navigate","org.matrix.msc2931.navigate","request_capabilities","org.matrix.msc2974.request_capabilities","read_relations","org.matrix.msc3869.read_relations","user_directory_search","org.matrix.msc3973.user_directory_search","get_media_config","org.matrix.msc4039.get_media_config","upload_file","org.matrix.msc4039.upload_file","download_file","org.matrix.msc4039.download_file","update_delayed_event","org.matrix.msc4157.update_delayed_event","com.beeper.read_room_account_data","get_rtc_transports","org.matrix.msc4515.get_rtc_transports","org.matrix.msc4533.rtc_livekit_get_token","org.matrix.msc4533.rtc_livekit_delegate_delayed_leave","capabilities","notify_capabilities","theme_change","language_change","screenshot","visibility","openid_credentials","widget_config","button_clicked","update_state","update_turn_servers","org.matrix.msc4157.update.delayed_event"]);
+const E2 = /* @__PURE__ */ new Set(["0.0.1","0.0.2","0.1.0","org.matrix.msc2762","org.matrix.msc2762_update_state","org.matrix.msc2871","org.matrix.msc2873","org.matrix.msc2931","org.matrix.msc2974","org.matrix.msc2876","org.matrix.msc3819","town.robin.msc3846","org.matrix.msc3869","org.matrix.msc3973","org.matrix.msc4039","org.matrix.msc4515","org.matrix.msc4533"]);
+const E3 = /* @__PURE__ */ new Set(["0.0.1","0.0.2","0.1.0","org.matrix.msc2762","org.matrix.msc2762_update_state","org.matrix.msc2871","org.matrix.msc2873","org.matrix.msc2931","org.matrix.msc2974","org.matrix.msc2876","org.matrix.msc3819","town.robin.msc3846","org.matrix.msc3869","org.matrix.msc3973","org.matrix.msc4039","org.matrix.msc4515","org.matrix.msc4533"]);
+const E4 = /* @__PURE__ */ new Set(["m.capability.screenshot","m.sticker","m.always_on_screen","io.element.requires_client","m.navigate","org.matrix.msc2931.navigate","m.modals","org.matrix.msc2790.modals","m.turn_servers","town.robin.msc3846.turn_servers","m.user_directory_search","org.matrix.msc3973.user_directory_search","m.upload_file","org.matrix.msc4039.upload_file","m.download_file","org.matrix.msc4039.download_file","m.send.delayed_event","org.matrix.msc4157.send.delayed_event","m.update_delayed_event","org.matrix.msc4157.update_delayed_event","m.send.sticky_event","org.matrix.msc4407.send.sticky_event","m.receive.sticky_event","org.matrix.msc4407.receive.sticky_event","rtc_transports","org.matrix.msc4515.rtc_transports","org.matrix.msc4533.rtc_livekit_get_token","org.matrix.msc4533.rtc_livekit_delegate_delayed_leave"]);
+const E5 = /* @__PURE__ */ new Set(["m.send.delay_events","org.matrix.msc4157.update.delayed_event","org.matrix.msc4354.send_sticky_event","org.matrix.msc4354.receive_sticky_event","m.rtc_transports"]);
+const E6 = /* @__PURE__ */ new Set(["m.capability.screenshot","m.sticker","m.always_on_screen","io.element.requires_client","m.navigate","org.matrix.msc2931.navigate","m.modals","org.matrix.msc2790.modals","m.turn_servers","town.robin.msc3846.turn_servers","m.user_directory_search","org.matrix.msc3973.user_directory_search","m.upload_file","org.matrix.msc4039.upload_file","m.download_file","org.matrix.msc4039.download_file","m.send.delayed_event","org.matrix.msc4157.send.delayed_event","m.update_delayed_event","org.matrix.msc4157.update_delayed_event","m.send.sticky_event","org.matrix.msc4407.send.sticky_event","m.receive.sticky_event","org.matrix.msc4407.receive.sticky_event","rtc_transports","org.matrix.msc4515.rtc_transports","org.matrix.msc4533.rtc_livekit_get_token","org.matrix.msc4533.rtc_livekit_delegate_delayed_leave","m.send.delay_events","org.matrix.msc4157.update.delayed_event","org.matrix.msc4354.send_sticky_event","org.matrix.msc4354.receive_sticky_event","m.rtc_transports"]);
+const E7 = /* @__PURE__ */ new Set(["m.primary","m.secondary","m.warning","m.danger","m.link"]);
+const E8 = /* @__PURE__ */ new Set(["m.primary","m.secondary","m.warning","m.danger","m.link"]);
+const E9 = /* @__PURE__ */ new Set(["supported_api_versions","capabilities","notify_capabilities","theme_change","language_change","screenshot","visibility","openid_credentials","widget_config","close_modal","button_clicked","send_event","send_to_device","update_state","update_turn_servers"]);
+const E10 = /* @__PURE__ */ new Set(["supported_api_versions","content_loaded","m.sticker","set_always_on_screen","get_openid","close_modal","open_modal","set_button_enabled","send_event","send_to_device","watch_turn_servers","unwatch_turn_servers","read_events","org.matrix.msc2876.read_events","navigate","org.matrix.msc2931.navigate","request_capabilities","org.matrix.msc2974.request_capabilities","read_relations","org.matrix.msc3869.read_relations","user_directory_search","org.matrix.msc3973.user_directory_search","get_media_config","org.matrix.msc4039.get_media_config","upload_file","org.matrix.msc4039.upload_file","download_file","org.matrix.msc4039.download_file","update_delayed_event","org.matrix.msc4157.update_delayed_event","org.matrix.msc4157.update.delayed_event","com.beeper.read_room_account_data","get_rtc_transports","org.matrix.msc4515.get_rtc_transports","org.matrix.msc4533.rtc_livekit_get_token","org.matrix.msc4533.rtc_livekit_delegate_delayed_leave"]);
+const R0 = /* @__PURE__ */ new RegExp("^(?:m\\.send\\.event:|org\\.matrix\\.msc2762\\.send\\.event:)", "u");
+const R1 = /* @__PURE__ */ new RegExp("^(?:m\\.receive\\.event:|org\\.matrix\\.msc2762\\.receive\\.event:)", "u");
+const R2 = /* @__PURE__ */ new RegExp("^(?:m\\.send\\.state_event:|org\\.matrix\\.msc2762\\.send\\.state_event:)(?:(?:[\\s\\S]*[^\\\\])?(?:#[\\s\\S]*)?)$", "u");
+const R3 = /* @__PURE__ */ new RegExp("^(?:m\\.receive\\.state_event:|org\\.matrix\\.msc2762\\.receive\\.state_event:)(?:(?:[\\s\\S]*[^\\\\])?(?:#[\\s\\S]*)?)$", "u");
+const R4 = /* @__PURE__ */ new RegExp("^(?:m\\.read\\.event:|org\\.matrix\\.msc2762\\.read\\.event:)", "u");
+const R5 = /* @__PURE__ */ new RegExp("^(?:m\\.read\\.state_event:|org\\.matrix\\.msc2762\\.read\\.state_event:)(?:(?:[\\s\\S]*[^\\\\])?(?:#[\\s\\S]*)?)$", "u");
+const R6 = /* @__PURE__ */ new RegExp("^(?:m\\.timeline:|org\\.matrix\\.msc2762\\.timeline:)", "u");
+const R7 = /* @__PURE__ */ new RegExp("^(?:m\\.send\\.to_device:|org\\.matrix\\.msc3819\\.send\\.to_device:)", "u");
+const R8 = /* @__PURE__ */ new RegExp("^(?:m\\.receive\\.to_device:|org\\.matrix\\.msc3819\\.receive\\.to_device:)", "u");
+const R9 = /* @__PURE__ */ new RegExp("^(?:com\\.beeper\\.capabilities\\.receive\\.room_account_data:)", "u");
+const R10 = /* @__PURE__ */ new RegExp("^(?!(?:m\\.send\\.event:|org\\.matrix\\.msc2762\\.send\\.event:))(?!(?:m\\.receive\\.event:|org\\.matrix\\.msc2762\\.receive\\.event:))(?!(?:m\\.send\\.state_event:|org\\.matrix\\.msc2762\\.send\\.state_event:)(?:(?:[\\s\\S]*[^\\\\])?(?:#[\\s\\S]*)?)$)(?!(?:m\\.receive\\.state_event:|org\\.matrix\\.msc2762\\.receive\\.state_event:)(?:(?:[\\s\\S]*[^\\\\])?(?:#[\\s\\S]*)?)$)(?!(?:m\\.read\\.event:|org\\.matrix\\.msc2762\\.read\\.event:))(?!(?:m\\.read\\.state_event:|org\\.matrix\\.msc2762\\.read\\.state_event:)(?:(?:[\\s\\S]*[^\\\\])?(?:#[\\s\\S]*)?)$)(?!(?:m\\.timeline:|org\\.matrix\\.msc2762\\.timeline:))(?!(?:m\\.send\\.to_device:|org\\.matrix\\.msc3819\\.send\\.to_device:))(?!(?:m\\.receive\\.to_device:|org\\.matrix\\.msc3819\\.receive\\.to_device:))(?!(?:com\\.beeper\\.capabilities\\.receive\\.room_account_data:))", "u");
 function s1(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (!E0.has(v)) return $enum(v, p, E0);
@@ -3868,103 +3880,103 @@ const d94 = (v, p) => s134(v, p);
 const d25 = (v, p) => s48(v, p);
 
 /** One validator per published schema, by its root type's name. */
-export const validators = Object.freeze({
-  ActionName: $validator(s0),
-  ApiVersion: $validator(s5),
-  Capability: $validator(s9),
-  FromWidgetMessage: $validator(s24),
-  FromWidgetCloseModalRequest: $validator(s30),
-  FromWidgetCloseModalResponse: $validator(s35),
-  FromWidgetContentLoadedRequest: $validator(s38),
-  FromWidgetContentLoadedResponse: $validator(s41),
-  FromWidgetDownloadFileRequest: $validator(s43),
-  FromWidgetDownloadFileResponse: $validator(s46),
-  FromWidgetErrorResponse: $validator(s48),
-  FromWidgetGetMediaConfigRequest: $validator(s51),
-  FromWidgetGetMediaConfigResponse: $validator(s54),
-  FromWidgetGetOpenIdRequest: $validator(s56),
-  FromWidgetGetOpenIdResponse: $validator(s59),
-  FromWidgetGetRtcTransportsRequest: $validator(s61),
-  FromWidgetGetRtcTransportsResponse: $validator(s64),
-  FromWidgetNavigateRequest: $validator(s66),
-  FromWidgetNavigateResponse: $validator(s69),
-  FromWidgetOpenModalRequest: $validator(s71),
-  FromWidgetOpenModalResponse: $validator(s74),
-  FromWidgetReadEventsRequest: $validator(s76),
-  FromWidgetReadEventsResponse: $validator(s79),
-  FromWidgetReadRelationsRequest: $validator(s81),
-  FromWidgetReadRelationsResponse: $validator(s84),
-  FromWidgetReadRoomAccountDataRequest: $validator(s86),
-  FromWidgetReadRoomAccountDataResponse: $validator(s89),
-  FromWidgetRequestCapabilitiesRequest: $validator(s91),
-  FromWidgetRequestCapabilitiesResponse: $validator(s94),
-  FromWidgetRtcLivekitDelegateDelayedLeaveRequest: $validator(s96),
-  FromWidgetRtcLivekitDelegateDelayedLeaveResponse: $validator(s99),
-  FromWidgetRtcLivekitGetTokenRequest: $validator(s101),
-  FromWidgetRtcLivekitGetTokenResponse: $validator(s104),
-  FromWidgetSendEventRequest: $validator(s106),
-  FromWidgetSendEventResponse: $validator(s109),
-  FromWidgetSendToDeviceRequest: $validator(s111),
-  FromWidgetSendToDeviceResponse: $validator(s114),
-  FromWidgetSetAlwaysOnScreenRequest: $validator(s116),
-  FromWidgetSetAlwaysOnScreenResponse: $validator(s119),
-  FromWidgetSetButtonEnabledRequest: $validator(s121),
-  FromWidgetSetButtonEnabledResponse: $validator(s124),
-  FromWidgetStickerRequest: $validator(s126),
-  FromWidgetStickerResponse: $validator(s129),
-  FromWidgetSupportedApiVersionsRequest: $validator(s131),
-  FromWidgetSupportedApiVersionsResponse: $validator(s134),
-  UnknownFromWidgetRequest: $validator(s136),
-  UnknownFromWidgetResponse: $validator(s139),
-  FromWidgetUnwatchTurnServersRequest: $validator(s141),
-  FromWidgetUnwatchTurnServersResponse: $validator(s144),
-  FromWidgetUpdateDelayedEventRequest: $validator(s146),
-  FromWidgetUpdateDelayedEventResponse: $validator(s151),
-  FromWidgetUploadFileRequest: $validator(s153),
-  FromWidgetUploadFileResponse: $validator(s156),
-  FromWidgetUserDirectorySearchRequest: $validator(s158),
-  FromWidgetUserDirectorySearchResponse: $validator(s161),
-  FromWidgetWatchTurnServersRequest: $validator(s163),
-  FromWidgetWatchTurnServersResponse: $validator(s166),
-  Message: $validator(s168),
-  ToWidgetMessage: $validator(s173),
-  ToWidgetButtonClickedRequest: $validator(s176),
-  ToWidgetButtonClickedResponse: $validator(s179),
-  ToWidgetCapabilitiesRequest: $validator(s181),
-  ToWidgetCapabilitiesResponse: $validator(s184),
-  ToWidgetCloseModalRequest: $validator(s186),
-  ToWidgetCloseModalResponse: $validator(s188),
-  ToWidgetErrorResponse: $validator(s190),
-  ToWidgetLanguageChangeRequest: $validator(s191),
-  ToWidgetLanguageChangeResponse: $validator(s194),
-  ToWidgetNotifyCapabilitiesRequest: $validator(s196),
-  ToWidgetNotifyCapabilitiesResponse: $validator(s199),
-  ToWidgetOpenIdCredentialsRequest: $validator(s201),
-  ToWidgetOpenIdCredentialsResponse: $validator(s204),
-  ToWidgetScreenshotRequest: $validator(s206),
-  ToWidgetScreenshotResponse: $validator(s209),
-  ToWidgetSendEventRequest: $validator(s211),
-  ToWidgetSendEventResponse: $validator(s213),
-  ToWidgetSendToDeviceRequest: $validator(s215),
-  ToWidgetSendToDeviceResponse: $validator(s217),
-  ToWidgetSupportedApiVersionsRequest: $validator(s219),
-  ToWidgetSupportedApiVersionsResponse: $validator(s221),
-  ToWidgetThemeChangeRequest: $validator(s223),
-  ToWidgetThemeChangeResponse: $validator(s226),
-  UnknownToWidgetRequest: $validator(s228),
-  UnknownToWidgetResponse: $validator(s231),
-  ToWidgetUpdateStateRequest: $validator(s233),
-  ToWidgetUpdateStateResponse: $validator(s236),
-  ToWidgetUpdateTurnServersRequest: $validator(s238),
-  ToWidgetUpdateTurnServersResponse: $validator(s241),
-  ToWidgetVisibilityRequest: $validator(s243),
-  ToWidgetVisibilityResponse: $validator(s246),
-  ToWidgetWidgetConfigRequest: $validator(s248),
-  ToWidgetWidgetConfigResponse: $validator(s251),
+export const validators = /* @__PURE__ */ Object.freeze({
+  ActionName: /* @__PURE__ */ $validator(s0),
+  ApiVersion: /* @__PURE__ */ $validator(s5),
+  Capability: /* @__PURE__ */ $validator(s9),
+  FromWidgetMessage: /* @__PURE__ */ $validator(s24),
+  FromWidgetCloseModalRequest: /* @__PURE__ */ $validator(s30),
+  FromWidgetCloseModalResponse: /* @__PURE__ */ $validator(s35),
+  FromWidgetContentLoadedRequest: /* @__PURE__ */ $validator(s38),
+  FromWidgetContentLoadedResponse: /* @__PURE__ */ $validator(s41),
+  FromWidgetDownloadFileRequest: /* @__PURE__ */ $validator(s43),
+  FromWidgetDownloadFileResponse: /* @__PURE__ */ $validator(s46),
+  FromWidgetErrorResponse: /* @__PURE__ */ $validator(s48),
+  FromWidgetGetMediaConfigRequest: /* @__PURE__ */ $validator(s51),
+  FromWidgetGetMediaConfigResponse: /* @__PURE__ */ $validator(s54),
+  FromWidgetGetOpenIdRequest: /* @__PURE__ */ $validator(s56),
+  FromWidgetGetOpenIdResponse: /* @__PURE__ */ $validator(s59),
+  FromWidgetGetRtcTransportsRequest: /* @__PURE__ */ $validator(s61),
+  FromWidgetGetRtcTransportsResponse: /* @__PURE__ */ $validator(s64),
+  FromWidgetNavigateRequest: /* @__PURE__ */ $validator(s66),
+  FromWidgetNavigateResponse: /* @__PURE__ */ $validator(s69),
+  FromWidgetOpenModalRequest: /* @__PURE__ */ $validator(s71),
+  FromWidgetOpenModalResponse: /* @__PURE__ */ $validator(s74),
+  FromWidgetReadEventsRequest: /* @__PURE__ */ $validator(s76),
+  FromWidgetReadEventsResponse: /* @__PURE__ */ $validator(s79),
+  FromWidgetReadRelationsRequest: /* @__PURE__ */ $validator(s81),
+  FromWidgetReadRelationsResponse: /* @__PURE__ */ $validator(s84),
+  FromWidgetReadRoomAccountDataRequest: /* @__PURE__ */ $validator(s86),
+  FromWidgetReadRoomAccountDataResponse: /* @__PURE__ */ $validator(s89),
+  FromWidgetRequestCapabilitiesRequest: /* @__PURE__ */ $validator(s91),
+  FromWidgetRequestCapabilitiesResponse: /* @__PURE__ */ $validator(s94),
+  FromWidgetRtcLivekitDelegateDelayedLeaveRequest: /* @__PURE__ */ $validator(s96),
+  FromWidgetRtcLivekitDelegateDelayedLeaveResponse: /* @__PURE__ */ $validator(s99),
+  FromWidgetRtcLivekitGetTokenRequest: /* @__PURE__ */ $validator(s101),
+  FromWidgetRtcLivekitGetTokenResponse: /* @__PURE__ */ $validator(s104),
+  FromWidgetSendEventRequest: /* @__PURE__ */ $validator(s106),
+  FromWidgetSendEventResponse: /* @__PURE__ */ $validator(s109),
+  FromWidgetSendToDeviceRequest: /* @__PURE__ */ $validator(s111),
+  FromWidgetSendToDeviceResponse: /* @__PURE__ */ $validator(s114),
+  FromWidgetSetAlwaysOnScreenRequest: /* @__PURE__ */ $validator(s116),
+  FromWidgetSetAlwaysOnScreenResponse: /* @__PURE__ */ $validator(s119),
+  FromWidgetSetButtonEnabledRequest: /* @__PURE__ */ $validator(s121),
+  FromWidgetSetButtonEnabledResponse: /* @__PURE__ */ $validator(s124),
+  FromWidgetStickerRequest: /* @__PURE__ */ $validator(s126),
+  FromWidgetStickerResponse: /* @__PURE__ */ $validator(s129),
+  FromWidgetSupportedApiVersionsRequest: /* @__PURE__ */ $validator(s131),
+  FromWidgetSupportedApiVersionsResponse: /* @__PURE__ */ $validator(s134),
+  UnknownFromWidgetRequest: /* @__PURE__ */ $validator(s136),
+  UnknownFromWidgetResponse: /* @__PURE__ */ $validator(s139),
+  FromWidgetUnwatchTurnServersRequest: /* @__PURE__ */ $validator(s141),
+  FromWidgetUnwatchTurnServersResponse: /* @__PURE__ */ $validator(s144),
+  FromWidgetUpdateDelayedEventRequest: /* @__PURE__ */ $validator(s146),
+  FromWidgetUpdateDelayedEventResponse: /* @__PURE__ */ $validator(s151),
+  FromWidgetUploadFileRequest: /* @__PURE__ */ $validator(s153),
+  FromWidgetUploadFileResponse: /* @__PURE__ */ $validator(s156),
+  FromWidgetUserDirectorySearchRequest: /* @__PURE__ */ $validator(s158),
+  FromWidgetUserDirectorySearchResponse: /* @__PURE__ */ $validator(s161),
+  FromWidgetWatchTurnServersRequest: /* @__PURE__ */ $validator(s163),
+  FromWidgetWatchTurnServersResponse: /* @__PURE__ */ $validator(s166),
+  Message: /* @__PURE__ */ $validator(s168),
+  ToWidgetMessage: /* @__PURE__ */ $validator(s173),
+  ToWidgetButtonClickedRequest: /* @__PURE__ */ $validator(s176),
+  ToWidgetButtonClickedResponse: /* @__PURE__ */ $validator(s179),
+  ToWidgetCapabilitiesRequest: /* @__PURE__ */ $validator(s181),
+  ToWidgetCapabilitiesResponse: /* @__PURE__ */ $validator(s184),
+  ToWidgetCloseModalRequest: /* @__PURE__ */ $validator(s186),
+  ToWidgetCloseModalResponse: /* @__PURE__ */ $validator(s188),
+  ToWidgetErrorResponse: /* @__PURE__ */ $validator(s190),
+  ToWidgetLanguageChangeRequest: /* @__PURE__ */ $validator(s191),
+  ToWidgetLanguageChangeResponse: /* @__PURE__ */ $validator(s194),
+  ToWidgetNotifyCapabilitiesRequest: /* @__PURE__ */ $validator(s196),
+  ToWidgetNotifyCapabilitiesResponse: /* @__PURE__ */ $validator(s199),
+  ToWidgetOpenIdCredentialsRequest: /* @__PURE__ */ $validator(s201),
+  ToWidgetOpenIdCredentialsResponse: /* @__PURE__ */ $validator(s204),
+  ToWidgetScreenshotRequest: /* @__PURE__ */ $validator(s206),
+  ToWidgetScreenshotResponse: /* @__PURE__ */ $validator(s209),
+  ToWidgetSendEventRequest: /* @__PURE__ */ $validator(s211),
+  ToWidgetSendEventResponse: /* @__PURE__ */ $validator(s213),
+  ToWidgetSendToDeviceRequest: /* @__PURE__ */ $validator(s215),
+  ToWidgetSendToDeviceResponse: /* @__PURE__ */ $validator(s217),
+  ToWidgetSupportedApiVersionsRequest: /* @__PURE__ */ $validator(s219),
+  ToWidgetSupportedApiVersionsResponse: /* @__PURE__ */ $validator(s221),
+  ToWidgetThemeChangeRequest: /* @__PURE__ */ $validator(s223),
+  ToWidgetThemeChangeResponse: /* @__PURE__ */ $validator(s226),
+  UnknownToWidgetRequest: /* @__PURE__ */ $validator(s228),
+  UnknownToWidgetResponse: /* @__PURE__ */ $validator(s231),
+  ToWidgetUpdateStateRequest: /* @__PURE__ */ $validator(s233),
+  ToWidgetUpdateStateResponse: /* @__PURE__ */ $validator(s236),
+  ToWidgetUpdateTurnServersRequest: /* @__PURE__ */ $validator(s238),
+  ToWidgetUpdateTurnServersResponse: /* @__PURE__ */ $validator(s241),
+  ToWidgetVisibilityRequest: /* @__PURE__ */ $validator(s243),
+  ToWidgetVisibilityResponse: /* @__PURE__ */ $validator(s246),
+  ToWidgetWidgetConfigRequest: /* @__PURE__ */ $validator(s248),
+  ToWidgetWidgetConfigResponse: /* @__PURE__ */ $validator(s251),
 });
 
 /** Whether `value` is a valid message, of either direction. */
-export const isMessage = validators.Message;
+export const isMessage = /* @__PURE__ */ $validator(s168);
 
 /** The one problem that makes `value` an invalid message, or `null` when it is valid. */
-export const problem = (value) => validators.Message.problem(value);
+export const problem = (value) => isMessage.problem(value);

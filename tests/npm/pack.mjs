@@ -175,10 +175,15 @@ console.log("runtime: " + found.message);
     writeFileSync(join(scratch, "bundle.mjs"), bundled);
     execFileSync(process.execPath, [join(scratch, "bundle.mjs")], { cwd: tmpdir(), stdio: "inherit" });
 
-    // 7. Footprint.
+    // 7. Footprint: the module as shipped, the bundle above (everything), and bundles of the
+    // names alone and of the message validator alone (what tree-shaking leaves).
+    const minified = async (contents) =>
+        (await esbuild.build({ stdin: { contents, resolveDir: scratch, loader: "js" }, bundle: true, platform: "browser", format: "esm", minify: true, write: false, logLevel: "error" })).outputFiles[0].contents;
+    const namesOnly = await minified(`import { actionOf } from "${manifest.name}"; console.log(actionOf("org.matrix.msc2876.read_events"));`);
+    const messageOnly = await minified(`import { problem } from "${manifest.name}"; console.log(problem({}));`);
     const shipped = readFileSync(join(scratch, "node_modules", manifest.name, "index.js"));
-    const size = (bytes) => `${bytes.length} bytes, ${gzipSync(bytes, { level: 9 }).length} gzipped`;
-    console.log(`pack: runtime footprint: index.js ${size(shipped)}; minified browser bundle ${size(bundled)}`);
+    const size = (bytes) => `${bytes.length} B (${gzipSync(bytes, { level: 9 }).length} B gzipped)`;
+    console.log(`pack: runtime footprint: index.js ${size(shipped)}; minified bundles: everything ${size(bundled)}, names only ${size(namesOnly)}, message validator only ${size(messageOnly)}`);
     if (!process.exitCode) {
         console.log(`pack: ${packed[0].filename} (${inTarball.size} files) installs and works from TypeScript, plain JavaScript, a browser bundle and Ajv`);
     }

@@ -54,7 +54,7 @@ pub(super) fn render(runtime: &Runtime<'_>, typings: &str) -> Result<(String, St
     for table in runtime.names {
         let rows: Vec<String> = table.specs.iter().map(name_row).collect();
         js.push_str(&format!(
-            "\n/** Every {what}, by its canonical label, and the lookup from any spelling to that label. */\nexport const [{table}, {function}] = $names([\n{rows}]);\n",
+            "\nconst ${table} = [\n{rows}];\n/** Every {what}'s spellings, by canonical label. */\nexport const {table} = /* @__PURE__ */ $table(${table});\n/** The canonical label of any spelling of a {what}, or `undefined`. */\nexport const {function} = /* @__PURE__ */ $lookup(${table});\n",
             what = table.what,
             table = table.table,
             function = table.function,
@@ -67,14 +67,16 @@ pub(super) fn render(runtime: &Runtime<'_>, typings: &str) -> Result<(String, St
     js.push_str("\n// Validators.\n\n");
     js.push_str(validator::PRELUDE);
     js.push_str(&compiled.code);
-    js.push_str("\n/** One validator per published schema, by its root type's name. */\nexport const validators = Object.freeze({\n");
+    js.push_str("\n/** One validator per published schema, by its root type's name. */\nexport const validators = /* @__PURE__ */ Object.freeze({\n");
     for (type_name, function) in &compiled.roots {
-        js.push_str(&format!("  {type_name}: $validator({function}),\n"));
+        js.push_str(&format!("  {type_name}: /* @__PURE__ */ $validator({function}),\n"));
     }
     js.push_str("});\n");
-    if let Some(message) = message {
+    // Their own instances (not `validators.Message`), so that a bundle using only these can
+    // leave the other validators out.
+    if let Some(function) = compiled.roots.iter().find(|(type_name, _)| Some(type_name.as_str()) == message).map(|(_, function)| function) {
         js.push_str(&format!(
-            "\n/** Whether `value` is a valid message, of either direction. */\nexport const isMessage = validators.{message};\n\n/** The one problem that makes `value` an invalid message, or `null` when it is valid. */\nexport const problem = (value) => validators.{message}.problem(value);\n"
+            "\n/** Whether `value` is a valid message, of either direction. */\nexport const isMessage = /* @__PURE__ */ $validator({function});\n\n/** The one problem that makes `value` an invalid message, or `null` when it is valid. */\nexport const problem = (value) => isMessage.problem(value);\n"
         ));
     }
 
@@ -105,17 +107,21 @@ pub(super) fn render(runtime: &Runtime<'_>, typings: &str) -> Result<(String, St
 
 /// The helper that builds a table and its lookup.
 const NAMES_PRELUDE: &str = r#"// Each name: [stable, unstable, legacy spellings, is a prefix, the prefix's parameter pattern].
-function $names(rows) {
+const $spellings = (stable, unstable, legacy) => [...new Set([stable, unstable, ...legacy])];
+function $table(rows) {
   const names = {};
+  for (const [stable, unstable, legacy, prefix] of rows) names[stable] = Object.freeze({ stable, unstable, legacy: Object.freeze([...legacy]), prefix });
+  return Object.freeze(names);
+}
+function $lookup(rows) {
   const exact = new Map();
   const prefixes = [];
   for (const [stable, unstable, legacy, prefix, param] of rows) {
-    names[stable] = Object.freeze({ stable, unstable, legacy: Object.freeze(legacy), prefix });
-    const spellings = [...new Set([stable, unstable, ...legacy])];
+    const spellings = $spellings(stable, unstable, legacy);
     if (prefix) prefixes.push([spellings, stable, param === null ? null : new RegExp(`^(?:${param})$`, "u")]);
     else for (const spelling of spellings) exact.set(spelling, stable);
   }
-  const lookup = (name) => {
+  return (name) => {
     const text = String(name);
     const label = exact.get(text);
     if (label !== undefined) return label;
@@ -126,7 +132,6 @@ function $names(rows) {
     }
     return undefined;
   };
-  return [Object.freeze(names), lookup];
 }
 "#;
 

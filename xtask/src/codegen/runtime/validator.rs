@@ -156,10 +156,10 @@ pub(super) fn compile(documents: &[(&Document, String)]) -> Result<Compiled> {
     }
     let mut code = String::new();
     for (index, values) in compiler.sets.iter().enumerate() {
-        code.push_str(&format!("const E{index} = new Set({values});\n"));
+        code.push_str(&format!("const E{index} = /* @__PURE__ */ new Set({values});\n"));
     }
     for (index, pattern) in compiler.patterns.iter().enumerate() {
-        code.push_str(&format!("const R{index} = new RegExp({pattern}, \"u\");\n"));
+        code.push_str(&format!("const R{index} = /* @__PURE__ */ new RegExp({pattern}, \"u\");\n"));
     }
     compiler.functions.iter().for_each(|function| code.push_str(function));
     Ok(Compiled { code, roots })
