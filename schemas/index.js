@@ -142,7 +142,10 @@ const $kind = (v) => (v === null ? "null" : Array.isArray(v) ? "array" : typeof 
 const $at = (p, k) => [...p, k];
 const $type = (v, p, x) => ({ p, k: "type", v, x: [x] });
 const $enum = (v, p, x) => ({ p, k: "enum", v, x: [...x] });
-const $missing = (p, k) => ({ p: $at(p, k), k: "missing" });
+function $required(v, p, keys) {
+  for (const k of keys) if (!$has.call(v, k)) return { p: $at(p, k), k: "missing" };
+  return null;
+}
 const $range = (v, p, x) => ({ p, k: "range", v, x });
 const $text = (v, p, x) => ({ p, k: "text", v, x });
 const $len = (s) => [...s].length;
@@ -302,70 +305,70 @@ function s11(v, p) {
 function s12(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   {
-    if (!R0.test(v)) return $text(v, p, `${$quote(v)} does not match the pattern ${"\"^(?:m\\\\.send\\\\.event:|org\\\\.matrix\\\\.msc2762\\\\.send\\\\.event:)\""}`);
+    if (!R0.test(v)) return $text(v, p, `${$quote(v)} does not match the pattern ${JSON.stringify(R0.source)}`);
   }
   return null;
 }
 function s13(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   {
-    if (!R1.test(v)) return $text(v, p, `${$quote(v)} does not match the pattern ${"\"^(?:m\\\\.receive\\\\.event:|org\\\\.matrix\\\\.msc2762\\\\.receive\\\\.event:)\""}`);
+    if (!R1.test(v)) return $text(v, p, `${$quote(v)} does not match the pattern ${JSON.stringify(R1.source)}`);
   }
   return null;
 }
 function s14(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   {
-    if (!R2.test(v)) return $text(v, p, `${$quote(v)} does not match the pattern ${"\"^(?:m\\\\.send\\\\.state_event:|org\\\\.matrix\\\\.msc2762\\\\.send\\\\.state_event:)(?:(?:[\\\\s\\\\S]*[^\\\\\\\\])?(?:#[\\\\s\\\\S]*)?)$\""}`);
+    if (!R2.test(v)) return $text(v, p, `${$quote(v)} does not match the pattern ${JSON.stringify(R2.source)}`);
   }
   return null;
 }
 function s15(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   {
-    if (!R3.test(v)) return $text(v, p, `${$quote(v)} does not match the pattern ${"\"^(?:m\\\\.receive\\\\.state_event:|org\\\\.matrix\\\\.msc2762\\\\.receive\\\\.state_event:)(?:(?:[\\\\s\\\\S]*[^\\\\\\\\])?(?:#[\\\\s\\\\S]*)?)$\""}`);
+    if (!R3.test(v)) return $text(v, p, `${$quote(v)} does not match the pattern ${JSON.stringify(R3.source)}`);
   }
   return null;
 }
 function s16(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   {
-    if (!R4.test(v)) return $text(v, p, `${$quote(v)} does not match the pattern ${"\"^(?:m\\\\.read\\\\.event:|org\\\\.matrix\\\\.msc2762\\\\.read\\\\.event:)\""}`);
+    if (!R4.test(v)) return $text(v, p, `${$quote(v)} does not match the pattern ${JSON.stringify(R4.source)}`);
   }
   return null;
 }
 function s17(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   {
-    if (!R5.test(v)) return $text(v, p, `${$quote(v)} does not match the pattern ${"\"^(?:m\\\\.read\\\\.state_event:|org\\\\.matrix\\\\.msc2762\\\\.read\\\\.state_event:)(?:(?:[\\\\s\\\\S]*[^\\\\\\\\])?(?:#[\\\\s\\\\S]*)?)$\""}`);
+    if (!R5.test(v)) return $text(v, p, `${$quote(v)} does not match the pattern ${JSON.stringify(R5.source)}`);
   }
   return null;
 }
 function s18(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   {
-    if (!R6.test(v)) return $text(v, p, `${$quote(v)} does not match the pattern ${"\"^(?:m\\\\.timeline:|org\\\\.matrix\\\\.msc2762\\\\.timeline:)\""}`);
+    if (!R6.test(v)) return $text(v, p, `${$quote(v)} does not match the pattern ${JSON.stringify(R6.source)}`);
   }
   return null;
 }
 function s19(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   {
-    if (!R7.test(v)) return $text(v, p, `${$quote(v)} does not match the pattern ${"\"^(?:m\\\\.send\\\\.to_device:|org\\\\.matrix\\\\.msc3819\\\\.send\\\\.to_device:)\""}`);
+    if (!R7.test(v)) return $text(v, p, `${$quote(v)} does not match the pattern ${JSON.stringify(R7.source)}`);
   }
   return null;
 }
 function s20(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   {
-    if (!R8.test(v)) return $text(v, p, `${$quote(v)} does not match the pattern ${"\"^(?:m\\\\.receive\\\\.to_device:|org\\\\.matrix\\\\.msc3819\\\\.receive\\\\.to_device:)\""}`);
+    if (!R8.test(v)) return $text(v, p, `${$quote(v)} does not match the pattern ${JSON.stringify(R8.source)}`);
   }
   return null;
 }
 function s21(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   {
-    if (!R9.test(v)) return $text(v, p, `${$quote(v)} does not match the pattern ${"\"^(?:com\\\\.beeper\\\\.capabilities\\\\.receive\\\\.room_account_data:)\""}`);
+    if (!R9.test(v)) return $text(v, p, `${$quote(v)} does not match the pattern ${JSON.stringify(R9.source)}`);
   }
   return null;
 }
@@ -376,7 +379,7 @@ function s23(v, p) {
 function s22(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   {
-    if (!R10.test(v)) return $text(v, p, `${$quote(v)} does not match the pattern ${"\"^(?!(?:m\\\\.send\\\\.event:|org\\\\.matrix\\\\.msc2762\\\\.send\\\\.event:))(?!(?:m\\\\.receive\\\\.event:|org\\\\.matrix\\\\.msc2762\\\\.receive\\\\.event:))(?!(?:m\\\\.send\\\\.state_event:|org\\\\.matrix\\\\.msc2762\\\\.send\\\\.state_event:)(?:(?:[\\\\s\\\\S]*[^\\\\\\\\])?(?:#[\\\\s\\\\S]*)?)$)(?!(?:m\\\\.receive\\\\.state_event:|org\\\\.matrix\\\\.msc2762\\\\.receive\\\\.state_event:)(?:(?:[\\\\s\\\\S]*[^\\\\\\\\])?(?:#[\\\\s\\\\S]*)?)$)(?!(?:m\\\\.read\\\\.event:|org\\\\.matrix\\\\.msc2762\\\\.read\\\\.event:))(?!(?:m\\\\.read\\\\.state_event:|org\\\\.matrix\\\\.msc2762\\\\.read\\\\.state_event:)(?:(?:[\\\\s\\\\S]*[^\\\\\\\\])?(?:#[\\\\s\\\\S]*)?)$)(?!(?:m\\\\.timeline:|org\\\\.matrix\\\\.msc2762\\\\.timeline:))(?!(?:m\\\\.send\\\\.to_device:|org\\\\.matrix\\\\.msc3819\\\\.send\\\\.to_device:))(?!(?:m\\\\.receive\\\\.to_device:|org\\\\.matrix\\\\.msc3819\\\\.receive\\\\.to_device:))(?!(?:com\\\\.beeper\\\\.capabilities\\\\.receive\\\\.room_account_data:))\""}`);
+    if (!R10.test(v)) return $text(v, p, `${$quote(v)} does not match the pattern ${JSON.stringify(R10.source)}`);
   }
   if (s23(v, p) === null) return $text(v, p, "any other capability, kept verbatim");
   return null;
@@ -397,8 +400,8 @@ function s26(v, p) {
 function s25(v, p) {
   let e;
   if ($object(v)) {
-    if (!$has.call(v, "response")) return $missing(p, "response");
     if ((e = $prop(v, p, "response", s26))) return e;
+    if ((e = $required(v, p, ["response"]))) return e;
   }
   return null;
 }
@@ -421,27 +424,22 @@ function s30(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
   if ((e = $prop(v, p, "action", s32))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d14))) return e;
   if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
 function s35(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
-  if (!$has.call(v, "response")) return $missing(p, "response");
   if ((e = $prop(v, p, "action", s32))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d5))) return e;
   if ((e = $prop(v, p, "response", d16))) return e;
+  if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
 function s39(v, p) {
@@ -453,27 +451,22 @@ function s38(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
   if ((e = $prop(v, p, "action", s39))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d18))) return e;
   if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
 function s41(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
-  if (!$has.call(v, "response")) return $missing(p, "response");
   if ((e = $prop(v, p, "action", s39))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d5))) return e;
   if ((e = $prop(v, p, "response", d20))) return e;
+  if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
 function s44(v, p) {
@@ -485,27 +478,22 @@ function s43(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
   if ((e = $prop(v, p, "action", s44))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d22))) return e;
   if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
 function s46(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
-  if (!$has.call(v, "response")) return $missing(p, "response");
   if ((e = $prop(v, p, "action", s44))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d5))) return e;
   if ((e = $prop(v, p, "response", d24))) return e;
+  if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
 function s49(v, p) {
@@ -519,14 +507,11 @@ function s48(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
-  if (!$has.call(v, "response")) return $missing(p, "response");
   if ((e = $prop(v, p, "action", s49))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d5))) return e;
   if ((e = $prop(v, p, "response", d10))) return e;
+  if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
 function s52(v, p) {
@@ -538,27 +523,22 @@ function s51(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
   if ((e = $prop(v, p, "action", s52))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d27))) return e;
   if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
 function s54(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
-  if (!$has.call(v, "response")) return $missing(p, "response");
   if ((e = $prop(v, p, "action", s52))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d5))) return e;
   if ((e = $prop(v, p, "response", d29))) return e;
+  if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
 function s57(v, p) {
@@ -570,27 +550,22 @@ function s56(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
   if ((e = $prop(v, p, "action", s57))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d31))) return e;
   if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
 function s59(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
-  if (!$has.call(v, "response")) return $missing(p, "response");
   if ((e = $prop(v, p, "action", s57))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d5))) return e;
   if ((e = $prop(v, p, "response", d33))) return e;
+  if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
 function s62(v, p) {
@@ -602,27 +577,22 @@ function s61(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
   if ((e = $prop(v, p, "action", s62))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d35))) return e;
   if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
 function s64(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
-  if (!$has.call(v, "response")) return $missing(p, "response");
   if ((e = $prop(v, p, "action", s62))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d5))) return e;
   if ((e = $prop(v, p, "response", d37))) return e;
+  if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
 function s67(v, p) {
@@ -634,27 +604,22 @@ function s66(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
   if ((e = $prop(v, p, "action", s67))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d39))) return e;
   if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
 function s69(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
-  if (!$has.call(v, "response")) return $missing(p, "response");
   if ((e = $prop(v, p, "action", s67))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d5))) return e;
   if ((e = $prop(v, p, "response", d41))) return e;
+  if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
 function s72(v, p) {
@@ -666,27 +631,22 @@ function s71(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
   if ((e = $prop(v, p, "action", s72))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d43))) return e;
   if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
 function s74(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
-  if (!$has.call(v, "response")) return $missing(p, "response");
   if ((e = $prop(v, p, "action", s72))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d5))) return e;
   if ((e = $prop(v, p, "response", d45))) return e;
+  if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
 function s77(v, p) {
@@ -698,27 +658,22 @@ function s76(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
   if ((e = $prop(v, p, "action", s77))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d47))) return e;
   if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
 function s79(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
-  if (!$has.call(v, "response")) return $missing(p, "response");
   if ((e = $prop(v, p, "action", s77))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d5))) return e;
   if ((e = $prop(v, p, "response", d49))) return e;
+  if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
 function s82(v, p) {
@@ -730,27 +685,22 @@ function s81(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
   if ((e = $prop(v, p, "action", s82))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d51))) return e;
   if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
 function s84(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
-  if (!$has.call(v, "response")) return $missing(p, "response");
   if ((e = $prop(v, p, "action", s82))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d5))) return e;
   if ((e = $prop(v, p, "response", d53))) return e;
+  if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
 function s87(v, p) {
@@ -762,27 +712,22 @@ function s86(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
   if ((e = $prop(v, p, "action", s87))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d55))) return e;
   if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
 function s89(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
-  if (!$has.call(v, "response")) return $missing(p, "response");
   if ((e = $prop(v, p, "action", s87))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d5))) return e;
   if ((e = $prop(v, p, "response", d57))) return e;
+  if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
 function s92(v, p) {
@@ -794,27 +739,22 @@ function s91(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
   if ((e = $prop(v, p, "action", s92))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d60))) return e;
   if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
 function s94(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
-  if (!$has.call(v, "response")) return $missing(p, "response");
   if ((e = $prop(v, p, "action", s92))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d5))) return e;
   if ((e = $prop(v, p, "response", d62))) return e;
+  if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
 function s97(v, p) {
@@ -826,27 +766,22 @@ function s96(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
   if ((e = $prop(v, p, "action", s97))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d65))) return e;
   if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
 function s99(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
-  if (!$has.call(v, "response")) return $missing(p, "response");
   if ((e = $prop(v, p, "action", s97))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d5))) return e;
   if ((e = $prop(v, p, "response", d67))) return e;
+  if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
 function s102(v, p) {
@@ -858,27 +793,22 @@ function s101(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
   if ((e = $prop(v, p, "action", s102))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d69))) return e;
   if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
 function s104(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
-  if (!$has.call(v, "response")) return $missing(p, "response");
   if ((e = $prop(v, p, "action", s102))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d5))) return e;
   if ((e = $prop(v, p, "response", d71))) return e;
+  if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
 function s107(v, p) {
@@ -890,27 +820,22 @@ function s106(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
   if ((e = $prop(v, p, "action", s107))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d73))) return e;
   if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
 function s109(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
-  if (!$has.call(v, "response")) return $missing(p, "response");
   if ((e = $prop(v, p, "action", s107))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d5))) return e;
   if ((e = $prop(v, p, "response", d75))) return e;
+  if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
 function s112(v, p) {
@@ -922,27 +847,22 @@ function s111(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
   if ((e = $prop(v, p, "action", s112))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d77))) return e;
   if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
 function s114(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
-  if (!$has.call(v, "response")) return $missing(p, "response");
   if ((e = $prop(v, p, "action", s112))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d5))) return e;
   if ((e = $prop(v, p, "response", d79))) return e;
+  if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
 function s117(v, p) {
@@ -954,27 +874,22 @@ function s116(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
   if ((e = $prop(v, p, "action", s117))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d81))) return e;
   if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
 function s119(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
-  if (!$has.call(v, "response")) return $missing(p, "response");
   if ((e = $prop(v, p, "action", s117))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d5))) return e;
   if ((e = $prop(v, p, "response", d83))) return e;
+  if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
 function s122(v, p) {
@@ -986,27 +901,22 @@ function s121(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
   if ((e = $prop(v, p, "action", s122))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d85))) return e;
   if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
 function s124(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
-  if (!$has.call(v, "response")) return $missing(p, "response");
   if ((e = $prop(v, p, "action", s122))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d5))) return e;
   if ((e = $prop(v, p, "response", d87))) return e;
+  if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
 function s127(v, p) {
@@ -1018,27 +928,22 @@ function s126(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
   if ((e = $prop(v, p, "action", s127))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d89))) return e;
   if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
 function s129(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
-  if (!$has.call(v, "response")) return $missing(p, "response");
   if ((e = $prop(v, p, "action", s127))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d5))) return e;
   if ((e = $prop(v, p, "response", d91))) return e;
+  if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
 function s132(v, p) {
@@ -1050,54 +955,44 @@ function s131(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
   if ((e = $prop(v, p, "action", s132))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d93))) return e;
   if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
 function s134(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
-  if (!$has.call(v, "response")) return $missing(p, "response");
   if ((e = $prop(v, p, "action", s132))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d5))) return e;
   if ((e = $prop(v, p, "response", d95))) return e;
+  if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
 function s136(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
   if ((e = $prop(v, p, "action", d144))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d146))) return e;
   if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
 function s139(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
-  if (!$has.call(v, "response")) return $missing(p, "response");
   if ((e = $prop(v, p, "action", d144))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d5))) return e;
   if ((e = $prop(v, p, "response", d148))) return e;
+  if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
 function s142(v, p) {
@@ -1109,27 +1004,22 @@ function s141(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
   if ((e = $prop(v, p, "action", s142))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d97))) return e;
   if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
 function s144(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
-  if (!$has.call(v, "response")) return $missing(p, "response");
   if ((e = $prop(v, p, "action", s142))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d5))) return e;
   if ((e = $prop(v, p, "response", d99))) return e;
+  if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
 function s148(v, p) {
@@ -1146,27 +1036,22 @@ function s146(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
   if ((e = $prop(v, p, "action", s147))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d102))) return e;
   if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
 function s151(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
-  if (!$has.call(v, "response")) return $missing(p, "response");
   if ((e = $prop(v, p, "action", s147))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d5))) return e;
   if ((e = $prop(v, p, "response", d104))) return e;
+  if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
 function s154(v, p) {
@@ -1178,27 +1063,22 @@ function s153(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
   if ((e = $prop(v, p, "action", s154))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d106))) return e;
   if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
 function s156(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
-  if (!$has.call(v, "response")) return $missing(p, "response");
   if ((e = $prop(v, p, "action", s154))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d5))) return e;
   if ((e = $prop(v, p, "response", d108))) return e;
+  if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
 function s159(v, p) {
@@ -1210,27 +1090,22 @@ function s158(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
   if ((e = $prop(v, p, "action", s159))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d110))) return e;
   if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
 function s161(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
-  if (!$has.call(v, "response")) return $missing(p, "response");
   if ((e = $prop(v, p, "action", s159))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d5))) return e;
   if ((e = $prop(v, p, "response", d112))) return e;
+  if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
 function s164(v, p) {
@@ -1242,27 +1117,22 @@ function s163(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
   if ((e = $prop(v, p, "action", s164))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d114))) return e;
   if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
 function s166(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
-  if (!$has.call(v, "response")) return $missing(p, "response");
   if ((e = $prop(v, p, "action", s164))) return e;
   if ((e = $prop(v, p, "api", s33))) return e;
   if ((e = $prop(v, p, "data", d5))) return e;
   if ((e = $prop(v, p, "response", d116))) return e;
+  if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
 function s170(v, p) {
@@ -1272,8 +1142,8 @@ function s170(v, p) {
 function s169(v, p) {
   let e;
   if ($object(v)) {
-    if (!$has.call(v, "api")) return $missing(p, "api");
     if ((e = $prop(v, p, "api", s170))) return e;
+    if ((e = $required(v, p, ["api"]))) return e;
   }
   return null;
 }
@@ -1298,27 +1168,22 @@ function s176(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
   if ((e = $prop(v, p, "action", s177))) return e;
   if ((e = $prop(v, p, "api", s170))) return e;
   if ((e = $prop(v, p, "data", d157))) return e;
   if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
 function s179(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
-  if (!$has.call(v, "response")) return $missing(p, "response");
   if ((e = $prop(v, p, "action", s177))) return e;
   if ((e = $prop(v, p, "api", s170))) return e;
   if ((e = $prop(v, p, "data", d5))) return e;
   if ((e = $prop(v, p, "response", d159))) return e;
+  if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
 function s182(v, p) {
@@ -1330,68 +1195,55 @@ function s181(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
   if ((e = $prop(v, p, "action", s182))) return e;
   if ((e = $prop(v, p, "api", s170))) return e;
   if ((e = $prop(v, p, "data", d161))) return e;
   if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
 function s184(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
-  if (!$has.call(v, "response")) return $missing(p, "response");
   if ((e = $prop(v, p, "action", s182))) return e;
   if ((e = $prop(v, p, "api", s170))) return e;
   if ((e = $prop(v, p, "data", d5))) return e;
   if ((e = $prop(v, p, "response", d163))) return e;
+  if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
 function s186(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
   if ((e = $prop(v, p, "action", s32))) return e;
   if ((e = $prop(v, p, "api", s170))) return e;
   if ((e = $prop(v, p, "data", d165))) return e;
   if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
 function s188(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
-  if (!$has.call(v, "response")) return $missing(p, "response");
   if ((e = $prop(v, p, "action", s32))) return e;
   if ((e = $prop(v, p, "api", s170))) return e;
   if ((e = $prop(v, p, "data", d5))) return e;
   if ((e = $prop(v, p, "response", d167))) return e;
+  if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
 function s190(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
-  if (!$has.call(v, "response")) return $missing(p, "response");
   if ((e = $prop(v, p, "action", s49))) return e;
   if ((e = $prop(v, p, "api", s170))) return e;
   if ((e = $prop(v, p, "data", d5))) return e;
   if ((e = $prop(v, p, "response", d10))) return e;
+  if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
 function s192(v, p) {
@@ -1403,27 +1255,22 @@ function s191(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
   if ((e = $prop(v, p, "action", s192))) return e;
   if ((e = $prop(v, p, "api", s170))) return e;
   if ((e = $prop(v, p, "data", d170))) return e;
   if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
 function s194(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
-  if (!$has.call(v, "response")) return $missing(p, "response");
   if ((e = $prop(v, p, "action", s192))) return e;
   if ((e = $prop(v, p, "api", s170))) return e;
   if ((e = $prop(v, p, "data", d5))) return e;
   if ((e = $prop(v, p, "response", d172))) return e;
+  if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
 function s197(v, p) {
@@ -1435,27 +1282,22 @@ function s196(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
   if ((e = $prop(v, p, "action", s197))) return e;
   if ((e = $prop(v, p, "api", s170))) return e;
   if ((e = $prop(v, p, "data", d175))) return e;
   if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
 function s199(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
-  if (!$has.call(v, "response")) return $missing(p, "response");
   if ((e = $prop(v, p, "action", s197))) return e;
   if ((e = $prop(v, p, "api", s170))) return e;
   if ((e = $prop(v, p, "data", d5))) return e;
   if ((e = $prop(v, p, "response", d177))) return e;
+  if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
 function s202(v, p) {
@@ -1467,27 +1309,22 @@ function s201(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
   if ((e = $prop(v, p, "action", s202))) return e;
   if ((e = $prop(v, p, "api", s170))) return e;
   if ((e = $prop(v, p, "data", d179))) return e;
   if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
 function s204(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
-  if (!$has.call(v, "response")) return $missing(p, "response");
   if ((e = $prop(v, p, "action", s202))) return e;
   if ((e = $prop(v, p, "api", s170))) return e;
   if ((e = $prop(v, p, "data", d5))) return e;
   if ((e = $prop(v, p, "response", d181))) return e;
+  if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
 function s207(v, p) {
@@ -1499,108 +1336,88 @@ function s206(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
   if ((e = $prop(v, p, "action", s207))) return e;
   if ((e = $prop(v, p, "api", s170))) return e;
   if ((e = $prop(v, p, "data", d185))) return e;
   if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
 function s209(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
-  if (!$has.call(v, "response")) return $missing(p, "response");
   if ((e = $prop(v, p, "action", s207))) return e;
   if ((e = $prop(v, p, "api", s170))) return e;
   if ((e = $prop(v, p, "data", d5))) return e;
   if ((e = $prop(v, p, "response", d187))) return e;
+  if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
 function s211(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
   if ((e = $prop(v, p, "action", s107))) return e;
   if ((e = $prop(v, p, "api", s170))) return e;
   if ((e = $prop(v, p, "data", d189))) return e;
   if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
 function s213(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
-  if (!$has.call(v, "response")) return $missing(p, "response");
   if ((e = $prop(v, p, "action", s107))) return e;
   if ((e = $prop(v, p, "api", s170))) return e;
   if ((e = $prop(v, p, "data", d5))) return e;
   if ((e = $prop(v, p, "response", d191))) return e;
+  if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
 function s215(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
   if ((e = $prop(v, p, "action", s112))) return e;
   if ((e = $prop(v, p, "api", s170))) return e;
   if ((e = $prop(v, p, "data", d193))) return e;
   if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
 function s217(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
-  if (!$has.call(v, "response")) return $missing(p, "response");
   if ((e = $prop(v, p, "action", s112))) return e;
   if ((e = $prop(v, p, "api", s170))) return e;
   if ((e = $prop(v, p, "data", d5))) return e;
   if ((e = $prop(v, p, "response", d195))) return e;
+  if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
 function s219(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
   if ((e = $prop(v, p, "action", s132))) return e;
   if ((e = $prop(v, p, "api", s170))) return e;
   if ((e = $prop(v, p, "data", d197))) return e;
   if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
 function s221(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
-  if (!$has.call(v, "response")) return $missing(p, "response");
   if ((e = $prop(v, p, "action", s132))) return e;
   if ((e = $prop(v, p, "api", s170))) return e;
   if ((e = $prop(v, p, "data", d5))) return e;
   if ((e = $prop(v, p, "response", d199))) return e;
+  if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
 function s224(v, p) {
@@ -1612,54 +1429,44 @@ function s223(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
   if ((e = $prop(v, p, "action", s224))) return e;
   if ((e = $prop(v, p, "api", s170))) return e;
   if ((e = $prop(v, p, "data", d201))) return e;
   if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
 function s226(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
-  if (!$has.call(v, "response")) return $missing(p, "response");
   if ((e = $prop(v, p, "action", s224))) return e;
   if ((e = $prop(v, p, "api", s170))) return e;
   if ((e = $prop(v, p, "data", d5))) return e;
   if ((e = $prop(v, p, "response", d203))) return e;
+  if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
 function s228(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
   if ((e = $prop(v, p, "action", d220))) return e;
   if ((e = $prop(v, p, "api", s170))) return e;
   if ((e = $prop(v, p, "data", d222))) return e;
   if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
 function s231(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
-  if (!$has.call(v, "response")) return $missing(p, "response");
   if ((e = $prop(v, p, "action", d220))) return e;
   if ((e = $prop(v, p, "api", s170))) return e;
   if ((e = $prop(v, p, "data", d5))) return e;
   if ((e = $prop(v, p, "response", d224))) return e;
+  if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
 function s234(v, p) {
@@ -1671,27 +1478,22 @@ function s233(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
   if ((e = $prop(v, p, "action", s234))) return e;
   if ((e = $prop(v, p, "api", s170))) return e;
   if ((e = $prop(v, p, "data", d205))) return e;
   if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
 function s236(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
-  if (!$has.call(v, "response")) return $missing(p, "response");
   if ((e = $prop(v, p, "action", s234))) return e;
   if ((e = $prop(v, p, "api", s170))) return e;
   if ((e = $prop(v, p, "data", d5))) return e;
   if ((e = $prop(v, p, "response", d207))) return e;
+  if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
 function s239(v, p) {
@@ -1703,27 +1505,22 @@ function s238(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
   if ((e = $prop(v, p, "action", s239))) return e;
   if ((e = $prop(v, p, "api", s170))) return e;
   if ((e = $prop(v, p, "data", d209))) return e;
   if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
 function s241(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
-  if (!$has.call(v, "response")) return $missing(p, "response");
   if ((e = $prop(v, p, "action", s239))) return e;
   if ((e = $prop(v, p, "api", s170))) return e;
   if ((e = $prop(v, p, "data", d5))) return e;
   if ((e = $prop(v, p, "response", d211))) return e;
+  if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
 function s244(v, p) {
@@ -1735,27 +1532,22 @@ function s243(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
   if ((e = $prop(v, p, "action", s244))) return e;
   if ((e = $prop(v, p, "api", s170))) return e;
   if ((e = $prop(v, p, "data", d213))) return e;
   if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
 function s246(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
-  if (!$has.call(v, "response")) return $missing(p, "response");
   if ((e = $prop(v, p, "action", s244))) return e;
   if ((e = $prop(v, p, "api", s170))) return e;
   if ((e = $prop(v, p, "data", d5))) return e;
   if ((e = $prop(v, p, "response", d215))) return e;
+  if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
 function s249(v, p) {
@@ -1767,34 +1559,29 @@ function s248(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
   if ((e = $prop(v, p, "action", s249))) return e;
   if ((e = $prop(v, p, "api", s170))) return e;
   if ((e = $prop(v, p, "data", d217))) return e;
   if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
 function s251(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = d9(v, p))) return e;
-  if (!$has.call(v, "api")) return $missing(p, "api");
-  if (!$has.call(v, "action")) return $missing(p, "action");
-  if (!$has.call(v, "data")) return $missing(p, "data");
-  if (!$has.call(v, "response")) return $missing(p, "response");
   if ((e = $prop(v, p, "action", s249))) return e;
   if ((e = $prop(v, p, "api", s170))) return e;
   if ((e = $prop(v, p, "data", d5))) return e;
   if ((e = $prop(v, p, "response", d219))) return e;
+  if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
 function s253(v, p) {
   if (!($object(v))) return $type(v, p, "an object");
   return null;
 }
-const d219 = (v, p) => s253(v, p);
+const d219 = s253;
 function s256(v, p) {
   let e;
   if (!(Array.isArray(v))) return $type(v, p, "an array");
@@ -1841,17 +1628,16 @@ function s263(v, p) {
 function s254(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "type")) return $missing(p, "type");
-  if (!$has.call(v, "url")) return $missing(p, "url");
   if ((e = $prop(v, p, "buttons", s255))) return e;
   if ((e = $prop(v, p, "data", s258))) return e;
   if ((e = $prop(v, p, "name", s260))) return e;
   if ((e = $prop(v, p, "type", s262))) return e;
   if ((e = $prop(v, p, "url", s49))) return e;
   if ((e = $prop(v, p, "waitForIframeLoad", s263))) return e;
+  if ((e = $required(v, p, ["type","url"]))) return e;
   return null;
 }
-const d217 = (v, p) => s254(v, p);
+const d217 = s254;
 function s266(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (v !== "m.custom" && v !== "m.jitsi" && v !== "m.stickerpicker") return $enum(v, p, ["m.custom","m.jitsi","m.stickerpicker"]);
@@ -1871,27 +1657,25 @@ function s265(v, p) {
   if ((e = $one(v, p, [s266, s267], null, null))) return e;
   return null;
 }
-const d153 = (v, p) => s265(v, p);
+const d153 = s265;
 function s269(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = $prop(v, p, "title", s260))) return e;
   return null;
 }
-const d124 = (v, p) => s269(v, p);
+const d124 = s269;
 function s270(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "id")) return $missing(p, "id");
-  if (!$has.call(v, "label")) return $missing(p, "label");
-  if (!$has.call(v, "kind")) return $missing(p, "kind");
   if ((e = $prop(v, p, "disabled", s263))) return e;
   if ((e = $prop(v, p, "id", d122))) return e;
   if ((e = $prop(v, p, "kind", d123))) return e;
   if ((e = $prop(v, p, "label", s261))) return e;
+  if ((e = $required(v, p, ["id","label","kind"]))) return e;
   return null;
 }
-const d121 = (v, p) => s270(v, p);
+const d121 = s270;
 function s274(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (!E7.has(v)) return $enum(v, p, E7);
@@ -1911,7 +1695,7 @@ function s273(v, p) {
   if ((e = $one(v, p, [s274, s275], null, null))) return e;
   return null;
 }
-const d123 = (v, p) => s273(v, p);
+const d123 = s273;
 function s278(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (v !== "m.close") return $enum(v, p, ["m.close"]);
@@ -1931,17 +1715,17 @@ function s277(v, p) {
   if ((e = $one(v, p, [s278, s279], null, null))) return e;
   return null;
 }
-const d122 = (v, p) => s277(v, p);
-const d215 = (v, p) => s253(v, p);
+const d122 = s277;
+const d215 = s253;
 function s281(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "visible")) return $missing(p, "visible");
   if ((e = $prop(v, p, "visible", s264))) return e;
+  if ((e = $required(v, p, ["visible"]))) return e;
   return null;
 }
-const d213 = (v, p) => s281(v, p);
-const d211 = (v, p) => s253(v, p);
+const d213 = s281;
+const d211 = s253;
 function s283(v, p) {
   let e;
   if (!(Array.isArray(v))) return $type(v, p, "an array");
@@ -1951,16 +1735,14 @@ function s283(v, p) {
 function s282(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "uris")) return $missing(p, "uris");
-  if (!$has.call(v, "username")) return $missing(p, "username");
-  if (!$has.call(v, "password")) return $missing(p, "password");
   if ((e = $prop(v, p, "password", s261))) return e;
   if ((e = $prop(v, p, "uris", s283))) return e;
   if ((e = $prop(v, p, "username", s261))) return e;
+  if ((e = $required(v, p, ["uris","username","password"]))) return e;
   return null;
 }
-const d209 = (v, p) => s282(v, p);
-const d207 = (v, p) => s253(v, p);
+const d209 = s282;
+const d207 = s253;
 function s285(v, p) {
   let e;
   if (!(Array.isArray(v))) return $type(v, p, "an array");
@@ -1970,11 +1752,11 @@ function s285(v, p) {
 function s284(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "state")) return $missing(p, "state");
   if ((e = $prop(v, p, "state", s285))) return e;
+  if ((e = $required(v, p, ["state"]))) return e;
   return null;
 }
-const d205 = (v, p) => s284(v, p);
+const d205 = s284;
 function s288(v, p) {
   if (!($object(v))) return $type(v, p, "an object");
   return null;
@@ -1992,12 +1774,6 @@ function s292(v, p) {
 function s287(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "type")) return $missing(p, "type");
-  if (!$has.call(v, "sender")) return $missing(p, "sender");
-  if (!$has.call(v, "event_id")) return $missing(p, "event_id");
-  if (!$has.call(v, "room_id")) return $missing(p, "room_id");
-  if (!$has.call(v, "origin_server_ts")) return $missing(p, "origin_server_ts");
-  if (!$has.call(v, "content")) return $missing(p, "content");
   if ((e = $prop(v, p, "content", s288))) return e;
   if ((e = $prop(v, p, "event_id", s261))) return e;
   if ((e = $prop(v, p, "msc4354_sticky", s289))) return e;
@@ -2008,26 +1784,27 @@ function s287(v, p) {
   if ((e = $prop(v, p, "sticky", s289))) return e;
   if ((e = $prop(v, p, "type", s261))) return e;
   if ((e = $prop(v, p, "unsigned", s292))) return e;
+  if ((e = $required(v, p, ["type","sender","event_id","room_id","origin_server_ts","content"]))) return e;
   return null;
 }
-const d130 = (v, p) => s287(v, p);
+const d130 = s287;
 function s293(v, p) {
   if (!(typeof v === "number")) return $type(v, p, "an integer from 0 to 9007199254740991");
   if (typeof v === "number" && (!Number.isInteger(v) || v < 0 || v > 9007199254740991)) return $range(v, p, "an integer from 0 to 9007199254740991");
   return null;
 }
-const d140 = (v, p) => s293(v, p);
+const d140 = s293;
 function s294(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "duration_ms")) return $missing(p, "duration_ms");
   if ((e = $prop(v, p, "duration_ms", d120))) return e;
+  if ((e = $required(v, p, ["duration_ms"]))) return e;
   return null;
 }
-const d139 = (v, p) => s294(v, p);
-const d120 = (v, p) => s293(v, p);
-const d224 = (v, p) => s288(v, p);
-const d222 = (v, p) => s288(v, p);
+const d139 = s294;
+const d120 = s293;
+const d224 = s288;
+const d222 = s288;
 function s297(v, p) {
   if (!E9.has(v)) return $enum(v, p, E9);
   return null;
@@ -2040,9 +1817,9 @@ function s296(v, p) {
   if (s297(v, p) === null) return $text(v, p, "an action without typed payloads in the toWidget direction (a vendor action such as `io.element.join`, or one this version does not type): any name but those");
   return null;
 }
-const d220 = (v, p) => s296(v, p);
-const d203 = (v, p) => s253(v, p);
-const d201 = (v, p) => s253(v, p);
+const d220 = s296;
+const d203 = s253;
+const d201 = s253;
 function s299(v, p) {
   let e;
   if (!(Array.isArray(v))) return $type(v, p, "an array");
@@ -2052,38 +1829,35 @@ function s299(v, p) {
 function s298(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "supported_versions")) return $missing(p, "supported_versions");
   if ((e = $prop(v, p, "supported_versions", s299))) return e;
+  if ((e = $required(v, p, ["supported_versions"]))) return e;
   return null;
 }
-const d199 = (v, p) => s298(v, p);
-const d0 = (v, p) => s5(v, p);
-const d197 = (v, p) => s253(v, p);
-const d195 = (v, p) => s253(v, p);
+const d199 = s298;
+const d0 = s5;
+const d197 = s253;
+const d195 = s253;
 function s301(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "type")) return $missing(p, "type");
-  if (!$has.call(v, "sender")) return $missing(p, "sender");
-  if (!$has.call(v, "content")) return $missing(p, "content");
-  if (!$has.call(v, "encrypted")) return $missing(p, "encrypted");
   if ((e = $prop(v, p, "content", s288))) return e;
   if ((e = $prop(v, p, "encrypted", s264))) return e;
   if ((e = $prop(v, p, "sender", s261))) return e;
   if ((e = $prop(v, p, "type", s261))) return e;
+  if ((e = $required(v, p, ["type","sender","content","encrypted"]))) return e;
   return null;
 }
-const d193 = (v, p) => s301(v, p);
-const d191 = (v, p) => s253(v, p);
-const d189 = (v, p) => s287(v, p);
+const d193 = s301;
+const d191 = s253;
+const d189 = s287;
 function s302(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "screenshot")) return $missing(p, "screenshot");
   if ((e = $prop(v, p, "screenshot", d143))) return e;
+  if ((e = $required(v, p, ["screenshot"]))) return e;
   return null;
 }
-const d187 = (v, p) => s302(v, p);
+const d187 = s302;
 function s305(v, p) {
   if (!(Array.isArray(v))) return $type(v, p, "an array");
   return null;
@@ -2097,9 +1871,9 @@ function s304(v, p) {
   if ((e = $one(v, p, [s288, s305, s261, s306, s264], null, null))) return e;
   return null;
 }
-const d143 = (v, p) => s304(v, p);
-const d185 = (v, p) => s253(v, p);
-const d181 = (v, p) => s253(v, p);
+const d143 = s304;
+const d185 = s253;
+const d181 = s253;
 function s308(v, p) {
   let e;
   if ((e = $any(v, p, [d11, s27]))) return e;
@@ -2113,17 +1887,16 @@ function s311(v, p) {
 function s307(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "state")) return $missing(p, "state");
-  if (!$has.call(v, "original_request_id")) return $missing(p, "original_request_id");
   if ((e = $prop(v, p, "access_token", s260))) return e;
   if ((e = $prop(v, p, "expires_in", s308))) return e;
   if ((e = $prop(v, p, "matrix_server_name", s260))) return e;
   if ((e = $prop(v, p, "original_request_id", s49))) return e;
   if ((e = $prop(v, p, "state", d155))) return e;
   if ((e = $prop(v, p, "token_type", s311))) return e;
+  if ((e = $required(v, p, ["state","original_request_id"]))) return e;
   return null;
 }
-const d179 = (v, p) => s307(v, p);
+const d179 = s307;
 function s314(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (v !== "Bearer") return $enum(v, p, ["Bearer"]);
@@ -2143,15 +1916,15 @@ function s313(v, p) {
   if ((e = $one(v, p, [s314, s315], null, null))) return e;
   return null;
 }
-const d142 = (v, p) => s313(v, p);
+const d142 = s313;
 function s317(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (v !== "allowed" && v !== "blocked") return $enum(v, p, ["allowed","blocked"]);
   return null;
 }
-const d155 = (v, p) => s317(v, p);
-const d11 = (v, p) => s293(v, p);
-const d177 = (v, p) => s253(v, p);
+const d155 = s317;
+const d11 = s293;
+const d177 = s253;
 function s319(v, p) {
   let e;
   if (!(Array.isArray(v))) return $type(v, p, "an array");
@@ -2161,43 +1934,42 @@ function s319(v, p) {
 function s318(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "requested")) return $missing(p, "requested");
-  if (!$has.call(v, "approved")) return $missing(p, "approved");
   if ((e = $prop(v, p, "approved", s319))) return e;
   if ((e = $prop(v, p, "requested", s319))) return e;
+  if ((e = $required(v, p, ["requested","approved"]))) return e;
   return null;
 }
-const d175 = (v, p) => s318(v, p);
-const d1 = (v, p) => s9(v, p);
-const d172 = (v, p) => s253(v, p);
+const d175 = s318;
+const d1 = s9;
+const d172 = s253;
 function s321(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "lang")) return $missing(p, "lang");
   if ((e = $prop(v, p, "lang", s261))) return e;
+  if ((e = $required(v, p, ["lang"]))) return e;
   return null;
 }
-const d170 = (v, p) => s321(v, p);
-const d167 = (v, p) => s253(v, p);
-const d165 = (v, p) => s253(v, p);
+const d170 = s321;
+const d167 = s253;
+const d165 = s253;
 function s322(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "capabilities")) return $missing(p, "capabilities");
   if ((e = $prop(v, p, "capabilities", s319))) return e;
+  if ((e = $required(v, p, ["capabilities"]))) return e;
   return null;
 }
-const d163 = (v, p) => s322(v, p);
-const d161 = (v, p) => s253(v, p);
-const d159 = (v, p) => s253(v, p);
+const d163 = s322;
+const d161 = s253;
+const d159 = s253;
 function s323(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "id")) return $missing(p, "id");
   if ((e = $prop(v, p, "id", d122))) return e;
+  if ((e = $required(v, p, ["id"]))) return e;
   return null;
 }
-const d157 = (v, p) => s323(v, p);
+const d157 = s323;
 function s326(v, p) {
   if (v !== "supported_api_versions") return $enum(v, p, ["supported_api_versions"]);
   return null;
@@ -2205,8 +1977,8 @@ function s326(v, p) {
 function s325(v, p) {
   let e;
   if ($object(v)) {
-    if (!$has.call(v, "action")) return $missing(p, "action");
     if ((e = $prop(v, p, "action", s326))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
@@ -2217,8 +1989,8 @@ function s330(v, p) {
 function s329(v, p) {
   let e;
   if ($object(v)) {
-    if (!$has.call(v, "action")) return $missing(p, "action");
     if ((e = $prop(v, p, "action", s330))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
@@ -2229,8 +2001,8 @@ function s334(v, p) {
 function s333(v, p) {
   let e;
   if ($object(v)) {
-    if (!$has.call(v, "action")) return $missing(p, "action");
     if ((e = $prop(v, p, "action", s334))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
@@ -2241,8 +2013,8 @@ function s338(v, p) {
 function s337(v, p) {
   let e;
   if ($object(v)) {
-    if (!$has.call(v, "action")) return $missing(p, "action");
     if ((e = $prop(v, p, "action", s338))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
@@ -2253,8 +2025,8 @@ function s342(v, p) {
 function s341(v, p) {
   let e;
   if ($object(v)) {
-    if (!$has.call(v, "action")) return $missing(p, "action");
     if ((e = $prop(v, p, "action", s342))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
@@ -2265,8 +2037,8 @@ function s346(v, p) {
 function s345(v, p) {
   let e;
   if ($object(v)) {
-    if (!$has.call(v, "action")) return $missing(p, "action");
     if ((e = $prop(v, p, "action", s346))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
@@ -2277,8 +2049,8 @@ function s350(v, p) {
 function s349(v, p) {
   let e;
   if ($object(v)) {
-    if (!$has.call(v, "action")) return $missing(p, "action");
     if ((e = $prop(v, p, "action", s350))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
@@ -2289,8 +2061,8 @@ function s354(v, p) {
 function s353(v, p) {
   let e;
   if ($object(v)) {
-    if (!$has.call(v, "action")) return $missing(p, "action");
     if ((e = $prop(v, p, "action", s354))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
@@ -2301,8 +2073,8 @@ function s358(v, p) {
 function s357(v, p) {
   let e;
   if ($object(v)) {
-    if (!$has.call(v, "action")) return $missing(p, "action");
     if ((e = $prop(v, p, "action", s358))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
@@ -2313,8 +2085,8 @@ function s362(v, p) {
 function s361(v, p) {
   let e;
   if ($object(v)) {
-    if (!$has.call(v, "action")) return $missing(p, "action");
     if ((e = $prop(v, p, "action", s362))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
@@ -2325,8 +2097,8 @@ function s366(v, p) {
 function s365(v, p) {
   let e;
   if ($object(v)) {
-    if (!$has.call(v, "action")) return $missing(p, "action");
     if ((e = $prop(v, p, "action", s366))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
@@ -2337,8 +2109,8 @@ function s370(v, p) {
 function s369(v, p) {
   let e;
   if ($object(v)) {
-    if (!$has.call(v, "action")) return $missing(p, "action");
     if ((e = $prop(v, p, "action", s370))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
@@ -2349,8 +2121,8 @@ function s374(v, p) {
 function s373(v, p) {
   let e;
   if ($object(v)) {
-    if (!$has.call(v, "action")) return $missing(p, "action");
     if ((e = $prop(v, p, "action", s374))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
@@ -2361,8 +2133,8 @@ function s378(v, p) {
 function s377(v, p) {
   let e;
   if ($object(v)) {
-    if (!$has.call(v, "action")) return $missing(p, "action");
     if ((e = $prop(v, p, "action", s378))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
@@ -2373,8 +2145,8 @@ function s382(v, p) {
 function s381(v, p) {
   let e;
   if ($object(v)) {
-    if (!$has.call(v, "action")) return $missing(p, "action");
     if ((e = $prop(v, p, "action", s382))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
@@ -2454,42 +2226,42 @@ function s324(v, p) {
   if ((e = (s325(v, p) === null ? d196 : s328)(v, p))) return e;
   return null;
 }
-const d182 = (v, p) => s324(v, p);
-const d221 = (v, p) => s228(v, p);
-const d208 = (v, p) => s238(v, p);
-const d204 = (v, p) => s233(v, p);
-const d192 = (v, p) => s215(v, p);
-const d188 = (v, p) => s211(v, p);
-const d156 = (v, p) => s176(v, p);
-const d164 = (v, p) => s186(v, p);
-const d216 = (v, p) => s248(v, p);
-const d178 = (v, p) => s201(v, p);
-const d212 = (v, p) => s243(v, p);
-const d184 = (v, p) => s206(v, p);
-const d169 = (v, p) => s191(v, p);
-const d200 = (v, p) => s223(v, p);
-const d174 = (v, p) => s196(v, p);
-const d160 = (v, p) => s181(v, p);
-const d196 = (v, p) => s219(v, p);
+const d182 = s324;
+const d221 = s228;
+const d208 = s238;
+const d204 = s233;
+const d192 = s215;
+const d188 = s211;
+const d156 = s176;
+const d164 = s186;
+const d216 = s248;
+const d178 = s201;
+const d212 = s243;
+const d184 = s206;
+const d169 = s191;
+const d200 = s223;
+const d174 = s196;
+const d160 = s181;
+const d196 = s219;
 function s388(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "message")) return $missing(p, "message");
   if ((e = $prop(v, p, "message", s261))) return e;
+  if ((e = $required(v, p, ["message"]))) return e;
   return null;
 }
 function s387(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "error")) return $missing(p, "error");
   if ((e = $prop(v, p, "error", s388))) return e;
+  if ((e = $required(v, p, ["error"]))) return e;
   return null;
 }
 function s386(v, p) {
   let e;
   if ($object(v)) {
-    if (!$has.call(v, "response")) return $missing(p, "response");
     if ((e = $prop(v, p, "response", s387))) return e;
+    if ((e = $required(v, p, ["response"]))) return e;
   }
   return null;
 }
@@ -2574,28 +2346,28 @@ function s385(v, p) {
   if ((e = (s386(v, p) === null ? d168 : s390)(v, p))) return e;
   return null;
 }
-const d183 = (v, p) => s385(v, p);
-const d223 = (v, p) => s231(v, p);
-const d210 = (v, p) => s241(v, p);
-const d206 = (v, p) => s236(v, p);
-const d194 = (v, p) => s217(v, p);
-const d190 = (v, p) => s213(v, p);
-const d158 = (v, p) => s179(v, p);
-const d166 = (v, p) => s188(v, p);
-const d218 = (v, p) => s251(v, p);
-const d180 = (v, p) => s204(v, p);
-const d214 = (v, p) => s246(v, p);
-const d186 = (v, p) => s209(v, p);
-const d171 = (v, p) => s194(v, p);
-const d202 = (v, p) => s226(v, p);
-const d176 = (v, p) => s199(v, p);
-const d162 = (v, p) => s184(v, p);
-const d198 = (v, p) => s221(v, p);
-const d168 = (v, p) => s190(v, p);
-const d154 = (v, p) => s24(v, p);
-const d173 = (v, p) => s173(v, p);
-const d116 = (v, p) => s253(v, p);
-const d114 = (v, p) => s253(v, p);
+const d183 = s385;
+const d223 = s231;
+const d210 = s241;
+const d206 = s236;
+const d194 = s217;
+const d190 = s213;
+const d158 = s179;
+const d166 = s188;
+const d218 = s251;
+const d180 = s204;
+const d214 = s246;
+const d186 = s209;
+const d171 = s194;
+const d202 = s226;
+const d176 = s199;
+const d162 = s184;
+const d198 = s221;
+const d168 = s190;
+const d154 = s24;
+const d173 = s173;
+const d116 = s253;
+const d114 = s253;
 function s422(v, p) {
   let e;
   if (!(Array.isArray(v))) return $type(v, p, "an array");
@@ -2605,23 +2377,22 @@ function s422(v, p) {
 function s421(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "limited")) return $missing(p, "limited");
-  if (!$has.call(v, "results")) return $missing(p, "results");
   if ((e = $prop(v, p, "limited", s264))) return e;
   if ((e = $prop(v, p, "results", s422))) return e;
+  if ((e = $required(v, p, ["limited","results"]))) return e;
   return null;
 }
-const d112 = (v, p) => s421(v, p);
+const d112 = s421;
 function s424(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "user_id")) return $missing(p, "user_id");
   if ((e = $prop(v, p, "avatar_url", s260))) return e;
   if ((e = $prop(v, p, "display_name", s260))) return e;
   if ((e = $prop(v, p, "user_id", s261))) return e;
+  if ((e = $required(v, p, ["user_id"]))) return e;
   return null;
 }
-const d151 = (v, p) => s424(v, p);
+const d151 = s424;
 function s426(v, p) {
   let e;
   if ((e = $any(v, p, [d128, s27]))) return e;
@@ -2630,13 +2401,13 @@ function s426(v, p) {
 function s425(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "search_term")) return $missing(p, "search_term");
   if ((e = $prop(v, p, "limit", s426))) return e;
   if ((e = $prop(v, p, "search_term", s261))) return e;
+  if ((e = $required(v, p, ["search_term"]))) return e;
   return null;
 }
-const d110 = (v, p) => s425(v, p);
-const d128 = (v, p) => s293(v, p);
+const d110 = s425;
+const d128 = s293;
 function s429(v, p) {
   let e;
   if ((e = $any(v, p, [d6, s27]))) return e;
@@ -2645,69 +2416,61 @@ function s429(v, p) {
 function s428(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "content_uri")) return $missing(p, "content_uri");
   if ((e = $prop(v, p, "content_uri", s261))) return e;
   if ((e = $prop(v, p, "encryption", s429))) return e;
+  if ((e = $required(v, p, ["content_uri"]))) return e;
   return null;
 }
-const d108 = (v, p) => s428(v, p);
+const d108 = s428;
 function s431(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "key")) return $missing(p, "key");
-  if (!$has.call(v, "iv")) return $missing(p, "iv");
-  if (!$has.call(v, "hashes")) return $missing(p, "hashes");
-  if (!$has.call(v, "v")) return $missing(p, "v");
   if ((e = $prop(v, p, "hashes", d7))) return e;
   if ((e = $prop(v, p, "iv", s261))) return e;
   if ((e = $prop(v, p, "key", d8))) return e;
   if ((e = $prop(v, p, "url", s260))) return e;
   if ((e = $prop(v, p, "v", s261))) return e;
+  if ((e = $required(v, p, ["key","iv","hashes","v"]))) return e;
   return null;
 }
-const d6 = (v, p) => s431(v, p);
+const d6 = s431;
 function s434(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "kty")) return $missing(p, "kty");
-  if (!$has.call(v, "key_ops")) return $missing(p, "key_ops");
-  if (!$has.call(v, "alg")) return $missing(p, "alg");
-  if (!$has.call(v, "k")) return $missing(p, "k");
-  if (!$has.call(v, "ext")) return $missing(p, "ext");
   if ((e = $prop(v, p, "alg", s261))) return e;
   if ((e = $prop(v, p, "ext", s264))) return e;
   if ((e = $prop(v, p, "k", s261))) return e;
   if ((e = $prop(v, p, "key_ops", s283))) return e;
   if ((e = $prop(v, p, "kty", s261))) return e;
+  if ((e = $required(v, p, ["kty","key_ops","alg","k","ext"]))) return e;
   return null;
 }
-const d8 = (v, p) => s434(v, p);
+const d8 = s434;
 function s435(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = $prop(v, p, "sha256", s260))) return e;
   return null;
 }
-const d7 = (v, p) => s435(v, p);
+const d7 = s435;
 function s436(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "file")) return $missing(p, "file");
   if ((e = $prop(v, p, "file", d143))) return e;
+  if ((e = $required(v, p, ["file"]))) return e;
   return null;
 }
-const d106 = (v, p) => s436(v, p);
-const d104 = (v, p) => s253(v, p);
+const d106 = s436;
+const d104 = s253;
 function s437(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "delay_id")) return $missing(p, "delay_id");
-  if (!$has.call(v, "action")) return $missing(p, "action");
   if ((e = $prop(v, p, "action", d149))) return e;
   if ((e = $prop(v, p, "delay_id", s49))) return e;
+  if ((e = $required(v, p, ["delay_id","action"]))) return e;
   return null;
 }
-const d102 = (v, p) => s437(v, p);
+const d102 = s437;
 function s440(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (v !== "cancel" && v !== "restart" && v !== "send") return $enum(v, p, ["cancel","restart","send"]);
@@ -2723,12 +2486,12 @@ function s439(v, p) {
   if ((e = $one(v, p, [s440, s441], null, null))) return e;
   return null;
 }
-const d149 = (v, p) => s439(v, p);
-const d100 = (v, p) => s2(v, p);
-const d99 = (v, p) => s253(v, p);
-const d97 = (v, p) => s253(v, p);
-const d148 = (v, p) => s288(v, p);
-const d146 = (v, p) => s288(v, p);
+const d149 = s439;
+const d100 = s2;
+const d99 = s253;
+const d97 = s253;
+const d148 = s288;
+const d146 = s288;
 function s443(v, p) {
   if (!E10.has(v)) return $enum(v, p, E10);
   return null;
@@ -2741,21 +2504,20 @@ function s442(v, p) {
   if (s443(v, p) === null) return $text(v, p, "an action without typed payloads in the fromWidget direction (a vendor action such as `io.element.join`, or one this version does not type): any name but those");
   return null;
 }
-const d144 = (v, p) => s442(v, p);
-const d95 = (v, p) => s298(v, p);
-const d93 = (v, p) => s253(v, p);
-const d91 = (v, p) => s253(v, p);
+const d144 = s442;
+const d95 = s298;
+const d93 = s253;
+const d91 = s253;
 function s444(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "name")) return $missing(p, "name");
-  if (!$has.call(v, "content")) return $missing(p, "content");
   if ((e = $prop(v, p, "content", d135))) return e;
   if ((e = $prop(v, p, "description", s260))) return e;
   if ((e = $prop(v, p, "name", s261))) return e;
+  if ((e = $required(v, p, ["name","content"]))) return e;
   return null;
 }
-const d89 = (v, p) => s444(v, p);
+const d89 = s444;
 function s447(v, p) {
   let e;
   if ((e = $any(v, p, [d136, s27]))) return e;
@@ -2764,12 +2526,12 @@ function s447(v, p) {
 function s446(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "url")) return $missing(p, "url");
   if ((e = $prop(v, p, "info", s447))) return e;
   if ((e = $prop(v, p, "url", s261))) return e;
+  if ((e = $required(v, p, ["url"]))) return e;
   return null;
 }
-const d135 = (v, p) => s446(v, p);
+const d135 = s446;
 function s450(v, p) {
   let e;
   if ((e = $any(v, p, [d127, s27]))) return e;
@@ -2796,7 +2558,7 @@ function s449(v, p) {
   if ((e = $prop(v, p, "w", s450))) return e;
   return null;
 }
-const d136 = (v, p) => s449(v, p);
+const d136 = s449;
 function s456(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
@@ -2806,10 +2568,10 @@ function s456(v, p) {
   if ((e = $prop(v, p, "w", s450))) return e;
   return null;
 }
-const d137 = (v, p) => s456(v, p);
-const d12 = (v, p) => s293(v, p);
-const d127 = (v, p) => s293(v, p);
-const d87 = (v, p) => s253(v, p);
+const d137 = s456;
+const d12 = s293;
+const d127 = s293;
+const d87 = s253;
 function s459(v, p) {
   if (v !== "m.close") return $enum(v, p, ["m.close"]);
   return null;
@@ -2823,29 +2585,28 @@ function s458(v, p) {
 function s457(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "button")) return $missing(p, "button");
-  if (!$has.call(v, "enabled")) return $missing(p, "enabled");
   if ((e = $prop(v, p, "button", s458))) return e;
   if ((e = $prop(v, p, "enabled", s264))) return e;
+  if ((e = $required(v, p, ["button","enabled"]))) return e;
   return null;
 }
-const d85 = (v, p) => s457(v, p);
+const d85 = s457;
 function s460(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "success")) return $missing(p, "success");
   if ((e = $prop(v, p, "success", s264))) return e;
+  if ((e = $required(v, p, ["success"]))) return e;
   return null;
 }
-const d83 = (v, p) => s460(v, p);
+const d83 = s460;
 function s461(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "value")) return $missing(p, "value");
   if ((e = $prop(v, p, "value", s264))) return e;
+  if ((e = $required(v, p, ["value"]))) return e;
   return null;
 }
-const d81 = (v, p) => s461(v, p);
+const d81 = s461;
 function s463(v, p) {
   let e;
   if ((e = $any(v, p, [d3, s27]))) return e;
@@ -2857,26 +2618,24 @@ function s462(v, p) {
   if ((e = $prop(v, p, "failures", s463))) return e;
   return null;
 }
-const d79 = (v, p) => s462(v, p);
+const d79 = s462;
 function s465(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   for (const k in v) if ($has.call(v, k) && (e = s283(v[k], $at(p, k)))) return e;
   return null;
 }
-const d3 = (v, p) => s465(v, p);
+const d3 = s465;
 function s466(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "type")) return $missing(p, "type");
-  if (!$has.call(v, "encrypted")) return $missing(p, "encrypted");
-  if (!$has.call(v, "messages")) return $missing(p, "messages");
   if ((e = $prop(v, p, "encrypted", s264))) return e;
   if ((e = $prop(v, p, "messages", d141))) return e;
   if ((e = $prop(v, p, "type", s49))) return e;
+  if ((e = $required(v, p, ["type","encrypted","messages"]))) return e;
   return null;
 }
-const d77 = (v, p) => s466(v, p);
+const d77 = s466;
 function s469(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
@@ -2889,20 +2648,20 @@ function s468(v, p) {
   for (const k in v) if ($has.call(v, k) && (e = s469(v[k], $at(p, k)))) return e;
   return null;
 }
-const d141 = (v, p) => s468(v, p);
+const d141 = s468;
 function s471(v, p) {
   let e;
   if ($object(v)) {
-    if (!$has.call(v, "event_id")) return $missing(p, "event_id");
     if ((e = $prop(v, p, "event_id", s26))) return e;
+    if ((e = $required(v, p, ["event_id"]))) return e;
   }
   return null;
 }
 function s472(v, p) {
   let e;
   if ($object(v)) {
-    if (!$has.call(v, "delay_id")) return $missing(p, "delay_id");
     if ((e = $prop(v, p, "delay_id", s26))) return e;
+    if ((e = $required(v, p, ["delay_id"]))) return e;
   }
   return null;
 }
@@ -2915,7 +2674,7 @@ function s470(v, p) {
   if ((e = $one(v, p, [s471, s472], "needs `event_id` or `delay_id`", "has `event_id` and `delay_id`; exactly one is allowed"))) return e;
   return null;
 }
-const d75 = (v, p) => s470(v, p);
+const d75 = s470;
 function s474(v, p) {
   let e;
   if ((e = $any(v, p, [d2, s27]))) return e;
@@ -2933,18 +2692,15 @@ function s479(v, p) {
 function s478(v, p) {
   let e;
   if ($object(v)) {
-    if (!$has.call(v, "state_key")) return $missing(p, "state_key");
-    if (!$has.call(v, "sticky_duration_ms")) return $missing(p, "sticky_duration_ms");
     if ((e = $prop(v, p, "state_key", s261))) return e;
     if ((e = $prop(v, p, "sticky_duration_ms", s479))) return e;
+    if ((e = $required(v, p, ["state_key","sticky_duration_ms"]))) return e;
   }
   return null;
 }
 function s473(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "type")) return $missing(p, "type");
-  if (!$has.call(v, "content")) return $missing(p, "content");
   if ((e = $prop(v, p, "content", s288))) return e;
   if ((e = $prop(v, p, "delay", s474))) return e;
   if ((e = $prop(v, p, "parent_delay_id", s260))) return e;
@@ -2952,71 +2708,65 @@ function s473(v, p) {
   if ((e = $prop(v, p, "state_key", s260))) return e;
   if ((e = $prop(v, p, "sticky_duration_ms", s476))) return e;
   if ((e = $prop(v, p, "type", s49))) return e;
+  if ((e = $required(v, p, ["type","content"]))) return e;
   if (s478(v, p) === null) return $text(v, p, "a state event cannot be sticky");
   return null;
 }
-const d73 = (v, p) => s473(v, p);
+const d73 = s473;
 function s480(v, p) {
   if (!(typeof v === "number")) return $type(v, p, "an integer from 0 to 3600000");
   if (typeof v === "number" && (!Number.isInteger(v) || v < 0 || v > 3600000)) return $range(v, p, "an integer from 0 to 3600000");
   return null;
 }
-const d138 = (v, p) => s480(v, p);
+const d138 = s480;
 function s481(v, p) {
   if (!(typeof v === "number")) return $type(v, p, "an integer from 1 to 9007199254740991");
   if (typeof v === "number" && (!Number.isInteger(v) || v < 1 || v > 9007199254740991)) return $range(v, p, "an integer from 1 to 9007199254740991");
   return null;
 }
-const d2 = (v, p) => s481(v, p);
+const d2 = s481;
 function s482(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "jwt")) return $missing(p, "jwt");
   if ((e = $prop(v, p, "jwt", s261))) return e;
+  if ((e = $required(v, p, ["jwt"]))) return e;
   return null;
 }
-const d71 = (v, p) => s482(v, p);
+const d71 = s482;
 function s483(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "server_name")) return $missing(p, "server_name");
-  if (!$has.call(v, "url")) return $missing(p, "url");
-  if (!$has.call(v, "room_id")) return $missing(p, "room_id");
-  if (!$has.call(v, "slot_id")) return $missing(p, "slot_id");
-  if (!$has.call(v, "member")) return $missing(p, "member");
   if ((e = $prop(v, p, "member", d132))) return e;
   if ((e = $prop(v, p, "room_id", s261))) return e;
   if ((e = $prop(v, p, "server_name", s261))) return e;
   if ((e = $prop(v, p, "slot_id", s261))) return e;
   if ((e = $prop(v, p, "url", s261))) return e;
+  if ((e = $required(v, p, ["server_name","url","room_id","slot_id","member"]))) return e;
   return null;
 }
-const d69 = (v, p) => s483(v, p);
+const d69 = s483;
 function s485(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "id")) return $missing(p, "id");
   if ((e = $prop(v, p, "claimed_device_id", s260))) return e;
   if ((e = $prop(v, p, "id", s261))) return e;
+  if ((e = $required(v, p, ["id"]))) return e;
   return null;
 }
-const d132 = (v, p) => s485(v, p);
-const d67 = (v, p) => s253(v, p);
+const d132 = s485;
+const d67 = s253;
 function s486(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "room_id")) return $missing(p, "room_id");
-  if (!$has.call(v, "slot_id")) return $missing(p, "slot_id");
-  if (!$has.call(v, "member")) return $missing(p, "member");
-  if (!$has.call(v, "delay_id")) return $missing(p, "delay_id");
   if ((e = $prop(v, p, "delay_id", s261))) return e;
   if ((e = $prop(v, p, "member", d132))) return e;
   if ((e = $prop(v, p, "room_id", s261))) return e;
   if ((e = $prop(v, p, "slot_id", s261))) return e;
+  if ((e = $required(v, p, ["room_id","slot_id","member","delay_id"]))) return e;
   return null;
 }
-const d65 = (v, p) => s486(v, p);
-const d62 = (v, p) => s253(v, p);
+const d65 = s486;
+const d62 = s253;
 function s488(v, p) {
   let e;
   if ((e = $any(v, p, [s319, s27]))) return e;
@@ -3028,7 +2778,7 @@ function s487(v, p) {
   if ((e = $prop(v, p, "capabilities", s488))) return e;
   return null;
 }
-const d60 = (v, p) => s487(v, p);
+const d60 = s487;
 function s490(v, p) {
   let e;
   if (!(Array.isArray(v))) return $type(v, p, "an array");
@@ -3038,23 +2788,21 @@ function s490(v, p) {
 function s489(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "events")) return $missing(p, "events");
   if ((e = $prop(v, p, "events", s490))) return e;
+  if ((e = $required(v, p, ["events"]))) return e;
   return null;
 }
-const d57 = (v, p) => s489(v, p);
+const d57 = s489;
 function s492(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "type")) return $missing(p, "type");
-  if (!$has.call(v, "room_id")) return $missing(p, "room_id");
-  if (!$has.call(v, "content")) return $missing(p, "content");
   if ((e = $prop(v, p, "content", s288))) return e;
   if ((e = $prop(v, p, "room_id", s261))) return e;
   if ((e = $prop(v, p, "type", s261))) return e;
+  if ((e = $required(v, p, ["type","room_id","content"]))) return e;
   return null;
 }
-const d129 = (v, p) => s492(v, p);
+const d129 = s492;
 function s494(v, p) {
   let e;
   if ((e = $any(v, p, [d131, s27]))) return e;
@@ -3063,12 +2811,12 @@ function s494(v, p) {
 function s493(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "type")) return $missing(p, "type");
   if ((e = $prop(v, p, "room_ids", s494))) return e;
   if ((e = $prop(v, p, "type", s261))) return e;
+  if ((e = $required(v, p, ["type"]))) return e;
   return null;
 }
-const d55 = (v, p) => s493(v, p);
+const d55 = s493;
 function s497(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (v !== "*") return $enum(v, p, ["*"]);
@@ -3079,17 +2827,17 @@ function s496(v, p) {
   if ((e = $any(v, p, [s283, s497]))) return e;
   return null;
 }
-const d131 = (v, p) => s496(v, p);
+const d131 = s496;
 function s498(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "chunk")) return $missing(p, "chunk");
   if ((e = $prop(v, p, "chunk", s285))) return e;
   if ((e = $prop(v, p, "next_batch", s260))) return e;
   if ((e = $prop(v, p, "prev_batch", s260))) return e;
+  if ((e = $required(v, p, ["chunk"]))) return e;
   return null;
 }
-const d53 = (v, p) => s498(v, p);
+const d53 = s498;
 function s500(v, p) {
   let e;
   if ((e = $any(v, p, [d126, s27]))) return e;
@@ -3098,7 +2846,6 @@ function s500(v, p) {
 function s499(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "event_id")) return $missing(p, "event_id");
   if ((e = $prop(v, p, "direction", s500))) return e;
   if ((e = $prop(v, p, "event_id", s49))) return e;
   if ((e = $prop(v, p, "event_type", s260))) return e;
@@ -3107,23 +2854,24 @@ function s499(v, p) {
   if ((e = $prop(v, p, "rel_type", s260))) return e;
   if ((e = $prop(v, p, "room_id", s260))) return e;
   if ((e = $prop(v, p, "to", s260))) return e;
+  if ((e = $required(v, p, ["event_id"]))) return e;
   return null;
 }
-const d51 = (v, p) => s499(v, p);
+const d51 = s499;
 function s502(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (v !== "f" && v !== "b") return $enum(v, p, ["f","b"]);
   return null;
 }
-const d126 = (v, p) => s502(v, p);
+const d126 = s502;
 function s503(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "events")) return $missing(p, "events");
   if ((e = $prop(v, p, "events", s285))) return e;
+  if ((e = $required(v, p, ["events"]))) return e;
   return null;
 }
-const d49 = (v, p) => s503(v, p);
+const d49 = s503;
 function s505(v, p) {
   let e;
   if ((e = $any(v, p, [d117, s27]))) return e;
@@ -3137,16 +2885,16 @@ function s507(v, p) {
 function s504(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "type")) return $missing(p, "type");
   if ((e = $prop(v, p, "limit", s505))) return e;
   if ((e = $prop(v, p, "msgtype", s260))) return e;
   if ((e = $prop(v, p, "room_ids", s494))) return e;
   if ((e = $prop(v, p, "since", s260))) return e;
   if ((e = $prop(v, p, "state_key", s507))) return e;
   if ((e = $prop(v, p, "type", s49))) return e;
+  if ((e = $required(v, p, ["type"]))) return e;
   return null;
 }
-const d47 = (v, p) => s504(v, p);
+const d47 = s504;
 function s510(v, p) {
   if (v !== true) return $enum(v, p, [true]);
   return null;
@@ -3156,19 +2904,19 @@ function s509(v, p) {
   if ((e = $any(v, p, [s261, s510]))) return e;
   return null;
 }
-const d134 = (v, p) => s509(v, p);
-const d117 = (v, p) => s481(v, p);
-const d45 = (v, p) => s253(v, p);
-const d43 = (v, p) => s254(v, p);
-const d41 = (v, p) => s253(v, p);
+const d134 = s509;
+const d117 = s481;
+const d45 = s253;
+const d43 = s254;
+const d41 = s253;
 function s511(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "uri")) return $missing(p, "uri");
   if ((e = $prop(v, p, "uri", s261))) return e;
+  if ((e = $required(v, p, ["uri"]))) return e;
   return null;
 }
-const d39 = (v, p) => s511(v, p);
+const d39 = s511;
 function s513(v, p) {
   let e;
   if (!(Array.isArray(v))) return $type(v, p, "an array");
@@ -3178,39 +2926,39 @@ function s513(v, p) {
 function s512(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "rtc_transports")) return $missing(p, "rtc_transports");
   if ((e = $prop(v, p, "rtc_transports", s513))) return e;
+  if ((e = $required(v, p, ["rtc_transports"]))) return e;
   return null;
 }
-const d37 = (v, p) => s512(v, p);
+const d37 = s512;
 function s515(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "type")) return $missing(p, "type");
   if ((e = $prop(v, p, "type", s261))) return e;
+  if ((e = $required(v, p, ["type"]))) return e;
   return null;
 }
-const d133 = (v, p) => s515(v, p);
-const d35 = (v, p) => s253(v, p);
+const d133 = s515;
+const d35 = s253;
 function s516(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "state")) return $missing(p, "state");
   if ((e = $prop(v, p, "access_token", s260))) return e;
   if ((e = $prop(v, p, "expires_in", s308))) return e;
   if ((e = $prop(v, p, "matrix_server_name", s260))) return e;
   if ((e = $prop(v, p, "state", d125))) return e;
   if ((e = $prop(v, p, "token_type", s311))) return e;
+  if ((e = $required(v, p, ["state"]))) return e;
   return null;
 }
-const d33 = (v, p) => s516(v, p);
+const d33 = s516;
 function s518(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (v !== "allowed" && v !== "blocked" && v !== "request") return $enum(v, p, ["allowed","blocked","request"]);
   return null;
 }
-const d125 = (v, p) => s518(v, p);
-const d31 = (v, p) => s253(v, p);
+const d125 = s518;
+const d31 = s253;
 function s520(v, p) {
   let e;
   if ((e = $any(v, p, [d150, s27]))) return e;
@@ -3222,17 +2970,17 @@ function s519(v, p) {
   if ((e = $prop(v, p, "m.upload.size", s520))) return e;
   return null;
 }
-const d29 = (v, p) => s519(v, p);
-const d150 = (v, p) => s293(v, p);
-const d27 = (v, p) => s253(v, p);
+const d29 = s519;
+const d150 = s293;
+const d27 = s253;
 function s522(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "error")) return $missing(p, "error");
   if ((e = $prop(v, p, "error", d152))) return e;
+  if ((e = $required(v, p, ["error"]))) return e;
   return null;
 }
-const d10 = (v, p) => s522(v, p);
+const d10 = s522;
 function s525(v, p) {
   let e;
   if ((e = $any(v, p, [d118, s27]))) return e;
@@ -3241,12 +2989,12 @@ function s525(v, p) {
 function s524(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "message")) return $missing(p, "message");
   if ((e = $prop(v, p, "matrix_api_error", s525))) return e;
   if ((e = $prop(v, p, "message", s261))) return e;
+  if ((e = $required(v, p, ["message"]))) return e;
   return null;
 }
-const d152 = (v, p) => s524(v, p);
+const d152 = s524;
 function s528(v, p) {
   if (!(typeof v === "number")) return $type(v, p, "an integer from 0 to 65535");
   if (typeof v === "number" && (!Number.isInteger(v) || v < 0 || v > 65535)) return $range(v, p, "an integer from 0 to 65535");
@@ -3255,31 +3003,30 @@ function s528(v, p) {
 function s527(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "http_status")) return $missing(p, "http_status");
-  if (!$has.call(v, "response")) return $missing(p, "response");
   if ((e = $prop(v, p, "http_headers", s292))) return e;
   if ((e = $prop(v, p, "http_status", s528))) return e;
   if ((e = $prop(v, p, "response", d119))) return e;
   if ((e = $prop(v, p, "url", s260))) return e;
+  if ((e = $required(v, p, ["http_status","response"]))) return e;
   return null;
 }
-const d118 = (v, p) => s527(v, p);
+const d118 = s527;
 function s530(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "errcode")) return $missing(p, "errcode");
   if ((e = $prop(v, p, "errcode", s261))) return e;
+  if ((e = $required(v, p, ["errcode"]))) return e;
   return null;
 }
-const d119 = (v, p) => s530(v, p);
+const d119 = s530;
 function s531(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "file")) return $missing(p, "file");
   if ((e = $prop(v, p, "file", d143))) return e;
+  if ((e = $required(v, p, ["file"]))) return e;
   return null;
 }
-const d24 = (v, p) => s531(v, p);
+const d24 = s531;
 function s533(v, p) {
   let e;
   if ((e = $any(v, p, [d4, s27]))) return e;
@@ -3288,32 +3035,31 @@ function s533(v, p) {
 function s532(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "content_uri")) return $missing(p, "content_uri");
   if ((e = $prop(v, p, "content_uri", s261))) return e;
   if ((e = $prop(v, p, "encryption", s429))) return e;
   if ((e = $prop(v, p, "timeout_ms", s533))) return e;
+  if ((e = $required(v, p, ["content_uri"]))) return e;
   return null;
 }
-const d22 = (v, p) => s532(v, p);
-const d4 = (v, p) => s293(v, p);
-const d20 = (v, p) => s253(v, p);
-const d18 = (v, p) => s253(v, p);
-const d16 = (v, p) => s253(v, p);
+const d22 = s532;
+const d4 = s293;
+const d20 = s253;
+const d18 = s253;
+const d16 = s253;
 function s535(v, p) {
   return null;
 }
-const d5 = (v, p) => s535(v, p);
-const d14 = (v, p) => s253(v, p);
+const d5 = s535;
+const d14 = s253;
 function s536(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if (!$has.call(v, "widgetId")) return $missing(p, "widgetId");
-  if (!$has.call(v, "requestId")) return $missing(p, "requestId");
   if ((e = $prop(v, p, "requestId", s49))) return e;
   if ((e = $prop(v, p, "widgetId", s49))) return e;
+  if ((e = $required(v, p, ["widgetId","requestId"]))) return e;
   return null;
 }
-const d9 = (v, p) => s536(v, p);
+const d9 = s536;
 function s541(v, p) {
   if (v !== "content_loaded") return $enum(v, p, ["content_loaded"]);
   return null;
@@ -3321,8 +3067,8 @@ function s541(v, p) {
 function s540(v, p) {
   let e;
   if ($object(v)) {
-    if (!$has.call(v, "action")) return $missing(p, "action");
     if ((e = $prop(v, p, "action", s541))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
@@ -3333,8 +3079,8 @@ function s545(v, p) {
 function s544(v, p) {
   let e;
   if ($object(v)) {
-    if (!$has.call(v, "action")) return $missing(p, "action");
     if ((e = $prop(v, p, "action", s545))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
@@ -3345,8 +3091,8 @@ function s549(v, p) {
 function s548(v, p) {
   let e;
   if ($object(v)) {
-    if (!$has.call(v, "action")) return $missing(p, "action");
     if ((e = $prop(v, p, "action", s549))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
@@ -3357,8 +3103,8 @@ function s553(v, p) {
 function s552(v, p) {
   let e;
   if ($object(v)) {
-    if (!$has.call(v, "action")) return $missing(p, "action");
     if ((e = $prop(v, p, "action", s553))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
@@ -3369,8 +3115,8 @@ function s559(v, p) {
 function s558(v, p) {
   let e;
   if ($object(v)) {
-    if (!$has.call(v, "action")) return $missing(p, "action");
     if ((e = $prop(v, p, "action", s559))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
@@ -3381,8 +3127,8 @@ function s563(v, p) {
 function s562(v, p) {
   let e;
   if ($object(v)) {
-    if (!$has.call(v, "action")) return $missing(p, "action");
     if ((e = $prop(v, p, "action", s563))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
@@ -3393,8 +3139,8 @@ function s571(v, p) {
 function s570(v, p) {
   let e;
   if ($object(v)) {
-    if (!$has.call(v, "action")) return $missing(p, "action");
     if ((e = $prop(v, p, "action", s571))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
@@ -3405,8 +3151,8 @@ function s575(v, p) {
 function s574(v, p) {
   let e;
   if ($object(v)) {
-    if (!$has.call(v, "action")) return $missing(p, "action");
     if ((e = $prop(v, p, "action", s575))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
@@ -3417,8 +3163,8 @@ function s579(v, p) {
 function s578(v, p) {
   let e;
   if ($object(v)) {
-    if (!$has.call(v, "action")) return $missing(p, "action");
     if ((e = $prop(v, p, "action", s579))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
@@ -3429,8 +3175,8 @@ function s583(v, p) {
 function s582(v, p) {
   let e;
   if ($object(v)) {
-    if (!$has.call(v, "action")) return $missing(p, "action");
     if ((e = $prop(v, p, "action", s583))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
@@ -3441,8 +3187,8 @@ function s587(v, p) {
 function s586(v, p) {
   let e;
   if ($object(v)) {
-    if (!$has.call(v, "action")) return $missing(p, "action");
     if ((e = $prop(v, p, "action", s587))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
@@ -3453,8 +3199,8 @@ function s591(v, p) {
 function s590(v, p) {
   let e;
   if ($object(v)) {
-    if (!$has.call(v, "action")) return $missing(p, "action");
     if ((e = $prop(v, p, "action", s591))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
@@ -3465,8 +3211,8 @@ function s595(v, p) {
 function s594(v, p) {
   let e;
   if ($object(v)) {
-    if (!$has.call(v, "action")) return $missing(p, "action");
     if ((e = $prop(v, p, "action", s595))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
@@ -3477,8 +3223,8 @@ function s599(v, p) {
 function s598(v, p) {
   let e;
   if ($object(v)) {
-    if (!$has.call(v, "action")) return $missing(p, "action");
     if ((e = $prop(v, p, "action", s599))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
@@ -3489,8 +3235,8 @@ function s603(v, p) {
 function s602(v, p) {
   let e;
   if ($object(v)) {
-    if (!$has.call(v, "action")) return $missing(p, "action");
     if ((e = $prop(v, p, "action", s603))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
@@ -3501,8 +3247,8 @@ function s607(v, p) {
 function s606(v, p) {
   let e;
   if ($object(v)) {
-    if (!$has.call(v, "action")) return $missing(p, "action");
     if ((e = $prop(v, p, "action", s607))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
@@ -3513,8 +3259,8 @@ function s611(v, p) {
 function s610(v, p) {
   let e;
   if ($object(v)) {
-    if (!$has.call(v, "action")) return $missing(p, "action");
     if ((e = $prop(v, p, "action", s611))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
@@ -3525,8 +3271,8 @@ function s615(v, p) {
 function s614(v, p) {
   let e;
   if ($object(v)) {
-    if (!$has.call(v, "action")) return $missing(p, "action");
     if ((e = $prop(v, p, "action", s615))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
@@ -3537,8 +3283,8 @@ function s619(v, p) {
 function s618(v, p) {
   let e;
   if ($object(v)) {
-    if (!$has.call(v, "action")) return $missing(p, "action");
     if ((e = $prop(v, p, "action", s619))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
@@ -3549,8 +3295,8 @@ function s623(v, p) {
 function s622(v, p) {
   let e;
   if ($object(v)) {
-    if (!$has.call(v, "action")) return $missing(p, "action");
     if ((e = $prop(v, p, "action", s623))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
@@ -3561,8 +3307,8 @@ function s627(v, p) {
 function s626(v, p) {
   let e;
   if ($object(v)) {
-    if (!$has.call(v, "action")) return $missing(p, "action");
     if ((e = $prop(v, p, "action", s627))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
@@ -3692,33 +3438,33 @@ function s537(v, p) {
   if ((e = (s325(v, p) === null ? d92 : s539)(v, p))) return e;
   return null;
 }
-const d58 = (v, p) => s537(v, p);
-const d145 = (v, p) => s136(v, p);
-const d64 = (v, p) => s96(v, p);
-const d68 = (v, p) => s101(v, p);
-const d34 = (v, p) => s61(v, p);
-const d54 = (v, p) => s86(v, p);
-const d101 = (v, p) => s146(v, p);
-const d21 = (v, p) => s43(v, p);
-const d105 = (v, p) => s153(v, p);
-const d26 = (v, p) => s51(v, p);
-const d109 = (v, p) => s158(v, p);
-const d50 = (v, p) => s81(v, p);
-const d59 = (v, p) => s91(v, p);
-const d38 = (v, p) => s66(v, p);
-const d46 = (v, p) => s76(v, p);
-const d96 = (v, p) => s141(v, p);
-const d113 = (v, p) => s163(v, p);
-const d76 = (v, p) => s111(v, p);
-const d72 = (v, p) => s106(v, p);
-const d84 = (v, p) => s121(v, p);
-const d42 = (v, p) => s71(v, p);
-const d13 = (v, p) => s30(v, p);
-const d30 = (v, p) => s56(v, p);
-const d80 = (v, p) => s116(v, p);
-const d88 = (v, p) => s126(v, p);
-const d17 = (v, p) => s38(v, p);
-const d92 = (v, p) => s131(v, p);
+const d58 = s537;
+const d145 = s136;
+const d64 = s96;
+const d68 = s101;
+const d34 = s61;
+const d54 = s86;
+const d101 = s146;
+const d21 = s43;
+const d105 = s153;
+const d26 = s51;
+const d109 = s158;
+const d50 = s81;
+const d59 = s91;
+const d38 = s66;
+const d46 = s76;
+const d96 = s141;
+const d113 = s163;
+const d76 = s111;
+const d72 = s106;
+const d84 = s121;
+const d42 = s71;
+const d13 = s30;
+const d30 = s56;
+const d80 = s116;
+const d88 = s126;
+const d17 = s38;
+const d92 = s131;
 function s680(v, p) {
   let e;
   if ((e = (s626(v, p) === null ? d66 : d147)(v, p))) return e;
@@ -3850,34 +3596,34 @@ function s630(v, p) {
   if ((e = (s386(v, p) === null ? d25 : s632)(v, p))) return e;
   return null;
 }
-const d63 = (v, p) => s630(v, p);
-const d147 = (v, p) => s139(v, p);
-const d66 = (v, p) => s99(v, p);
-const d70 = (v, p) => s104(v, p);
-const d36 = (v, p) => s64(v, p);
-const d56 = (v, p) => s89(v, p);
-const d103 = (v, p) => s151(v, p);
-const d23 = (v, p) => s46(v, p);
-const d107 = (v, p) => s156(v, p);
-const d28 = (v, p) => s54(v, p);
-const d111 = (v, p) => s161(v, p);
-const d52 = (v, p) => s84(v, p);
-const d61 = (v, p) => s94(v, p);
-const d40 = (v, p) => s69(v, p);
-const d48 = (v, p) => s79(v, p);
-const d98 = (v, p) => s144(v, p);
-const d115 = (v, p) => s166(v, p);
-const d78 = (v, p) => s114(v, p);
-const d74 = (v, p) => s109(v, p);
-const d86 = (v, p) => s124(v, p);
-const d44 = (v, p) => s74(v, p);
-const d15 = (v, p) => s35(v, p);
-const d32 = (v, p) => s59(v, p);
-const d82 = (v, p) => s119(v, p);
-const d90 = (v, p) => s129(v, p);
-const d19 = (v, p) => s41(v, p);
-const d94 = (v, p) => s134(v, p);
-const d25 = (v, p) => s48(v, p);
+const d63 = s630;
+const d147 = s139;
+const d66 = s99;
+const d70 = s104;
+const d36 = s64;
+const d56 = s89;
+const d103 = s151;
+const d23 = s46;
+const d107 = s156;
+const d28 = s54;
+const d111 = s161;
+const d52 = s84;
+const d61 = s94;
+const d40 = s69;
+const d48 = s79;
+const d98 = s144;
+const d115 = s166;
+const d78 = s114;
+const d74 = s109;
+const d86 = s124;
+const d44 = s74;
+const d15 = s35;
+const d32 = s59;
+const d82 = s119;
+const d90 = s129;
+const d19 = s41;
+const d94 = s134;
+const d25 = s48;
 
 /** One validator per published schema, by its root type's name. */
 export const validators = /* @__PURE__ */ Object.freeze({

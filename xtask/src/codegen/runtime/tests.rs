@@ -94,10 +94,18 @@ fn equal_nodes_share_a_function_and_references_call_definitions() {
     );
     let compiled = compile(&[(&a, "A".to_owned())]).expect("compile");
     assert_eq!(compiled.code.matches("v.length === 0").count(), 1, "{}", compiled.code);
-    assert!(compiled.code.contains("const d0 = (v, p) => "), "{}", compiled.code);
+    assert!(compiled.code.contains("const d0 = s"), "{}", compiled.code);
     assert!(compiled.code.contains("if ((e = $items(v, p, d0))) return e;"), "a recursive definition calls itself: {}", compiled.code);
     assert!(compiled.code.contains("if ((e = $prop(v, p, \"tree\", d0))) return e;"), "{}", compiled.code);
     assert_eq!(compiled.roots, [("A".to_owned(), "s0".to_owned())]);
+}
+
+#[test]
+fn a_definition_that_is_another_definition_calls_it() {
+    let a = document("a", json!({"title": "A", "$ref": "#/$defs/B", "$defs": {"B": {"$ref": "#/$defs/C"}, "C": {"type": "string"}}}));
+    let compiled = compile(&[(&a, "A".to_owned())]).expect("compile");
+    assert!(compiled.code.contains("const d0 = (v, p) => d1(v, p);\n"), "{}", compiled.code);
+    assert!(compiled.code.contains("const d1 = s"), "{}", compiled.code);
 }
 
 #[test]

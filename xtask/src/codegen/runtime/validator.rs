@@ -31,7 +31,10 @@ const $kind = (v) => (v === null ? "null" : Array.isArray(v) ? "array" : typeof 
 const $at = (p, k) => [...p, k];
 const $type = (v, p, x) => ({ p, k: "type", v, x: [x] });
 const $enum = (v, p, x) => ({ p, k: "enum", v, x: [...x] });
-const $missing = (p, k) => ({ p: $at(p, k), k: "missing" });
+function $required(v, p, keys) {
+  for (const k of keys) if (!$has.call(v, k)) return { p: $at(p, k), k: "missing" };
+  return null;
+}
 const $range = (v, p, x) => ({ p, k: "range", v, x });
 const $text = (v, p, x) => ({ p, k: "text", v, x });
 const $len = (s) => [...s].length;
@@ -152,7 +155,10 @@ pub(super) fn compile(documents: &[(&Document, String)]) -> Result<Compiled> {
     while let Some(name) = compiler.pending.pop() {
         let (schema, function) = compiler.definitions[&name].clone();
         let body = compiler.node(&schema, &format!("$defs/{name}"))?;
-        compiler.functions.push(format!("const {function} = (v, p) => {body}(v, p);\n"));
+        // A node function is a hoisted declaration; another definition is a `const` that may
+        // come later, so it is called, not read, here.
+        let alias = if body.starts_with('d') { format!("(v, p) => {body}(v, p)") } else { body };
+        compiler.functions.push(format!("const {function} = {alias};\n"));
     }
     let mut code = String::new();
     for (index, values) in compiler.sets.iter().enumerate() {
@@ -305,9 +311,8 @@ impl Compiler {
             if let Some(pattern) = pattern {
                 self.patterns.push(json(pattern));
                 out.push_str(&format!(
-                    "    if (!R{}.test(v)) return $text(v, p, `${{$quote(v)}} does not match the pattern ${{{}}}`);\n",
+                    "    if (!R{0}.test(v)) return $text(v, p, `${{$quote(v)}} does not match the pattern ${{JSON.stringify(R{0}.source)}}`);\n",
                     self.patterns.len() - 1,
-                    json(&json(pattern))
                 ));
             }
             out.push_str("  }\n");
@@ -399,20 +404,16 @@ impl Compiler {
         })
     }
 
-    /// `required`, `properties` and `additionalProperties`, for a value that is an object.
+    /// `properties`, `additionalProperties` and `required`, for a value that is an object.
     fn object_part(&mut self, map: &Map<String, Value>, origin: &str) -> Result<String> {
         let mut out = String::new();
-        if let Some(required) = map.get("required") {
-            for name in array(required, "required", origin)? {
-                let name = name.as_str().ok_or_else(|| Error::msg(format!("{origin}: `required` must list strings")))?;
-                out.push_str(&format!("    if (!$has.call(v, {0})) return $missing(p, {0});\n", json(name)));
-            }
-        }
         let properties = match map.get("properties") {
             None => Map::new(),
             Some(Value::Object(properties)) => properties.clone(),
             Some(_) => return Err(Error::msg(format!("{origin}: `properties` must be an object"))),
         };
+        // The fields present first, then the missing ones, in the decoder's order: serde
+        // reports a missing field once the whole object is read.
         for (name, schema) in &properties {
             let function = self.node(schema, &format!("{origin}/properties/{name}"))?;
             if function != "$ok" {
@@ -428,6 +429,15 @@ impl Compiler {
                 out.push_str(&format!(
                     "    for (const k in v) if ($has.call(v, k){filter} && (e = {function}(v[k], $at(p, k)))) return e;\n"
                 ));
+            }
+        }
+        if let Some(required) = map.get("required") {
+            let names = array(required, "required", origin)?;
+            if names.iter().any(|name| !name.is_string()) {
+                return Err(Error::msg(format!("{origin}: `required` must list strings")));
+            }
+            if !names.is_empty() {
+                out.push_str(&format!("    if ((e = $required(v, p, {}))) return e;\n", Value::Array(names.clone())));
             }
         }
         Ok(out)
