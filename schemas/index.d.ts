@@ -244,7 +244,18 @@ export declare function versionOf<S extends keyof VersionSpellings>(name: S): Ve
 export declare function versionOf(name: string | String): VersionLabel | undefined;
 
 /** Whether `message` is a message of `action`, in any of its spellings; narrows `message` to the members of its type with those spellings. */
-export function isAction<M, A extends ActionLabel>(message: M, action: A): message is Extract<M, { action: ActionSpelling<A> }>;
+export declare function isAction<M, A extends ActionLabel>(message: M, action: A): message is Extract<M, { action: ActionSpelling<A> }>;
+
+/**
+ * A message and its action's canonical label: `const { action, message } = withAction(m)`, then
+ * `switch (action)` narrows `message` too, one `case` per action whatever the spelling.
+ */
+export type WithAction<M> =
+  | { [A in ActionLabel]: { readonly action: A; readonly message: Extract<M, { action: ActionSpelling<A> }> } }[ActionLabel]
+  | { readonly action: undefined; readonly message: M };
+
+/** `message` with the canonical label of its action (`undefined` for an action this version does not know). */
+export declare function withAction<M>(message: M): WithAction<M>;
 
 /** Why a value is invalid: one problem, at one field. */
 export interface Problem {

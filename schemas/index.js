@@ -134,6 +134,12 @@ export const versionOf = /* @__PURE__ */ $lookup($versions);
 export const isAction = (message, action) =>
   message !== null && typeof message === "object" && actionOf(message.action) === action;
 
+/** `message` with the canonical label of its action, for a `switch` that narrows both. */
+export const withAction = (message) => ({
+  action: message !== null && typeof message === "object" ? actionOf(message.action) : undefined,
+  message,
+});
+
 // Validators.
 
 const $has = Object.prototype.hasOwnProperty;

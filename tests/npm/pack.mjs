@@ -67,7 +67,7 @@ try {
     writeFileSync(
         join(scratch, "consumer.ts"),
         `import type { ActionLabel, FromWidgetRequest, FromWidgetResponse, Message, Problem } from "${manifest.name}";
-import { actionOf, isAction, isMessage, problem, validators } from "${manifest.name}";
+import { actionOf, isAction, isMessage, problem, validators, withAction } from "${manifest.name}";
 
 // One label per action, whatever spelling the widget used.
 export function describe(request: FromWidgetRequest): string {
@@ -84,7 +84,9 @@ export function describe(request: FromWidgetRequest): string {
 }
 
 export function delayIdOf(request: FromWidgetRequest): string | undefined {
-    return isAction(request, "update_delayed_event") ? request.data.delay_id : undefined;
+    if (isAction(request, "update_delayed_event")) return request.data.delay_id;
+    const { action, message } = withAction(request);
+    return action === "send_event" ? message.data.type : undefined;
 }
 
 export function check(value: unknown): Message | Problem | null {
@@ -141,7 +143,7 @@ console.log("pack: the installed package validates with Ajv");
     execFileSync(process.execPath, [join(scratch, "consumer.mjs")], { cwd: scratch, stdio: "inherit" });
 
     // 5. The runtime from plain JavaScript, as Node.js resolves the package.
-    const runtimeConsumer = `import { actionOf, actions, capabilityOf, isAction, isMessage, problem, validators, versionOf } from "${manifest.name}";
+    const runtimeConsumer = `import { actionOf, actions, capabilityOf, isAction, isMessage, problem, validators, versionOf, withAction } from "${manifest.name}";
 
 const check = (ok, what) => { if (!ok) throw new Error(what); };
 const update = { api: "fromWidget", widgetId: "w1", requestId: "r1", action: "org.matrix.msc4157.update.delayed_event", data: { delay_id: "d", action: "refresh" } };
@@ -151,6 +153,8 @@ check(capabilityOf("org.matrix.msc2762.send.event:m.room.message") === "m.send.e
 check(versionOf("0.0.2") === "0.0.2", "versionOf");
 check(isMessage(update) && validators.FromWidgetUpdateDelayedEventRequest(update), "refresh is accepted");
 check(isAction(update, "update_delayed_event") && !isAction(update, "send_event"), "isAction");
+check(withAction(update).action === "update_delayed_event" && withAction(update).message === update, "withAction");
+check(withAction({ action: "io.element.join" }).action === undefined && withAction(null).action === undefined, "withAction of an unknown action");
 const bad = { api: "fromWidget", widgetId: "w1", requestId: "r1", action: "send_event", data: { type: "m.room.message", content: {}, delay: 0 } };
 const found = problem(bad);
 check(!isMessage(bad) && found.pointer === "/data/delay", "the problem is at /data/delay: " + JSON.stringify(found));

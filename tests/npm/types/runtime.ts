@@ -1,5 +1,5 @@
 // Type tests of the runtime's declarations (schemas/index.d.ts): canonical labels narrow a
-// `switch`, `isAction` narrows a message, validators are type guards.
+// `switch`, `isAction` and `withAction` narrow a message, validators are type guards.
 import {
     actionOf,
     actions,
@@ -9,6 +9,7 @@ import {
     problem,
     validators,
     versionOf,
+    withAction,
 } from "@matrix-widget-api-rs/schemas";
 import type {
     ActionLabel,
@@ -92,4 +93,22 @@ export function check(value: unknown): Message | Problem | null {
     const pointer: string | undefined = found?.pointer;
     use(pointer);
     return validators.FromWidgetSendEventRequest.problem(value);
+}
+
+// ---- `withAction`: one `switch` narrows the label and the message, whatever the spelling.
+export function route(request: FromWidgetRequest): string {
+    const { action, message } = withAction(request);
+    switch (action) {
+        case "update_delayed_event": {
+            const narrowed: FromWidgetUpdateDelayedEventRequest = message;
+            return narrowed.data.delay_id;
+        }
+        case "send_event":
+            return message.data.type;
+        case undefined:
+            return String(message.action);
+        default:
+            // @ts-expect-error only `update_delayed_event` requests have `delay_id`
+            return message.data.delay_id;
+    }
 }

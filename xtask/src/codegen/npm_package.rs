@@ -229,7 +229,7 @@ legacy). `actionOf`, `capabilityOf` and `versionOf` map any of them to one label
 spelling (`undefined` for a name this version does not know):
 
 ```ts
-import {{ actionOf, actions, capabilityOf, isAction }} from "{NAME}";
+import {{ actionOf, actions, capabilityOf, isAction, withAction }} from "{NAME}";
 import type {{ FromWidgetRequest }} from "{NAME}";
 
 function onRequest(request: FromWidgetRequest) {{
@@ -241,6 +241,12 @@ function onRequest(request: FromWidgetRequest) {{
   }}
   if (isAction(request, "update_delayed_event")) {{
     request.data.delay_id; // narrowed to that action's request, in every spelling
+  }}
+  const {{ action, message }} = withAction(request);
+  switch (action) {{
+    case "send_event":
+      message.data.type; // `withAction`: the switch narrows the message too
+      break;
   }}
 }}
 

@@ -62,7 +62,7 @@ pub(super) fn render(runtime: &Runtime<'_>, typings: &str) -> Result<(String, St
         ));
     }
     js.push_str(
-        "\n/** Whether `message` is a message of `action`, in any of its spellings. */\nexport const isAction = (message, action) =>\n  message !== null && typeof message === \"object\" && actionOf(message.action) === action;\n",
+        "\n/** Whether `message` is a message of `action`, in any of its spellings. */\nexport const isAction = (message, action) =>\n  message !== null && typeof message === \"object\" && actionOf(message.action) === action;\n\n/** `message` with the canonical label of its action, for a `switch` that narrows both. */\nexport const withAction = (message) => ({\n  action: message !== null && typeof message === \"object\" ? actionOf(message.action) : undefined,\n  message,\n});\n",
     );
     js.push_str("\n// Validators.\n\n");
     js.push_str(validator::PRELUDE);
@@ -87,10 +87,12 @@ pub(super) fn render(runtime: &Runtime<'_>, typings: &str) -> Result<(String, St
     for table in runtime.names {
         dts.push_str(&name_declarations(table));
     }
-    dts.push_str(&format!(
-        "\n/** Whether `message` is a message of `action`, in any of its spellings; narrows `message` to the members of its type with those spellings. */\nexport function isAction<M, A extends {label}>(message: M, action: A): message is Extract<M, {{ action: ActionSpelling<A> }}>;\n",
-        label = runtime.names.iter().find(|t| t.function == "actionOf").map_or("string", |t| t.label),
-    ));
+    if let Some(actions) = runtime.names.iter().find(|t| t.function == "actionOf") {
+        dts.push_str(&format!(
+            "\n/** Whether `message` is a message of `action`, in any of its spellings; narrows `message` to the members of its type with those spellings. */\nexport declare function isAction<M, A extends {label}>(message: M, action: A): message is Extract<M, {{ action: ActionSpelling<A> }}>;\n\n/**\n * A message and its action's canonical label: `const {{ action, message }} = withAction(m)`, then\n * `switch (action)` narrows `message` too, one `case` per action whatever the spelling.\n */\nexport type WithAction<M> =\n  | {{ [A in {label}]: {{ readonly action: A; readonly message: Extract<M, {{ action: ActionSpelling<A> }}> }} }}[{label}]\n  | {{ readonly action: undefined; readonly message: M }};\n\n/** `message` with the canonical label of its action (`undefined` for an action this version does not know). */\nexport declare function withAction<M>(message: M): WithAction<M>;\n",
+            label = actions.label,
+        ));
+    }
     dts.push_str(VALIDATOR_DECLARATIONS);
     dts.push_str("\n/** One validator per published schema, by its root type's name. */\nexport declare const validators: {\n");
     for (type_name, _) in &compiled.roots {

@@ -75,6 +75,8 @@ fn the_runtime_exports_tables_validators_and_the_message_guard() {
     ));
     assert!(dts.contains("  readonly Message: Validator<Types.Message>;\n"), "{dts}");
     assert!(dts.contains("message is Extract<M, { action: ActionSpelling<A> }>"), "{dts}");
+    assert!(dts.contains("export declare function withAction<M>(message: M): WithAction<M>;\n"), "{dts}");
+    assert!(js.contains("export const withAction = (message) => ({\n"), "{js}");
 }
 
 #[test]
