@@ -142,7 +142,7 @@ if (!runtime.isMessage(update("refresh"))) failures.push("runtime: the legacy up
 
 // Every precompiled validator against Ajv, over every message and every payload in them.
 const values = [...fixtureMessages.map((f) => f.message), ...examples.map((e) => e.message)];
-values.push(...values.flatMap((m) => [m.data, m.response, m.action]).filter((v) => v !== undefined));
+values.push(...values.flatMap((m) => (m !== null && typeof m === "object" ? [m.data, m.response, m.action] : [])).filter((v) => v !== undefined));
 let compared = 0;
 for (const path of files(schemasDir, ".schema.json")) {
     const schema = JSON.parse(readFileSync(path, "utf8"));

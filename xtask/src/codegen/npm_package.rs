@@ -289,8 +289,11 @@ request, `unknown.request` for actions without typed payloads). Every file is se
 
 What JSON Schema cannot see, and the Rust decoder rejects: a key that appears twice in the
 envelope or in a typed payload (`JSON.parse` keeps the last one, and a schema only ever sees
-the parsed value), and strings with lone surrogates (`\ud800`), which are not valid Unicode.
-Validate the text with the Rust decoder where these matter.
+the parsed value), strings with lone surrogates (`\ud800`), which are not valid Unicode, and
+messages over the decoder's resource limits (`Limits`; by default 16 MiB, nesting depth 64,
+1 MiB per string, 100 000 members per container, 255 bytes per ID). The package's validators
+see the parsed value too, so the same holds for them. Validate the text with the Rust decoder
+where these matter.
 
 ## TypeScript
 
