@@ -7,8 +7,14 @@
 //! - `schemas/widget-api.d.ts`: TypeScript declarations generated from those JSON Schemas
 //!   (not from the Rust types), one exported type per root and per `$defs` entry; a schema
 //!   construct TypeScript cannot express fails the run.
+//! - `schemas/index.js` and `schemas/index.d.ts`: the package's runtime, an ES module with no
+//!   imports: every name's spellings and canonical label from the Rust `NAMES` tables, and
+//!   validators compiled from the schemas to plain JavaScript ([`runtime`]). Compiled here,
+//!   not by Ajv through Node.js, so that this command needs only Rust and its drift check
+//!   covers the JavaScript too.
 //! - `schemas/package.json`: the npm package (`@matrix-widget-api-rs/schemas`, versioned
-//!   like the `matrix-widget-api` crate), exporting every schema file and the typings.
+//!   like the `matrix-widget-api` crate): the runtime is its entry point, and every schema
+//!   file and the typings are exported.
 //! - `schemas/README.md`: how to use the package from JavaScript, and an index of the files.
 //!
 //! Any other `*.schema.json` under `schemas/` is stale: deleted in write mode, reported in
@@ -17,12 +23,14 @@
 //! Every generator is pure (values in, text out); this module alone reads and writes files.
 //! Uses run one way, from the command down to the leaves:
 //!
-//! - this module: the command; renders every file and writes or checks them (uses all four);
+//! - this module: the command; renders every file and writes or checks them (uses all five);
 //! - [`schema`]: the published JSON documents, and the JSON Schema vocabulary the others
 //!   share: `$defs` references, data keywords (uses `markdown`);
 //! - [`markdown`]: rustdoc → plain Markdown in descriptions (a leaf);
 //! - [`typescript`]: the typings (uses `schema`), split into its type model `ir` (uses
 //!   `pattern` and `schema`), `printer` (uses `ir`), `pattern` (a leaf) and `tests`;
+//! - [`runtime`]: `index.js` and `index.d.ts`, from the name tables and the documents (uses
+//!   `schema`), with its validator compiler `validator` and `tests`;
 //! - [`npm_package`]: `package.json` and the README, from file names and index rows (a leaf).
 //!
 //! All of them use `crate::util` for errors and [`PREAMBLE`](crate::util::PREAMBLE).
@@ -30,14 +38,17 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use matrix_widget_api::naming::WireName;
 use serde_json::Value;
 
 use self::npm_package::{IndexEntry, Package};
+use self::runtime::{NameTable, Runtime};
 use self::schema::Document;
 use crate::util::{Error, Result, display_path, ensure_file_contents, project_root};
 
 mod markdown;
 mod npm_package;
+mod runtime;
 mod schema;
 mod typescript;
 
@@ -45,6 +56,10 @@ mod typescript;
 const SCHEMA_DIR: &str = "schemas";
 /// The generated TypeScript declarations.
 const TYPESCRIPT_FILE: &str = "widget-api.d.ts";
+/// The runtime: canonical names and precompiled validators (an ES module).
+const RUNTIME_FILE: &str = "index.js";
+/// The runtime's declarations, which also re-export the typings.
+const RUNTIME_TYPES_FILE: &str = "index.d.ts";
 /// The generated README.
 const README_FILE: &str = "README.md";
 /// The generated npm manifest.
@@ -64,6 +79,18 @@ fn inputs() -> Vec<Input> {
     matrix_widget_api::schema::roots().into_iter().map(|root| Input { name: root.name, schema: root.schema.to_value() }).collect()
 }
 
+/// The real name tables: every name type's spellings, from the Rust tables.
+fn name_tables() -> Vec<NameTable> {
+    fn table<T: WireName>(label: &'static str, table: &'static str, function: &'static str) -> NameTable {
+        NameTable { label, table, function, what: T::WHAT, specs: T::NAMES.to_vec() }
+    }
+    vec![
+        table::<matrix_widget_api::ActionName>("ActionLabel", "actions", "actionOf"),
+        table::<matrix_widget_api::Capability>("CapabilityLabel", "capabilities", "capabilityOf"),
+        table::<matrix_widget_api::ApiVersion>("VersionLabel", "versions", "versionOf"),
+    ]
+}
+
 /// The version of the `matrix-widget-api` crate, which the npm package carries.
 fn crate_version(root: &Path) -> Result<String> {
     let path = root.join("crates/matrix-widget-api/Cargo.toml");
@@ -81,7 +108,7 @@ fn crate_version(root: &Path) -> Result<String> {
 pub(crate) fn run(check: bool) -> Result<()> {
     let root = project_root();
     let package = Package { version: crate_version(&root)? };
-    let summary = generate(&root, &inputs(), &package, check)?;
+    let summary = generate(&root, &inputs(), &name_tables(), &package, check)?;
     println!("{}", summary.describe(check));
     Ok(())
 }
@@ -113,8 +140,8 @@ impl Summary {
 ///
 /// In check mode nothing is written: every missing, differing or stale file is collected and
 /// the error lists them all.
-fn generate(root: &Path, inputs: &[Input], package: &Package, check: bool) -> Result<Summary> {
-    let files = render_files(inputs, package)?;
+fn generate(root: &Path, inputs: &[Input], names: &[NameTable], package: &Package, check: bool) -> Result<Summary> {
+    let files = render_files(inputs, names, package)?;
     let dir = root.join(SCHEMA_DIR);
 
     let mut summary = Summary { files: files.len(), ..Summary::default() };
@@ -180,7 +207,7 @@ fn stale_schema_files(dir: &Path, files: &BTreeMap<String, String>) -> Result<Ve
 }
 
 /// Every generated file under `schemas/`, by `/`-separated path. Pure: no I/O.
-fn render_files(inputs: &[Input], package: &Package) -> Result<BTreeMap<String, String>> {
+fn render_files(inputs: &[Input], names: &[NameTable], package: &Package) -> Result<BTreeMap<String, String>> {
     let mut files = BTreeMap::new();
     let mut documents: Vec<Document> = Vec::new();
     for input in inputs {
@@ -193,9 +220,19 @@ fn render_files(inputs: &[Input], package: &Package) -> Result<BTreeMap<String, 
     documents.sort_by(|a, b| a.file.cmp(&b.file));
 
     files.insert(TYPESCRIPT_FILE.to_owned(), typescript::render_file(&documents)?);
-    let schema_files: Vec<&str> = documents.iter().map(|document| document.file.as_str()).collect();
-    files.insert(PACKAGE_FILE.to_owned(), npm_package::manifest(package, &schema_files, TYPESCRIPT_FILE));
     let type_names: Vec<String> = documents.iter().map(typescript::root_type_name).collect();
+    let runtime = Runtime { names, documents: documents.iter().zip(type_names.iter().cloned()).collect() };
+    let (js, dts) = runtime::render(&runtime, TYPESCRIPT_FILE)?;
+    files.insert(RUNTIME_FILE.to_owned(), js);
+    files.insert(RUNTIME_TYPES_FILE.to_owned(), dts);
+    let schema_files: Vec<&str> = documents.iter().map(|document| document.file.as_str()).collect();
+    let layout = npm_package::Layout {
+        schema_files: &schema_files,
+        typings: TYPESCRIPT_FILE,
+        runtime: RUNTIME_FILE,
+        runtime_types: RUNTIME_TYPES_FILE,
+    };
+    files.insert(PACKAGE_FILE.to_owned(), npm_package::manifest(package, &layout));
     let index: Vec<IndexEntry<'_>> = documents
         .iter()
         .zip(&type_names)
@@ -205,7 +242,7 @@ fn render_files(inputs: &[Input], package: &Package) -> Result<BTreeMap<String, 
             description: document.schema.get("description").and_then(Value::as_str),
         })
         .collect();
-    files.insert(README_FILE.to_owned(), npm_package::readme(package, TYPESCRIPT_FILE, &index));
+    files.insert(README_FILE.to_owned(), npm_package::readme(package, &layout, &index));
     Ok(files)
 }
 
@@ -234,7 +271,7 @@ mod tests {
     /// `cargo test` fails when someone changes a wire type without re-running codegen.
     #[test]
     fn codegen_is_fresh() {
-        let result = generate(&project_root(), &inputs(), &run_package(), true);
+        let result = generate(&project_root(), &inputs(), &name_tables(), &run_package(), true);
         assert!(result.is_ok(), "{}", result.err().map(|e| e.to_string()).unwrap_or_default());
     }
 
@@ -242,6 +279,7 @@ mod tests {
     fn json_files_are_sorted_pretty_and_marked() {
         let files = render_files(
             &[input("message", json!({"type": "object", "title": "Message", "properties": {"b": true, "a": {"type": "string"}}}))],
+            &[],
             &package(),
         )
         .expect("render");
@@ -261,15 +299,22 @@ mod tests {
 }
 "#
         );
-        assert_eq!(files.keys().collect::<Vec<_>>(), ["README.md", "message.schema.json", "package.json", "widget-api.d.ts"]);
+        assert_eq!(
+            files.keys().collect::<Vec<_>>(),
+            ["README.md", "index.d.ts", "index.js", "message.schema.json", "package.json", "widget-api.d.ts"]
+        );
     }
 
     #[test]
     fn no_inputs_give_preamble_only_files() {
-        let files = render_files(&[], &package()).expect("render");
+        let files = render_files(&[], &[], &package()).expect("render");
         assert_eq!(files["widget-api.d.ts"], "// Generated by `cargo xtask codegen`, do not edit by hand.\n");
         assert!(files["README.md"].starts_with("<!-- Generated by `cargo xtask codegen`, do not edit by hand. -->\n"));
-        assert_eq!(files.len(), 3);
+        assert!(files["index.js"].starts_with("// Generated by `cargo xtask codegen`, do not edit by hand.\n"));
+        assert!(files["index.js"].contains("export const validators = /* @__PURE__ */ Object.freeze({\n});\n"), "{}", files["index.js"]);
+        assert!(!files["index.js"].contains("isMessage"), "no message schema, no `isMessage`");
+        assert!(files["index.d.ts"].contains("export * from \"./widget-api.js\";\n"));
+        assert_eq!(files.len(), 5);
     }
 
     #[test]
@@ -298,6 +343,7 @@ mod tests {
                     }),
                 ),
             ],
+            &[],
             &package(),
         )
         .expect("render");
@@ -337,6 +383,7 @@ export interface ToWidgetRequest {
                 input("a", json!({"title": "A", "$defs": {"Kind": {"type": "string"}}})),
                 input("b", json!({"title": "B", "$defs": {"Kind": {"type": "integer"}}})),
             ],
+            &[],
             &package(),
         )
         .expect_err("conflict");
@@ -357,6 +404,7 @@ export interface ToWidgetRequest {
                 input("event", root),
                 input("batch", json!({"title": "Batch", "type": "array", "items": {"$ref": "#/$defs/Event"}, "$defs": {"Event": event}})),
             ],
+            &[],
             &package(),
         )
         .expect("render");
@@ -380,6 +428,7 @@ export interface Event {
                 "tree",
                 json!({"title": "Tree", "$ref": "#/$defs/Tree", "$defs": {"Tree": {"type": "array", "items": {"$ref": "#/$defs/Tree"}}}}),
             )],
+            &[],
             &package(),
         )
         .expect("render");
@@ -419,6 +468,7 @@ export interface Event {
                     json!({"CRequestData": {"type": "object", "properties": {"id": {"type": "string"}}, "required": ["id"]}}),
                 ),
             ],
+            &[],
             &package(),
         )
         .expect("render");
@@ -442,6 +492,7 @@ export interface Event {
                 input("x", json!({"title": "X", "$defs": {"One": event.clone(), "Two": event.clone()}})),
                 request("send", "SendRequestData", json!({"SendRequestData": event})),
             ],
+            &[],
             &package(),
         )
         .expect("render");
@@ -450,11 +501,11 @@ export interface Event {
 
     #[test]
     fn dangling_refs_and_bad_names_are_errors() {
-        let err = render_files(&[input("a", json!({"$ref": "#/$defs/Missing"}))], &package()).expect_err("dangling");
+        let err = render_files(&[input("a", json!({"$ref": "#/$defs/Missing"}))], &[], &package()).expect_err("dangling");
         assert_eq!(err.to_string(), "`a.schema.json` refers to `#/$defs/Missing`, which it does not define");
-        let err = render_files(&[input("../evil", json!({}))], &package()).expect_err("name");
+        let err = render_files(&[input("../evil", json!({}))], &[], &package()).expect_err("name");
         assert!(err.to_string().contains("not a plain file stem"), "{err}");
-        let err = render_files(&[input("a", json!({})), input("a", json!({}))], &package()).expect_err("duplicate");
+        let err = render_files(&[input("a", json!({})), input("a", json!({}))], &[], &package()).expect_err("duplicate");
         assert_eq!(err.to_string(), "two schemas are both named `a`");
     }
 
@@ -464,19 +515,19 @@ export interface Event {
         let inputs = [input("one", json!({"type": "string"}))];
         let dir = root.join(SCHEMA_DIR);
 
-        let written = generate(&root, &inputs, &package(), false).expect("write");
+        let written = generate(&root, &inputs, &[], &package(), false).expect("write");
         assert_eq!(written.updated, written.files, "a fresh directory gets every file");
         assert!(written.describe(false).contains("files updated"), "{}", written.describe(false));
-        let again = generate(&root, &inputs, &package(), false).expect("rewrite");
+        let again = generate(&root, &inputs, &[], &package(), false).expect("rewrite");
         assert_eq!((again.updated, again.removed), (0, 0));
         assert_eq!(again.describe(false), format!("codegen: schemas/ is up to date ({} files)", again.files));
-        generate(&root, &inputs, &package(), true).expect("fresh after write");
+        generate(&root, &inputs, &[], &package(), true).expect("fresh after write");
 
         std::fs::write(dir.join("one.schema.json"), "{}\n").expect("edit");
         std::fs::remove_file(dir.join(README_FILE)).expect("delete");
         std::fs::write(dir.join("old.schema.json"), "{}\n").expect("stale");
 
-        let message = generate(&root, &inputs, &package(), true).expect_err("stale").to_string();
+        let message = generate(&root, &inputs, &[], &package(), true).expect_err("stale").to_string();
         assert_eq!(
             message,
             "these generated files are out of date:
@@ -490,9 +541,9 @@ generated files are out of date; run `cargo xtask codegen` and commit the result
         assert!(!dir.join(README_FILE).exists());
         assert!(dir.join("old.schema.json").exists());
 
-        generate(&root, &inputs, &package(), false).expect("repair");
+        generate(&root, &inputs, &[], &package(), false).expect("repair");
         assert!(!dir.join("old.schema.json").exists());
-        generate(&root, &inputs, &package(), true).expect("fresh after repair");
+        generate(&root, &inputs, &[], &package(), true).expect("fresh after repair");
         let _ = std::fs::remove_dir_all(&root);
     }
 }

@@ -3,7 +3,8 @@
 //! Knows nothing of schemas or TypeScript: the caller hands it the file names and the
 //! README's index rows.
 //!
-//! The package holds JSON files and a `.d.ts`; it has no JavaScript of its own. Its version is
+//! The package holds the JSON files, their typings and the runtime (`index.js`, with its
+//! `index.d.ts`), which is the package's entry point. Its version is
 //! the `matrix-widget-api` crate's, so a schema and the Rust decoder that agrees with it are
 //! released together.
 
@@ -102,30 +103,49 @@ const DEVIATIONS: &[Deviation] = &[
     },
 ];
 
-/// `schemas/package.json`: every schema file is exported under its own path, the typings as
-/// the package's types.
-pub(super) fn manifest(package: &Package, schema_files: &[&str], typings: &str) -> String {
+/// Where the package's files are, relative to its root.
+pub(super) struct Layout<'a> {
+    /// Every schema file.
+    pub(super) schema_files: &'a [&'a str],
+    /// The typings generated from the schemas.
+    pub(super) typings: &'a str,
+    /// The runtime (an ES module).
+    pub(super) runtime: &'a str,
+    /// The runtime's declarations, which re-export the typings.
+    pub(super) runtime_types: &'a str,
+}
+
+/// `schemas/package.json`: the runtime is the package's entry point (`import` and `types`),
+/// and every schema file is exported under its own path.
+pub(super) fn manifest(package: &Package, layout: &Layout<'_>) -> String {
     let string = |text: &str| Value::from(text).to_string();
-    let mut folders: Vec<&str> = schema_files.iter().filter_map(|file| file.split_once('/').map(|(folder, _)| folder)).collect();
+    let mut folders: Vec<&str> = layout.schema_files.iter().filter_map(|file| file.split_once('/').map(|(folder, _)| folder)).collect();
     folders.dedup();
     let mut files: Vec<String> = vec![string("*.schema.json")];
     files.extend(folders.iter().map(|folder| string(&format!("{folder}/*.schema.json"))));
-    files.push(string(typings));
-    let mut exports = vec![format!("    \".\": {{\n      \"types\": {}\n    }}", string(&format!("./{typings}")))];
-    exports.extend(schema_files.iter().map(|file| format!("    {}: {}", string(&format!("./{file}")), string(&format!("./{file}")))));
+    files.extend([layout.typings, layout.runtime, layout.runtime_types].map(string));
+    let mut exports = vec![format!(
+        "    \".\": {{\n      \"types\": {},\n      \"import\": {},\n      \"default\": {}\n    }}",
+        string(&format!("./{}", layout.runtime_types)),
+        string(&format!("./{}", layout.runtime)),
+        string(&format!("./{}", layout.runtime)),
+    )];
+    exports
+        .extend(layout.schema_files.iter().map(|file| format!("    {}: {}", string(&format!("./{file}")), string(&format!("./{file}")))));
+    exports.push(format!("    {}: {}", string(&format!("./{}", layout.typings)), string(&format!("./{}", layout.typings))));
     exports.push(format!("    {}: {}", string("./package.json"), string("./package.json")));
     format!(
         "{{\n  \"name\": {name},\n  \"version\": {version},\n  \"description\": {description},\n  \"license\": \"Apache-2.0\",\n  \
          \"repository\": {{\n    \"type\": \"git\",\n    \"url\": {repository},\n    \"directory\": \"schemas\"\n  }},\n  \
-         \"keywords\": [\"matrix\", \"widget\", \"json-schema\", \"typescript\"],\n  \"types\": {types},\n  \
-         \"exports\": {{\n{exports}\n  }},\n  \"files\": [{files}],\n  \"sideEffects\": false\n}}\n",
+         \"keywords\": [\"matrix\", \"widget\", \"json-schema\", \"typescript\"],\n  \"type\": \"module\",\n  \"engines\": {{\n    \"node\": \">=20\"\n  }},\n  \
+         \"types\": {types},\n  \"exports\": {{\n{exports}\n  }},\n  \"files\": [{files}],\n  \"sideEffects\": false\n}}\n",
         name = string(NAME),
         version = string(&package.version),
         description = string(&format!(
-            "JSON Schemas (draft 2020-12) and TypeScript typings for the Matrix Widget API, generated from the Rust crate matrix-widget-api. {PREAMBLE}"
+            "JSON Schemas (draft 2020-12), TypeScript typings, canonical names and precompiled validators for the Matrix Widget API, generated from the Rust crate matrix-widget-api. {PREAMBLE}"
         )),
         repository = string(&format!("git+{}.git", env!("CARGO_PKG_REPOSITORY"))),
-        types = string(&format!("./{typings}")),
+        types = string(&format!("./{}", layout.runtime_types)),
         exports = exports.join(",\n"),
         files = files.join(", "),
     )
@@ -142,8 +162,8 @@ pub(super) struct IndexEntry<'a> {
 }
 
 /// `schemas/README.md`: how to use the package, then an index of the schema files.
-pub(super) fn readme(package: &Package, typings: &str, index: &[IndexEntry<'_>]) -> String {
-    let mut out = readme_intro(package, typings);
+pub(super) fn readme(package: &Package, layout: &Layout<'_>, index: &[IndexEntry<'_>]) -> String {
+    let mut out = readme_intro(package, layout.typings);
     if index.is_empty() {
         return out;
     }
@@ -178,9 +198,69 @@ example to both and require the same verdict.
 npm install {NAME}
 ```
 
+The package's entry point is a small ES module with no dependencies and no Node.js-only
+imports (it runs in Node.js >= 20 and in a browser bundle): canonical names, precompiled
+validators and readable problems, all generated from the same Rust tables.
+
+## Validate
+
+```js
+import {{ isMessage, problem, validators }} from "{NAME}";
+
+const message = JSON.parse(event.data);
+if (!isMessage(message)) {{
+  // One problem, at one field, worded like the Rust decoder:
+  // {{ pointer: "/data/delay", path: "data.delay",
+  //   message: "`data.delay` is out of range: 0 is not an integer from 1 to 9007199254740991" }}
+  console.warn(problem(message).message);
+}}
+validators.FromWidgetSendEventRequest(message); // one validator per schema file, by type name
+```
+
+The validators are compiled from the schemas when the package is generated, so nothing is
+compiled at start-up; each is a TypeScript type guard (`value is Message`) with a
+`problem(value)` that returns the one problem (or `null`), not a report of every branch of
+the schemas' unions.
+
+## Canonical names
+
+An action, capability or API version can arrive in several spellings (stable, unstable,
+legacy). `actionOf`, `capabilityOf` and `versionOf` map any of them to one label, the stable
+spelling (`undefined` for a name this version does not know):
+
+```ts
+import {{ actionOf, actions, capabilityOf, isAction, withAction }} from "{NAME}";
+import type {{ FromWidgetRequest }} from "{NAME}";
+
+function onRequest(request: FromWidgetRequest) {{
+  switch (actionOf(request.action)) {{
+    case "update_delayed_event": // also `org.matrix.msc4157.update_delayed_event` and the legacy `org.matrix.msc4157.update.delayed_event`
+      break;
+    case undefined: // an action this version does not know
+      break;
+  }}
+  if (isAction(request, "update_delayed_event")) {{
+    request.data.delay_id; // narrowed to that action's request, in every spelling
+  }}
+  const {{ action, message }} = withAction(request);
+  switch (action) {{
+    case "send_event":
+      message.data.type; // `withAction`: the switch narrows the message too
+      break;
+  }}
+}}
+
+capabilityOf("org.matrix.msc2762.send.event:m.room.message"); // "m.send.event:m.room.message"
+actions.update_delayed_event.legacy; // ["org.matrix.msc4157.update.delayed_event"]
+```
+
+The labels are a string-literal union (`ActionLabel`, `CapabilityLabel`, `VersionLabel`), so
+a `case` with an unstable spelling is a type error, and `actionOf` of a literal spelling has
+its label's literal type.
+
 ## Validate with Ajv
 
-The schemas use draft 2020-12, so use Ajv's 2020 build:
+The schemas work with any draft 2020-12 validator. With Ajv, use its 2020 build:
 
 ```js
 import Ajv2020 from "ajv/dist/2020.js";
@@ -209,8 +289,11 @@ request, `unknown.request` for actions without typed payloads). Every file is se
 
 What JSON Schema cannot see, and the Rust decoder rejects: a key that appears twice in the
 envelope or in a typed payload (`JSON.parse` keeps the last one, and a schema only ever sees
-the parsed value), and strings with lone surrogates (`\ud800`), which are not valid Unicode.
-Validate the text with the Rust decoder where these matter.
+the parsed value), strings with lone surrogates (`\ud800`), which are not valid Unicode, and
+messages over the decoder's resource limits (`Limits`; by default 16 MiB, nesting depth 64,
+1 MiB per string, 100 000 members per container, 255 bytes per ID). The package's validators
+see the parsed value too, so the same holds for them. Validate the text with the Rust decoder
+where these matter.
 
 ## TypeScript
 
