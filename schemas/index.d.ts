@@ -133,6 +133,8 @@ export type CapabilityLabel =
   | `m.send.to_device:${string}`
   | `m.receive.to_device:${string}`
   | `com.beeper.capabilities.receive.room_account_data:${string}`
+  | `com.beeper.capabilities.send.room_account_data:${string}`
+  | "m.create_room"
   | "m.turn_servers"
   | "m.user_directory_search"
   | "m.upload_file"
@@ -155,6 +157,8 @@ export interface CapabilitySpellings {
   "org.matrix.msc2931.navigate": "m.navigate";
   "m.modals": "m.modals";
   "org.matrix.msc2790.modals": "m.modals";
+  "m.create_room": "m.create_room";
+  "org.matrix.msc3817.create_room": "m.create_room";
   "m.turn_servers": "m.turn_servers";
   "town.robin.msc3846.turn_servers": "m.turn_servers";
   "m.user_directory_search": "m.user_directory_search";
@@ -203,7 +207,9 @@ export type VersionLabel =
   | "org.matrix.msc2873"
   | "org.matrix.msc2931"
   | "org.matrix.msc2974"
+  | "org.matrix.msc2790"
   | "org.matrix.msc2876"
+  | "org.matrix.msc3817"
   | "org.matrix.msc3819"
   | "town.robin.msc3846"
   | "org.matrix.msc3869"
@@ -223,7 +229,9 @@ export interface VersionSpellings {
   "org.matrix.msc2873": "org.matrix.msc2873";
   "org.matrix.msc2931": "org.matrix.msc2931";
   "org.matrix.msc2974": "org.matrix.msc2974";
+  "org.matrix.msc2790": "org.matrix.msc2790";
   "org.matrix.msc2876": "org.matrix.msc2876";
+  "org.matrix.msc3817": "org.matrix.msc3817";
   "org.matrix.msc3819": "org.matrix.msc3819";
   "town.robin.msc3846": "town.robin.msc3846";
   "org.matrix.msc3869": "org.matrix.msc3869";

@@ -89,6 +89,8 @@ const $capabilities = [
   ["m.send.to_device:", "org.matrix.msc3819.send.to_device:", [], true, null],
   ["m.receive.to_device:", "org.matrix.msc3819.receive.to_device:", [], true, null],
   ["com.beeper.capabilities.receive.room_account_data:", "com.beeper.capabilities.receive.room_account_data:", [], true, null],
+  ["com.beeper.capabilities.send.room_account_data:", "com.beeper.capabilities.send.room_account_data:", [], true, null],
+  ["m.create_room", "org.matrix.msc3817.create_room", [], false, null],
   ["m.turn_servers", "town.robin.msc3846.turn_servers", [], false, null],
   ["m.user_directory_search", "org.matrix.msc3973.user_directory_search", [], false, null],
   ["m.upload_file", "org.matrix.msc4039.upload_file", [], false, null],
@@ -116,7 +118,9 @@ const $versions = [
   ["org.matrix.msc2873", "org.matrix.msc2873", [], false, null],
   ["org.matrix.msc2931", "org.matrix.msc2931", [], false, null],
   ["org.matrix.msc2974", "org.matrix.msc2974", [], false, null],
+  ["org.matrix.msc2790", "org.matrix.msc2790", [], false, null],
   ["org.matrix.msc2876", "org.matrix.msc2876", [], false, null],
+  ["org.matrix.msc3817", "org.matrix.msc3817", [], false, null],
   ["org.matrix.msc3819", "org.matrix.msc3819", [], false, null],
   ["town.robin.msc3846", "town.robin.msc3846", [], false, null],
   ["org.matrix.msc3869", "org.matrix.msc3869", [], false, null],
@@ -235,11 +239,11 @@ function $validator(f) {
 }
 const E0 = /* @__PURE__ */ new Set(["supported_api_versions","send_event","send_to_device","close_modal","content_loaded","m.sticker","set_always_on_screen","get_openid","open_modal","set_button_enabled","watch_turn_servers","unwatch_turn_servers","read_events","org.matrix.msc2876.read_events","navigate","org.matrix.msc2931.navigate","request_capabilities","org.matrix.msc2974.request_capabilities","read_relations","org.matrix.msc3869.read_relations","user_directory_search","org.matrix.msc3973.user_directory_search","get_media_config","org.matrix.msc4039.get_media_config","upload_file","org.matrix.msc4039.upload_file","download_file","org.matrix.msc4039.download_file","update_delayed_event","org.matrix.msc4157.update_delayed_event","com.beeper.read_room_account_data","get_rtc_transports","org.matrix.msc4515.get_rtc_transports","org.matrix.msc4533.rtc_livekit_get_token","org.matrix.msc4533.rtc_livekit_delegate_delayed_leave","capabilities","notify_capabilities","theme_change","language_change","screenshot","visibility","openid_credentials","widget_config","button_clicked","update_state","update_turn_servers"]);
 const E1 = /* @__PURE__ */ new Set(["supported_api_versions","send_event","send_to_device","close_modal","content_loaded","m.sticker","set_always_on_screen","get_openid","open_modal","set_button_enabled","watch_turn_servers","unwatch_turn_servers","read_events","org.matrix.msc2876.read_events","navigate","org.matrix.msc2931.navigate","request_capabilities","org.matrix.msc2974.request_capabilities","read_relations","org.matrix.msc3869.read_relations","user_directory_search","org.matrix.msc3973.user_directory_search","get_media_config","org.matrix.msc4039.get_media_config","upload_file","org.matrix.msc4039.upload_file","download_file","org.matrix.msc4039.download_file","update_delayed_event","org.matrix.msc4157.update_delayed_event","com.beeper.read_room_account_data","get_rtc_transports","org.matrix.msc4515.get_rtc_transports","org.matrix.msc4533.rtc_livekit_get_token","org.matrix.msc4533.rtc_livekit_delegate_delayed_leave","capabilities","notify_capabilities","theme_change","language_change","screenshot","visibility","openid_credentials","widget_config","button_clicked","update_state","update_turn_servers","org.matrix.msc4157.update.delayed_event"]);
-const E2 = /* @__PURE__ */ new Set(["0.0.1","0.0.2","0.1.0","org.matrix.msc2762","org.matrix.msc2762_update_state","org.matrix.msc2871","org.matrix.msc2873","org.matrix.msc2931","org.matrix.msc2974","org.matrix.msc2876","org.matrix.msc3819","town.robin.msc3846","org.matrix.msc3869","org.matrix.msc3973","org.matrix.msc4039","org.matrix.msc4515","org.matrix.msc4533"]);
-const E3 = /* @__PURE__ */ new Set(["0.0.1","0.0.2","0.1.0","org.matrix.msc2762","org.matrix.msc2762_update_state","org.matrix.msc2871","org.matrix.msc2873","org.matrix.msc2931","org.matrix.msc2974","org.matrix.msc2876","org.matrix.msc3819","town.robin.msc3846","org.matrix.msc3869","org.matrix.msc3973","org.matrix.msc4039","org.matrix.msc4515","org.matrix.msc4533"]);
-const E4 = /* @__PURE__ */ new Set(["m.capability.screenshot","m.sticker","m.always_on_screen","io.element.requires_client","m.navigate","org.matrix.msc2931.navigate","m.modals","org.matrix.msc2790.modals","m.turn_servers","town.robin.msc3846.turn_servers","m.user_directory_search","org.matrix.msc3973.user_directory_search","m.upload_file","org.matrix.msc4039.upload_file","m.download_file","org.matrix.msc4039.download_file","m.send.delayed_event","org.matrix.msc4157.send.delayed_event","m.update_delayed_event","org.matrix.msc4157.update_delayed_event","m.send.sticky_event","org.matrix.msc4407.send.sticky_event","m.receive.sticky_event","org.matrix.msc4407.receive.sticky_event","rtc_transports","org.matrix.msc4515.rtc_transports","org.matrix.msc4533.rtc_livekit_get_token","org.matrix.msc4533.rtc_livekit_delegate_delayed_leave"]);
+const E2 = /* @__PURE__ */ new Set(["0.0.1","0.0.2","0.1.0","org.matrix.msc2762","org.matrix.msc2762_update_state","org.matrix.msc2871","org.matrix.msc2873","org.matrix.msc2931","org.matrix.msc2974","org.matrix.msc2790","org.matrix.msc2876","org.matrix.msc3817","org.matrix.msc3819","town.robin.msc3846","org.matrix.msc3869","org.matrix.msc3973","org.matrix.msc4039","org.matrix.msc4515","org.matrix.msc4533"]);
+const E3 = /* @__PURE__ */ new Set(["0.0.1","0.0.2","0.1.0","org.matrix.msc2762","org.matrix.msc2762_update_state","org.matrix.msc2871","org.matrix.msc2873","org.matrix.msc2931","org.matrix.msc2974","org.matrix.msc2790","org.matrix.msc2876","org.matrix.msc3817","org.matrix.msc3819","town.robin.msc3846","org.matrix.msc3869","org.matrix.msc3973","org.matrix.msc4039","org.matrix.msc4515","org.matrix.msc4533"]);
+const E4 = /* @__PURE__ */ new Set(["m.capability.screenshot","m.sticker","m.always_on_screen","io.element.requires_client","m.navigate","org.matrix.msc2931.navigate","m.modals","org.matrix.msc2790.modals","m.create_room","org.matrix.msc3817.create_room","m.turn_servers","town.robin.msc3846.turn_servers","m.user_directory_search","org.matrix.msc3973.user_directory_search","m.upload_file","org.matrix.msc4039.upload_file","m.download_file","org.matrix.msc4039.download_file","m.send.delayed_event","org.matrix.msc4157.send.delayed_event","m.update_delayed_event","org.matrix.msc4157.update_delayed_event","m.send.sticky_event","org.matrix.msc4407.send.sticky_event","m.receive.sticky_event","org.matrix.msc4407.receive.sticky_event","rtc_transports","org.matrix.msc4515.rtc_transports","org.matrix.msc4533.rtc_livekit_get_token","org.matrix.msc4533.rtc_livekit_delegate_delayed_leave"]);
 const E5 = /* @__PURE__ */ new Set(["m.send.delay_events","org.matrix.msc4157.update.delayed_event","org.matrix.msc4354.send_sticky_event","org.matrix.msc4354.receive_sticky_event","m.rtc_transports"]);
-const E6 = /* @__PURE__ */ new Set(["m.capability.screenshot","m.sticker","m.always_on_screen","io.element.requires_client","m.navigate","org.matrix.msc2931.navigate","m.modals","org.matrix.msc2790.modals","m.turn_servers","town.robin.msc3846.turn_servers","m.user_directory_search","org.matrix.msc3973.user_directory_search","m.upload_file","org.matrix.msc4039.upload_file","m.download_file","org.matrix.msc4039.download_file","m.send.delayed_event","org.matrix.msc4157.send.delayed_event","m.update_delayed_event","org.matrix.msc4157.update_delayed_event","m.send.sticky_event","org.matrix.msc4407.send.sticky_event","m.receive.sticky_event","org.matrix.msc4407.receive.sticky_event","rtc_transports","org.matrix.msc4515.rtc_transports","org.matrix.msc4533.rtc_livekit_get_token","org.matrix.msc4533.rtc_livekit_delegate_delayed_leave","m.send.delay_events","org.matrix.msc4157.update.delayed_event","org.matrix.msc4354.send_sticky_event","org.matrix.msc4354.receive_sticky_event","m.rtc_transports"]);
+const E6 = /* @__PURE__ */ new Set(["m.capability.screenshot","m.sticker","m.always_on_screen","io.element.requires_client","m.navigate","org.matrix.msc2931.navigate","m.modals","org.matrix.msc2790.modals","m.create_room","org.matrix.msc3817.create_room","m.turn_servers","town.robin.msc3846.turn_servers","m.user_directory_search","org.matrix.msc3973.user_directory_search","m.upload_file","org.matrix.msc4039.upload_file","m.download_file","org.matrix.msc4039.download_file","m.send.delayed_event","org.matrix.msc4157.send.delayed_event","m.update_delayed_event","org.matrix.msc4157.update_delayed_event","m.send.sticky_event","org.matrix.msc4407.send.sticky_event","m.receive.sticky_event","org.matrix.msc4407.receive.sticky_event","rtc_transports","org.matrix.msc4515.rtc_transports","org.matrix.msc4533.rtc_livekit_get_token","org.matrix.msc4533.rtc_livekit_delegate_delayed_leave","m.send.delay_events","org.matrix.msc4157.update.delayed_event","org.matrix.msc4354.send_sticky_event","org.matrix.msc4354.receive_sticky_event","m.rtc_transports"]);
 const E7 = /* @__PURE__ */ new Set(["m.primary","m.secondary","m.warning","m.danger","m.link"]);
 const E8 = /* @__PURE__ */ new Set(["m.primary","m.secondary","m.warning","m.danger","m.link"]);
 const E9 = /* @__PURE__ */ new Set(["supported_api_versions","capabilities","notify_capabilities","theme_change","language_change","screenshot","visibility","openid_credentials","widget_config","close_modal","button_clicked","send_event","send_to_device","update_state","update_turn_servers"]);
@@ -254,7 +258,8 @@ const R6 = /* @__PURE__ */ new RegExp("^(?:m\\.timeline:|org\\.matrix\\.msc2762\
 const R7 = /* @__PURE__ */ new RegExp("^(?:m\\.send\\.to_device:|org\\.matrix\\.msc3819\\.send\\.to_device:)", "u");
 const R8 = /* @__PURE__ */ new RegExp("^(?:m\\.receive\\.to_device:|org\\.matrix\\.msc3819\\.receive\\.to_device:)", "u");
 const R9 = /* @__PURE__ */ new RegExp("^(?:com\\.beeper\\.capabilities\\.receive\\.room_account_data:)", "u");
-const R10 = /* @__PURE__ */ new RegExp("^(?!(?:m\\.send\\.event:|org\\.matrix\\.msc2762\\.send\\.event:))(?!(?:m\\.receive\\.event:|org\\.matrix\\.msc2762\\.receive\\.event:))(?!(?:m\\.send\\.state_event:|org\\.matrix\\.msc2762\\.send\\.state_event:)(?:(?:[\\s\\S]*[^\\\\])?(?:#[\\s\\S]*)?)$)(?!(?:m\\.receive\\.state_event:|org\\.matrix\\.msc2762\\.receive\\.state_event:)(?:(?:[\\s\\S]*[^\\\\])?(?:#[\\s\\S]*)?)$)(?!(?:m\\.read\\.event:|org\\.matrix\\.msc2762\\.read\\.event:))(?!(?:m\\.read\\.state_event:|org\\.matrix\\.msc2762\\.read\\.state_event:)(?:(?:[\\s\\S]*[^\\\\])?(?:#[\\s\\S]*)?)$)(?!(?:m\\.timeline:|org\\.matrix\\.msc2762\\.timeline:))(?!(?:m\\.send\\.to_device:|org\\.matrix\\.msc3819\\.send\\.to_device:))(?!(?:m\\.receive\\.to_device:|org\\.matrix\\.msc3819\\.receive\\.to_device:))(?!(?:com\\.beeper\\.capabilities\\.receive\\.room_account_data:))", "u");
+const R10 = /* @__PURE__ */ new RegExp("^(?:com\\.beeper\\.capabilities\\.send\\.room_account_data:)", "u");
+const R11 = /* @__PURE__ */ new RegExp("^(?!(?:m\\.send\\.event:|org\\.matrix\\.msc2762\\.send\\.event:))(?!(?:m\\.receive\\.event:|org\\.matrix\\.msc2762\\.receive\\.event:))(?!(?:m\\.send\\.state_event:|org\\.matrix\\.msc2762\\.send\\.state_event:)(?:(?:[\\s\\S]*[^\\\\])?(?:#[\\s\\S]*)?)$)(?!(?:m\\.receive\\.state_event:|org\\.matrix\\.msc2762\\.receive\\.state_event:)(?:(?:[\\s\\S]*[^\\\\])?(?:#[\\s\\S]*)?)$)(?!(?:m\\.read\\.event:|org\\.matrix\\.msc2762\\.read\\.event:))(?!(?:m\\.read\\.state_event:|org\\.matrix\\.msc2762\\.read\\.state_event:)(?:(?:[\\s\\S]*[^\\\\])?(?:#[\\s\\S]*)?)$)(?!(?:m\\.timeline:|org\\.matrix\\.msc2762\\.timeline:))(?!(?:m\\.send\\.to_device:|org\\.matrix\\.msc3819\\.send\\.to_device:))(?!(?:m\\.receive\\.to_device:|org\\.matrix\\.msc3819\\.receive\\.to_device:))(?!(?:com\\.beeper\\.capabilities\\.receive\\.room_account_data:))(?!(?:com\\.beeper\\.capabilities\\.send\\.room_account_data:))", "u");
 function s1(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (!E0.has(v)) return $enum(v, p, E0);
@@ -378,3357 +383,3401 @@ function s21(v, p) {
   }
   return null;
 }
-function s23(v, p) {
-  if (!E6.has(v)) return $enum(v, p, E6);
-  return null;
-}
 function s22(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   {
     if (!R10.test(v)) return $text(v, p, `${$quote(v)} does not match the pattern ${JSON.stringify(R10.source)}`);
   }
-  if (s23(v, p) === null) return $text(v, p, "any other capability, kept verbatim");
+  return null;
+}
+function s24(v, p) {
+  if (!E6.has(v)) return $enum(v, p, E6);
+  return null;
+}
+function s23(v, p) {
+  if (!(typeof v === "string")) return $type(v, p, "a string");
+  {
+    if (!R11.test(v)) return $text(v, p, `${$quote(v)} does not match the pattern ${JSON.stringify(R11.source)}`);
+  }
+  if (s24(v, p) === null) return $text(v, p, "any other capability, kept verbatim");
   return null;
 }
 function s9(v, p) {
   let e;
-  if ((e = $one(v, p, [s10, s11, s12, s13, s14, s15, s16, s17, s18, s19, s20, s21, s22], null, null))) return e;
+  if ((e = $one(v, p, [s10, s11, s12, s13, s14, s15, s16, s17, s18, s19, s20, s21, s22, s23], null, null))) return e;
   return null;
 }
-function s27(v, p) {
+function s28(v, p) {
   if (!(v === null)) return $type(v, p, "null");
   return null;
 }
-function s26(v, p) {
-  if (s27(v, p) === null) return $text(v, p, "this value is not allowed here");
+function s27(v, p) {
+  if (s28(v, p) === null) return $text(v, p, "this value is not allowed here");
   return null;
 }
-function s25(v, p) {
+function s26(v, p) {
   let e;
   if ($object(v)) {
-    if ((e = $prop(v, p, "response", s26))) return e;
+    if ((e = $prop(v, p, "response", s27))) return e;
     if ((e = $required(v, p, ["response"]))) return e;
   }
   return null;
 }
-function s24(v, p) {
+function s25(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = (s25(v, p) === null ? d63 : d58)(v, p))) return e;
+  if ((e = (s26(v, p) === null ? d64 : d59)(v, p))) return e;
   return null;
 }
-function s32(v, p) {
+function s33(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (v !== "close_modal") return $enum(v, p, ["close_modal"]);
   return null;
 }
-function s33(v, p) {
+function s34(v, p) {
   if (v !== "fromWidget") return $enum(v, p, ["fromWidget"]);
   return null;
 }
-function s30(v, p) {
+function s31(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s32))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d14))) return e;
-  if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s33))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d15))) return e;
+  if ((e = $prop(v, p, "response", s28))) return e;
   if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
-function s35(v, p) {
+function s36(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s32))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d5))) return e;
-  if ((e = $prop(v, p, "response", d16))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s33))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d6))) return e;
+  if ((e = $prop(v, p, "response", d17))) return e;
   if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
-function s39(v, p) {
+function s40(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (v !== "content_loaded") return $enum(v, p, ["content_loaded"]);
   return null;
 }
-function s38(v, p) {
+function s39(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s39))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d18))) return e;
-  if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s40))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d19))) return e;
+  if ((e = $prop(v, p, "response", s28))) return e;
   if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
-function s41(v, p) {
+function s42(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s39))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d5))) return e;
-  if ((e = $prop(v, p, "response", d20))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s40))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d6))) return e;
+  if ((e = $prop(v, p, "response", d21))) return e;
   if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
-function s44(v, p) {
+function s45(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (v !== "download_file" && v !== "org.matrix.msc4039.download_file") return $enum(v, p, ["download_file","org.matrix.msc4039.download_file"]);
   return null;
 }
-function s43(v, p) {
+function s44(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s44))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d22))) return e;
-  if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s45))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d23))) return e;
+  if ((e = $prop(v, p, "response", s28))) return e;
   if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
-function s46(v, p) {
+function s47(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s44))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d5))) return e;
-  if ((e = $prop(v, p, "response", d24))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s45))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d6))) return e;
+  if ((e = $prop(v, p, "response", d25))) return e;
   if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
-function s49(v, p) {
+function s50(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   {
     if (v.length === 0) return { p, k: "empty", v };
+    if ($len(v) > 255) return $text(v, p, "must be at most 255 characters long");
   }
   return null;
 }
-function s48(v, p) {
+function s49(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s49))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d5))) return e;
-  if ((e = $prop(v, p, "response", d10))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s50))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d6))) return e;
+  if ((e = $prop(v, p, "response", d11))) return e;
   if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
-function s52(v, p) {
+function s53(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (v !== "get_media_config" && v !== "org.matrix.msc4039.get_media_config") return $enum(v, p, ["get_media_config","org.matrix.msc4039.get_media_config"]);
   return null;
 }
-function s51(v, p) {
+function s52(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s52))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d27))) return e;
-  if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s53))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d28))) return e;
+  if ((e = $prop(v, p, "response", s28))) return e;
   if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
-function s54(v, p) {
+function s55(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s52))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d5))) return e;
-  if ((e = $prop(v, p, "response", d29))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s53))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d6))) return e;
+  if ((e = $prop(v, p, "response", d30))) return e;
   if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
-function s57(v, p) {
+function s58(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (v !== "get_openid") return $enum(v, p, ["get_openid"]);
   return null;
 }
-function s56(v, p) {
+function s57(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s57))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d31))) return e;
-  if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s58))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d32))) return e;
+  if ((e = $prop(v, p, "response", s28))) return e;
   if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
-function s59(v, p) {
+function s60(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s57))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d5))) return e;
-  if ((e = $prop(v, p, "response", d33))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s58))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d6))) return e;
+  if ((e = $prop(v, p, "response", d34))) return e;
   if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
-function s62(v, p) {
+function s63(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (v !== "get_rtc_transports" && v !== "org.matrix.msc4515.get_rtc_transports") return $enum(v, p, ["get_rtc_transports","org.matrix.msc4515.get_rtc_transports"]);
   return null;
 }
-function s61(v, p) {
+function s62(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s62))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d35))) return e;
-  if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s63))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d36))) return e;
+  if ((e = $prop(v, p, "response", s28))) return e;
   if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
-function s64(v, p) {
+function s65(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s62))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d5))) return e;
-  if ((e = $prop(v, p, "response", d37))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s63))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d6))) return e;
+  if ((e = $prop(v, p, "response", d38))) return e;
   if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
-function s67(v, p) {
+function s68(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (v !== "navigate" && v !== "org.matrix.msc2931.navigate") return $enum(v, p, ["navigate","org.matrix.msc2931.navigate"]);
   return null;
 }
-function s66(v, p) {
+function s67(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s67))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d39))) return e;
-  if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s68))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d40))) return e;
+  if ((e = $prop(v, p, "response", s28))) return e;
   if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
-function s69(v, p) {
+function s70(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s67))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d5))) return e;
-  if ((e = $prop(v, p, "response", d41))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s68))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d6))) return e;
+  if ((e = $prop(v, p, "response", d42))) return e;
   if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
-function s72(v, p) {
+function s73(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (v !== "open_modal") return $enum(v, p, ["open_modal"]);
   return null;
 }
-function s71(v, p) {
+function s72(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s72))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d43))) return e;
-  if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s73))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d44))) return e;
+  if ((e = $prop(v, p, "response", s28))) return e;
   if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
-function s74(v, p) {
+function s75(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s72))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d5))) return e;
-  if ((e = $prop(v, p, "response", d45))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s73))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d6))) return e;
+  if ((e = $prop(v, p, "response", d46))) return e;
   if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
-function s77(v, p) {
+function s78(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (v !== "read_events" && v !== "org.matrix.msc2876.read_events") return $enum(v, p, ["read_events","org.matrix.msc2876.read_events"]);
   return null;
 }
-function s76(v, p) {
+function s77(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s77))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d47))) return e;
-  if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s78))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d48))) return e;
+  if ((e = $prop(v, p, "response", s28))) return e;
   if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
-function s79(v, p) {
+function s80(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s77))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d5))) return e;
-  if ((e = $prop(v, p, "response", d49))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s78))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d6))) return e;
+  if ((e = $prop(v, p, "response", d50))) return e;
   if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
-function s82(v, p) {
+function s83(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (v !== "read_relations" && v !== "org.matrix.msc3869.read_relations") return $enum(v, p, ["read_relations","org.matrix.msc3869.read_relations"]);
   return null;
 }
-function s81(v, p) {
+function s82(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s82))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d51))) return e;
-  if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s83))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d52))) return e;
+  if ((e = $prop(v, p, "response", s28))) return e;
   if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
-function s84(v, p) {
+function s85(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s82))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d5))) return e;
-  if ((e = $prop(v, p, "response", d53))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s83))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d6))) return e;
+  if ((e = $prop(v, p, "response", d54))) return e;
   if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
-function s87(v, p) {
+function s88(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (v !== "com.beeper.read_room_account_data") return $enum(v, p, ["com.beeper.read_room_account_data"]);
   return null;
 }
-function s86(v, p) {
+function s87(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s87))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d55))) return e;
-  if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s88))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d56))) return e;
+  if ((e = $prop(v, p, "response", s28))) return e;
   if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
-function s89(v, p) {
+function s90(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s87))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d5))) return e;
-  if ((e = $prop(v, p, "response", d57))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s88))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d6))) return e;
+  if ((e = $prop(v, p, "response", d58))) return e;
   if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
-function s92(v, p) {
+function s93(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (v !== "request_capabilities" && v !== "org.matrix.msc2974.request_capabilities") return $enum(v, p, ["request_capabilities","org.matrix.msc2974.request_capabilities"]);
   return null;
 }
-function s91(v, p) {
+function s92(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s92))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d60))) return e;
-  if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s93))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d61))) return e;
+  if ((e = $prop(v, p, "response", s28))) return e;
   if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
-function s94(v, p) {
+function s95(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s92))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d5))) return e;
-  if ((e = $prop(v, p, "response", d62))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s93))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d6))) return e;
+  if ((e = $prop(v, p, "response", d63))) return e;
   if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
-function s97(v, p) {
+function s98(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (v !== "org.matrix.msc4533.rtc_livekit_delegate_delayed_leave") return $enum(v, p, ["org.matrix.msc4533.rtc_livekit_delegate_delayed_leave"]);
   return null;
 }
-function s96(v, p) {
+function s97(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s97))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d65))) return e;
-  if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s98))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d66))) return e;
+  if ((e = $prop(v, p, "response", s28))) return e;
   if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
-function s99(v, p) {
+function s100(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s97))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d5))) return e;
-  if ((e = $prop(v, p, "response", d67))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s98))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d6))) return e;
+  if ((e = $prop(v, p, "response", d68))) return e;
   if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
-function s102(v, p) {
+function s103(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (v !== "org.matrix.msc4533.rtc_livekit_get_token") return $enum(v, p, ["org.matrix.msc4533.rtc_livekit_get_token"]);
   return null;
 }
-function s101(v, p) {
+function s102(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s102))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d69))) return e;
-  if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s103))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d70))) return e;
+  if ((e = $prop(v, p, "response", s28))) return e;
   if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
-function s104(v, p) {
+function s105(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s102))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d5))) return e;
-  if ((e = $prop(v, p, "response", d71))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s103))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d6))) return e;
+  if ((e = $prop(v, p, "response", d72))) return e;
   if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
-function s107(v, p) {
+function s108(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (v !== "send_event") return $enum(v, p, ["send_event"]);
   return null;
 }
-function s106(v, p) {
+function s107(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s107))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d73))) return e;
-  if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s108))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d74))) return e;
+  if ((e = $prop(v, p, "response", s28))) return e;
   if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
-function s109(v, p) {
+function s110(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s107))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d5))) return e;
-  if ((e = $prop(v, p, "response", d75))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s108))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d6))) return e;
+  if ((e = $prop(v, p, "response", d76))) return e;
   if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
-function s112(v, p) {
+function s113(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (v !== "send_to_device") return $enum(v, p, ["send_to_device"]);
   return null;
 }
-function s111(v, p) {
+function s112(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s112))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d77))) return e;
-  if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s113))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d78))) return e;
+  if ((e = $prop(v, p, "response", s28))) return e;
   if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
-function s114(v, p) {
+function s115(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s112))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d5))) return e;
-  if ((e = $prop(v, p, "response", d79))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s113))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d6))) return e;
+  if ((e = $prop(v, p, "response", d80))) return e;
   if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
-function s117(v, p) {
+function s118(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (v !== "set_always_on_screen") return $enum(v, p, ["set_always_on_screen"]);
   return null;
 }
-function s116(v, p) {
+function s117(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s117))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d81))) return e;
-  if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s118))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d82))) return e;
+  if ((e = $prop(v, p, "response", s28))) return e;
   if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
-function s119(v, p) {
+function s120(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s117))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d5))) return e;
-  if ((e = $prop(v, p, "response", d83))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s118))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d6))) return e;
+  if ((e = $prop(v, p, "response", d84))) return e;
   if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
-function s122(v, p) {
+function s123(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (v !== "set_button_enabled") return $enum(v, p, ["set_button_enabled"]);
   return null;
 }
-function s121(v, p) {
+function s122(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s122))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d85))) return e;
-  if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s123))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d86))) return e;
+  if ((e = $prop(v, p, "response", s28))) return e;
   if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
-function s124(v, p) {
+function s125(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s122))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d5))) return e;
-  if ((e = $prop(v, p, "response", d87))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s123))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d6))) return e;
+  if ((e = $prop(v, p, "response", d88))) return e;
   if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
-function s127(v, p) {
+function s128(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (v !== "m.sticker") return $enum(v, p, ["m.sticker"]);
   return null;
 }
-function s126(v, p) {
+function s127(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s127))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d89))) return e;
-  if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s128))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d90))) return e;
+  if ((e = $prop(v, p, "response", s28))) return e;
   if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
-function s129(v, p) {
+function s130(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s127))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d5))) return e;
-  if ((e = $prop(v, p, "response", d91))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s128))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d6))) return e;
+  if ((e = $prop(v, p, "response", d92))) return e;
   if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
-function s132(v, p) {
+function s133(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (v !== "supported_api_versions") return $enum(v, p, ["supported_api_versions"]);
   return null;
 }
-function s131(v, p) {
+function s132(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s132))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d93))) return e;
-  if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s133))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d94))) return e;
+  if ((e = $prop(v, p, "response", s28))) return e;
   if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
-function s134(v, p) {
+function s135(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s132))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d5))) return e;
-  if ((e = $prop(v, p, "response", d95))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s133))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d6))) return e;
+  if ((e = $prop(v, p, "response", d96))) return e;
   if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
-function s136(v, p) {
+function s137(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", d144))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d146))) return e;
-  if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", d145))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d147))) return e;
+  if ((e = $prop(v, p, "response", s28))) return e;
   if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
-function s139(v, p) {
+function s140(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", d144))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d5))) return e;
-  if ((e = $prop(v, p, "response", d148))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", d145))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d6))) return e;
+  if ((e = $prop(v, p, "response", d149))) return e;
   if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
-function s142(v, p) {
+function s143(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (v !== "unwatch_turn_servers") return $enum(v, p, ["unwatch_turn_servers"]);
   return null;
 }
-function s141(v, p) {
+function s142(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s142))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d97))) return e;
-  if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s143))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d98))) return e;
+  if ((e = $prop(v, p, "response", s28))) return e;
   if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
-function s144(v, p) {
+function s145(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s142))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d5))) return e;
-  if ((e = $prop(v, p, "response", d99))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s143))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d6))) return e;
+  if ((e = $prop(v, p, "response", d100))) return e;
   if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
-function s148(v, p) {
+function s149(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (v !== "update_delayed_event" && v !== "org.matrix.msc4157.update_delayed_event") return $enum(v, p, ["update_delayed_event","org.matrix.msc4157.update_delayed_event"]);
   return null;
 }
-function s147(v, p) {
+function s148(v, p) {
   let e;
-  if ((e = $one(v, p, [s148, d100], null, null))) return e;
+  if ((e = $one(v, p, [s149, d101], null, null))) return e;
   return null;
 }
-function s146(v, p) {
+function s147(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s147))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d102))) return e;
-  if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s148))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d103))) return e;
+  if ((e = $prop(v, p, "response", s28))) return e;
   if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
-function s151(v, p) {
+function s152(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s147))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d5))) return e;
-  if ((e = $prop(v, p, "response", d104))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s148))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d6))) return e;
+  if ((e = $prop(v, p, "response", d105))) return e;
   if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
-function s154(v, p) {
+function s155(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (v !== "upload_file" && v !== "org.matrix.msc4039.upload_file") return $enum(v, p, ["upload_file","org.matrix.msc4039.upload_file"]);
   return null;
 }
-function s153(v, p) {
+function s154(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s154))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d106))) return e;
-  if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s155))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d107))) return e;
+  if ((e = $prop(v, p, "response", s28))) return e;
   if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
-function s156(v, p) {
+function s157(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s154))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d5))) return e;
-  if ((e = $prop(v, p, "response", d108))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s155))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d6))) return e;
+  if ((e = $prop(v, p, "response", d109))) return e;
   if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
-function s159(v, p) {
+function s160(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (v !== "user_directory_search" && v !== "org.matrix.msc3973.user_directory_search") return $enum(v, p, ["user_directory_search","org.matrix.msc3973.user_directory_search"]);
   return null;
 }
-function s158(v, p) {
+function s159(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s159))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d110))) return e;
-  if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s160))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d111))) return e;
+  if ((e = $prop(v, p, "response", s28))) return e;
   if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
-function s161(v, p) {
+function s162(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s159))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d5))) return e;
-  if ((e = $prop(v, p, "response", d112))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s160))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d6))) return e;
+  if ((e = $prop(v, p, "response", d113))) return e;
   if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
-function s164(v, p) {
+function s165(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (v !== "watch_turn_servers") return $enum(v, p, ["watch_turn_servers"]);
   return null;
 }
-function s163(v, p) {
+function s164(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s164))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d114))) return e;
-  if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s165))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d115))) return e;
+  if ((e = $prop(v, p, "response", s28))) return e;
   if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
-function s166(v, p) {
+function s167(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s164))) return e;
-  if ((e = $prop(v, p, "api", s33))) return e;
-  if ((e = $prop(v, p, "data", d5))) return e;
-  if ((e = $prop(v, p, "response", d116))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s165))) return e;
+  if ((e = $prop(v, p, "api", s34))) return e;
+  if ((e = $prop(v, p, "data", d6))) return e;
+  if ((e = $prop(v, p, "response", d117))) return e;
   if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
-function s170(v, p) {
+function s171(v, p) {
   if (v !== "toWidget") return $enum(v, p, ["toWidget"]);
   return null;
 }
-function s169(v, p) {
+function s170(v, p) {
   let e;
   if ($object(v)) {
-    if ((e = $prop(v, p, "api", s170))) return e;
+    if ((e = $prop(v, p, "api", s171))) return e;
     if ((e = $required(v, p, ["api"]))) return e;
   }
   return null;
 }
-function s168(v, p) {
+function s169(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = (s169(v, p) === null ? d173 : d154)(v, p))) return e;
+  if ((e = (s170(v, p) === null ? d174 : d155)(v, p))) return e;
   return null;
 }
-function s173(v, p) {
+function s174(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = (s25(v, p) === null ? d183 : d182)(v, p))) return e;
+  if ((e = (s26(v, p) === null ? d184 : d183)(v, p))) return e;
   return null;
 }
-function s177(v, p) {
+function s178(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (v !== "button_clicked") return $enum(v, p, ["button_clicked"]);
   return null;
 }
-function s176(v, p) {
+function s177(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s177))) return e;
-  if ((e = $prop(v, p, "api", s170))) return e;
-  if ((e = $prop(v, p, "data", d157))) return e;
-  if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s178))) return e;
+  if ((e = $prop(v, p, "api", s171))) return e;
+  if ((e = $prop(v, p, "data", d158))) return e;
+  if ((e = $prop(v, p, "response", s28))) return e;
   if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
-function s179(v, p) {
+function s180(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s177))) return e;
-  if ((e = $prop(v, p, "api", s170))) return e;
-  if ((e = $prop(v, p, "data", d5))) return e;
-  if ((e = $prop(v, p, "response", d159))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s178))) return e;
+  if ((e = $prop(v, p, "api", s171))) return e;
+  if ((e = $prop(v, p, "data", d6))) return e;
+  if ((e = $prop(v, p, "response", d160))) return e;
   if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
-function s182(v, p) {
+function s183(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (v !== "capabilities") return $enum(v, p, ["capabilities"]);
   return null;
 }
-function s181(v, p) {
+function s182(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s182))) return e;
-  if ((e = $prop(v, p, "api", s170))) return e;
-  if ((e = $prop(v, p, "data", d161))) return e;
-  if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s183))) return e;
+  if ((e = $prop(v, p, "api", s171))) return e;
+  if ((e = $prop(v, p, "data", d162))) return e;
+  if ((e = $prop(v, p, "response", s28))) return e;
   if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
-function s184(v, p) {
+function s185(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s182))) return e;
-  if ((e = $prop(v, p, "api", s170))) return e;
-  if ((e = $prop(v, p, "data", d5))) return e;
-  if ((e = $prop(v, p, "response", d163))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s183))) return e;
+  if ((e = $prop(v, p, "api", s171))) return e;
+  if ((e = $prop(v, p, "data", d6))) return e;
+  if ((e = $prop(v, p, "response", d164))) return e;
   if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
-function s186(v, p) {
+function s187(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s32))) return e;
-  if ((e = $prop(v, p, "api", s170))) return e;
-  if ((e = $prop(v, p, "data", d165))) return e;
-  if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s33))) return e;
+  if ((e = $prop(v, p, "api", s171))) return e;
+  if ((e = $prop(v, p, "data", d166))) return e;
+  if ((e = $prop(v, p, "response", s28))) return e;
   if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
-function s188(v, p) {
+function s189(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s32))) return e;
-  if ((e = $prop(v, p, "api", s170))) return e;
-  if ((e = $prop(v, p, "data", d5))) return e;
-  if ((e = $prop(v, p, "response", d167))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s33))) return e;
+  if ((e = $prop(v, p, "api", s171))) return e;
+  if ((e = $prop(v, p, "data", d6))) return e;
+  if ((e = $prop(v, p, "response", d168))) return e;
   if ((e = $required(v, p, ["api","action","data","response"]))) return e;
-  return null;
-}
-function s190(v, p) {
-  let e;
-  if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s49))) return e;
-  if ((e = $prop(v, p, "api", s170))) return e;
-  if ((e = $prop(v, p, "data", d5))) return e;
-  if ((e = $prop(v, p, "response", d10))) return e;
-  if ((e = $required(v, p, ["api","action","data","response"]))) return e;
-  return null;
-}
-function s192(v, p) {
-  if (!(typeof v === "string")) return $type(v, p, "a string");
-  if (v !== "language_change") return $enum(v, p, ["language_change"]);
   return null;
 }
 function s191(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s192))) return e;
-  if ((e = $prop(v, p, "api", s170))) return e;
-  if ((e = $prop(v, p, "data", d170))) return e;
-  if ((e = $prop(v, p, "response", s27))) return e;
-  if ((e = $required(v, p, ["api","action","data"]))) return e;
-  return null;
-}
-function s194(v, p) {
-  let e;
-  if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s192))) return e;
-  if ((e = $prop(v, p, "api", s170))) return e;
-  if ((e = $prop(v, p, "data", d5))) return e;
-  if ((e = $prop(v, p, "response", d172))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s50))) return e;
+  if ((e = $prop(v, p, "api", s171))) return e;
+  if ((e = $prop(v, p, "data", d6))) return e;
+  if ((e = $prop(v, p, "response", d11))) return e;
   if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
-function s197(v, p) {
+function s193(v, p) {
+  if (!(typeof v === "string")) return $type(v, p, "a string");
+  if (v !== "language_change") return $enum(v, p, ["language_change"]);
+  return null;
+}
+function s192(v, p) {
+  let e;
+  if (!($object(v))) return $type(v, p, "an object");
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s193))) return e;
+  if ((e = $prop(v, p, "api", s171))) return e;
+  if ((e = $prop(v, p, "data", d171))) return e;
+  if ((e = $prop(v, p, "response", s28))) return e;
+  if ((e = $required(v, p, ["api","action","data"]))) return e;
+  return null;
+}
+function s195(v, p) {
+  let e;
+  if (!($object(v))) return $type(v, p, "an object");
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s193))) return e;
+  if ((e = $prop(v, p, "api", s171))) return e;
+  if ((e = $prop(v, p, "data", d6))) return e;
+  if ((e = $prop(v, p, "response", d173))) return e;
+  if ((e = $required(v, p, ["api","action","data","response"]))) return e;
+  return null;
+}
+function s198(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (v !== "notify_capabilities") return $enum(v, p, ["notify_capabilities"]);
   return null;
 }
-function s196(v, p) {
+function s197(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s197))) return e;
-  if ((e = $prop(v, p, "api", s170))) return e;
-  if ((e = $prop(v, p, "data", d175))) return e;
-  if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s198))) return e;
+  if ((e = $prop(v, p, "api", s171))) return e;
+  if ((e = $prop(v, p, "data", d176))) return e;
+  if ((e = $prop(v, p, "response", s28))) return e;
   if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
-function s199(v, p) {
+function s200(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s197))) return e;
-  if ((e = $prop(v, p, "api", s170))) return e;
-  if ((e = $prop(v, p, "data", d5))) return e;
-  if ((e = $prop(v, p, "response", d177))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s198))) return e;
+  if ((e = $prop(v, p, "api", s171))) return e;
+  if ((e = $prop(v, p, "data", d6))) return e;
+  if ((e = $prop(v, p, "response", d178))) return e;
   if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
-function s202(v, p) {
+function s203(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (v !== "openid_credentials") return $enum(v, p, ["openid_credentials"]);
   return null;
 }
-function s201(v, p) {
+function s202(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s202))) return e;
-  if ((e = $prop(v, p, "api", s170))) return e;
-  if ((e = $prop(v, p, "data", d179))) return e;
-  if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s203))) return e;
+  if ((e = $prop(v, p, "api", s171))) return e;
+  if ((e = $prop(v, p, "data", d180))) return e;
+  if ((e = $prop(v, p, "response", s28))) return e;
   if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
-function s204(v, p) {
+function s205(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s202))) return e;
-  if ((e = $prop(v, p, "api", s170))) return e;
-  if ((e = $prop(v, p, "data", d5))) return e;
-  if ((e = $prop(v, p, "response", d181))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s203))) return e;
+  if ((e = $prop(v, p, "api", s171))) return e;
+  if ((e = $prop(v, p, "data", d6))) return e;
+  if ((e = $prop(v, p, "response", d182))) return e;
   if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
-function s207(v, p) {
+function s208(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (v !== "screenshot") return $enum(v, p, ["screenshot"]);
   return null;
 }
-function s206(v, p) {
+function s207(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s207))) return e;
-  if ((e = $prop(v, p, "api", s170))) return e;
-  if ((e = $prop(v, p, "data", d185))) return e;
-  if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s208))) return e;
+  if ((e = $prop(v, p, "api", s171))) return e;
+  if ((e = $prop(v, p, "data", d186))) return e;
+  if ((e = $prop(v, p, "response", s28))) return e;
   if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
-function s209(v, p) {
+function s210(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s207))) return e;
-  if ((e = $prop(v, p, "api", s170))) return e;
-  if ((e = $prop(v, p, "data", d5))) return e;
-  if ((e = $prop(v, p, "response", d187))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s208))) return e;
+  if ((e = $prop(v, p, "api", s171))) return e;
+  if ((e = $prop(v, p, "data", d6))) return e;
+  if ((e = $prop(v, p, "response", d188))) return e;
   if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
-function s211(v, p) {
+function s212(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s107))) return e;
-  if ((e = $prop(v, p, "api", s170))) return e;
-  if ((e = $prop(v, p, "data", d189))) return e;
-  if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s108))) return e;
+  if ((e = $prop(v, p, "api", s171))) return e;
+  if ((e = $prop(v, p, "data", d190))) return e;
+  if ((e = $prop(v, p, "response", s28))) return e;
   if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
-function s213(v, p) {
+function s214(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s107))) return e;
-  if ((e = $prop(v, p, "api", s170))) return e;
-  if ((e = $prop(v, p, "data", d5))) return e;
-  if ((e = $prop(v, p, "response", d191))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s108))) return e;
+  if ((e = $prop(v, p, "api", s171))) return e;
+  if ((e = $prop(v, p, "data", d6))) return e;
+  if ((e = $prop(v, p, "response", d192))) return e;
   if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
-function s215(v, p) {
+function s216(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s112))) return e;
-  if ((e = $prop(v, p, "api", s170))) return e;
-  if ((e = $prop(v, p, "data", d193))) return e;
-  if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s113))) return e;
+  if ((e = $prop(v, p, "api", s171))) return e;
+  if ((e = $prop(v, p, "data", d194))) return e;
+  if ((e = $prop(v, p, "response", s28))) return e;
   if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
-function s217(v, p) {
+function s218(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s112))) return e;
-  if ((e = $prop(v, p, "api", s170))) return e;
-  if ((e = $prop(v, p, "data", d5))) return e;
-  if ((e = $prop(v, p, "response", d195))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s113))) return e;
+  if ((e = $prop(v, p, "api", s171))) return e;
+  if ((e = $prop(v, p, "data", d6))) return e;
+  if ((e = $prop(v, p, "response", d196))) return e;
   if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
-function s219(v, p) {
+function s220(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s132))) return e;
-  if ((e = $prop(v, p, "api", s170))) return e;
-  if ((e = $prop(v, p, "data", d197))) return e;
-  if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s133))) return e;
+  if ((e = $prop(v, p, "api", s171))) return e;
+  if ((e = $prop(v, p, "data", d198))) return e;
+  if ((e = $prop(v, p, "response", s28))) return e;
   if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
-function s221(v, p) {
+function s222(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s132))) return e;
-  if ((e = $prop(v, p, "api", s170))) return e;
-  if ((e = $prop(v, p, "data", d5))) return e;
-  if ((e = $prop(v, p, "response", d199))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s133))) return e;
+  if ((e = $prop(v, p, "api", s171))) return e;
+  if ((e = $prop(v, p, "data", d6))) return e;
+  if ((e = $prop(v, p, "response", d200))) return e;
   if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
-function s224(v, p) {
+function s225(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (v !== "theme_change") return $enum(v, p, ["theme_change"]);
   return null;
 }
-function s223(v, p) {
+function s224(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s224))) return e;
-  if ((e = $prop(v, p, "api", s170))) return e;
-  if ((e = $prop(v, p, "data", d201))) return e;
-  if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s225))) return e;
+  if ((e = $prop(v, p, "api", s171))) return e;
+  if ((e = $prop(v, p, "data", d202))) return e;
+  if ((e = $prop(v, p, "response", s28))) return e;
   if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
-function s226(v, p) {
+function s227(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s224))) return e;
-  if ((e = $prop(v, p, "api", s170))) return e;
-  if ((e = $prop(v, p, "data", d5))) return e;
-  if ((e = $prop(v, p, "response", d203))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s225))) return e;
+  if ((e = $prop(v, p, "api", s171))) return e;
+  if ((e = $prop(v, p, "data", d6))) return e;
+  if ((e = $prop(v, p, "response", d204))) return e;
   if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
-function s228(v, p) {
+function s229(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", d220))) return e;
-  if ((e = $prop(v, p, "api", s170))) return e;
-  if ((e = $prop(v, p, "data", d222))) return e;
-  if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", d221))) return e;
+  if ((e = $prop(v, p, "api", s171))) return e;
+  if ((e = $prop(v, p, "data", d223))) return e;
+  if ((e = $prop(v, p, "response", s28))) return e;
   if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
-function s231(v, p) {
+function s232(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", d220))) return e;
-  if ((e = $prop(v, p, "api", s170))) return e;
-  if ((e = $prop(v, p, "data", d5))) return e;
-  if ((e = $prop(v, p, "response", d224))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", d221))) return e;
+  if ((e = $prop(v, p, "api", s171))) return e;
+  if ((e = $prop(v, p, "data", d6))) return e;
+  if ((e = $prop(v, p, "response", d225))) return e;
   if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
-function s234(v, p) {
+function s235(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (v !== "update_state") return $enum(v, p, ["update_state"]);
   return null;
 }
-function s233(v, p) {
+function s234(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s234))) return e;
-  if ((e = $prop(v, p, "api", s170))) return e;
-  if ((e = $prop(v, p, "data", d205))) return e;
-  if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s235))) return e;
+  if ((e = $prop(v, p, "api", s171))) return e;
+  if ((e = $prop(v, p, "data", d206))) return e;
+  if ((e = $prop(v, p, "response", s28))) return e;
   if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
-function s236(v, p) {
+function s237(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s234))) return e;
-  if ((e = $prop(v, p, "api", s170))) return e;
-  if ((e = $prop(v, p, "data", d5))) return e;
-  if ((e = $prop(v, p, "response", d207))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s235))) return e;
+  if ((e = $prop(v, p, "api", s171))) return e;
+  if ((e = $prop(v, p, "data", d6))) return e;
+  if ((e = $prop(v, p, "response", d208))) return e;
   if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
-function s239(v, p) {
+function s240(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (v !== "update_turn_servers") return $enum(v, p, ["update_turn_servers"]);
   return null;
 }
-function s238(v, p) {
+function s239(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s239))) return e;
-  if ((e = $prop(v, p, "api", s170))) return e;
-  if ((e = $prop(v, p, "data", d209))) return e;
-  if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s240))) return e;
+  if ((e = $prop(v, p, "api", s171))) return e;
+  if ((e = $prop(v, p, "data", d210))) return e;
+  if ((e = $prop(v, p, "response", s28))) return e;
   if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
-function s241(v, p) {
+function s242(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s239))) return e;
-  if ((e = $prop(v, p, "api", s170))) return e;
-  if ((e = $prop(v, p, "data", d5))) return e;
-  if ((e = $prop(v, p, "response", d211))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s240))) return e;
+  if ((e = $prop(v, p, "api", s171))) return e;
+  if ((e = $prop(v, p, "data", d6))) return e;
+  if ((e = $prop(v, p, "response", d212))) return e;
   if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
-function s244(v, p) {
+function s245(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (v !== "visibility") return $enum(v, p, ["visibility"]);
   return null;
 }
-function s243(v, p) {
+function s244(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s244))) return e;
-  if ((e = $prop(v, p, "api", s170))) return e;
-  if ((e = $prop(v, p, "data", d213))) return e;
-  if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s245))) return e;
+  if ((e = $prop(v, p, "api", s171))) return e;
+  if ((e = $prop(v, p, "data", d214))) return e;
+  if ((e = $prop(v, p, "response", s28))) return e;
   if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
-function s246(v, p) {
+function s247(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s244))) return e;
-  if ((e = $prop(v, p, "api", s170))) return e;
-  if ((e = $prop(v, p, "data", d5))) return e;
-  if ((e = $prop(v, p, "response", d215))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s245))) return e;
+  if ((e = $prop(v, p, "api", s171))) return e;
+  if ((e = $prop(v, p, "data", d6))) return e;
+  if ((e = $prop(v, p, "response", d216))) return e;
   if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
-function s249(v, p) {
+function s250(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (v !== "widget_config") return $enum(v, p, ["widget_config"]);
   return null;
 }
-function s248(v, p) {
+function s249(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s249))) return e;
-  if ((e = $prop(v, p, "api", s170))) return e;
-  if ((e = $prop(v, p, "data", d217))) return e;
-  if ((e = $prop(v, p, "response", s27))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s250))) return e;
+  if ((e = $prop(v, p, "api", s171))) return e;
+  if ((e = $prop(v, p, "data", d218))) return e;
+  if ((e = $prop(v, p, "response", s28))) return e;
   if ((e = $required(v, p, ["api","action","data"]))) return e;
   return null;
 }
-function s251(v, p) {
+function s252(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = d9(v, p))) return e;
-  if ((e = $prop(v, p, "action", s249))) return e;
-  if ((e = $prop(v, p, "api", s170))) return e;
-  if ((e = $prop(v, p, "data", d5))) return e;
-  if ((e = $prop(v, p, "response", d219))) return e;
+  if ((e = d10(v, p))) return e;
+  if ((e = $prop(v, p, "action", s250))) return e;
+  if ((e = $prop(v, p, "api", s171))) return e;
+  if ((e = $prop(v, p, "data", d6))) return e;
+  if ((e = $prop(v, p, "response", d220))) return e;
   if ((e = $required(v, p, ["api","action","data","response"]))) return e;
   return null;
 }
-function s253(v, p) {
+function s254(v, p) {
   if (!($object(v))) return $type(v, p, "an object");
   return null;
 }
-const d219 = s253;
-function s256(v, p) {
+const d220 = s254;
+function s257(v, p) {
   let e;
   if (!(Array.isArray(v))) return $type(v, p, "an array");
-  if ((e = $items(v, p, d121))) return e;
+  if ((e = $items(v, p, d122))) return e;
   return null;
 }
-function s255(v, p) {
+function s256(v, p) {
   let e;
-  if ((e = $any(v, p, [s256, s27]))) return e;
+  if ((e = $any(v, p, [s257, s28]))) return e;
   return null;
 }
-function s258(v, p) {
+function s259(v, p) {
   let e;
-  if ((e = $any(v, p, [d124, s27]))) return e;
-  return null;
-}
-function s261(v, p) {
-  if (!(typeof v === "string")) return $type(v, p, "a string");
-  return null;
-}
-function s260(v, p) {
-  let e;
-  if ((e = $any(v, p, [s261, s27]))) return e;
+  if ((e = $any(v, p, [d125, s28]))) return e;
   return null;
 }
 function s262(v, p) {
+  if (!(typeof v === "string")) return $type(v, p, "a string");
+  return null;
+}
+function s261(v, p) {
+  let e;
+  if ((e = $any(v, p, [s262, s28]))) return e;
+  return null;
+}
+function s263(v, p) {
   let e;
   if (!(typeof v === "string")) return $type(v, p, "a string");
   {
     if (v.length === 0) return { p, k: "empty", v };
   }
-  if ((e = d153(v, p))) return e;
+  if ((e = d154(v, p))) return e;
   return null;
 }
 function s264(v, p) {
-  if (!(typeof v === "boolean")) return $type(v, p, "a boolean");
+  if (!(typeof v === "string")) return $type(v, p, "a string");
+  {
+    if (v.length === 0) return { p, k: "empty", v };
+  }
   return null;
 }
-function s263(v, p) {
-  let e;
-  if ((e = $any(v, p, [s264, s27]))) return e;
-  return null;
-}
-function s254(v, p) {
-  let e;
-  if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "buttons", s255))) return e;
-  if ((e = $prop(v, p, "data", s258))) return e;
-  if ((e = $prop(v, p, "name", s260))) return e;
-  if ((e = $prop(v, p, "type", s262))) return e;
-  if ((e = $prop(v, p, "url", s49))) return e;
-  if ((e = $prop(v, p, "waitForIframeLoad", s263))) return e;
-  if ((e = $required(v, p, ["type","url"]))) return e;
-  return null;
-}
-const d217 = s254;
 function s266(v, p) {
-  if (!(typeof v === "string")) return $type(v, p, "a string");
-  if (v !== "m.custom" && v !== "m.jitsi" && v !== "m.stickerpicker") return $enum(v, p, ["m.custom","m.jitsi","m.stickerpicker"]);
-  return null;
-}
-function s268(v, p) {
-  if (v !== "m.custom" && v !== "m.jitsi" && v !== "m.stickerpicker") return $enum(v, p, ["m.custom","m.jitsi","m.stickerpicker"]);
-  return null;
-}
-function s267(v, p) {
-  if (!(typeof v === "string")) return $type(v, p, "a string");
-  if (s268(v, p) === null) return $text(v, p, "any other widget type, kept verbatim");
+  if (!(typeof v === "boolean")) return $type(v, p, "a boolean");
   return null;
 }
 function s265(v, p) {
   let e;
-  if ((e = $one(v, p, [s266, s267], null, null))) return e;
+  if ((e = $any(v, p, [s266, s28]))) return e;
   return null;
 }
-const d153 = s265;
-function s269(v, p) {
+function s255(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "title", s260))) return e;
+  if ((e = $prop(v, p, "buttons", s256))) return e;
+  if ((e = $prop(v, p, "data", s259))) return e;
+  if ((e = $prop(v, p, "name", s261))) return e;
+  if ((e = $prop(v, p, "type", s263))) return e;
+  if ((e = $prop(v, p, "url", s264))) return e;
+  if ((e = $prop(v, p, "waitForIframeLoad", s265))) return e;
+  if ((e = $required(v, p, ["type","url"]))) return e;
   return null;
 }
-const d124 = s269;
+const d218 = s255;
+function s268(v, p) {
+  if (!(typeof v === "string")) return $type(v, p, "a string");
+  if (v !== "m.custom" && v !== "m.jitsi" && v !== "m.stickerpicker") return $enum(v, p, ["m.custom","m.jitsi","m.stickerpicker"]);
+  return null;
+}
 function s270(v, p) {
+  if (v !== "m.custom" && v !== "m.jitsi" && v !== "m.stickerpicker") return $enum(v, p, ["m.custom","m.jitsi","m.stickerpicker"]);
+  return null;
+}
+function s269(v, p) {
+  if (!(typeof v === "string")) return $type(v, p, "a string");
+  if (s270(v, p) === null) return $text(v, p, "any other widget type, kept verbatim");
+  return null;
+}
+function s267(v, p) {
+  let e;
+  if ((e = $one(v, p, [s268, s269], null, null))) return e;
+  return null;
+}
+const d154 = s267;
+function s271(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "disabled", s263))) return e;
-  if ((e = $prop(v, p, "id", d122))) return e;
-  if ((e = $prop(v, p, "kind", d123))) return e;
-  if ((e = $prop(v, p, "label", s261))) return e;
+  if ((e = $prop(v, p, "title", s261))) return e;
+  return null;
+}
+const d125 = s271;
+function s272(v, p) {
+  let e;
+  if (!($object(v))) return $type(v, p, "an object");
+  if ((e = $prop(v, p, "disabled", s265))) return e;
+  if ((e = $prop(v, p, "id", d123))) return e;
+  if ((e = $prop(v, p, "kind", d124))) return e;
+  if ((e = $prop(v, p, "label", s262))) return e;
   if ((e = $required(v, p, ["id","label","kind"]))) return e;
   return null;
 }
-const d121 = s270;
-function s274(v, p) {
+const d122 = s272;
+function s276(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (!E7.has(v)) return $enum(v, p, E7);
   return null;
 }
-function s276(v, p) {
+function s278(v, p) {
   if (!E8.has(v)) return $enum(v, p, E8);
   return null;
 }
-function s275(v, p) {
-  if (!(typeof v === "string")) return $type(v, p, "a string");
-  if (s276(v, p) === null) return $text(v, p, "any other modal button kind, kept verbatim");
-  return null;
-}
-function s273(v, p) {
-  let e;
-  if ((e = $one(v, p, [s274, s275], null, null))) return e;
-  return null;
-}
-const d123 = s273;
-function s278(v, p) {
-  if (!(typeof v === "string")) return $type(v, p, "a string");
-  if (v !== "m.close") return $enum(v, p, ["m.close"]);
-  return null;
-}
-function s280(v, p) {
-  if (v !== "m.close") return $enum(v, p, ["m.close"]);
-  return null;
-}
-function s279(v, p) {
-  if (!(typeof v === "string")) return $type(v, p, "a string");
-  if (s280(v, p) === null) return $text(v, p, "any other modal button ID, kept verbatim");
-  return null;
-}
 function s277(v, p) {
-  let e;
-  if ((e = $one(v, p, [s278, s279], null, null))) return e;
+  if (!(typeof v === "string")) return $type(v, p, "a string");
+  if (s278(v, p) === null) return $text(v, p, "any other modal button kind, kept verbatim");
   return null;
 }
-const d122 = s277;
-const d215 = s253;
-function s281(v, p) {
+function s275(v, p) {
   let e;
-  if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "visible", s264))) return e;
-  if ((e = $required(v, p, ["visible"]))) return e;
+  if ((e = $one(v, p, [s276, s277], null, null))) return e;
   return null;
 }
-const d213 = s281;
-const d211 = s253;
-function s283(v, p) {
-  let e;
-  if (!(Array.isArray(v))) return $type(v, p, "an array");
-  if ((e = $items(v, p, s261))) return e;
+const d124 = s275;
+function s280(v, p) {
+  if (!(typeof v === "string")) return $type(v, p, "a string");
+  if (v !== "m.close") return $enum(v, p, ["m.close"]);
   return null;
 }
 function s282(v, p) {
-  let e;
-  if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "password", s261))) return e;
-  if ((e = $prop(v, p, "uris", s283))) return e;
-  if ((e = $prop(v, p, "username", s261))) return e;
-  if ((e = $required(v, p, ["uris","username","password"]))) return e;
+  if (v !== "m.close") return $enum(v, p, ["m.close"]);
   return null;
 }
-const d209 = s282;
-const d207 = s253;
+function s281(v, p) {
+  if (!(typeof v === "string")) return $type(v, p, "a string");
+  if (s282(v, p) === null) return $text(v, p, "any other modal button ID, kept verbatim");
+  return null;
+}
+function s279(v, p) {
+  let e;
+  if ((e = $one(v, p, [s280, s281], null, null))) return e;
+  return null;
+}
+const d123 = s279;
+const d216 = s254;
+function s283(v, p) {
+  let e;
+  if (!($object(v))) return $type(v, p, "an object");
+  if ((e = $prop(v, p, "visible", s266))) return e;
+  if ((e = $required(v, p, ["visible"]))) return e;
+  return null;
+}
+const d214 = s283;
+const d212 = s254;
 function s285(v, p) {
   let e;
   if (!(Array.isArray(v))) return $type(v, p, "an array");
-  if ((e = $items(v, p, d130))) return e;
+  if ((e = $items(v, p, s262))) return e;
   return null;
 }
 function s284(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "state", s285))) return e;
+  if ((e = $prop(v, p, "password", s262))) return e;
+  if ((e = $prop(v, p, "uris", s285))) return e;
+  if ((e = $prop(v, p, "username", s262))) return e;
+  if ((e = $required(v, p, ["uris","username","password"]))) return e;
+  return null;
+}
+const d210 = s284;
+const d208 = s254;
+function s287(v, p) {
+  let e;
+  if (!(Array.isArray(v))) return $type(v, p, "an array");
+  if ((e = $items(v, p, d131))) return e;
+  return null;
+}
+function s286(v, p) {
+  let e;
+  if (!($object(v))) return $type(v, p, "an object");
+  if ((e = $prop(v, p, "state", s287))) return e;
   if ((e = $required(v, p, ["state"]))) return e;
   return null;
 }
-const d205 = s284;
-function s288(v, p) {
+const d206 = s286;
+function s290(v, p) {
   if (!($object(v))) return $type(v, p, "an object");
+  return null;
+}
+function s291(v, p) {
+  let e;
+  if ((e = $any(v, p, [d140, s28]))) return e;
+  return null;
+}
+function s294(v, p) {
+  let e;
+  if ((e = $any(v, p, [s290, s28]))) return e;
   return null;
 }
 function s289(v, p) {
   let e;
-  if ((e = $any(v, p, [d139, s27]))) return e;
-  return null;
-}
-function s292(v, p) {
-  let e;
-  if ((e = $any(v, p, [s288, s27]))) return e;
-  return null;
-}
-function s287(v, p) {
-  let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "content", s288))) return e;
-  if ((e = $prop(v, p, "event_id", s261))) return e;
-  if ((e = $prop(v, p, "msc4354_sticky", s289))) return e;
-  if ((e = $prop(v, p, "origin_server_ts", d140))) return e;
-  if ((e = $prop(v, p, "room_id", s261))) return e;
-  if ((e = $prop(v, p, "sender", s261))) return e;
-  if ((e = $prop(v, p, "state_key", s260))) return e;
-  if ((e = $prop(v, p, "sticky", s289))) return e;
-  if ((e = $prop(v, p, "type", s261))) return e;
-  if ((e = $prop(v, p, "unsigned", s292))) return e;
+  if ((e = $prop(v, p, "content", s290))) return e;
+  if ((e = $prop(v, p, "event_id", s262))) return e;
+  if ((e = $prop(v, p, "msc4354_sticky", s291))) return e;
+  if ((e = $prop(v, p, "origin_server_ts", d141))) return e;
+  if ((e = $prop(v, p, "room_id", s262))) return e;
+  if ((e = $prop(v, p, "sender", s262))) return e;
+  if ((e = $prop(v, p, "state_key", s261))) return e;
+  if ((e = $prop(v, p, "sticky", s291))) return e;
+  if ((e = $prop(v, p, "type", s262))) return e;
+  if ((e = $prop(v, p, "unsigned", s294))) return e;
   if ((e = $required(v, p, ["type","sender","event_id","room_id","origin_server_ts","content"]))) return e;
   return null;
 }
-const d130 = s287;
-function s293(v, p) {
+const d131 = s289;
+function s295(v, p) {
   if (!(typeof v === "number")) return $type(v, p, "an integer from 0 to 9007199254740991");
   if (typeof v === "number" && (!Number.isInteger(v) || v < 0 || v > 9007199254740991)) return $range(v, p, "an integer from 0 to 9007199254740991");
   return null;
 }
-const d140 = s293;
-function s294(v, p) {
+const d141 = s295;
+function s296(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "duration_ms", d120))) return e;
+  if ((e = $prop(v, p, "duration_ms", d121))) return e;
   if ((e = $required(v, p, ["duration_ms"]))) return e;
   return null;
 }
-const d139 = s294;
-const d120 = s293;
-const d224 = s288;
-const d222 = s288;
-function s297(v, p) {
+const d140 = s296;
+const d121 = s295;
+const d225 = s290;
+const d223 = s290;
+function s299(v, p) {
   if (!E9.has(v)) return $enum(v, p, E9);
   return null;
 }
-function s296(v, p) {
+function s298(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   {
     if (v.length === 0) return { p, k: "empty", v };
+    if ($len(v) > 255) return $text(v, p, "must be at most 255 characters long");
   }
-  if (s297(v, p) === null) return $text(v, p, "an action without typed payloads in the toWidget direction (a vendor action such as `io.element.join`, or one this version does not type): any name but those");
+  if (s299(v, p) === null) return $text(v, p, "an action without typed payloads in the toWidget direction (a vendor action such as `io.element.join`, or one this version does not type): any name but those");
   return null;
 }
-const d220 = s296;
-const d203 = s253;
-const d201 = s253;
-function s299(v, p) {
+const d221 = s298;
+const d204 = s254;
+const d202 = s254;
+function s301(v, p) {
   let e;
   if (!(Array.isArray(v))) return $type(v, p, "an array");
   if ((e = $items(v, p, d0))) return e;
   return null;
 }
-function s298(v, p) {
+function s300(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "supported_versions", s299))) return e;
+  if ((e = $prop(v, p, "supported_versions", s301))) return e;
   if ((e = $required(v, p, ["supported_versions"]))) return e;
   return null;
 }
-const d199 = s298;
+const d200 = s300;
 const d0 = s5;
-const d197 = s253;
-const d195 = s253;
-function s301(v, p) {
+const d198 = s254;
+const d196 = s254;
+function s303(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "content", s288))) return e;
-  if ((e = $prop(v, p, "encrypted", s264))) return e;
-  if ((e = $prop(v, p, "sender", s261))) return e;
-  if ((e = $prop(v, p, "type", s261))) return e;
-  if ((e = $required(v, p, ["type","sender","content","encrypted"]))) return e;
+  if ((e = $prop(v, p, "content", s290))) return e;
+  if ((e = $prop(v, p, "encrypted", s265))) return e;
+  if ((e = $prop(v, p, "sender", s262))) return e;
+  if ((e = $prop(v, p, "type", s262))) return e;
+  if ((e = $required(v, p, ["type","sender","content"]))) return e;
   return null;
 }
-const d193 = s301;
-const d191 = s253;
-const d189 = s287;
-function s302(v, p) {
+const d194 = s303;
+const d192 = s254;
+const d190 = s289;
+function s304(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "screenshot", d143))) return e;
+  if ((e = $prop(v, p, "screenshot", d144))) return e;
   if ((e = $required(v, p, ["screenshot"]))) return e;
   return null;
 }
-const d187 = s302;
-function s305(v, p) {
+const d188 = s304;
+function s307(v, p) {
   if (!(Array.isArray(v))) return $type(v, p, "an array");
   return null;
 }
-function s306(v, p) {
+function s308(v, p) {
   if (!(typeof v === "number")) return $type(v, p, "a number");
   return null;
 }
-function s304(v, p) {
+function s306(v, p) {
   let e;
-  if ((e = $one(v, p, [s288, s305, s261, s306, s264], null, null))) return e;
+  if ((e = $one(v, p, [s290, s307, s262, s308, s266], null, null))) return e;
   return null;
 }
-const d143 = s304;
-const d185 = s253;
-const d181 = s253;
-function s308(v, p) {
+const d144 = s306;
+const d186 = s254;
+const d182 = s254;
+function s310(v, p) {
   let e;
-  if ((e = $any(v, p, [d11, s27]))) return e;
-  return null;
-}
-function s311(v, p) {
-  let e;
-  if ((e = $any(v, p, [d142, s27]))) return e;
-  return null;
-}
-function s307(v, p) {
-  let e;
-  if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "access_token", s260))) return e;
-  if ((e = $prop(v, p, "expires_in", s308))) return e;
-  if ((e = $prop(v, p, "matrix_server_name", s260))) return e;
-  if ((e = $prop(v, p, "original_request_id", s49))) return e;
-  if ((e = $prop(v, p, "state", d155))) return e;
-  if ((e = $prop(v, p, "token_type", s311))) return e;
-  if ((e = $required(v, p, ["state","original_request_id"]))) return e;
-  return null;
-}
-const d179 = s307;
-function s314(v, p) {
-  if (!(typeof v === "string")) return $type(v, p, "a string");
-  if (v !== "Bearer") return $enum(v, p, ["Bearer"]);
-  return null;
-}
-function s316(v, p) {
-  if (v !== "Bearer") return $enum(v, p, ["Bearer"]);
-  return null;
-}
-function s315(v, p) {
-  if (!(typeof v === "string")) return $type(v, p, "a string");
-  if (s316(v, p) === null) return $text(v, p, "any other token type, kept verbatim");
+  if ((e = $any(v, p, [d12, s28]))) return e;
   return null;
 }
 function s313(v, p) {
   let e;
-  if ((e = $one(v, p, [s314, s315], null, null))) return e;
+  if ((e = $any(v, p, [d143, s28]))) return e;
   return null;
 }
-const d142 = s313;
+function s309(v, p) {
+  let e;
+  if (!($object(v))) return $type(v, p, "an object");
+  if ((e = $prop(v, p, "access_token", s261))) return e;
+  if ((e = $prop(v, p, "expires_in", s310))) return e;
+  if ((e = $prop(v, p, "matrix_server_name", s261))) return e;
+  if ((e = $prop(v, p, "original_request_id", s264))) return e;
+  if ((e = $prop(v, p, "state", d156))) return e;
+  if ((e = $prop(v, p, "token_type", s313))) return e;
+  if ((e = $required(v, p, ["state","original_request_id"]))) return e;
+  return null;
+}
+const d180 = s309;
+function s316(v, p) {
+  if (!(typeof v === "string")) return $type(v, p, "a string");
+  if (v !== "Bearer") return $enum(v, p, ["Bearer"]);
+  return null;
+}
+function s318(v, p) {
+  if (v !== "Bearer") return $enum(v, p, ["Bearer"]);
+  return null;
+}
 function s317(v, p) {
+  if (!(typeof v === "string")) return $type(v, p, "a string");
+  if (s318(v, p) === null) return $text(v, p, "any other token type, kept verbatim");
+  return null;
+}
+function s315(v, p) {
+  let e;
+  if ((e = $one(v, p, [s316, s317], null, null))) return e;
+  return null;
+}
+const d143 = s315;
+function s319(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (v !== "allowed" && v !== "blocked") return $enum(v, p, ["allowed","blocked"]);
   return null;
 }
-const d155 = s317;
-const d11 = s293;
-const d177 = s253;
-function s319(v, p) {
+const d156 = s319;
+const d12 = s295;
+const d178 = s254;
+function s321(v, p) {
   let e;
   if (!(Array.isArray(v))) return $type(v, p, "an array");
   if ((e = $items(v, p, d1))) return e;
   return null;
 }
-function s318(v, p) {
+function s320(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "approved", s319))) return e;
-  if ((e = $prop(v, p, "requested", s319))) return e;
+  if ((e = $prop(v, p, "approved", s321))) return e;
+  if ((e = $prop(v, p, "requested", s321))) return e;
   if ((e = $required(v, p, ["requested","approved"]))) return e;
   return null;
 }
-const d175 = s318;
+const d176 = s320;
 const d1 = s9;
-const d172 = s253;
-function s321(v, p) {
-  let e;
-  if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "lang", s261))) return e;
-  if ((e = $required(v, p, ["lang"]))) return e;
-  return null;
-}
-const d170 = s321;
-const d167 = s253;
-const d165 = s253;
-function s322(v, p) {
-  let e;
-  if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "capabilities", s319))) return e;
-  if ((e = $required(v, p, ["capabilities"]))) return e;
-  return null;
-}
-const d163 = s322;
-const d161 = s253;
-const d159 = s253;
+const d173 = s254;
 function s323(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "id", d122))) return e;
+  if ((e = $prop(v, p, "lang", s262))) return e;
+  if ((e = $required(v, p, ["lang"]))) return e;
+  return null;
+}
+const d171 = s323;
+const d168 = s254;
+const d166 = s254;
+function s324(v, p) {
+  let e;
+  if (!($object(v))) return $type(v, p, "an object");
+  if ((e = $prop(v, p, "capabilities", s321))) return e;
+  if ((e = $required(v, p, ["capabilities"]))) return e;
+  return null;
+}
+const d164 = s324;
+const d162 = s254;
+const d160 = s254;
+function s325(v, p) {
+  let e;
+  if (!($object(v))) return $type(v, p, "an object");
+  if ((e = $prop(v, p, "id", d123))) return e;
   if ((e = $required(v, p, ["id"]))) return e;
   return null;
 }
-const d157 = s323;
-function s326(v, p) {
+const d158 = s325;
+function s328(v, p) {
   if (v !== "supported_api_versions") return $enum(v, p, ["supported_api_versions"]);
   return null;
 }
-function s325(v, p) {
+function s327(v, p) {
   let e;
   if ($object(v)) {
-    if ((e = $prop(v, p, "action", s326))) return e;
+    if ((e = $prop(v, p, "action", s328))) return e;
     if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
-function s330(v, p) {
+function s332(v, p) {
   if (v !== "capabilities") return $enum(v, p, ["capabilities"]);
   return null;
 }
-function s329(v, p) {
+function s331(v, p) {
   let e;
   if ($object(v)) {
-    if ((e = $prop(v, p, "action", s330))) return e;
+    if ((e = $prop(v, p, "action", s332))) return e;
     if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
-function s334(v, p) {
+function s336(v, p) {
   if (v !== "notify_capabilities") return $enum(v, p, ["notify_capabilities"]);
   return null;
 }
-function s333(v, p) {
+function s335(v, p) {
   let e;
   if ($object(v)) {
-    if ((e = $prop(v, p, "action", s334))) return e;
+    if ((e = $prop(v, p, "action", s336))) return e;
     if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
-function s338(v, p) {
+function s340(v, p) {
   if (v !== "theme_change") return $enum(v, p, ["theme_change"]);
   return null;
 }
-function s337(v, p) {
+function s339(v, p) {
   let e;
   if ($object(v)) {
-    if ((e = $prop(v, p, "action", s338))) return e;
+    if ((e = $prop(v, p, "action", s340))) return e;
     if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
-function s342(v, p) {
+function s344(v, p) {
   if (v !== "language_change") return $enum(v, p, ["language_change"]);
   return null;
 }
-function s341(v, p) {
+function s343(v, p) {
   let e;
   if ($object(v)) {
-    if ((e = $prop(v, p, "action", s342))) return e;
+    if ((e = $prop(v, p, "action", s344))) return e;
     if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
-function s346(v, p) {
+function s348(v, p) {
   if (v !== "screenshot") return $enum(v, p, ["screenshot"]);
   return null;
 }
-function s345(v, p) {
+function s347(v, p) {
   let e;
   if ($object(v)) {
-    if ((e = $prop(v, p, "action", s346))) return e;
+    if ((e = $prop(v, p, "action", s348))) return e;
     if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
-function s350(v, p) {
+function s352(v, p) {
   if (v !== "visibility") return $enum(v, p, ["visibility"]);
   return null;
 }
-function s349(v, p) {
+function s351(v, p) {
   let e;
   if ($object(v)) {
-    if ((e = $prop(v, p, "action", s350))) return e;
+    if ((e = $prop(v, p, "action", s352))) return e;
     if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
-function s354(v, p) {
+function s356(v, p) {
   if (v !== "openid_credentials") return $enum(v, p, ["openid_credentials"]);
   return null;
 }
-function s353(v, p) {
+function s355(v, p) {
   let e;
   if ($object(v)) {
-    if ((e = $prop(v, p, "action", s354))) return e;
+    if ((e = $prop(v, p, "action", s356))) return e;
     if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
-function s358(v, p) {
+function s360(v, p) {
   if (v !== "widget_config") return $enum(v, p, ["widget_config"]);
   return null;
 }
-function s357(v, p) {
+function s359(v, p) {
   let e;
   if ($object(v)) {
-    if ((e = $prop(v, p, "action", s358))) return e;
+    if ((e = $prop(v, p, "action", s360))) return e;
     if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
-function s362(v, p) {
+function s364(v, p) {
   if (v !== "close_modal") return $enum(v, p, ["close_modal"]);
   return null;
 }
-function s361(v, p) {
+function s363(v, p) {
   let e;
   if ($object(v)) {
-    if ((e = $prop(v, p, "action", s362))) return e;
+    if ((e = $prop(v, p, "action", s364))) return e;
     if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
-function s366(v, p) {
+function s368(v, p) {
   if (v !== "button_clicked") return $enum(v, p, ["button_clicked"]);
   return null;
 }
-function s365(v, p) {
+function s367(v, p) {
   let e;
   if ($object(v)) {
-    if ((e = $prop(v, p, "action", s366))) return e;
+    if ((e = $prop(v, p, "action", s368))) return e;
     if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
-function s370(v, p) {
+function s372(v, p) {
   if (v !== "send_event") return $enum(v, p, ["send_event"]);
   return null;
 }
-function s369(v, p) {
+function s371(v, p) {
   let e;
   if ($object(v)) {
-    if ((e = $prop(v, p, "action", s370))) return e;
+    if ((e = $prop(v, p, "action", s372))) return e;
     if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
-function s374(v, p) {
+function s376(v, p) {
   if (v !== "send_to_device") return $enum(v, p, ["send_to_device"]);
   return null;
 }
-function s373(v, p) {
+function s375(v, p) {
   let e;
   if ($object(v)) {
-    if ((e = $prop(v, p, "action", s374))) return e;
-    if ((e = $required(v, p, ["action"]))) return e;
-  }
-  return null;
-}
-function s378(v, p) {
-  if (v !== "update_state") return $enum(v, p, ["update_state"]);
-  return null;
-}
-function s377(v, p) {
-  let e;
-  if ($object(v)) {
-    if ((e = $prop(v, p, "action", s378))) return e;
-    if ((e = $required(v, p, ["action"]))) return e;
-  }
-  return null;
-}
-function s382(v, p) {
-  if (v !== "update_turn_servers") return $enum(v, p, ["update_turn_servers"]);
-  return null;
-}
-function s381(v, p) {
-  let e;
-  if ($object(v)) {
-    if ((e = $prop(v, p, "action", s382))) return e;
+    if ((e = $prop(v, p, "action", s376))) return e;
     if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
 function s380(v, p) {
-  let e;
-  if ((e = (s381(v, p) === null ? d208 : d221)(v, p))) return e;
+  if (v !== "update_state") return $enum(v, p, ["update_state"]);
   return null;
 }
-function s376(v, p) {
+function s379(v, p) {
   let e;
-  if ((e = (s377(v, p) === null ? d204 : s380)(v, p))) return e;
+  if ($object(v)) {
+    if ((e = $prop(v, p, "action", s380))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
+  }
   return null;
 }
-function s372(v, p) {
-  let e;
-  if ((e = (s373(v, p) === null ? d192 : s376)(v, p))) return e;
+function s384(v, p) {
+  if (v !== "update_turn_servers") return $enum(v, p, ["update_turn_servers"]);
   return null;
 }
-function s368(v, p) {
+function s383(v, p) {
   let e;
-  if ((e = (s369(v, p) === null ? d188 : s372)(v, p))) return e;
+  if ($object(v)) {
+    if ((e = $prop(v, p, "action", s384))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
+  }
   return null;
 }
-function s364(v, p) {
+function s382(v, p) {
   let e;
-  if ((e = (s365(v, p) === null ? d156 : s368)(v, p))) return e;
+  if ((e = (s383(v, p) === null ? d209 : d222)(v, p))) return e;
   return null;
 }
-function s360(v, p) {
+function s378(v, p) {
   let e;
-  if ((e = (s361(v, p) === null ? d164 : s364)(v, p))) return e;
+  if ((e = (s379(v, p) === null ? d205 : s382)(v, p))) return e;
   return null;
 }
-function s356(v, p) {
+function s374(v, p) {
   let e;
-  if ((e = (s357(v, p) === null ? d216 : s360)(v, p))) return e;
+  if ((e = (s375(v, p) === null ? d193 : s378)(v, p))) return e;
   return null;
 }
-function s352(v, p) {
+function s370(v, p) {
   let e;
-  if ((e = (s353(v, p) === null ? d178 : s356)(v, p))) return e;
+  if ((e = (s371(v, p) === null ? d189 : s374)(v, p))) return e;
   return null;
 }
-function s348(v, p) {
+function s366(v, p) {
   let e;
-  if ((e = (s349(v, p) === null ? d212 : s352)(v, p))) return e;
+  if ((e = (s367(v, p) === null ? d157 : s370)(v, p))) return e;
   return null;
 }
-function s344(v, p) {
+function s362(v, p) {
   let e;
-  if ((e = (s345(v, p) === null ? d184 : s348)(v, p))) return e;
+  if ((e = (s363(v, p) === null ? d165 : s366)(v, p))) return e;
   return null;
 }
-function s340(v, p) {
+function s358(v, p) {
   let e;
-  if ((e = (s341(v, p) === null ? d169 : s344)(v, p))) return e;
+  if ((e = (s359(v, p) === null ? d217 : s362)(v, p))) return e;
   return null;
 }
-function s336(v, p) {
+function s354(v, p) {
   let e;
-  if ((e = (s337(v, p) === null ? d200 : s340)(v, p))) return e;
+  if ((e = (s355(v, p) === null ? d179 : s358)(v, p))) return e;
   return null;
 }
-function s332(v, p) {
+function s350(v, p) {
   let e;
-  if ((e = (s333(v, p) === null ? d174 : s336)(v, p))) return e;
+  if ((e = (s351(v, p) === null ? d213 : s354)(v, p))) return e;
   return null;
 }
-function s328(v, p) {
+function s346(v, p) {
   let e;
-  if ((e = (s329(v, p) === null ? d160 : s332)(v, p))) return e;
+  if ((e = (s347(v, p) === null ? d185 : s350)(v, p))) return e;
   return null;
 }
-function s324(v, p) {
+function s342(v, p) {
+  let e;
+  if ((e = (s343(v, p) === null ? d170 : s346)(v, p))) return e;
+  return null;
+}
+function s338(v, p) {
+  let e;
+  if ((e = (s339(v, p) === null ? d201 : s342)(v, p))) return e;
+  return null;
+}
+function s334(v, p) {
+  let e;
+  if ((e = (s335(v, p) === null ? d175 : s338)(v, p))) return e;
+  return null;
+}
+function s330(v, p) {
+  let e;
+  if ((e = (s331(v, p) === null ? d161 : s334)(v, p))) return e;
+  return null;
+}
+function s326(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = (s325(v, p) === null ? d196 : s328)(v, p))) return e;
+  if ((e = (s327(v, p) === null ? d197 : s330)(v, p))) return e;
   return null;
 }
-const d182 = s324;
-const d221 = s228;
-const d208 = s238;
-const d204 = s233;
-const d192 = s215;
-const d188 = s211;
-const d156 = s176;
-const d164 = s186;
-const d216 = s248;
-const d178 = s201;
-const d212 = s243;
-const d184 = s206;
-const d169 = s191;
-const d200 = s223;
-const d174 = s196;
-const d160 = s181;
-const d196 = s219;
+const d183 = s326;
+const d222 = s229;
+const d209 = s239;
+const d205 = s234;
+const d193 = s216;
+const d189 = s212;
+const d157 = s177;
+const d165 = s187;
+const d217 = s249;
+const d179 = s202;
+const d213 = s244;
+const d185 = s207;
+const d170 = s192;
+const d201 = s224;
+const d175 = s197;
+const d161 = s182;
+const d197 = s220;
+function s390(v, p) {
+  let e;
+  if (!($object(v))) return $type(v, p, "an object");
+  if ((e = $prop(v, p, "message", s262))) return e;
+  if ((e = $required(v, p, ["message"]))) return e;
+  return null;
+}
+function s389(v, p) {
+  let e;
+  if (!($object(v))) return $type(v, p, "an object");
+  if ((e = $prop(v, p, "error", s390))) return e;
+  if ((e = $required(v, p, ["error"]))) return e;
+  return null;
+}
 function s388(v, p) {
   let e;
-  if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "message", s261))) return e;
-  if ((e = $required(v, p, ["message"]))) return e;
+  if ($object(v)) {
+    if ((e = $prop(v, p, "response", s389))) return e;
+    if ((e = $required(v, p, ["response"]))) return e;
+  }
+  return null;
+}
+function s420(v, p) {
+  let e;
+  if ((e = (s383(v, p) === null ? d211 : d224)(v, p))) return e;
+  return null;
+}
+function s418(v, p) {
+  let e;
+  if ((e = (s379(v, p) === null ? d207 : s420)(v, p))) return e;
+  return null;
+}
+function s416(v, p) {
+  let e;
+  if ((e = (s375(v, p) === null ? d195 : s418)(v, p))) return e;
+  return null;
+}
+function s414(v, p) {
+  let e;
+  if ((e = (s371(v, p) === null ? d191 : s416)(v, p))) return e;
+  return null;
+}
+function s412(v, p) {
+  let e;
+  if ((e = (s367(v, p) === null ? d159 : s414)(v, p))) return e;
+  return null;
+}
+function s410(v, p) {
+  let e;
+  if ((e = (s363(v, p) === null ? d167 : s412)(v, p))) return e;
+  return null;
+}
+function s408(v, p) {
+  let e;
+  if ((e = (s359(v, p) === null ? d219 : s410)(v, p))) return e;
+  return null;
+}
+function s406(v, p) {
+  let e;
+  if ((e = (s355(v, p) === null ? d181 : s408)(v, p))) return e;
+  return null;
+}
+function s404(v, p) {
+  let e;
+  if ((e = (s351(v, p) === null ? d215 : s406)(v, p))) return e;
+  return null;
+}
+function s402(v, p) {
+  let e;
+  if ((e = (s347(v, p) === null ? d187 : s404)(v, p))) return e;
+  return null;
+}
+function s400(v, p) {
+  let e;
+  if ((e = (s343(v, p) === null ? d172 : s402)(v, p))) return e;
+  return null;
+}
+function s398(v, p) {
+  let e;
+  if ((e = (s339(v, p) === null ? d203 : s400)(v, p))) return e;
+  return null;
+}
+function s396(v, p) {
+  let e;
+  if ((e = (s335(v, p) === null ? d177 : s398)(v, p))) return e;
+  return null;
+}
+function s394(v, p) {
+  let e;
+  if ((e = (s331(v, p) === null ? d163 : s396)(v, p))) return e;
+  return null;
+}
+function s392(v, p) {
+  let e;
+  if ((e = (s327(v, p) === null ? d199 : s394)(v, p))) return e;
   return null;
 }
 function s387(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "error", s388))) return e;
-  if ((e = $required(v, p, ["error"]))) return e;
+  if ((e = (s388(v, p) === null ? d169 : s392)(v, p))) return e;
   return null;
 }
-function s386(v, p) {
-  let e;
-  if ($object(v)) {
-    if ((e = $prop(v, p, "response", s387))) return e;
-    if ((e = $required(v, p, ["response"]))) return e;
-  }
-  return null;
-}
-function s418(v, p) {
-  let e;
-  if ((e = (s381(v, p) === null ? d210 : d223)(v, p))) return e;
-  return null;
-}
-function s416(v, p) {
-  let e;
-  if ((e = (s377(v, p) === null ? d206 : s418)(v, p))) return e;
-  return null;
-}
-function s414(v, p) {
-  let e;
-  if ((e = (s373(v, p) === null ? d194 : s416)(v, p))) return e;
-  return null;
-}
-function s412(v, p) {
-  let e;
-  if ((e = (s369(v, p) === null ? d190 : s414)(v, p))) return e;
-  return null;
-}
-function s410(v, p) {
-  let e;
-  if ((e = (s365(v, p) === null ? d158 : s412)(v, p))) return e;
-  return null;
-}
-function s408(v, p) {
-  let e;
-  if ((e = (s361(v, p) === null ? d166 : s410)(v, p))) return e;
-  return null;
-}
-function s406(v, p) {
-  let e;
-  if ((e = (s357(v, p) === null ? d218 : s408)(v, p))) return e;
-  return null;
-}
-function s404(v, p) {
-  let e;
-  if ((e = (s353(v, p) === null ? d180 : s406)(v, p))) return e;
-  return null;
-}
-function s402(v, p) {
-  let e;
-  if ((e = (s349(v, p) === null ? d214 : s404)(v, p))) return e;
-  return null;
-}
-function s400(v, p) {
-  let e;
-  if ((e = (s345(v, p) === null ? d186 : s402)(v, p))) return e;
-  return null;
-}
-function s398(v, p) {
-  let e;
-  if ((e = (s341(v, p) === null ? d171 : s400)(v, p))) return e;
-  return null;
-}
-function s396(v, p) {
-  let e;
-  if ((e = (s337(v, p) === null ? d202 : s398)(v, p))) return e;
-  return null;
-}
-function s394(v, p) {
-  let e;
-  if ((e = (s333(v, p) === null ? d176 : s396)(v, p))) return e;
-  return null;
-}
-function s392(v, p) {
-  let e;
-  if ((e = (s329(v, p) === null ? d162 : s394)(v, p))) return e;
-  return null;
-}
-function s390(v, p) {
-  let e;
-  if ((e = (s325(v, p) === null ? d198 : s392)(v, p))) return e;
-  return null;
-}
-function s385(v, p) {
-  let e;
-  if (!($object(v))) return $type(v, p, "an object");
-  if ((e = (s386(v, p) === null ? d168 : s390)(v, p))) return e;
-  return null;
-}
-const d183 = s385;
-const d223 = s231;
-const d210 = s241;
-const d206 = s236;
-const d194 = s217;
-const d190 = s213;
-const d158 = s179;
-const d166 = s188;
-const d218 = s251;
-const d180 = s204;
-const d214 = s246;
-const d186 = s209;
-const d171 = s194;
-const d202 = s226;
-const d176 = s199;
-const d162 = s184;
-const d198 = s221;
-const d168 = s190;
-const d154 = s24;
-const d173 = s173;
-const d116 = s253;
-const d114 = s253;
-function s422(v, p) {
+const d184 = s387;
+const d224 = s232;
+const d211 = s242;
+const d207 = s237;
+const d195 = s218;
+const d191 = s214;
+const d159 = s180;
+const d167 = s189;
+const d219 = s252;
+const d181 = s205;
+const d215 = s247;
+const d187 = s210;
+const d172 = s195;
+const d203 = s227;
+const d177 = s200;
+const d163 = s185;
+const d199 = s222;
+const d169 = s191;
+const d155 = s25;
+const d174 = s174;
+const d117 = s254;
+const d115 = s254;
+function s424(v, p) {
   let e;
   if (!(Array.isArray(v))) return $type(v, p, "an array");
-  if ((e = $items(v, p, d151))) return e;
+  if ((e = $items(v, p, d152))) return e;
   return null;
 }
-function s421(v, p) {
+function s423(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "limited", s264))) return e;
-  if ((e = $prop(v, p, "results", s422))) return e;
+  if ((e = $prop(v, p, "limited", s266))) return e;
+  if ((e = $prop(v, p, "results", s424))) return e;
   if ((e = $required(v, p, ["limited","results"]))) return e;
   return null;
 }
-const d112 = s421;
-function s424(v, p) {
+const d113 = s423;
+function s426(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "avatar_url", s260))) return e;
-  if ((e = $prop(v, p, "display_name", s260))) return e;
-  if ((e = $prop(v, p, "user_id", s261))) return e;
+  if ((e = $prop(v, p, "avatar_url", s261))) return e;
+  if ((e = $prop(v, p, "display_name", s261))) return e;
+  if ((e = $prop(v, p, "user_id", s262))) return e;
   if ((e = $required(v, p, ["user_id"]))) return e;
   return null;
 }
-const d151 = s424;
-function s426(v, p) {
+const d152 = s426;
+function s428(v, p) {
   let e;
-  if ((e = $any(v, p, [d128, s27]))) return e;
+  if ((e = $any(v, p, [d129, s28]))) return e;
   return null;
 }
-function s425(v, p) {
+function s427(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "limit", s426))) return e;
-  if ((e = $prop(v, p, "search_term", s261))) return e;
+  if ((e = $prop(v, p, "limit", s428))) return e;
+  if ((e = $prop(v, p, "search_term", s262))) return e;
   if ((e = $required(v, p, ["search_term"]))) return e;
   return null;
 }
-const d110 = s425;
-const d128 = s293;
-function s429(v, p) {
+const d111 = s427;
+const d129 = s295;
+function s431(v, p) {
   let e;
-  if ((e = $any(v, p, [d6, s27]))) return e;
+  if ((e = $any(v, p, [d7, s28]))) return e;
   return null;
 }
-function s428(v, p) {
+function s430(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "content_uri", s261))) return e;
-  if ((e = $prop(v, p, "encryption", s429))) return e;
+  if ((e = $prop(v, p, "content_uri", s262))) return e;
+  if ((e = $prop(v, p, "encryption", s431))) return e;
   if ((e = $required(v, p, ["content_uri"]))) return e;
   return null;
 }
-const d108 = s428;
-function s431(v, p) {
+const d109 = s430;
+function s433(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "hashes", d7))) return e;
-  if ((e = $prop(v, p, "iv", s261))) return e;
-  if ((e = $prop(v, p, "key", d8))) return e;
-  if ((e = $prop(v, p, "url", s260))) return e;
-  if ((e = $prop(v, p, "v", s261))) return e;
+  if ((e = $prop(v, p, "hashes", d8))) return e;
+  if ((e = $prop(v, p, "iv", s262))) return e;
+  if ((e = $prop(v, p, "key", d9))) return e;
+  if ((e = $prop(v, p, "url", s261))) return e;
+  if ((e = $prop(v, p, "v", s262))) return e;
   if ((e = $required(v, p, ["key","iv","hashes","v"]))) return e;
   return null;
 }
-const d6 = s431;
-function s434(v, p) {
-  let e;
-  if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "alg", s261))) return e;
-  if ((e = $prop(v, p, "ext", s264))) return e;
-  if ((e = $prop(v, p, "k", s261))) return e;
-  if ((e = $prop(v, p, "key_ops", s283))) return e;
-  if ((e = $prop(v, p, "kty", s261))) return e;
-  if ((e = $required(v, p, ["kty","key_ops","alg","k","ext"]))) return e;
-  return null;
-}
-const d8 = s434;
-function s435(v, p) {
-  let e;
-  if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "sha256", s260))) return e;
-  return null;
-}
-const d7 = s435;
+const d7 = s433;
 function s436(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "file", d143))) return e;
-  if ((e = $required(v, p, ["file"]))) return e;
+  if ((e = $prop(v, p, "alg", s262))) return e;
+  if ((e = $prop(v, p, "ext", s266))) return e;
+  if ((e = $prop(v, p, "k", s262))) return e;
+  if ((e = $prop(v, p, "key_ops", s285))) return e;
+  if ((e = $prop(v, p, "kty", s262))) return e;
+  if ((e = $required(v, p, ["kty","key_ops","alg","k","ext"]))) return e;
   return null;
 }
-const d106 = s436;
-const d104 = s253;
+const d9 = s436;
 function s437(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "action", d149))) return e;
-  if ((e = $prop(v, p, "delay_id", s49))) return e;
+  if ((e = $prop(v, p, "sha256", s261))) return e;
+  return null;
+}
+const d8 = s437;
+function s438(v, p) {
+  let e;
+  if (!($object(v))) return $type(v, p, "an object");
+  if ((e = $prop(v, p, "file", d144))) return e;
+  if ((e = $required(v, p, ["file"]))) return e;
+  return null;
+}
+const d107 = s438;
+const d105 = s254;
+function s439(v, p) {
+  let e;
+  if (!($object(v))) return $type(v, p, "an object");
+  if ((e = $prop(v, p, "action", d150))) return e;
+  if ((e = $prop(v, p, "delay_id", s264))) return e;
   if ((e = $required(v, p, ["delay_id","action"]))) return e;
   return null;
 }
-const d102 = s437;
-function s440(v, p) {
+const d103 = s439;
+function s442(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (v !== "cancel" && v !== "restart" && v !== "send") return $enum(v, p, ["cancel","restart","send"]);
   return null;
 }
-function s441(v, p) {
+function s443(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (v !== "refresh") return $enum(v, p, ["refresh"]);
   return null;
 }
-function s439(v, p) {
+function s441(v, p) {
   let e;
-  if ((e = $one(v, p, [s440, s441], null, null))) return e;
+  if ((e = $one(v, p, [s442, s443], null, null))) return e;
   return null;
 }
-const d149 = s439;
-const d100 = s2;
-const d99 = s253;
-const d97 = s253;
-const d148 = s288;
-const d146 = s288;
-function s443(v, p) {
+const d150 = s441;
+const d101 = s2;
+const d100 = s254;
+const d98 = s254;
+const d149 = s290;
+const d147 = s290;
+function s445(v, p) {
   if (!E10.has(v)) return $enum(v, p, E10);
   return null;
 }
-function s442(v, p) {
+function s444(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   {
     if (v.length === 0) return { p, k: "empty", v };
+    if ($len(v) > 255) return $text(v, p, "must be at most 255 characters long");
   }
-  if (s443(v, p) === null) return $text(v, p, "an action without typed payloads in the fromWidget direction (a vendor action such as `io.element.join`, or one this version does not type): any name but those");
+  if (s445(v, p) === null) return $text(v, p, "an action without typed payloads in the fromWidget direction (a vendor action such as `io.element.join`, or one this version does not type): any name but those");
   return null;
 }
-const d144 = s442;
-const d95 = s298;
-const d93 = s253;
-const d91 = s253;
-function s444(v, p) {
-  let e;
-  if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "content", d135))) return e;
-  if ((e = $prop(v, p, "description", s260))) return e;
-  if ((e = $prop(v, p, "name", s261))) return e;
-  if ((e = $required(v, p, ["name","content"]))) return e;
-  return null;
-}
-const d89 = s444;
-function s447(v, p) {
-  let e;
-  if ((e = $any(v, p, [d136, s27]))) return e;
-  return null;
-}
+const d145 = s444;
+const d96 = s300;
+const d94 = s254;
+const d92 = s254;
 function s446(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "info", s447))) return e;
-  if ((e = $prop(v, p, "url", s261))) return e;
+  if ((e = $prop(v, p, "content", d136))) return e;
+  if ((e = $prop(v, p, "description", s261))) return e;
+  if ((e = $prop(v, p, "name", s262))) return e;
+  if ((e = $required(v, p, ["name","content"]))) return e;
+  return null;
+}
+const d90 = s446;
+function s449(v, p) {
+  let e;
+  if ((e = $any(v, p, [d137, s28]))) return e;
+  return null;
+}
+function s448(v, p) {
+  let e;
+  if (!($object(v))) return $type(v, p, "an object");
+  if ((e = $prop(v, p, "info", s449))) return e;
+  if ((e = $prop(v, p, "url", s262))) return e;
   if ((e = $required(v, p, ["url"]))) return e;
   return null;
 }
-const d135 = s446;
-function s450(v, p) {
-  let e;
-  if ((e = $any(v, p, [d127, s27]))) return e;
-  return null;
-}
+const d136 = s448;
 function s452(v, p) {
   let e;
-  if ((e = $any(v, p, [d12, s27]))) return e;
+  if ((e = $any(v, p, [d128, s28]))) return e;
   return null;
 }
 function s454(v, p) {
   let e;
-  if ((e = $any(v, p, [d137, s27]))) return e;
+  if ((e = $any(v, p, [d13, s28]))) return e;
   return null;
 }
-function s449(v, p) {
-  let e;
-  if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "h", s450))) return e;
-  if ((e = $prop(v, p, "mimetype", s260))) return e;
-  if ((e = $prop(v, p, "size", s452))) return e;
-  if ((e = $prop(v, p, "thumbnail_info", s454))) return e;
-  if ((e = $prop(v, p, "thumbnail_url", s260))) return e;
-  if ((e = $prop(v, p, "w", s450))) return e;
-  return null;
-}
-const d136 = s449;
 function s456(v, p) {
   let e;
-  if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "h", s450))) return e;
-  if ((e = $prop(v, p, "mimetype", s260))) return e;
-  if ((e = $prop(v, p, "size", s452))) return e;
-  if ((e = $prop(v, p, "w", s450))) return e;
+  if ((e = $any(v, p, [d138, s28]))) return e;
   return null;
 }
-const d137 = s456;
-const d12 = s293;
-const d127 = s293;
-const d87 = s253;
-function s459(v, p) {
+function s451(v, p) {
+  let e;
+  if (!($object(v))) return $type(v, p, "an object");
+  if ((e = $prop(v, p, "h", s452))) return e;
+  if ((e = $prop(v, p, "mimetype", s261))) return e;
+  if ((e = $prop(v, p, "size", s454))) return e;
+  if ((e = $prop(v, p, "thumbnail_info", s456))) return e;
+  if ((e = $prop(v, p, "thumbnail_url", s261))) return e;
+  if ((e = $prop(v, p, "w", s452))) return e;
+  return null;
+}
+const d137 = s451;
+function s458(v, p) {
+  let e;
+  if (!($object(v))) return $type(v, p, "an object");
+  if ((e = $prop(v, p, "h", s452))) return e;
+  if ((e = $prop(v, p, "mimetype", s261))) return e;
+  if ((e = $prop(v, p, "size", s454))) return e;
+  if ((e = $prop(v, p, "w", s452))) return e;
+  return null;
+}
+const d138 = s458;
+const d13 = s295;
+const d128 = s295;
+const d88 = s254;
+function s461(v, p) {
   if (v !== "m.close") return $enum(v, p, ["m.close"]);
   return null;
 }
-function s458(v, p) {
+function s460(v, p) {
   let e;
-  if ((e = d122(v, p))) return e;
-  if (s459(v, p) === null) return $text(v, p, "the ID of one of the modal's buttons; not `m.close`");
+  if ((e = d123(v, p))) return e;
+  if (s461(v, p) === null) return $text(v, p, "the ID of one of the modal's buttons; not `m.close`");
   return null;
 }
-function s457(v, p) {
+function s459(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "button", s458))) return e;
-  if ((e = $prop(v, p, "enabled", s264))) return e;
+  if ((e = $prop(v, p, "button", s460))) return e;
+  if ((e = $prop(v, p, "enabled", s266))) return e;
   if ((e = $required(v, p, ["button","enabled"]))) return e;
   return null;
 }
-const d85 = s457;
-function s460(v, p) {
-  let e;
-  if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "success", s264))) return e;
-  if ((e = $required(v, p, ["success"]))) return e;
-  return null;
-}
-const d83 = s460;
-function s461(v, p) {
-  let e;
-  if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "value", s264))) return e;
-  if ((e = $required(v, p, ["value"]))) return e;
-  return null;
-}
-const d81 = s461;
-function s463(v, p) {
-  let e;
-  if ((e = $any(v, p, [d3, s27]))) return e;
-  return null;
-}
+const d86 = s459;
 function s462(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "failures", s463))) return e;
+  if ((e = $prop(v, p, "success", s266))) return e;
+  if ((e = $required(v, p, ["success"]))) return e;
   return null;
 }
-const d79 = s462;
+const d84 = s462;
+function s463(v, p) {
+  let e;
+  if (!($object(v))) return $type(v, p, "an object");
+  if ((e = $prop(v, p, "value", s266))) return e;
+  if ((e = $required(v, p, ["value"]))) return e;
+  return null;
+}
+const d82 = s463;
 function s465(v, p) {
   let e;
-  if (!($object(v))) return $type(v, p, "an object");
-  for (const k in v) if ($has.call(v, k) && (e = s283(v[k], $at(p, k)))) return e;
+  if ((e = $any(v, p, [d3, s28]))) return e;
   return null;
 }
-const d3 = s465;
-function s466(v, p) {
+function s464(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "encrypted", s264))) return e;
-  if ((e = $prop(v, p, "messages", d141))) return e;
-  if ((e = $prop(v, p, "type", s49))) return e;
-  if ((e = $required(v, p, ["type","encrypted","messages"]))) return e;
+  if ((e = $prop(v, p, "failures", s465))) return e;
   return null;
 }
-const d77 = s466;
-function s469(v, p) {
+const d80 = s464;
+function s467(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  for (const k in v) if ($has.call(v, k) && (e = s288(v[k], $at(p, k)))) return e;
+  for (const k in v) if ($has.call(v, k) && (e = s285(v[k], $at(p, k)))) return e;
   return null;
 }
+const d3 = s467;
 function s468(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  for (const k in v) if ($has.call(v, k) && (e = s469(v[k], $at(p, k)))) return e;
+  if ((e = $prop(v, p, "encrypted", s266))) return e;
+  if ((e = $prop(v, p, "messages", d142))) return e;
+  if ((e = $prop(v, p, "type", s264))) return e;
+  if ((e = $required(v, p, ["type","encrypted","messages"]))) return e;
   return null;
 }
-const d141 = s468;
+const d78 = s468;
 function s471(v, p) {
   let e;
-  if ($object(v)) {
-    if ((e = $prop(v, p, "event_id", s26))) return e;
-    if ((e = $required(v, p, ["event_id"]))) return e;
-  }
-  return null;
-}
-function s472(v, p) {
-  let e;
-  if ($object(v)) {
-    if ((e = $prop(v, p, "delay_id", s26))) return e;
-    if ((e = $required(v, p, ["delay_id"]))) return e;
-  }
+  if (!($object(v))) return $type(v, p, "an object");
+  for (const k in v) if ($has.call(v, k) && (e = s290(v[k], $at(p, k)))) return e;
   return null;
 }
 function s470(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "delay_id", s260))) return e;
-  if ((e = $prop(v, p, "event_id", s260))) return e;
-  if ((e = $prop(v, p, "room_id", s260))) return e;
-  if ((e = $one(v, p, [s471, s472], "needs `event_id` or `delay_id`", "has `event_id` and `delay_id`; exactly one is allowed"))) return e;
+  for (const k in v) if ($has.call(v, k) && (e = s471(v[k], $at(p, k)))) return e;
   return null;
 }
-const d75 = s470;
+const d142 = s470;
+function s473(v, p) {
+  let e;
+  if ($object(v)) {
+    if ((e = $prop(v, p, "event_id", s27))) return e;
+    if ((e = $required(v, p, ["event_id"]))) return e;
+  }
+  return null;
+}
 function s474(v, p) {
   let e;
-  if ((e = $any(v, p, [d2, s27]))) return e;
+  if ($object(v)) {
+    if ((e = $prop(v, p, "delay_id", s27))) return e;
+    if ((e = $required(v, p, ["delay_id"]))) return e;
+  }
   return null;
 }
+function s472(v, p) {
+  let e;
+  if (!($object(v))) return $type(v, p, "an object");
+  if ((e = $prop(v, p, "delay_id", s261))) return e;
+  if ((e = $prop(v, p, "event_id", s261))) return e;
+  if ((e = $prop(v, p, "room_id", s261))) return e;
+  if ((e = $one(v, p, [s473, s474], "needs `event_id` or `delay_id`", "has `event_id` and `delay_id`; exactly one is allowed"))) return e;
+  return null;
+}
+const d76 = s472;
 function s476(v, p) {
   let e;
-  if ((e = $any(v, p, [d138, s27]))) return e;
-  return null;
-}
-function s479(v, p) {
-  if (!(Number.isInteger(v))) return $type(v, p, "an integer");
+  if ((e = $any(v, p, [d2, s28]))) return e;
   return null;
 }
 function s478(v, p) {
   let e;
+  if ((e = $any(v, p, [d139, s28]))) return e;
+  return null;
+}
+function s482(v, p) {
+  if (!(Number.isInteger(v))) return $type(v, p, "an integer");
+  return null;
+}
+function s481(v, p) {
+  let e;
   if ($object(v)) {
-    if ((e = $prop(v, p, "state_key", s261))) return e;
-    if ((e = $prop(v, p, "sticky_duration_ms", s479))) return e;
+    if ((e = $prop(v, p, "state_key", s262))) return e;
+    if ((e = $prop(v, p, "sticky_duration_ms", s482))) return e;
     if ((e = $required(v, p, ["state_key","sticky_duration_ms"]))) return e;
   }
   return null;
 }
-function s473(v, p) {
+function s483(v, p) {
   let e;
-  if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "content", s288))) return e;
-  if ((e = $prop(v, p, "delay", s474))) return e;
-  if ((e = $prop(v, p, "parent_delay_id", s260))) return e;
-  if ((e = $prop(v, p, "room_id", s260))) return e;
-  if ((e = $prop(v, p, "state_key", s260))) return e;
-  if ((e = $prop(v, p, "sticky_duration_ms", s476))) return e;
-  if ((e = $prop(v, p, "type", s49))) return e;
-  if ((e = $required(v, p, ["type","content"]))) return e;
-  if (s478(v, p) === null) return $text(v, p, "a state event cannot be sticky");
+  if ($object(v)) {
+    if ((e = $prop(v, p, "future_timeout", s27))) return e;
+    if ((e = $required(v, p, ["future_timeout"]))) return e;
+  }
   return null;
 }
-const d73 = s473;
+function s484(v, p) {
+  let e;
+  if ($object(v)) {
+    if ((e = $prop(v, p, "future_group_id", s27))) return e;
+    if ((e = $required(v, p, ["future_group_id"]))) return e;
+  }
+  return null;
+}
 function s480(v, p) {
+  let e;
+  if ((e = $any(v, p, [s481, s483, s484]))) return e;
+  return null;
+}
+function s475(v, p) {
+  let e;
+  if (!($object(v))) return $type(v, p, "an object");
+  if ((e = $prop(v, p, "content", s294))) return e;
+  if ((e = $prop(v, p, "delay", s476))) return e;
+  if ((e = $prop(v, p, "parent_delay_id", s261))) return e;
+  if ((e = $prop(v, p, "room_id", s261))) return e;
+  if ((e = $prop(v, p, "state_key", s261))) return e;
+  if ((e = $prop(v, p, "sticky_duration_ms", s478))) return e;
+  if ((e = $prop(v, p, "type", s264))) return e;
+  if ((e = $required(v, p, ["type"]))) return e;
+  if (s480(v, p) === null) return $text(v, p, "the request `data`: send a room or state event, now or after a delay. Rejected when parsed (and by `validate` for values built in code): an empty `type`, a state event with `sticky_duration_ms` (wire decision 8: sticky events are message events; widget-api's host refuses them too), and the futures-era delay fields `future_timeout` and `future_group_id` (wire decision 39)");
+  return null;
+}
+const d74 = s475;
+function s485(v, p) {
   if (!(typeof v === "number")) return $type(v, p, "an integer from 0 to 3600000");
   if (typeof v === "number" && (!Number.isInteger(v) || v < 0 || v > 3600000)) return $range(v, p, "an integer from 0 to 3600000");
   return null;
 }
-const d138 = s480;
-function s481(v, p) {
+const d139 = s485;
+function s486(v, p) {
   if (!(typeof v === "number")) return $type(v, p, "an integer from 1 to 9007199254740991");
   if (typeof v === "number" && (!Number.isInteger(v) || v < 1 || v > 9007199254740991)) return $range(v, p, "an integer from 1 to 9007199254740991");
   return null;
 }
-const d2 = s481;
-function s482(v, p) {
-  let e;
-  if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "jwt", s261))) return e;
-  if ((e = $required(v, p, ["jwt"]))) return e;
-  return null;
-}
-const d71 = s482;
-function s483(v, p) {
-  let e;
-  if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "member", d132))) return e;
-  if ((e = $prop(v, p, "room_id", s261))) return e;
-  if ((e = $prop(v, p, "server_name", s261))) return e;
-  if ((e = $prop(v, p, "slot_id", s261))) return e;
-  if ((e = $prop(v, p, "url", s261))) return e;
-  if ((e = $required(v, p, ["server_name","url","room_id","slot_id","member"]))) return e;
-  return null;
-}
-const d69 = s483;
-function s485(v, p) {
-  let e;
-  if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "claimed_device_id", s260))) return e;
-  if ((e = $prop(v, p, "id", s261))) return e;
-  if ((e = $required(v, p, ["id"]))) return e;
-  return null;
-}
-const d132 = s485;
-const d67 = s253;
-function s486(v, p) {
-  let e;
-  if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "delay_id", s261))) return e;
-  if ((e = $prop(v, p, "member", d132))) return e;
-  if ((e = $prop(v, p, "room_id", s261))) return e;
-  if ((e = $prop(v, p, "slot_id", s261))) return e;
-  if ((e = $required(v, p, ["room_id","slot_id","member","delay_id"]))) return e;
-  return null;
-}
-const d65 = s486;
-const d62 = s253;
-function s488(v, p) {
-  let e;
-  if ((e = $any(v, p, [s319, s27]))) return e;
-  return null;
-}
+const d2 = s486;
 function s487(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "capabilities", s488))) return e;
+  if ((e = $prop(v, p, "jwt", s262))) return e;
+  if ((e = $required(v, p, ["jwt"]))) return e;
   return null;
 }
-const d60 = s487;
-function s490(v, p) {
-  let e;
-  if (!(Array.isArray(v))) return $type(v, p, "an array");
-  if ((e = $items(v, p, d129))) return e;
-  return null;
-}
-function s489(v, p) {
+const d72 = s487;
+function s488(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "events", s490))) return e;
-  if ((e = $required(v, p, ["events"]))) return e;
+  if ((e = $prop(v, p, "member", d133))) return e;
+  if ((e = $prop(v, p, "room_id", s262))) return e;
+  if ((e = $prop(v, p, "server_name", s262))) return e;
+  if ((e = $prop(v, p, "slot_id", s262))) return e;
+  if ((e = $prop(v, p, "url", s262))) return e;
+  if ((e = $required(v, p, ["server_name","url","room_id","slot_id","member"]))) return e;
   return null;
 }
-const d57 = s489;
+const d70 = s488;
+function s490(v, p) {
+  let e;
+  if (!($object(v))) return $type(v, p, "an object");
+  if ((e = $prop(v, p, "claimed_device_id", s261))) return e;
+  if ((e = $prop(v, p, "id", s262))) return e;
+  if ((e = $required(v, p, ["id"]))) return e;
+  return null;
+}
+const d133 = s490;
+const d68 = s254;
+function s491(v, p) {
+  let e;
+  if (!($object(v))) return $type(v, p, "an object");
+  if ((e = $prop(v, p, "delay_id", s262))) return e;
+  if ((e = $prop(v, p, "member", d133))) return e;
+  if ((e = $prop(v, p, "room_id", s262))) return e;
+  if ((e = $prop(v, p, "slot_id", s262))) return e;
+  if ((e = $required(v, p, ["room_id","slot_id","member","delay_id"]))) return e;
+  return null;
+}
+const d66 = s491;
+const d63 = s254;
+function s493(v, p) {
+  let e;
+  if ((e = $any(v, p, [s321, s28]))) return e;
+  return null;
+}
 function s492(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "content", s288))) return e;
-  if ((e = $prop(v, p, "room_id", s261))) return e;
-  if ((e = $prop(v, p, "type", s261))) return e;
+  if ((e = $prop(v, p, "capabilities", s493))) return e;
+  return null;
+}
+const d61 = s492;
+function s495(v, p) {
+  let e;
+  if (!(Array.isArray(v))) return $type(v, p, "an array");
+  if ((e = $items(v, p, d130))) return e;
+  return null;
+}
+function s494(v, p) {
+  let e;
+  if (!($object(v))) return $type(v, p, "an object");
+  if ((e = $prop(v, p, "events", s495))) return e;
+  if ((e = $required(v, p, ["events"]))) return e;
+  return null;
+}
+const d58 = s494;
+function s497(v, p) {
+  let e;
+  if (!($object(v))) return $type(v, p, "an object");
+  if ((e = $prop(v, p, "content", s290))) return e;
+  if ((e = $prop(v, p, "room_id", s262))) return e;
+  if ((e = $prop(v, p, "type", s262))) return e;
   if ((e = $required(v, p, ["type","room_id","content"]))) return e;
   return null;
 }
-const d129 = s492;
-function s494(v, p) {
+const d130 = s497;
+function s499(v, p) {
   let e;
-  if ((e = $any(v, p, [d131, s27]))) return e;
+  if ((e = $any(v, p, [d132, s28]))) return e;
   return null;
 }
-function s493(v, p) {
+function s498(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "room_ids", s494))) return e;
-  if ((e = $prop(v, p, "type", s261))) return e;
+  if ((e = $prop(v, p, "room_ids", s499))) return e;
+  if ((e = $prop(v, p, "type", s262))) return e;
   if ((e = $required(v, p, ["type"]))) return e;
   return null;
 }
-const d55 = s493;
-function s497(v, p) {
+const d56 = s498;
+function s502(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (v !== "*") return $enum(v, p, ["*"]);
   return null;
 }
-function s496(v, p) {
+function s501(v, p) {
   let e;
-  if ((e = $any(v, p, [s283, s497]))) return e;
+  if ((e = $any(v, p, [s285, s502]))) return e;
   return null;
 }
-const d131 = s496;
-function s498(v, p) {
-  let e;
-  if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "chunk", s285))) return e;
-  if ((e = $prop(v, p, "next_batch", s260))) return e;
-  if ((e = $prop(v, p, "prev_batch", s260))) return e;
-  if ((e = $required(v, p, ["chunk"]))) return e;
-  return null;
-}
-const d53 = s498;
-function s500(v, p) {
-  let e;
-  if ((e = $any(v, p, [d126, s27]))) return e;
-  return null;
-}
-function s499(v, p) {
-  let e;
-  if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "direction", s500))) return e;
-  if ((e = $prop(v, p, "event_id", s49))) return e;
-  if ((e = $prop(v, p, "event_type", s260))) return e;
-  if ((e = $prop(v, p, "from", s260))) return e;
-  if ((e = $prop(v, p, "limit", s426))) return e;
-  if ((e = $prop(v, p, "rel_type", s260))) return e;
-  if ((e = $prop(v, p, "room_id", s260))) return e;
-  if ((e = $prop(v, p, "to", s260))) return e;
-  if ((e = $required(v, p, ["event_id"]))) return e;
-  return null;
-}
-const d51 = s499;
-function s502(v, p) {
-  if (!(typeof v === "string")) return $type(v, p, "a string");
-  if (v !== "f" && v !== "b") return $enum(v, p, ["f","b"]);
-  return null;
-}
-const d126 = s502;
+const d132 = s501;
 function s503(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "events", s285))) return e;
-  if ((e = $required(v, p, ["events"]))) return e;
+  if ((e = $prop(v, p, "chunk", s287))) return e;
+  if ((e = $prop(v, p, "next_batch", s261))) return e;
+  if ((e = $prop(v, p, "prev_batch", s261))) return e;
+  if ((e = $required(v, p, ["chunk"]))) return e;
   return null;
 }
-const d49 = s503;
+const d54 = s503;
 function s505(v, p) {
   let e;
-  if ((e = $any(v, p, [d117, s27]))) return e;
-  return null;
-}
-function s507(v, p) {
-  let e;
-  if ((e = $any(v, p, [d134, s27]))) return e;
+  if ((e = $any(v, p, [d127, s28]))) return e;
   return null;
 }
 function s504(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "limit", s505))) return e;
-  if ((e = $prop(v, p, "msgtype", s260))) return e;
-  if ((e = $prop(v, p, "room_ids", s494))) return e;
-  if ((e = $prop(v, p, "since", s260))) return e;
-  if ((e = $prop(v, p, "state_key", s507))) return e;
-  if ((e = $prop(v, p, "type", s49))) return e;
-  if ((e = $required(v, p, ["type"]))) return e;
+  if ((e = $prop(v, p, "direction", s505))) return e;
+  if ((e = $prop(v, p, "event_id", s264))) return e;
+  if ((e = $prop(v, p, "event_type", s261))) return e;
+  if ((e = $prop(v, p, "from", s261))) return e;
+  if ((e = $prop(v, p, "limit", s428))) return e;
+  if ((e = $prop(v, p, "rel_type", s261))) return e;
+  if ((e = $prop(v, p, "room_id", s261))) return e;
+  if ((e = $prop(v, p, "to", s261))) return e;
+  if ((e = $required(v, p, ["event_id"]))) return e;
   return null;
 }
-const d47 = s504;
-function s510(v, p) {
-  if (v !== true) return $enum(v, p, [true]);
+const d52 = s504;
+function s507(v, p) {
+  if (!(typeof v === "string")) return $type(v, p, "a string");
+  if (v !== "f" && v !== "b") return $enum(v, p, ["f","b"]);
   return null;
 }
-function s509(v, p) {
-  let e;
-  if ((e = $any(v, p, [s261, s510]))) return e;
-  return null;
-}
-const d134 = s509;
-const d117 = s481;
-const d45 = s253;
-const d43 = s254;
-const d41 = s253;
-function s511(v, p) {
+const d127 = s507;
+function s508(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "uri", s261))) return e;
-  if ((e = $required(v, p, ["uri"]))) return e;
+  if ((e = $prop(v, p, "events", s287))) return e;
+  if ((e = $required(v, p, ["events"]))) return e;
   return null;
 }
-const d39 = s511;
-function s513(v, p) {
+const d50 = s508;
+function s510(v, p) {
   let e;
-  if (!(Array.isArray(v))) return $type(v, p, "an array");
-  if ((e = $items(v, p, d133))) return e;
+  if ((e = $any(v, p, [d118, s28]))) return e;
   return null;
 }
 function s512(v, p) {
   let e;
-  if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "rtc_transports", s513))) return e;
-  if ((e = $required(v, p, ["rtc_transports"]))) return e;
+  if ((e = $any(v, p, [d135, s28]))) return e;
   return null;
 }
-const d37 = s512;
-function s515(v, p) {
+function s509(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "type", s261))) return e;
+  if ((e = $prop(v, p, "limit", s510))) return e;
+  if ((e = $prop(v, p, "msgtype", s261))) return e;
+  if ((e = $prop(v, p, "room_ids", s499))) return e;
+  if ((e = $prop(v, p, "since", s261))) return e;
+  if ((e = $prop(v, p, "state_key", s512))) return e;
+  if ((e = $prop(v, p, "type", s264))) return e;
   if ((e = $required(v, p, ["type"]))) return e;
   return null;
 }
-const d133 = s515;
-const d35 = s253;
+const d48 = s509;
+function s515(v, p) {
+  if (v !== true) return $enum(v, p, [true]);
+  return null;
+}
+function s514(v, p) {
+  let e;
+  if ((e = $any(v, p, [s262, s515]))) return e;
+  return null;
+}
+const d135 = s514;
+const d118 = s486;
+const d46 = s254;
+const d44 = s255;
+const d42 = s254;
 function s516(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "access_token", s260))) return e;
-  if ((e = $prop(v, p, "expires_in", s308))) return e;
-  if ((e = $prop(v, p, "matrix_server_name", s260))) return e;
-  if ((e = $prop(v, p, "state", d125))) return e;
-  if ((e = $prop(v, p, "token_type", s311))) return e;
+  if ((e = $prop(v, p, "uri", s262))) return e;
+  if ((e = $required(v, p, ["uri"]))) return e;
+  return null;
+}
+const d40 = s516;
+function s518(v, p) {
+  let e;
+  if (!(Array.isArray(v))) return $type(v, p, "an array");
+  if ((e = $items(v, p, d134))) return e;
+  return null;
+}
+function s517(v, p) {
+  let e;
+  if (!($object(v))) return $type(v, p, "an object");
+  if ((e = $prop(v, p, "rtc_transports", s518))) return e;
+  if ((e = $required(v, p, ["rtc_transports"]))) return e;
+  return null;
+}
+const d38 = s517;
+function s520(v, p) {
+  let e;
+  if (!($object(v))) return $type(v, p, "an object");
+  if ((e = $prop(v, p, "type", s262))) return e;
+  if ((e = $required(v, p, ["type"]))) return e;
+  return null;
+}
+const d134 = s520;
+const d36 = s254;
+function s521(v, p) {
+  let e;
+  if (!($object(v))) return $type(v, p, "an object");
+  if ((e = $prop(v, p, "access_token", s261))) return e;
+  if ((e = $prop(v, p, "expires_in", s310))) return e;
+  if ((e = $prop(v, p, "matrix_server_name", s261))) return e;
+  if ((e = $prop(v, p, "state", d126))) return e;
+  if ((e = $prop(v, p, "token_type", s313))) return e;
   if ((e = $required(v, p, ["state"]))) return e;
   return null;
 }
-const d33 = s516;
-function s518(v, p) {
+const d34 = s521;
+function s523(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (v !== "allowed" && v !== "blocked" && v !== "request") return $enum(v, p, ["allowed","blocked","request"]);
   return null;
 }
-const d125 = s518;
-const d31 = s253;
-function s520(v, p) {
-  let e;
-  if ((e = $any(v, p, [d150, s27]))) return e;
-  return null;
-}
-function s519(v, p) {
-  let e;
-  if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "m.upload.size", s520))) return e;
-  return null;
-}
-const d29 = s519;
-const d150 = s293;
-const d27 = s253;
-function s522(v, p) {
-  let e;
-  if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "error", d152))) return e;
-  if ((e = $required(v, p, ["error"]))) return e;
-  return null;
-}
-const d10 = s522;
+const d126 = s523;
+const d32 = s254;
 function s525(v, p) {
   let e;
-  if ((e = $any(v, p, [d118, s27]))) return e;
+  if ((e = $any(v, p, [d151, s28]))) return e;
   return null;
 }
 function s524(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "matrix_api_error", s525))) return e;
-  if ((e = $prop(v, p, "message", s261))) return e;
-  if ((e = $required(v, p, ["message"]))) return e;
+  if ((e = $prop(v, p, "m.upload.size", s525))) return e;
   return null;
 }
-const d152 = s524;
-function s528(v, p) {
-  if (!(typeof v === "number")) return $type(v, p, "an integer from 0 to 65535");
-  if (typeof v === "number" && (!Number.isInteger(v) || v < 0 || v > 65535)) return $range(v, p, "an integer from 0 to 65535");
-  return null;
-}
+const d30 = s524;
+const d151 = s295;
+const d28 = s254;
 function s527(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "http_headers", s292))) return e;
-  if ((e = $prop(v, p, "http_status", s528))) return e;
-  if ((e = $prop(v, p, "response", d119))) return e;
-  if ((e = $prop(v, p, "url", s260))) return e;
-  if ((e = $required(v, p, ["http_status","response"]))) return e;
+  if ((e = $prop(v, p, "error", d153))) return e;
+  if ((e = $required(v, p, ["error"]))) return e;
   return null;
 }
-const d118 = s527;
+const d11 = s527;
 function s530(v, p) {
   let e;
-  if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "errcode", s261))) return e;
-  if ((e = $required(v, p, ["errcode"]))) return e;
+  if ((e = $any(v, p, [d119, s28]))) return e;
   return null;
 }
-const d119 = s530;
-function s531(v, p) {
+function s529(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "file", d143))) return e;
-  if ((e = $required(v, p, ["file"]))) return e;
+  if ((e = $prop(v, p, "matrix_api_error", s530))) return e;
+  if ((e = $prop(v, p, "message", s262))) return e;
+  if ((e = $required(v, p, ["message"]))) return e;
   return null;
 }
-const d24 = s531;
+const d153 = s529;
 function s533(v, p) {
-  let e;
-  if ((e = $any(v, p, [d4, s27]))) return e;
+  if (!(typeof v === "number")) return $type(v, p, "an integer from 0 to 65535");
+  if (typeof v === "number" && (!Number.isInteger(v) || v < 0 || v > 65535)) return $range(v, p, "an integer from 0 to 65535");
   return null;
 }
 function s532(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "content_uri", s261))) return e;
-  if ((e = $prop(v, p, "encryption", s429))) return e;
-  if ((e = $prop(v, p, "timeout_ms", s533))) return e;
-  if ((e = $required(v, p, ["content_uri"]))) return e;
+  if ((e = $prop(v, p, "http_headers", s294))) return e;
+  if ((e = $prop(v, p, "http_status", s533))) return e;
+  if ((e = $prop(v, p, "response", d120))) return e;
+  if ((e = $prop(v, p, "url", s261))) return e;
+  if ((e = $required(v, p, ["http_status","response"]))) return e;
   return null;
 }
-const d22 = s532;
-const d4 = s293;
-const d20 = s253;
-const d18 = s253;
-const d16 = s253;
+const d119 = s532;
 function s535(v, p) {
+  let e;
+  if (!($object(v))) return $type(v, p, "an object");
+  if ((e = $prop(v, p, "errcode", s262))) return e;
+  if ((e = $required(v, p, ["errcode"]))) return e;
   return null;
 }
-const d5 = s535;
-const d14 = s253;
+const d120 = s535;
 function s536(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "requestId", s49))) return e;
-  if ((e = $prop(v, p, "widgetId", s49))) return e;
-  if ((e = $required(v, p, ["widgetId","requestId"]))) return e;
+  if ((e = $prop(v, p, "file", d5))) return e;
+  if ((e = $required(v, p, ["file"]))) return e;
   return null;
 }
-const d9 = s536;
-function s541(v, p) {
-  if (v !== "content_loaded") return $enum(v, p, ["content_loaded"]);
+const d25 = s536;
+function s538(v, p) {
+  let e;
+  if ((e = $one(v, p, [s262, s290, s307, s308, s266], null, null))) return e;
   return null;
 }
+const d5 = s538;
 function s540(v, p) {
   let e;
-  if ($object(v)) {
-    if ((e = $prop(v, p, "action", s541))) return e;
-    if ((e = $required(v, p, ["action"]))) return e;
-  }
-  return null;
-}
-function s545(v, p) {
-  if (v !== "m.sticker") return $enum(v, p, ["m.sticker"]);
-  return null;
-}
-function s544(v, p) {
-  let e;
-  if ($object(v)) {
-    if ((e = $prop(v, p, "action", s545))) return e;
-    if ((e = $required(v, p, ["action"]))) return e;
-  }
-  return null;
-}
-function s549(v, p) {
-  if (v !== "set_always_on_screen") return $enum(v, p, ["set_always_on_screen"]);
-  return null;
-}
-function s548(v, p) {
-  let e;
-  if ($object(v)) {
-    if ((e = $prop(v, p, "action", s549))) return e;
-    if ((e = $required(v, p, ["action"]))) return e;
-  }
-  return null;
-}
-function s553(v, p) {
-  if (v !== "get_openid") return $enum(v, p, ["get_openid"]);
-  return null;
-}
-function s552(v, p) {
-  let e;
-  if ($object(v)) {
-    if ((e = $prop(v, p, "action", s553))) return e;
-    if ((e = $required(v, p, ["action"]))) return e;
-  }
-  return null;
-}
-function s559(v, p) {
-  if (v !== "open_modal") return $enum(v, p, ["open_modal"]);
-  return null;
-}
-function s558(v, p) {
-  let e;
-  if ($object(v)) {
-    if ((e = $prop(v, p, "action", s559))) return e;
-    if ((e = $required(v, p, ["action"]))) return e;
-  }
-  return null;
-}
-function s563(v, p) {
-  if (v !== "set_button_enabled") return $enum(v, p, ["set_button_enabled"]);
-  return null;
-}
-function s562(v, p) {
-  let e;
-  if ($object(v)) {
-    if ((e = $prop(v, p, "action", s563))) return e;
-    if ((e = $required(v, p, ["action"]))) return e;
-  }
-  return null;
-}
-function s571(v, p) {
-  if (v !== "watch_turn_servers") return $enum(v, p, ["watch_turn_servers"]);
-  return null;
-}
-function s570(v, p) {
-  let e;
-  if ($object(v)) {
-    if ((e = $prop(v, p, "action", s571))) return e;
-    if ((e = $required(v, p, ["action"]))) return e;
-  }
-  return null;
-}
-function s575(v, p) {
-  if (v !== "unwatch_turn_servers") return $enum(v, p, ["unwatch_turn_servers"]);
-  return null;
-}
-function s574(v, p) {
-  let e;
-  if ($object(v)) {
-    if ((e = $prop(v, p, "action", s575))) return e;
-    if ((e = $required(v, p, ["action"]))) return e;
-  }
-  return null;
-}
-function s579(v, p) {
-  if (v !== "read_events" && v !== "org.matrix.msc2876.read_events") return $enum(v, p, ["read_events","org.matrix.msc2876.read_events"]);
-  return null;
-}
-function s578(v, p) {
-  let e;
-  if ($object(v)) {
-    if ((e = $prop(v, p, "action", s579))) return e;
-    if ((e = $required(v, p, ["action"]))) return e;
-  }
-  return null;
-}
-function s583(v, p) {
-  if (v !== "navigate" && v !== "org.matrix.msc2931.navigate") return $enum(v, p, ["navigate","org.matrix.msc2931.navigate"]);
-  return null;
-}
-function s582(v, p) {
-  let e;
-  if ($object(v)) {
-    if ((e = $prop(v, p, "action", s583))) return e;
-    if ((e = $required(v, p, ["action"]))) return e;
-  }
-  return null;
-}
-function s587(v, p) {
-  if (v !== "request_capabilities" && v !== "org.matrix.msc2974.request_capabilities") return $enum(v, p, ["request_capabilities","org.matrix.msc2974.request_capabilities"]);
-  return null;
-}
-function s586(v, p) {
-  let e;
-  if ($object(v)) {
-    if ((e = $prop(v, p, "action", s587))) return e;
-    if ((e = $required(v, p, ["action"]))) return e;
-  }
-  return null;
-}
-function s591(v, p) {
-  if (v !== "read_relations" && v !== "org.matrix.msc3869.read_relations") return $enum(v, p, ["read_relations","org.matrix.msc3869.read_relations"]);
-  return null;
-}
-function s590(v, p) {
-  let e;
-  if ($object(v)) {
-    if ((e = $prop(v, p, "action", s591))) return e;
-    if ((e = $required(v, p, ["action"]))) return e;
-  }
-  return null;
-}
-function s595(v, p) {
-  if (v !== "user_directory_search" && v !== "org.matrix.msc3973.user_directory_search") return $enum(v, p, ["user_directory_search","org.matrix.msc3973.user_directory_search"]);
-  return null;
-}
-function s594(v, p) {
-  let e;
-  if ($object(v)) {
-    if ((e = $prop(v, p, "action", s595))) return e;
-    if ((e = $required(v, p, ["action"]))) return e;
-  }
-  return null;
-}
-function s599(v, p) {
-  if (v !== "get_media_config" && v !== "org.matrix.msc4039.get_media_config") return $enum(v, p, ["get_media_config","org.matrix.msc4039.get_media_config"]);
-  return null;
-}
-function s598(v, p) {
-  let e;
-  if ($object(v)) {
-    if ((e = $prop(v, p, "action", s599))) return e;
-    if ((e = $required(v, p, ["action"]))) return e;
-  }
-  return null;
-}
-function s603(v, p) {
-  if (v !== "upload_file" && v !== "org.matrix.msc4039.upload_file") return $enum(v, p, ["upload_file","org.matrix.msc4039.upload_file"]);
-  return null;
-}
-function s602(v, p) {
-  let e;
-  if ($object(v)) {
-    if ((e = $prop(v, p, "action", s603))) return e;
-    if ((e = $required(v, p, ["action"]))) return e;
-  }
-  return null;
-}
-function s607(v, p) {
-  if (v !== "download_file" && v !== "org.matrix.msc4039.download_file") return $enum(v, p, ["download_file","org.matrix.msc4039.download_file"]);
-  return null;
-}
-function s606(v, p) {
-  let e;
-  if ($object(v)) {
-    if ((e = $prop(v, p, "action", s607))) return e;
-    if ((e = $required(v, p, ["action"]))) return e;
-  }
-  return null;
-}
-function s611(v, p) {
-  if (v !== "update_delayed_event" && v !== "org.matrix.msc4157.update_delayed_event" && v !== "org.matrix.msc4157.update.delayed_event") return $enum(v, p, ["update_delayed_event","org.matrix.msc4157.update_delayed_event","org.matrix.msc4157.update.delayed_event"]);
-  return null;
-}
-function s610(v, p) {
-  let e;
-  if ($object(v)) {
-    if ((e = $prop(v, p, "action", s611))) return e;
-    if ((e = $required(v, p, ["action"]))) return e;
-  }
-  return null;
-}
-function s615(v, p) {
-  if (v !== "com.beeper.read_room_account_data") return $enum(v, p, ["com.beeper.read_room_account_data"]);
-  return null;
-}
-function s614(v, p) {
-  let e;
-  if ($object(v)) {
-    if ((e = $prop(v, p, "action", s615))) return e;
-    if ((e = $required(v, p, ["action"]))) return e;
-  }
-  return null;
-}
-function s619(v, p) {
-  if (v !== "get_rtc_transports" && v !== "org.matrix.msc4515.get_rtc_transports") return $enum(v, p, ["get_rtc_transports","org.matrix.msc4515.get_rtc_transports"]);
-  return null;
-}
-function s618(v, p) {
-  let e;
-  if ($object(v)) {
-    if ((e = $prop(v, p, "action", s619))) return e;
-    if ((e = $required(v, p, ["action"]))) return e;
-  }
-  return null;
-}
-function s623(v, p) {
-  if (v !== "org.matrix.msc4533.rtc_livekit_get_token") return $enum(v, p, ["org.matrix.msc4533.rtc_livekit_get_token"]);
-  return null;
-}
-function s622(v, p) {
-  let e;
-  if ($object(v)) {
-    if ((e = $prop(v, p, "action", s623))) return e;
-    if ((e = $required(v, p, ["action"]))) return e;
-  }
-  return null;
-}
-function s627(v, p) {
-  if (v !== "org.matrix.msc4533.rtc_livekit_delegate_delayed_leave") return $enum(v, p, ["org.matrix.msc4533.rtc_livekit_delegate_delayed_leave"]);
-  return null;
-}
-function s626(v, p) {
-  let e;
-  if ($object(v)) {
-    if ((e = $prop(v, p, "action", s627))) return e;
-    if ((e = $required(v, p, ["action"]))) return e;
-  }
-  return null;
-}
-function s625(v, p) {
-  let e;
-  if ((e = (s626(v, p) === null ? d64 : d145)(v, p))) return e;
-  return null;
-}
-function s621(v, p) {
-  let e;
-  if ((e = (s622(v, p) === null ? d68 : s625)(v, p))) return e;
-  return null;
-}
-function s617(v, p) {
-  let e;
-  if ((e = (s618(v, p) === null ? d34 : s621)(v, p))) return e;
-  return null;
-}
-function s613(v, p) {
-  let e;
-  if ((e = (s614(v, p) === null ? d54 : s617)(v, p))) return e;
-  return null;
-}
-function s609(v, p) {
-  let e;
-  if ((e = (s610(v, p) === null ? d101 : s613)(v, p))) return e;
-  return null;
-}
-function s605(v, p) {
-  let e;
-  if ((e = (s606(v, p) === null ? d21 : s609)(v, p))) return e;
-  return null;
-}
-function s601(v, p) {
-  let e;
-  if ((e = (s602(v, p) === null ? d105 : s605)(v, p))) return e;
-  return null;
-}
-function s597(v, p) {
-  let e;
-  if ((e = (s598(v, p) === null ? d26 : s601)(v, p))) return e;
-  return null;
-}
-function s593(v, p) {
-  let e;
-  if ((e = (s594(v, p) === null ? d109 : s597)(v, p))) return e;
-  return null;
-}
-function s589(v, p) {
-  let e;
-  if ((e = (s590(v, p) === null ? d50 : s593)(v, p))) return e;
-  return null;
-}
-function s585(v, p) {
-  let e;
-  if ((e = (s586(v, p) === null ? d59 : s589)(v, p))) return e;
-  return null;
-}
-function s581(v, p) {
-  let e;
-  if ((e = (s582(v, p) === null ? d38 : s585)(v, p))) return e;
-  return null;
-}
-function s577(v, p) {
-  let e;
-  if ((e = (s578(v, p) === null ? d46 : s581)(v, p))) return e;
-  return null;
-}
-function s573(v, p) {
-  let e;
-  if ((e = (s574(v, p) === null ? d96 : s577)(v, p))) return e;
-  return null;
-}
-function s569(v, p) {
-  let e;
-  if ((e = (s570(v, p) === null ? d113 : s573)(v, p))) return e;
-  return null;
-}
-function s567(v, p) {
-  let e;
-  if ((e = (s373(v, p) === null ? d76 : s569)(v, p))) return e;
-  return null;
-}
-function s565(v, p) {
-  let e;
-  if ((e = (s369(v, p) === null ? d72 : s567)(v, p))) return e;
-  return null;
-}
-function s561(v, p) {
-  let e;
-  if ((e = (s562(v, p) === null ? d84 : s565)(v, p))) return e;
-  return null;
-}
-function s557(v, p) {
-  let e;
-  if ((e = (s558(v, p) === null ? d42 : s561)(v, p))) return e;
-  return null;
-}
-function s555(v, p) {
-  let e;
-  if ((e = (s361(v, p) === null ? d13 : s557)(v, p))) return e;
-  return null;
-}
-function s551(v, p) {
-  let e;
-  if ((e = (s552(v, p) === null ? d30 : s555)(v, p))) return e;
-  return null;
-}
-function s547(v, p) {
-  let e;
-  if ((e = (s548(v, p) === null ? d80 : s551)(v, p))) return e;
-  return null;
-}
-function s543(v, p) {
-  let e;
-  if ((e = (s544(v, p) === null ? d88 : s547)(v, p))) return e;
+  if ((e = $any(v, p, [d4, s28]))) return e;
   return null;
 }
 function s539(v, p) {
   let e;
-  if ((e = (s540(v, p) === null ? d17 : s543)(v, p))) return e;
+  if (!($object(v))) return $type(v, p, "an object");
+  if ((e = $prop(v, p, "content_uri", s262))) return e;
+  if ((e = $prop(v, p, "encryption", s431))) return e;
+  if ((e = $prop(v, p, "timeout_ms", s540))) return e;
+  if ((e = $required(v, p, ["content_uri"]))) return e;
   return null;
 }
-function s537(v, p) {
+const d23 = s539;
+const d4 = s295;
+const d21 = s254;
+const d19 = s254;
+const d17 = s254;
+function s542(v, p) {
+  return null;
+}
+const d6 = s542;
+const d15 = s254;
+function s543(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = (s325(v, p) === null ? d92 : s539)(v, p))) return e;
+  if ((e = $prop(v, p, "requestId", s50))) return e;
+  if ((e = $prop(v, p, "widgetId", s50))) return e;
+  if ((e = $required(v, p, ["widgetId","requestId"]))) return e;
   return null;
 }
-const d58 = s537;
-const d145 = s136;
-const d64 = s96;
-const d68 = s101;
-const d34 = s61;
-const d54 = s86;
-const d101 = s146;
-const d21 = s43;
-const d105 = s153;
-const d26 = s51;
-const d109 = s158;
-const d50 = s81;
-const d59 = s91;
-const d38 = s66;
-const d46 = s76;
-const d96 = s141;
-const d113 = s163;
-const d76 = s111;
-const d72 = s106;
-const d84 = s121;
-const d42 = s71;
-const d13 = s30;
-const d30 = s56;
-const d80 = s116;
-const d88 = s126;
-const d17 = s38;
-const d92 = s131;
-function s680(v, p) {
-  let e;
-  if ((e = (s626(v, p) === null ? d66 : d147)(v, p))) return e;
+const d10 = s543;
+function s548(v, p) {
+  if (v !== "content_loaded") return $enum(v, p, ["content_loaded"]);
   return null;
 }
-function s678(v, p) {
+function s547(v, p) {
   let e;
-  if ((e = (s622(v, p) === null ? d70 : s680)(v, p))) return e;
+  if ($object(v)) {
+    if ((e = $prop(v, p, "action", s548))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
+  }
   return null;
 }
-function s676(v, p) {
-  let e;
-  if ((e = (s618(v, p) === null ? d36 : s678)(v, p))) return e;
+function s552(v, p) {
+  if (v !== "m.sticker") return $enum(v, p, ["m.sticker"]);
   return null;
 }
-function s674(v, p) {
+function s551(v, p) {
   let e;
-  if ((e = (s614(v, p) === null ? d56 : s676)(v, p))) return e;
+  if ($object(v)) {
+    if ((e = $prop(v, p, "action", s552))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
+  }
   return null;
 }
-function s672(v, p) {
-  let e;
-  if ((e = (s610(v, p) === null ? d103 : s674)(v, p))) return e;
+function s556(v, p) {
+  if (v !== "set_always_on_screen") return $enum(v, p, ["set_always_on_screen"]);
   return null;
 }
-function s670(v, p) {
+function s555(v, p) {
   let e;
-  if ((e = (s606(v, p) === null ? d23 : s672)(v, p))) return e;
+  if ($object(v)) {
+    if ((e = $prop(v, p, "action", s556))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
+  }
   return null;
 }
-function s668(v, p) {
-  let e;
-  if ((e = (s602(v, p) === null ? d107 : s670)(v, p))) return e;
+function s560(v, p) {
+  if (v !== "get_openid") return $enum(v, p, ["get_openid"]);
   return null;
 }
-function s666(v, p) {
+function s559(v, p) {
   let e;
-  if ((e = (s598(v, p) === null ? d28 : s668)(v, p))) return e;
+  if ($object(v)) {
+    if ((e = $prop(v, p, "action", s560))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
+  }
   return null;
 }
-function s664(v, p) {
-  let e;
-  if ((e = (s594(v, p) === null ? d111 : s666)(v, p))) return e;
+function s566(v, p) {
+  if (v !== "open_modal") return $enum(v, p, ["open_modal"]);
   return null;
 }
-function s662(v, p) {
+function s565(v, p) {
   let e;
-  if ((e = (s590(v, p) === null ? d52 : s664)(v, p))) return e;
+  if ($object(v)) {
+    if ((e = $prop(v, p, "action", s566))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
+  }
   return null;
 }
-function s660(v, p) {
-  let e;
-  if ((e = (s586(v, p) === null ? d61 : s662)(v, p))) return e;
+function s570(v, p) {
+  if (v !== "set_button_enabled") return $enum(v, p, ["set_button_enabled"]);
   return null;
 }
-function s658(v, p) {
+function s569(v, p) {
   let e;
-  if ((e = (s582(v, p) === null ? d40 : s660)(v, p))) return e;
+  if ($object(v)) {
+    if ((e = $prop(v, p, "action", s570))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
+  }
   return null;
 }
-function s656(v, p) {
-  let e;
-  if ((e = (s578(v, p) === null ? d48 : s658)(v, p))) return e;
+function s578(v, p) {
+  if (v !== "watch_turn_servers") return $enum(v, p, ["watch_turn_servers"]);
   return null;
 }
-function s654(v, p) {
+function s577(v, p) {
   let e;
-  if ((e = (s574(v, p) === null ? d98 : s656)(v, p))) return e;
+  if ($object(v)) {
+    if ((e = $prop(v, p, "action", s578))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
+  }
   return null;
 }
-function s652(v, p) {
-  let e;
-  if ((e = (s570(v, p) === null ? d115 : s654)(v, p))) return e;
+function s582(v, p) {
+  if (v !== "unwatch_turn_servers") return $enum(v, p, ["unwatch_turn_servers"]);
   return null;
 }
-function s650(v, p) {
+function s581(v, p) {
   let e;
-  if ((e = (s373(v, p) === null ? d78 : s652)(v, p))) return e;
+  if ($object(v)) {
+    if ((e = $prop(v, p, "action", s582))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
+  }
   return null;
 }
-function s648(v, p) {
-  let e;
-  if ((e = (s369(v, p) === null ? d74 : s650)(v, p))) return e;
+function s586(v, p) {
+  if (v !== "read_events" && v !== "org.matrix.msc2876.read_events") return $enum(v, p, ["read_events","org.matrix.msc2876.read_events"]);
   return null;
 }
-function s646(v, p) {
+function s585(v, p) {
   let e;
-  if ((e = (s562(v, p) === null ? d86 : s648)(v, p))) return e;
+  if ($object(v)) {
+    if ((e = $prop(v, p, "action", s586))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
+  }
   return null;
 }
-function s644(v, p) {
-  let e;
-  if ((e = (s558(v, p) === null ? d44 : s646)(v, p))) return e;
+function s590(v, p) {
+  if (v !== "navigate" && v !== "org.matrix.msc2931.navigate") return $enum(v, p, ["navigate","org.matrix.msc2931.navigate"]);
   return null;
 }
-function s642(v, p) {
+function s589(v, p) {
   let e;
-  if ((e = (s361(v, p) === null ? d15 : s644)(v, p))) return e;
+  if ($object(v)) {
+    if ((e = $prop(v, p, "action", s590))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
+  }
   return null;
 }
-function s640(v, p) {
-  let e;
-  if ((e = (s552(v, p) === null ? d32 : s642)(v, p))) return e;
+function s594(v, p) {
+  if (v !== "request_capabilities" && v !== "org.matrix.msc2974.request_capabilities") return $enum(v, p, ["request_capabilities","org.matrix.msc2974.request_capabilities"]);
   return null;
 }
-function s638(v, p) {
+function s593(v, p) {
   let e;
-  if ((e = (s548(v, p) === null ? d82 : s640)(v, p))) return e;
+  if ($object(v)) {
+    if ((e = $prop(v, p, "action", s594))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
+  }
   return null;
 }
-function s636(v, p) {
+function s598(v, p) {
+  if (v !== "read_relations" && v !== "org.matrix.msc3869.read_relations") return $enum(v, p, ["read_relations","org.matrix.msc3869.read_relations"]);
+  return null;
+}
+function s597(v, p) {
   let e;
-  if ((e = (s544(v, p) === null ? d90 : s638)(v, p))) return e;
+  if ($object(v)) {
+    if ((e = $prop(v, p, "action", s598))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
+  }
+  return null;
+}
+function s602(v, p) {
+  if (v !== "user_directory_search" && v !== "org.matrix.msc3973.user_directory_search") return $enum(v, p, ["user_directory_search","org.matrix.msc3973.user_directory_search"]);
+  return null;
+}
+function s601(v, p) {
+  let e;
+  if ($object(v)) {
+    if ((e = $prop(v, p, "action", s602))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
+  }
+  return null;
+}
+function s606(v, p) {
+  if (v !== "get_media_config" && v !== "org.matrix.msc4039.get_media_config") return $enum(v, p, ["get_media_config","org.matrix.msc4039.get_media_config"]);
+  return null;
+}
+function s605(v, p) {
+  let e;
+  if ($object(v)) {
+    if ((e = $prop(v, p, "action", s606))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
+  }
+  return null;
+}
+function s610(v, p) {
+  if (v !== "upload_file" && v !== "org.matrix.msc4039.upload_file") return $enum(v, p, ["upload_file","org.matrix.msc4039.upload_file"]);
+  return null;
+}
+function s609(v, p) {
+  let e;
+  if ($object(v)) {
+    if ((e = $prop(v, p, "action", s610))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
+  }
+  return null;
+}
+function s614(v, p) {
+  if (v !== "download_file" && v !== "org.matrix.msc4039.download_file") return $enum(v, p, ["download_file","org.matrix.msc4039.download_file"]);
+  return null;
+}
+function s613(v, p) {
+  let e;
+  if ($object(v)) {
+    if ((e = $prop(v, p, "action", s614))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
+  }
+  return null;
+}
+function s618(v, p) {
+  if (v !== "update_delayed_event" && v !== "org.matrix.msc4157.update_delayed_event" && v !== "org.matrix.msc4157.update.delayed_event") return $enum(v, p, ["update_delayed_event","org.matrix.msc4157.update_delayed_event","org.matrix.msc4157.update.delayed_event"]);
+  return null;
+}
+function s617(v, p) {
+  let e;
+  if ($object(v)) {
+    if ((e = $prop(v, p, "action", s618))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
+  }
+  return null;
+}
+function s622(v, p) {
+  if (v !== "com.beeper.read_room_account_data") return $enum(v, p, ["com.beeper.read_room_account_data"]);
+  return null;
+}
+function s621(v, p) {
+  let e;
+  if ($object(v)) {
+    if ((e = $prop(v, p, "action", s622))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
+  }
+  return null;
+}
+function s626(v, p) {
+  if (v !== "get_rtc_transports" && v !== "org.matrix.msc4515.get_rtc_transports") return $enum(v, p, ["get_rtc_transports","org.matrix.msc4515.get_rtc_transports"]);
+  return null;
+}
+function s625(v, p) {
+  let e;
+  if ($object(v)) {
+    if ((e = $prop(v, p, "action", s626))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
+  }
+  return null;
+}
+function s630(v, p) {
+  if (v !== "org.matrix.msc4533.rtc_livekit_get_token") return $enum(v, p, ["org.matrix.msc4533.rtc_livekit_get_token"]);
+  return null;
+}
+function s629(v, p) {
+  let e;
+  if ($object(v)) {
+    if ((e = $prop(v, p, "action", s630))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
+  }
   return null;
 }
 function s634(v, p) {
+  if (v !== "org.matrix.msc4533.rtc_livekit_delegate_delayed_leave") return $enum(v, p, ["org.matrix.msc4533.rtc_livekit_delegate_delayed_leave"]);
+  return null;
+}
+function s633(v, p) {
   let e;
-  if ((e = (s540(v, p) === null ? d19 : s636)(v, p))) return e;
+  if ($object(v)) {
+    if ((e = $prop(v, p, "action", s634))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
+  }
   return null;
 }
 function s632(v, p) {
   let e;
-  if ((e = (s325(v, p) === null ? d94 : s634)(v, p))) return e;
+  if ((e = (s633(v, p) === null ? d65 : d146)(v, p))) return e;
   return null;
 }
-function s630(v, p) {
+function s628(v, p) {
+  let e;
+  if ((e = (s629(v, p) === null ? d69 : s632)(v, p))) return e;
+  return null;
+}
+function s624(v, p) {
+  let e;
+  if ((e = (s625(v, p) === null ? d35 : s628)(v, p))) return e;
+  return null;
+}
+function s620(v, p) {
+  let e;
+  if ((e = (s621(v, p) === null ? d55 : s624)(v, p))) return e;
+  return null;
+}
+function s616(v, p) {
+  let e;
+  if ((e = (s617(v, p) === null ? d102 : s620)(v, p))) return e;
+  return null;
+}
+function s612(v, p) {
+  let e;
+  if ((e = (s613(v, p) === null ? d22 : s616)(v, p))) return e;
+  return null;
+}
+function s608(v, p) {
+  let e;
+  if ((e = (s609(v, p) === null ? d106 : s612)(v, p))) return e;
+  return null;
+}
+function s604(v, p) {
+  let e;
+  if ((e = (s605(v, p) === null ? d27 : s608)(v, p))) return e;
+  return null;
+}
+function s600(v, p) {
+  let e;
+  if ((e = (s601(v, p) === null ? d110 : s604)(v, p))) return e;
+  return null;
+}
+function s596(v, p) {
+  let e;
+  if ((e = (s597(v, p) === null ? d51 : s600)(v, p))) return e;
+  return null;
+}
+function s592(v, p) {
+  let e;
+  if ((e = (s593(v, p) === null ? d60 : s596)(v, p))) return e;
+  return null;
+}
+function s588(v, p) {
+  let e;
+  if ((e = (s589(v, p) === null ? d39 : s592)(v, p))) return e;
+  return null;
+}
+function s584(v, p) {
+  let e;
+  if ((e = (s585(v, p) === null ? d47 : s588)(v, p))) return e;
+  return null;
+}
+function s580(v, p) {
+  let e;
+  if ((e = (s581(v, p) === null ? d97 : s584)(v, p))) return e;
+  return null;
+}
+function s576(v, p) {
+  let e;
+  if ((e = (s577(v, p) === null ? d114 : s580)(v, p))) return e;
+  return null;
+}
+function s574(v, p) {
+  let e;
+  if ((e = (s375(v, p) === null ? d77 : s576)(v, p))) return e;
+  return null;
+}
+function s572(v, p) {
+  let e;
+  if ((e = (s371(v, p) === null ? d73 : s574)(v, p))) return e;
+  return null;
+}
+function s568(v, p) {
+  let e;
+  if ((e = (s569(v, p) === null ? d85 : s572)(v, p))) return e;
+  return null;
+}
+function s564(v, p) {
+  let e;
+  if ((e = (s565(v, p) === null ? d43 : s568)(v, p))) return e;
+  return null;
+}
+function s562(v, p) {
+  let e;
+  if ((e = (s363(v, p) === null ? d14 : s564)(v, p))) return e;
+  return null;
+}
+function s558(v, p) {
+  let e;
+  if ((e = (s559(v, p) === null ? d31 : s562)(v, p))) return e;
+  return null;
+}
+function s554(v, p) {
+  let e;
+  if ((e = (s555(v, p) === null ? d81 : s558)(v, p))) return e;
+  return null;
+}
+function s550(v, p) {
+  let e;
+  if ((e = (s551(v, p) === null ? d89 : s554)(v, p))) return e;
+  return null;
+}
+function s546(v, p) {
+  let e;
+  if ((e = (s547(v, p) === null ? d18 : s550)(v, p))) return e;
+  return null;
+}
+function s544(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = (s386(v, p) === null ? d25 : s632)(v, p))) return e;
+  if ((e = (s327(v, p) === null ? d93 : s546)(v, p))) return e;
   return null;
 }
-const d63 = s630;
-const d147 = s139;
-const d66 = s99;
-const d70 = s104;
-const d36 = s64;
-const d56 = s89;
-const d103 = s151;
-const d23 = s46;
-const d107 = s156;
-const d28 = s54;
-const d111 = s161;
-const d52 = s84;
-const d61 = s94;
-const d40 = s69;
-const d48 = s79;
-const d98 = s144;
-const d115 = s166;
-const d78 = s114;
-const d74 = s109;
-const d86 = s124;
-const d44 = s74;
-const d15 = s35;
-const d32 = s59;
-const d82 = s119;
-const d90 = s129;
-const d19 = s41;
-const d94 = s134;
-const d25 = s48;
+const d59 = s544;
+const d146 = s137;
+const d65 = s97;
+const d69 = s102;
+const d35 = s62;
+const d55 = s87;
+const d102 = s147;
+const d22 = s44;
+const d106 = s154;
+const d27 = s52;
+const d110 = s159;
+const d51 = s82;
+const d60 = s92;
+const d39 = s67;
+const d47 = s77;
+const d97 = s142;
+const d114 = s164;
+const d77 = s112;
+const d73 = s107;
+const d85 = s122;
+const d43 = s72;
+const d14 = s31;
+const d31 = s57;
+const d81 = s117;
+const d89 = s127;
+const d18 = s39;
+const d93 = s132;
+function s687(v, p) {
+  let e;
+  if ((e = (s633(v, p) === null ? d67 : d148)(v, p))) return e;
+  return null;
+}
+function s685(v, p) {
+  let e;
+  if ((e = (s629(v, p) === null ? d71 : s687)(v, p))) return e;
+  return null;
+}
+function s683(v, p) {
+  let e;
+  if ((e = (s625(v, p) === null ? d37 : s685)(v, p))) return e;
+  return null;
+}
+function s681(v, p) {
+  let e;
+  if ((e = (s621(v, p) === null ? d57 : s683)(v, p))) return e;
+  return null;
+}
+function s679(v, p) {
+  let e;
+  if ((e = (s617(v, p) === null ? d104 : s681)(v, p))) return e;
+  return null;
+}
+function s677(v, p) {
+  let e;
+  if ((e = (s613(v, p) === null ? d24 : s679)(v, p))) return e;
+  return null;
+}
+function s675(v, p) {
+  let e;
+  if ((e = (s609(v, p) === null ? d108 : s677)(v, p))) return e;
+  return null;
+}
+function s673(v, p) {
+  let e;
+  if ((e = (s605(v, p) === null ? d29 : s675)(v, p))) return e;
+  return null;
+}
+function s671(v, p) {
+  let e;
+  if ((e = (s601(v, p) === null ? d112 : s673)(v, p))) return e;
+  return null;
+}
+function s669(v, p) {
+  let e;
+  if ((e = (s597(v, p) === null ? d53 : s671)(v, p))) return e;
+  return null;
+}
+function s667(v, p) {
+  let e;
+  if ((e = (s593(v, p) === null ? d62 : s669)(v, p))) return e;
+  return null;
+}
+function s665(v, p) {
+  let e;
+  if ((e = (s589(v, p) === null ? d41 : s667)(v, p))) return e;
+  return null;
+}
+function s663(v, p) {
+  let e;
+  if ((e = (s585(v, p) === null ? d49 : s665)(v, p))) return e;
+  return null;
+}
+function s661(v, p) {
+  let e;
+  if ((e = (s581(v, p) === null ? d99 : s663)(v, p))) return e;
+  return null;
+}
+function s659(v, p) {
+  let e;
+  if ((e = (s577(v, p) === null ? d116 : s661)(v, p))) return e;
+  return null;
+}
+function s657(v, p) {
+  let e;
+  if ((e = (s375(v, p) === null ? d79 : s659)(v, p))) return e;
+  return null;
+}
+function s655(v, p) {
+  let e;
+  if ((e = (s371(v, p) === null ? d75 : s657)(v, p))) return e;
+  return null;
+}
+function s653(v, p) {
+  let e;
+  if ((e = (s569(v, p) === null ? d87 : s655)(v, p))) return e;
+  return null;
+}
+function s651(v, p) {
+  let e;
+  if ((e = (s565(v, p) === null ? d45 : s653)(v, p))) return e;
+  return null;
+}
+function s649(v, p) {
+  let e;
+  if ((e = (s363(v, p) === null ? d16 : s651)(v, p))) return e;
+  return null;
+}
+function s647(v, p) {
+  let e;
+  if ((e = (s559(v, p) === null ? d33 : s649)(v, p))) return e;
+  return null;
+}
+function s645(v, p) {
+  let e;
+  if ((e = (s555(v, p) === null ? d83 : s647)(v, p))) return e;
+  return null;
+}
+function s643(v, p) {
+  let e;
+  if ((e = (s551(v, p) === null ? d91 : s645)(v, p))) return e;
+  return null;
+}
+function s641(v, p) {
+  let e;
+  if ((e = (s547(v, p) === null ? d20 : s643)(v, p))) return e;
+  return null;
+}
+function s639(v, p) {
+  let e;
+  if ((e = (s327(v, p) === null ? d95 : s641)(v, p))) return e;
+  return null;
+}
+function s637(v, p) {
+  let e;
+  if (!($object(v))) return $type(v, p, "an object");
+  if ((e = (s388(v, p) === null ? d26 : s639)(v, p))) return e;
+  return null;
+}
+const d64 = s637;
+const d148 = s140;
+const d67 = s100;
+const d71 = s105;
+const d37 = s65;
+const d57 = s90;
+const d104 = s152;
+const d24 = s47;
+const d108 = s157;
+const d29 = s55;
+const d112 = s162;
+const d53 = s85;
+const d62 = s95;
+const d41 = s70;
+const d49 = s80;
+const d99 = s145;
+const d116 = s167;
+const d79 = s115;
+const d75 = s110;
+const d87 = s125;
+const d45 = s75;
+const d16 = s36;
+const d33 = s60;
+const d83 = s120;
+const d91 = s130;
+const d20 = s42;
+const d95 = s135;
+const d26 = s49;
 
 /** One validator per published schema, by its root type's name. */
 export const validators = /* @__PURE__ */ Object.freeze({
   ActionName: /* @__PURE__ */ $validator(s0),
   ApiVersion: /* @__PURE__ */ $validator(s5),
   Capability: /* @__PURE__ */ $validator(s9),
-  FromWidgetMessage: /* @__PURE__ */ $validator(s24),
-  FromWidgetCloseModalRequest: /* @__PURE__ */ $validator(s30),
-  FromWidgetCloseModalResponse: /* @__PURE__ */ $validator(s35),
-  FromWidgetContentLoadedRequest: /* @__PURE__ */ $validator(s38),
-  FromWidgetContentLoadedResponse: /* @__PURE__ */ $validator(s41),
-  FromWidgetDownloadFileRequest: /* @__PURE__ */ $validator(s43),
-  FromWidgetDownloadFileResponse: /* @__PURE__ */ $validator(s46),
-  FromWidgetErrorResponse: /* @__PURE__ */ $validator(s48),
-  FromWidgetGetMediaConfigRequest: /* @__PURE__ */ $validator(s51),
-  FromWidgetGetMediaConfigResponse: /* @__PURE__ */ $validator(s54),
-  FromWidgetGetOpenIdRequest: /* @__PURE__ */ $validator(s56),
-  FromWidgetGetOpenIdResponse: /* @__PURE__ */ $validator(s59),
-  FromWidgetGetRtcTransportsRequest: /* @__PURE__ */ $validator(s61),
-  FromWidgetGetRtcTransportsResponse: /* @__PURE__ */ $validator(s64),
-  FromWidgetNavigateRequest: /* @__PURE__ */ $validator(s66),
-  FromWidgetNavigateResponse: /* @__PURE__ */ $validator(s69),
-  FromWidgetOpenModalRequest: /* @__PURE__ */ $validator(s71),
-  FromWidgetOpenModalResponse: /* @__PURE__ */ $validator(s74),
-  FromWidgetReadEventsRequest: /* @__PURE__ */ $validator(s76),
-  FromWidgetReadEventsResponse: /* @__PURE__ */ $validator(s79),
-  FromWidgetReadRelationsRequest: /* @__PURE__ */ $validator(s81),
-  FromWidgetReadRelationsResponse: /* @__PURE__ */ $validator(s84),
-  FromWidgetReadRoomAccountDataRequest: /* @__PURE__ */ $validator(s86),
-  FromWidgetReadRoomAccountDataResponse: /* @__PURE__ */ $validator(s89),
-  FromWidgetRequestCapabilitiesRequest: /* @__PURE__ */ $validator(s91),
-  FromWidgetRequestCapabilitiesResponse: /* @__PURE__ */ $validator(s94),
-  FromWidgetRtcLivekitDelegateDelayedLeaveRequest: /* @__PURE__ */ $validator(s96),
-  FromWidgetRtcLivekitDelegateDelayedLeaveResponse: /* @__PURE__ */ $validator(s99),
-  FromWidgetRtcLivekitGetTokenRequest: /* @__PURE__ */ $validator(s101),
-  FromWidgetRtcLivekitGetTokenResponse: /* @__PURE__ */ $validator(s104),
-  FromWidgetSendEventRequest: /* @__PURE__ */ $validator(s106),
-  FromWidgetSendEventResponse: /* @__PURE__ */ $validator(s109),
-  FromWidgetSendToDeviceRequest: /* @__PURE__ */ $validator(s111),
-  FromWidgetSendToDeviceResponse: /* @__PURE__ */ $validator(s114),
-  FromWidgetSetAlwaysOnScreenRequest: /* @__PURE__ */ $validator(s116),
-  FromWidgetSetAlwaysOnScreenResponse: /* @__PURE__ */ $validator(s119),
-  FromWidgetSetButtonEnabledRequest: /* @__PURE__ */ $validator(s121),
-  FromWidgetSetButtonEnabledResponse: /* @__PURE__ */ $validator(s124),
-  FromWidgetStickerRequest: /* @__PURE__ */ $validator(s126),
-  FromWidgetStickerResponse: /* @__PURE__ */ $validator(s129),
-  FromWidgetSupportedApiVersionsRequest: /* @__PURE__ */ $validator(s131),
-  FromWidgetSupportedApiVersionsResponse: /* @__PURE__ */ $validator(s134),
-  UnknownFromWidgetRequest: /* @__PURE__ */ $validator(s136),
-  UnknownFromWidgetResponse: /* @__PURE__ */ $validator(s139),
-  FromWidgetUnwatchTurnServersRequest: /* @__PURE__ */ $validator(s141),
-  FromWidgetUnwatchTurnServersResponse: /* @__PURE__ */ $validator(s144),
-  FromWidgetUpdateDelayedEventRequest: /* @__PURE__ */ $validator(s146),
-  FromWidgetUpdateDelayedEventResponse: /* @__PURE__ */ $validator(s151),
-  FromWidgetUploadFileRequest: /* @__PURE__ */ $validator(s153),
-  FromWidgetUploadFileResponse: /* @__PURE__ */ $validator(s156),
-  FromWidgetUserDirectorySearchRequest: /* @__PURE__ */ $validator(s158),
-  FromWidgetUserDirectorySearchResponse: /* @__PURE__ */ $validator(s161),
-  FromWidgetWatchTurnServersRequest: /* @__PURE__ */ $validator(s163),
-  FromWidgetWatchTurnServersResponse: /* @__PURE__ */ $validator(s166),
-  Message: /* @__PURE__ */ $validator(s168),
-  ToWidgetMessage: /* @__PURE__ */ $validator(s173),
-  ToWidgetButtonClickedRequest: /* @__PURE__ */ $validator(s176),
-  ToWidgetButtonClickedResponse: /* @__PURE__ */ $validator(s179),
-  ToWidgetCapabilitiesRequest: /* @__PURE__ */ $validator(s181),
-  ToWidgetCapabilitiesResponse: /* @__PURE__ */ $validator(s184),
-  ToWidgetCloseModalRequest: /* @__PURE__ */ $validator(s186),
-  ToWidgetCloseModalResponse: /* @__PURE__ */ $validator(s188),
-  ToWidgetErrorResponse: /* @__PURE__ */ $validator(s190),
-  ToWidgetLanguageChangeRequest: /* @__PURE__ */ $validator(s191),
-  ToWidgetLanguageChangeResponse: /* @__PURE__ */ $validator(s194),
-  ToWidgetNotifyCapabilitiesRequest: /* @__PURE__ */ $validator(s196),
-  ToWidgetNotifyCapabilitiesResponse: /* @__PURE__ */ $validator(s199),
-  ToWidgetOpenIdCredentialsRequest: /* @__PURE__ */ $validator(s201),
-  ToWidgetOpenIdCredentialsResponse: /* @__PURE__ */ $validator(s204),
-  ToWidgetScreenshotRequest: /* @__PURE__ */ $validator(s206),
-  ToWidgetScreenshotResponse: /* @__PURE__ */ $validator(s209),
-  ToWidgetSendEventRequest: /* @__PURE__ */ $validator(s211),
-  ToWidgetSendEventResponse: /* @__PURE__ */ $validator(s213),
-  ToWidgetSendToDeviceRequest: /* @__PURE__ */ $validator(s215),
-  ToWidgetSendToDeviceResponse: /* @__PURE__ */ $validator(s217),
-  ToWidgetSupportedApiVersionsRequest: /* @__PURE__ */ $validator(s219),
-  ToWidgetSupportedApiVersionsResponse: /* @__PURE__ */ $validator(s221),
-  ToWidgetThemeChangeRequest: /* @__PURE__ */ $validator(s223),
-  ToWidgetThemeChangeResponse: /* @__PURE__ */ $validator(s226),
-  UnknownToWidgetRequest: /* @__PURE__ */ $validator(s228),
-  UnknownToWidgetResponse: /* @__PURE__ */ $validator(s231),
-  ToWidgetUpdateStateRequest: /* @__PURE__ */ $validator(s233),
-  ToWidgetUpdateStateResponse: /* @__PURE__ */ $validator(s236),
-  ToWidgetUpdateTurnServersRequest: /* @__PURE__ */ $validator(s238),
-  ToWidgetUpdateTurnServersResponse: /* @__PURE__ */ $validator(s241),
-  ToWidgetVisibilityRequest: /* @__PURE__ */ $validator(s243),
-  ToWidgetVisibilityResponse: /* @__PURE__ */ $validator(s246),
-  ToWidgetWidgetConfigRequest: /* @__PURE__ */ $validator(s248),
-  ToWidgetWidgetConfigResponse: /* @__PURE__ */ $validator(s251),
+  FromWidgetMessage: /* @__PURE__ */ $validator(s25),
+  FromWidgetCloseModalRequest: /* @__PURE__ */ $validator(s31),
+  FromWidgetCloseModalResponse: /* @__PURE__ */ $validator(s36),
+  FromWidgetContentLoadedRequest: /* @__PURE__ */ $validator(s39),
+  FromWidgetContentLoadedResponse: /* @__PURE__ */ $validator(s42),
+  FromWidgetDownloadFileRequest: /* @__PURE__ */ $validator(s44),
+  FromWidgetDownloadFileResponse: /* @__PURE__ */ $validator(s47),
+  FromWidgetErrorResponse: /* @__PURE__ */ $validator(s49),
+  FromWidgetGetMediaConfigRequest: /* @__PURE__ */ $validator(s52),
+  FromWidgetGetMediaConfigResponse: /* @__PURE__ */ $validator(s55),
+  FromWidgetGetOpenIdRequest: /* @__PURE__ */ $validator(s57),
+  FromWidgetGetOpenIdResponse: /* @__PURE__ */ $validator(s60),
+  FromWidgetGetRtcTransportsRequest: /* @__PURE__ */ $validator(s62),
+  FromWidgetGetRtcTransportsResponse: /* @__PURE__ */ $validator(s65),
+  FromWidgetNavigateRequest: /* @__PURE__ */ $validator(s67),
+  FromWidgetNavigateResponse: /* @__PURE__ */ $validator(s70),
+  FromWidgetOpenModalRequest: /* @__PURE__ */ $validator(s72),
+  FromWidgetOpenModalResponse: /* @__PURE__ */ $validator(s75),
+  FromWidgetReadEventsRequest: /* @__PURE__ */ $validator(s77),
+  FromWidgetReadEventsResponse: /* @__PURE__ */ $validator(s80),
+  FromWidgetReadRelationsRequest: /* @__PURE__ */ $validator(s82),
+  FromWidgetReadRelationsResponse: /* @__PURE__ */ $validator(s85),
+  FromWidgetReadRoomAccountDataRequest: /* @__PURE__ */ $validator(s87),
+  FromWidgetReadRoomAccountDataResponse: /* @__PURE__ */ $validator(s90),
+  FromWidgetRequestCapabilitiesRequest: /* @__PURE__ */ $validator(s92),
+  FromWidgetRequestCapabilitiesResponse: /* @__PURE__ */ $validator(s95),
+  FromWidgetRtcLivekitDelegateDelayedLeaveRequest: /* @__PURE__ */ $validator(s97),
+  FromWidgetRtcLivekitDelegateDelayedLeaveResponse: /* @__PURE__ */ $validator(s100),
+  FromWidgetRtcLivekitGetTokenRequest: /* @__PURE__ */ $validator(s102),
+  FromWidgetRtcLivekitGetTokenResponse: /* @__PURE__ */ $validator(s105),
+  FromWidgetSendEventRequest: /* @__PURE__ */ $validator(s107),
+  FromWidgetSendEventResponse: /* @__PURE__ */ $validator(s110),
+  FromWidgetSendToDeviceRequest: /* @__PURE__ */ $validator(s112),
+  FromWidgetSendToDeviceResponse: /* @__PURE__ */ $validator(s115),
+  FromWidgetSetAlwaysOnScreenRequest: /* @__PURE__ */ $validator(s117),
+  FromWidgetSetAlwaysOnScreenResponse: /* @__PURE__ */ $validator(s120),
+  FromWidgetSetButtonEnabledRequest: /* @__PURE__ */ $validator(s122),
+  FromWidgetSetButtonEnabledResponse: /* @__PURE__ */ $validator(s125),
+  FromWidgetStickerRequest: /* @__PURE__ */ $validator(s127),
+  FromWidgetStickerResponse: /* @__PURE__ */ $validator(s130),
+  FromWidgetSupportedApiVersionsRequest: /* @__PURE__ */ $validator(s132),
+  FromWidgetSupportedApiVersionsResponse: /* @__PURE__ */ $validator(s135),
+  UnknownFromWidgetRequest: /* @__PURE__ */ $validator(s137),
+  UnknownFromWidgetResponse: /* @__PURE__ */ $validator(s140),
+  FromWidgetUnwatchTurnServersRequest: /* @__PURE__ */ $validator(s142),
+  FromWidgetUnwatchTurnServersResponse: /* @__PURE__ */ $validator(s145),
+  FromWidgetUpdateDelayedEventRequest: /* @__PURE__ */ $validator(s147),
+  FromWidgetUpdateDelayedEventResponse: /* @__PURE__ */ $validator(s152),
+  FromWidgetUploadFileRequest: /* @__PURE__ */ $validator(s154),
+  FromWidgetUploadFileResponse: /* @__PURE__ */ $validator(s157),
+  FromWidgetUserDirectorySearchRequest: /* @__PURE__ */ $validator(s159),
+  FromWidgetUserDirectorySearchResponse: /* @__PURE__ */ $validator(s162),
+  FromWidgetWatchTurnServersRequest: /* @__PURE__ */ $validator(s164),
+  FromWidgetWatchTurnServersResponse: /* @__PURE__ */ $validator(s167),
+  Message: /* @__PURE__ */ $validator(s169),
+  ToWidgetMessage: /* @__PURE__ */ $validator(s174),
+  ToWidgetButtonClickedRequest: /* @__PURE__ */ $validator(s177),
+  ToWidgetButtonClickedResponse: /* @__PURE__ */ $validator(s180),
+  ToWidgetCapabilitiesRequest: /* @__PURE__ */ $validator(s182),
+  ToWidgetCapabilitiesResponse: /* @__PURE__ */ $validator(s185),
+  ToWidgetCloseModalRequest: /* @__PURE__ */ $validator(s187),
+  ToWidgetCloseModalResponse: /* @__PURE__ */ $validator(s189),
+  ToWidgetErrorResponse: /* @__PURE__ */ $validator(s191),
+  ToWidgetLanguageChangeRequest: /* @__PURE__ */ $validator(s192),
+  ToWidgetLanguageChangeResponse: /* @__PURE__ */ $validator(s195),
+  ToWidgetNotifyCapabilitiesRequest: /* @__PURE__ */ $validator(s197),
+  ToWidgetNotifyCapabilitiesResponse: /* @__PURE__ */ $validator(s200),
+  ToWidgetOpenIdCredentialsRequest: /* @__PURE__ */ $validator(s202),
+  ToWidgetOpenIdCredentialsResponse: /* @__PURE__ */ $validator(s205),
+  ToWidgetScreenshotRequest: /* @__PURE__ */ $validator(s207),
+  ToWidgetScreenshotResponse: /* @__PURE__ */ $validator(s210),
+  ToWidgetSendEventRequest: /* @__PURE__ */ $validator(s212),
+  ToWidgetSendEventResponse: /* @__PURE__ */ $validator(s214),
+  ToWidgetSendToDeviceRequest: /* @__PURE__ */ $validator(s216),
+  ToWidgetSendToDeviceResponse: /* @__PURE__ */ $validator(s218),
+  ToWidgetSupportedApiVersionsRequest: /* @__PURE__ */ $validator(s220),
+  ToWidgetSupportedApiVersionsResponse: /* @__PURE__ */ $validator(s222),
+  ToWidgetThemeChangeRequest: /* @__PURE__ */ $validator(s224),
+  ToWidgetThemeChangeResponse: /* @__PURE__ */ $validator(s227),
+  UnknownToWidgetRequest: /* @__PURE__ */ $validator(s229),
+  UnknownToWidgetResponse: /* @__PURE__ */ $validator(s232),
+  ToWidgetUpdateStateRequest: /* @__PURE__ */ $validator(s234),
+  ToWidgetUpdateStateResponse: /* @__PURE__ */ $validator(s237),
+  ToWidgetUpdateTurnServersRequest: /* @__PURE__ */ $validator(s239),
+  ToWidgetUpdateTurnServersResponse: /* @__PURE__ */ $validator(s242),
+  ToWidgetVisibilityRequest: /* @__PURE__ */ $validator(s244),
+  ToWidgetVisibilityResponse: /* @__PURE__ */ $validator(s247),
+  ToWidgetWidgetConfigRequest: /* @__PURE__ */ $validator(s249),
+  ToWidgetWidgetConfigResponse: /* @__PURE__ */ $validator(s252),
 });
 
 /** Whether `value` is a valid message, of either direction. */
-export const isMessage = /* @__PURE__ */ $validator(s168);
+export const isMessage = /* @__PURE__ */ $validator(s169);
 
 /** The one problem that makes `value` an invalid message, or `null` when it is valid. */
 export const problem = (value) => isMessage.problem(value);

@@ -236,6 +236,7 @@ impl Compiler {
                         | "const"
                         | "enum"
                         | "minLength"
+                        | "maxLength"
                         | "pattern"
                         | "minimum"
                         | "maximum"
@@ -299,14 +300,19 @@ impl Compiler {
         }
         let min_length =
             map.get("minLength").map(|n| n.as_u64().ok_or_else(|| Error::msg(format!("{origin}: bad `minLength`")))).transpose()?;
+        let max_length =
+            map.get("maxLength").map(|n| n.as_u64().ok_or_else(|| Error::msg(format!("{origin}: bad `maxLength`")))).transpose()?;
         let pattern = map.get("pattern").map(|p| p.as_str().ok_or_else(|| Error::msg(format!("{origin}: bad `pattern`")))).transpose()?;
         let string_known = ty == Some("string");
-        if min_length.is_some() || pattern.is_some() {
+        if min_length.is_some() || max_length.is_some() || pattern.is_some() {
             out.push_str(if string_known { "  {\n" } else { "  if (typeof v === \"string\") {\n" });
             match min_length {
                 Some(0) | None => {}
                 Some(1) => out.push_str("    if (v.length === 0) return { p, k: \"empty\", v };\n"),
                 Some(n) => out.push_str(&format!("    if ($len(v) < {n}) return $text(v, p, \"must be at least {n} characters long\");\n")),
+            }
+            if let Some(n) = max_length {
+                out.push_str(&format!("    if ($len(v) > {n}) return $text(v, p, \"must be at most {n} characters long\");\n"));
             }
             if let Some(pattern) = pattern {
                 self.patterns.push(json(pattern));
