@@ -2498,19 +2498,9 @@ function s439(v, p) {
   return null;
 }
 const d103 = s439;
-function s442(v, p) {
-  if (!(typeof v === "string")) return $type(v, p, "a string");
-  if (v !== "cancel" && v !== "restart" && v !== "send") return $enum(v, p, ["cancel","restart","send"]);
-  return null;
-}
-function s443(v, p) {
-  if (!(typeof v === "string")) return $type(v, p, "a string");
-  if (v !== "refresh") return $enum(v, p, ["refresh"]);
-  return null;
-}
 function s441(v, p) {
-  let e;
-  if ((e = $one(v, p, [s442, s443], null, null))) return e;
+  if (!(typeof v === "string")) return $type(v, p, "a string");
+  if (v !== "cancel" && v !== "restart" && v !== "send" && v !== "refresh") return $enum(v, p, ["cancel","restart","send","refresh"]);
   return null;
 }
 const d150 = s441;
@@ -2519,24 +2509,24 @@ const d100 = s254;
 const d98 = s254;
 const d149 = s290;
 const d147 = s290;
-function s445(v, p) {
+function s443(v, p) {
   if (!E10.has(v)) return $enum(v, p, E10);
   return null;
 }
-function s444(v, p) {
+function s442(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   {
     if (v.length === 0) return { p, k: "empty", v };
     if ($len(v) > 255) return $text(v, p, "must be at most 255 characters long");
   }
-  if (s445(v, p) === null) return $text(v, p, "an action without typed payloads in the fromWidget direction (a vendor action such as `io.element.join`, or one this version does not type): any name but those");
+  if (s443(v, p) === null) return $text(v, p, "an action without typed payloads in the fromWidget direction (a vendor action such as `io.element.join`, or one this version does not type): any name but those");
   return null;
 }
-const d145 = s444;
+const d145 = s442;
 const d96 = s300;
 const d94 = s254;
 const d92 = s254;
-function s446(v, p) {
+function s444(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = $prop(v, p, "content", d136))) return e;
@@ -2545,116 +2535,116 @@ function s446(v, p) {
   if ((e = $required(v, p, ["name","content"]))) return e;
   return null;
 }
-const d90 = s446;
-function s449(v, p) {
+const d90 = s444;
+function s447(v, p) {
   let e;
   if ((e = $any(v, p, [d137, s28]))) return e;
   return null;
 }
-function s448(v, p) {
+function s446(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "info", s449))) return e;
+  if ((e = $prop(v, p, "info", s447))) return e;
   if ((e = $prop(v, p, "url", s262))) return e;
   if ((e = $required(v, p, ["url"]))) return e;
   return null;
 }
-const d136 = s448;
-function s452(v, p) {
+const d136 = s446;
+function s450(v, p) {
   let e;
   if ((e = $any(v, p, [d128, s28]))) return e;
   return null;
 }
-function s454(v, p) {
+function s452(v, p) {
   let e;
   if ((e = $any(v, p, [d13, s28]))) return e;
   return null;
 }
-function s456(v, p) {
+function s454(v, p) {
   let e;
   if ((e = $any(v, p, [d138, s28]))) return e;
   return null;
 }
-function s451(v, p) {
+function s449(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "h", s452))) return e;
+  if ((e = $prop(v, p, "h", s450))) return e;
   if ((e = $prop(v, p, "mimetype", s261))) return e;
-  if ((e = $prop(v, p, "size", s454))) return e;
-  if ((e = $prop(v, p, "thumbnail_info", s456))) return e;
+  if ((e = $prop(v, p, "size", s452))) return e;
+  if ((e = $prop(v, p, "thumbnail_info", s454))) return e;
   if ((e = $prop(v, p, "thumbnail_url", s261))) return e;
-  if ((e = $prop(v, p, "w", s452))) return e;
+  if ((e = $prop(v, p, "w", s450))) return e;
   return null;
 }
-const d137 = s451;
-function s458(v, p) {
+const d137 = s449;
+function s456(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "h", s452))) return e;
+  if ((e = $prop(v, p, "h", s450))) return e;
   if ((e = $prop(v, p, "mimetype", s261))) return e;
-  if ((e = $prop(v, p, "size", s454))) return e;
-  if ((e = $prop(v, p, "w", s452))) return e;
+  if ((e = $prop(v, p, "size", s452))) return e;
+  if ((e = $prop(v, p, "w", s450))) return e;
   return null;
 }
-const d138 = s458;
+const d138 = s456;
 const d13 = s295;
 const d128 = s295;
 const d88 = s254;
-function s461(v, p) {
+function s459(v, p) {
   if (v !== "m.close") return $enum(v, p, ["m.close"]);
   return null;
 }
-function s460(v, p) {
+function s458(v, p) {
   let e;
   if ((e = d123(v, p))) return e;
-  if (s461(v, p) === null) return $text(v, p, "the ID of one of the modal's buttons; not `m.close`");
+  if (s459(v, p) === null) return $text(v, p, "the ID of one of the modal's buttons; not `m.close`");
   return null;
 }
-function s459(v, p) {
+function s457(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "button", s460))) return e;
+  if ((e = $prop(v, p, "button", s458))) return e;
   if ((e = $prop(v, p, "enabled", s266))) return e;
   if ((e = $required(v, p, ["button","enabled"]))) return e;
   return null;
 }
-const d86 = s459;
-function s462(v, p) {
+const d86 = s457;
+function s460(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = $prop(v, p, "success", s266))) return e;
   if ((e = $required(v, p, ["success"]))) return e;
   return null;
 }
-const d84 = s462;
-function s463(v, p) {
+const d84 = s460;
+function s461(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = $prop(v, p, "value", s266))) return e;
   if ((e = $required(v, p, ["value"]))) return e;
   return null;
 }
-const d82 = s463;
-function s465(v, p) {
+const d82 = s461;
+function s463(v, p) {
   let e;
   if ((e = $any(v, p, [d3, s28]))) return e;
   return null;
 }
-function s464(v, p) {
+function s462(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "failures", s465))) return e;
+  if ((e = $prop(v, p, "failures", s463))) return e;
   return null;
 }
-const d80 = s464;
-function s467(v, p) {
+const d80 = s462;
+function s465(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   for (const k in v) if ($has.call(v, k) && (e = s285(v[k], $at(p, k)))) return e;
   return null;
 }
-const d3 = s467;
-function s468(v, p) {
+const d3 = s465;
+function s466(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = $prop(v, p, "encrypted", s266))) return e;
@@ -2663,21 +2653,21 @@ function s468(v, p) {
   if ((e = $required(v, p, ["type","encrypted","messages"]))) return e;
   return null;
 }
-const d78 = s468;
-function s471(v, p) {
+const d78 = s466;
+function s469(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   for (const k in v) if ($has.call(v, k) && (e = s290(v[k], $at(p, k)))) return e;
   return null;
 }
-function s470(v, p) {
+function s468(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  for (const k in v) if ($has.call(v, k) && (e = s471(v[k], $at(p, k)))) return e;
+  for (const k in v) if ($has.call(v, k) && (e = s469(v[k], $at(p, k)))) return e;
   return null;
 }
-const d142 = s470;
-function s473(v, p) {
+const d142 = s468;
+function s471(v, p) {
   let e;
   if ($object(v)) {
     if ((e = $prop(v, p, "event_id", s27))) return e;
@@ -2685,7 +2675,7 @@ function s473(v, p) {
   }
   return null;
 }
-function s474(v, p) {
+function s472(v, p) {
   let e;
   if ($object(v)) {
     if ((e = $prop(v, p, "delay_id", s27))) return e;
@@ -2693,40 +2683,40 @@ function s474(v, p) {
   }
   return null;
 }
-function s472(v, p) {
+function s470(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = $prop(v, p, "delay_id", s261))) return e;
   if ((e = $prop(v, p, "event_id", s261))) return e;
   if ((e = $prop(v, p, "room_id", s261))) return e;
-  if ((e = $one(v, p, [s473, s474], "needs `event_id` or `delay_id`", "has `event_id` and `delay_id`; exactly one is allowed"))) return e;
+  if ((e = $one(v, p, [s471, s472], "needs `event_id` or `delay_id`", "has `event_id` and `delay_id`; exactly one is allowed"))) return e;
   return null;
 }
-const d76 = s472;
-function s476(v, p) {
+const d76 = s470;
+function s474(v, p) {
   let e;
   if ((e = $any(v, p, [d2, s28]))) return e;
   return null;
 }
-function s478(v, p) {
+function s476(v, p) {
   let e;
   if ((e = $any(v, p, [d139, s28]))) return e;
   return null;
 }
-function s482(v, p) {
+function s480(v, p) {
   if (!(Number.isInteger(v))) return $type(v, p, "an integer");
   return null;
 }
-function s481(v, p) {
+function s479(v, p) {
   let e;
   if ($object(v)) {
     if ((e = $prop(v, p, "state_key", s262))) return e;
-    if ((e = $prop(v, p, "sticky_duration_ms", s482))) return e;
+    if ((e = $prop(v, p, "sticky_duration_ms", s480))) return e;
     if ((e = $required(v, p, ["state_key","sticky_duration_ms"]))) return e;
   }
   return null;
 }
-function s483(v, p) {
+function s481(v, p) {
   let e;
   if ($object(v)) {
     if ((e = $prop(v, p, "future_timeout", s27))) return e;
@@ -2734,7 +2724,7 @@ function s483(v, p) {
   }
   return null;
 }
-function s484(v, p) {
+function s482(v, p) {
   let e;
   if ($object(v)) {
     if ((e = $prop(v, p, "future_group_id", s27))) return e;
@@ -2742,47 +2732,47 @@ function s484(v, p) {
   }
   return null;
 }
-function s480(v, p) {
+function s478(v, p) {
   let e;
-  if ((e = $any(v, p, [s481, s483, s484]))) return e;
+  if ((e = $any(v, p, [s479, s481, s482]))) return e;
   return null;
 }
-function s475(v, p) {
+function s473(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = $prop(v, p, "content", s294))) return e;
-  if ((e = $prop(v, p, "delay", s476))) return e;
+  if ((e = $prop(v, p, "delay", s474))) return e;
   if ((e = $prop(v, p, "parent_delay_id", s261))) return e;
   if ((e = $prop(v, p, "room_id", s261))) return e;
   if ((e = $prop(v, p, "state_key", s261))) return e;
-  if ((e = $prop(v, p, "sticky_duration_ms", s478))) return e;
+  if ((e = $prop(v, p, "sticky_duration_ms", s476))) return e;
   if ((e = $prop(v, p, "type", s264))) return e;
   if ((e = $required(v, p, ["type"]))) return e;
-  if (s480(v, p) === null) return $text(v, p, "the request `data`: send a room or state event, now or after a delay. Rejected when parsed (and by `validate` for values built in code): an empty `type`, a state event with `sticky_duration_ms` (wire decision 8: sticky events are message events; widget-api's host refuses them too), and the futures-era delay fields `future_timeout` and `future_group_id` (wire decision 39)");
+  if (s478(v, p) === null) return $text(v, p, "the request `data`: send a room or state event, now or after a delay. Rejected when parsed (and by `validate` for values built in code): an empty `type`, a state event with `sticky_duration_ms` (wire decision 8: sticky events are message events; widget-api's host refuses them too), and the futures-era delay fields `future_timeout` and `future_group_id` (wire decision 39)");
   return null;
 }
-const d74 = s475;
-function s485(v, p) {
+const d74 = s473;
+function s483(v, p) {
   if (!(typeof v === "number")) return $type(v, p, "an integer from 0 to 3600000");
   if (typeof v === "number" && (!Number.isInteger(v) || v < 0 || v > 3600000)) return $range(v, p, "an integer from 0 to 3600000");
   return null;
 }
-const d139 = s485;
-function s486(v, p) {
+const d139 = s483;
+function s484(v, p) {
   if (!(typeof v === "number")) return $type(v, p, "an integer from 1 to 9007199254740991");
   if (typeof v === "number" && (!Number.isInteger(v) || v < 1 || v > 9007199254740991)) return $range(v, p, "an integer from 1 to 9007199254740991");
   return null;
 }
-const d2 = s486;
-function s487(v, p) {
+const d2 = s484;
+function s485(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = $prop(v, p, "jwt", s262))) return e;
   if ((e = $required(v, p, ["jwt"]))) return e;
   return null;
 }
-const d72 = s487;
-function s488(v, p) {
+const d72 = s485;
+function s486(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = $prop(v, p, "member", d133))) return e;
@@ -2793,8 +2783,8 @@ function s488(v, p) {
   if ((e = $required(v, p, ["server_name","url","room_id","slot_id","member"]))) return e;
   return null;
 }
-const d70 = s488;
-function s490(v, p) {
+const d70 = s486;
+function s488(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = $prop(v, p, "claimed_device_id", s261))) return e;
@@ -2802,9 +2792,9 @@ function s490(v, p) {
   if ((e = $required(v, p, ["id"]))) return e;
   return null;
 }
-const d133 = s490;
+const d133 = s488;
 const d68 = s254;
-function s491(v, p) {
+function s489(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = $prop(v, p, "delay_id", s262))) return e;
@@ -2814,35 +2804,35 @@ function s491(v, p) {
   if ((e = $required(v, p, ["room_id","slot_id","member","delay_id"]))) return e;
   return null;
 }
-const d66 = s491;
+const d66 = s489;
 const d63 = s254;
-function s493(v, p) {
+function s491(v, p) {
   let e;
   if ((e = $any(v, p, [s321, s28]))) return e;
   return null;
 }
-function s492(v, p) {
+function s490(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "capabilities", s493))) return e;
+  if ((e = $prop(v, p, "capabilities", s491))) return e;
   return null;
 }
-const d61 = s492;
-function s495(v, p) {
+const d61 = s490;
+function s493(v, p) {
   let e;
   if (!(Array.isArray(v))) return $type(v, p, "an array");
   if ((e = $items(v, p, d130))) return e;
   return null;
 }
-function s494(v, p) {
+function s492(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "events", s495))) return e;
+  if ((e = $prop(v, p, "events", s493))) return e;
   if ((e = $required(v, p, ["events"]))) return e;
   return null;
 }
-const d58 = s494;
-function s497(v, p) {
+const d58 = s492;
+function s495(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = $prop(v, p, "content", s290))) return e;
@@ -2851,33 +2841,33 @@ function s497(v, p) {
   if ((e = $required(v, p, ["type","room_id","content"]))) return e;
   return null;
 }
-const d130 = s497;
-function s499(v, p) {
+const d130 = s495;
+function s497(v, p) {
   let e;
   if ((e = $any(v, p, [d132, s28]))) return e;
   return null;
 }
-function s498(v, p) {
+function s496(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "room_ids", s499))) return e;
+  if ((e = $prop(v, p, "room_ids", s497))) return e;
   if ((e = $prop(v, p, "type", s262))) return e;
   if ((e = $required(v, p, ["type"]))) return e;
   return null;
 }
-const d56 = s498;
-function s502(v, p) {
+const d56 = s496;
+function s500(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (v !== "*") return $enum(v, p, ["*"]);
   return null;
 }
-function s501(v, p) {
+function s499(v, p) {
   let e;
-  if ((e = $any(v, p, [s285, s502]))) return e;
+  if ((e = $any(v, p, [s285, s500]))) return e;
   return null;
 }
-const d132 = s501;
-function s503(v, p) {
+const d132 = s499;
+function s501(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = $prop(v, p, "chunk", s287))) return e;
@@ -2886,16 +2876,16 @@ function s503(v, p) {
   if ((e = $required(v, p, ["chunk"]))) return e;
   return null;
 }
-const d54 = s503;
-function s505(v, p) {
+const d54 = s501;
+function s503(v, p) {
   let e;
   if ((e = $any(v, p, [d127, s28]))) return e;
   return null;
 }
-function s504(v, p) {
+function s502(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "direction", s505))) return e;
+  if ((e = $prop(v, p, "direction", s503))) return e;
   if ((e = $prop(v, p, "event_id", s264))) return e;
   if ((e = $prop(v, p, "event_type", s261))) return e;
   if ((e = $prop(v, p, "from", s261))) return e;
@@ -2906,90 +2896,90 @@ function s504(v, p) {
   if ((e = $required(v, p, ["event_id"]))) return e;
   return null;
 }
-const d52 = s504;
-function s507(v, p) {
+const d52 = s502;
+function s505(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (v !== "f" && v !== "b") return $enum(v, p, ["f","b"]);
   return null;
 }
-const d127 = s507;
-function s508(v, p) {
+const d127 = s505;
+function s506(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = $prop(v, p, "events", s287))) return e;
   if ((e = $required(v, p, ["events"]))) return e;
   return null;
 }
-const d50 = s508;
-function s510(v, p) {
+const d50 = s506;
+function s508(v, p) {
   let e;
   if ((e = $any(v, p, [d118, s28]))) return e;
   return null;
 }
-function s512(v, p) {
+function s510(v, p) {
   let e;
   if ((e = $any(v, p, [d135, s28]))) return e;
   return null;
 }
-function s509(v, p) {
+function s507(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "limit", s510))) return e;
+  if ((e = $prop(v, p, "limit", s508))) return e;
   if ((e = $prop(v, p, "msgtype", s261))) return e;
-  if ((e = $prop(v, p, "room_ids", s499))) return e;
+  if ((e = $prop(v, p, "room_ids", s497))) return e;
   if ((e = $prop(v, p, "since", s261))) return e;
-  if ((e = $prop(v, p, "state_key", s512))) return e;
+  if ((e = $prop(v, p, "state_key", s510))) return e;
   if ((e = $prop(v, p, "type", s264))) return e;
   if ((e = $required(v, p, ["type"]))) return e;
   return null;
 }
-const d48 = s509;
-function s515(v, p) {
+const d48 = s507;
+function s513(v, p) {
   if (v !== true) return $enum(v, p, [true]);
   return null;
 }
-function s514(v, p) {
+function s512(v, p) {
   let e;
-  if ((e = $any(v, p, [s262, s515]))) return e;
+  if ((e = $any(v, p, [s262, s513]))) return e;
   return null;
 }
-const d135 = s514;
-const d118 = s486;
+const d135 = s512;
+const d118 = s484;
 const d46 = s254;
 const d44 = s255;
 const d42 = s254;
-function s516(v, p) {
+function s514(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = $prop(v, p, "uri", s262))) return e;
   if ((e = $required(v, p, ["uri"]))) return e;
   return null;
 }
-const d40 = s516;
-function s518(v, p) {
+const d40 = s514;
+function s516(v, p) {
   let e;
   if (!(Array.isArray(v))) return $type(v, p, "an array");
   if ((e = $items(v, p, d134))) return e;
   return null;
 }
-function s517(v, p) {
+function s515(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "rtc_transports", s518))) return e;
+  if ((e = $prop(v, p, "rtc_transports", s516))) return e;
   if ((e = $required(v, p, ["rtc_transports"]))) return e;
   return null;
 }
-const d38 = s517;
-function s520(v, p) {
+const d38 = s515;
+function s518(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = $prop(v, p, "type", s262))) return e;
   if ((e = $required(v, p, ["type"]))) return e;
   return null;
 }
-const d134 = s520;
+const d134 = s518;
 const d36 = s254;
-function s521(v, p) {
+function s519(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = $prop(v, p, "access_token", s261))) return e;
@@ -3000,113 +2990,113 @@ function s521(v, p) {
   if ((e = $required(v, p, ["state"]))) return e;
   return null;
 }
-const d34 = s521;
-function s523(v, p) {
+const d34 = s519;
+function s521(v, p) {
   if (!(typeof v === "string")) return $type(v, p, "a string");
   if (v !== "allowed" && v !== "blocked" && v !== "request") return $enum(v, p, ["allowed","blocked","request"]);
   return null;
 }
-const d126 = s523;
+const d126 = s521;
 const d32 = s254;
-function s525(v, p) {
+function s523(v, p) {
   let e;
   if ((e = $any(v, p, [d151, s28]))) return e;
   return null;
 }
-function s524(v, p) {
+function s522(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "m.upload.size", s525))) return e;
+  if ((e = $prop(v, p, "m.upload.size", s523))) return e;
   return null;
 }
-const d30 = s524;
+const d30 = s522;
 const d151 = s295;
 const d28 = s254;
-function s527(v, p) {
+function s525(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = $prop(v, p, "error", d153))) return e;
   if ((e = $required(v, p, ["error"]))) return e;
   return null;
 }
-const d11 = s527;
-function s530(v, p) {
+const d11 = s525;
+function s528(v, p) {
   let e;
   if ((e = $any(v, p, [d119, s28]))) return e;
   return null;
 }
-function s529(v, p) {
+function s527(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
-  if ((e = $prop(v, p, "matrix_api_error", s530))) return e;
+  if ((e = $prop(v, p, "matrix_api_error", s528))) return e;
   if ((e = $prop(v, p, "message", s262))) return e;
   if ((e = $required(v, p, ["message"]))) return e;
   return null;
 }
-const d153 = s529;
-function s533(v, p) {
+const d153 = s527;
+function s531(v, p) {
   if (!(typeof v === "number")) return $type(v, p, "an integer from 0 to 65535");
   if (typeof v === "number" && (!Number.isInteger(v) || v < 0 || v > 65535)) return $range(v, p, "an integer from 0 to 65535");
   return null;
 }
-function s532(v, p) {
+function s530(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = $prop(v, p, "http_headers", s294))) return e;
-  if ((e = $prop(v, p, "http_status", s533))) return e;
+  if ((e = $prop(v, p, "http_status", s531))) return e;
   if ((e = $prop(v, p, "response", d120))) return e;
   if ((e = $prop(v, p, "url", s261))) return e;
   if ((e = $required(v, p, ["http_status","response"]))) return e;
   return null;
 }
-const d119 = s532;
-function s535(v, p) {
+const d119 = s530;
+function s533(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = $prop(v, p, "errcode", s262))) return e;
   if ((e = $required(v, p, ["errcode"]))) return e;
   return null;
 }
-const d120 = s535;
-function s536(v, p) {
+const d120 = s533;
+function s534(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = $prop(v, p, "file", d5))) return e;
   if ((e = $required(v, p, ["file"]))) return e;
   return null;
 }
-const d25 = s536;
-function s538(v, p) {
+const d25 = s534;
+function s536(v, p) {
   let e;
   if ((e = $one(v, p, [s262, s290, s307, s308, s266], null, null))) return e;
   return null;
 }
-const d5 = s538;
-function s540(v, p) {
+const d5 = s536;
+function s538(v, p) {
   let e;
   if ((e = $any(v, p, [d4, s28]))) return e;
   return null;
 }
-function s539(v, p) {
+function s537(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = $prop(v, p, "content_uri", s262))) return e;
   if ((e = $prop(v, p, "encryption", s431))) return e;
-  if ((e = $prop(v, p, "timeout_ms", s540))) return e;
+  if ((e = $prop(v, p, "timeout_ms", s538))) return e;
   if ((e = $required(v, p, ["content_uri"]))) return e;
   return null;
 }
-const d23 = s539;
+const d23 = s537;
 const d4 = s295;
 const d21 = s254;
 const d19 = s254;
 const d17 = s254;
-function s542(v, p) {
+function s540(v, p) {
   return null;
 }
-const d6 = s542;
+const d6 = s540;
 const d15 = s254;
-function s543(v, p) {
+function s541(v, p) {
   let e;
   if (!($object(v))) return $type(v, p, "an object");
   if ((e = $prop(v, p, "requestId", s50))) return e;
@@ -3114,386 +3104,386 @@ function s543(v, p) {
   if ((e = $required(v, p, ["widgetId","requestId"]))) return e;
   return null;
 }
-const d10 = s543;
-function s548(v, p) {
+const d10 = s541;
+function s546(v, p) {
   if (v !== "content_loaded") return $enum(v, p, ["content_loaded"]);
   return null;
 }
-function s547(v, p) {
+function s545(v, p) {
   let e;
   if ($object(v)) {
-    if ((e = $prop(v, p, "action", s548))) return e;
+    if ((e = $prop(v, p, "action", s546))) return e;
     if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
-function s552(v, p) {
+function s550(v, p) {
   if (v !== "m.sticker") return $enum(v, p, ["m.sticker"]);
   return null;
 }
-function s551(v, p) {
+function s549(v, p) {
   let e;
   if ($object(v)) {
-    if ((e = $prop(v, p, "action", s552))) return e;
+    if ((e = $prop(v, p, "action", s550))) return e;
     if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
-function s556(v, p) {
+function s554(v, p) {
   if (v !== "set_always_on_screen") return $enum(v, p, ["set_always_on_screen"]);
   return null;
 }
-function s555(v, p) {
+function s553(v, p) {
   let e;
   if ($object(v)) {
-    if ((e = $prop(v, p, "action", s556))) return e;
+    if ((e = $prop(v, p, "action", s554))) return e;
     if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
-function s560(v, p) {
+function s558(v, p) {
   if (v !== "get_openid") return $enum(v, p, ["get_openid"]);
   return null;
 }
-function s559(v, p) {
+function s557(v, p) {
   let e;
   if ($object(v)) {
-    if ((e = $prop(v, p, "action", s560))) return e;
+    if ((e = $prop(v, p, "action", s558))) return e;
     if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
-function s566(v, p) {
+function s564(v, p) {
   if (v !== "open_modal") return $enum(v, p, ["open_modal"]);
   return null;
 }
-function s565(v, p) {
+function s563(v, p) {
   let e;
   if ($object(v)) {
-    if ((e = $prop(v, p, "action", s566))) return e;
+    if ((e = $prop(v, p, "action", s564))) return e;
     if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
-function s570(v, p) {
+function s568(v, p) {
   if (v !== "set_button_enabled") return $enum(v, p, ["set_button_enabled"]);
   return null;
 }
-function s569(v, p) {
+function s567(v, p) {
   let e;
   if ($object(v)) {
-    if ((e = $prop(v, p, "action", s570))) return e;
+    if ((e = $prop(v, p, "action", s568))) return e;
     if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
-function s578(v, p) {
+function s576(v, p) {
   if (v !== "watch_turn_servers") return $enum(v, p, ["watch_turn_servers"]);
   return null;
 }
-function s577(v, p) {
+function s575(v, p) {
   let e;
   if ($object(v)) {
-    if ((e = $prop(v, p, "action", s578))) return e;
+    if ((e = $prop(v, p, "action", s576))) return e;
     if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
-function s582(v, p) {
+function s580(v, p) {
   if (v !== "unwatch_turn_servers") return $enum(v, p, ["unwatch_turn_servers"]);
   return null;
 }
-function s581(v, p) {
+function s579(v, p) {
   let e;
   if ($object(v)) {
-    if ((e = $prop(v, p, "action", s582))) return e;
+    if ((e = $prop(v, p, "action", s580))) return e;
     if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
-function s586(v, p) {
+function s584(v, p) {
   if (v !== "read_events" && v !== "org.matrix.msc2876.read_events") return $enum(v, p, ["read_events","org.matrix.msc2876.read_events"]);
   return null;
 }
-function s585(v, p) {
+function s583(v, p) {
   let e;
   if ($object(v)) {
-    if ((e = $prop(v, p, "action", s586))) return e;
+    if ((e = $prop(v, p, "action", s584))) return e;
     if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
-function s590(v, p) {
+function s588(v, p) {
   if (v !== "navigate" && v !== "org.matrix.msc2931.navigate") return $enum(v, p, ["navigate","org.matrix.msc2931.navigate"]);
   return null;
 }
-function s589(v, p) {
+function s587(v, p) {
   let e;
   if ($object(v)) {
-    if ((e = $prop(v, p, "action", s590))) return e;
+    if ((e = $prop(v, p, "action", s588))) return e;
     if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
-function s594(v, p) {
+function s592(v, p) {
   if (v !== "request_capabilities" && v !== "org.matrix.msc2974.request_capabilities") return $enum(v, p, ["request_capabilities","org.matrix.msc2974.request_capabilities"]);
   return null;
 }
-function s593(v, p) {
+function s591(v, p) {
   let e;
   if ($object(v)) {
-    if ((e = $prop(v, p, "action", s594))) return e;
+    if ((e = $prop(v, p, "action", s592))) return e;
     if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
-function s598(v, p) {
+function s596(v, p) {
   if (v !== "read_relations" && v !== "org.matrix.msc3869.read_relations") return $enum(v, p, ["read_relations","org.matrix.msc3869.read_relations"]);
   return null;
 }
-function s597(v, p) {
+function s595(v, p) {
   let e;
   if ($object(v)) {
-    if ((e = $prop(v, p, "action", s598))) return e;
+    if ((e = $prop(v, p, "action", s596))) return e;
     if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
-function s602(v, p) {
+function s600(v, p) {
   if (v !== "user_directory_search" && v !== "org.matrix.msc3973.user_directory_search") return $enum(v, p, ["user_directory_search","org.matrix.msc3973.user_directory_search"]);
   return null;
 }
-function s601(v, p) {
+function s599(v, p) {
   let e;
   if ($object(v)) {
-    if ((e = $prop(v, p, "action", s602))) return e;
+    if ((e = $prop(v, p, "action", s600))) return e;
     if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
-function s606(v, p) {
+function s604(v, p) {
   if (v !== "get_media_config" && v !== "org.matrix.msc4039.get_media_config") return $enum(v, p, ["get_media_config","org.matrix.msc4039.get_media_config"]);
   return null;
 }
-function s605(v, p) {
+function s603(v, p) {
   let e;
   if ($object(v)) {
-    if ((e = $prop(v, p, "action", s606))) return e;
+    if ((e = $prop(v, p, "action", s604))) return e;
     if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
-function s610(v, p) {
+function s608(v, p) {
   if (v !== "upload_file" && v !== "org.matrix.msc4039.upload_file") return $enum(v, p, ["upload_file","org.matrix.msc4039.upload_file"]);
   return null;
 }
-function s609(v, p) {
+function s607(v, p) {
   let e;
   if ($object(v)) {
-    if ((e = $prop(v, p, "action", s610))) return e;
+    if ((e = $prop(v, p, "action", s608))) return e;
     if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
-function s614(v, p) {
+function s612(v, p) {
   if (v !== "download_file" && v !== "org.matrix.msc4039.download_file") return $enum(v, p, ["download_file","org.matrix.msc4039.download_file"]);
   return null;
 }
-function s613(v, p) {
+function s611(v, p) {
   let e;
   if ($object(v)) {
-    if ((e = $prop(v, p, "action", s614))) return e;
+    if ((e = $prop(v, p, "action", s612))) return e;
     if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
-function s618(v, p) {
+function s616(v, p) {
   if (v !== "update_delayed_event" && v !== "org.matrix.msc4157.update_delayed_event" && v !== "org.matrix.msc4157.update.delayed_event") return $enum(v, p, ["update_delayed_event","org.matrix.msc4157.update_delayed_event","org.matrix.msc4157.update.delayed_event"]);
   return null;
 }
-function s617(v, p) {
+function s615(v, p) {
   let e;
   if ($object(v)) {
-    if ((e = $prop(v, p, "action", s618))) return e;
+    if ((e = $prop(v, p, "action", s616))) return e;
     if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
-function s622(v, p) {
+function s620(v, p) {
   if (v !== "com.beeper.read_room_account_data") return $enum(v, p, ["com.beeper.read_room_account_data"]);
   return null;
 }
-function s621(v, p) {
+function s619(v, p) {
   let e;
   if ($object(v)) {
-    if ((e = $prop(v, p, "action", s622))) return e;
+    if ((e = $prop(v, p, "action", s620))) return e;
     if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
-function s626(v, p) {
+function s624(v, p) {
   if (v !== "get_rtc_transports" && v !== "org.matrix.msc4515.get_rtc_transports") return $enum(v, p, ["get_rtc_transports","org.matrix.msc4515.get_rtc_transports"]);
   return null;
 }
-function s625(v, p) {
+function s623(v, p) {
   let e;
   if ($object(v)) {
-    if ((e = $prop(v, p, "action", s626))) return e;
+    if ((e = $prop(v, p, "action", s624))) return e;
     if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
-function s630(v, p) {
+function s628(v, p) {
   if (v !== "org.matrix.msc4533.rtc_livekit_get_token") return $enum(v, p, ["org.matrix.msc4533.rtc_livekit_get_token"]);
   return null;
 }
-function s629(v, p) {
+function s627(v, p) {
   let e;
   if ($object(v)) {
-    if ((e = $prop(v, p, "action", s630))) return e;
-    if ((e = $required(v, p, ["action"]))) return e;
-  }
-  return null;
-}
-function s634(v, p) {
-  if (v !== "org.matrix.msc4533.rtc_livekit_delegate_delayed_leave") return $enum(v, p, ["org.matrix.msc4533.rtc_livekit_delegate_delayed_leave"]);
-  return null;
-}
-function s633(v, p) {
-  let e;
-  if ($object(v)) {
-    if ((e = $prop(v, p, "action", s634))) return e;
+    if ((e = $prop(v, p, "action", s628))) return e;
     if ((e = $required(v, p, ["action"]))) return e;
   }
   return null;
 }
 function s632(v, p) {
-  let e;
-  if ((e = (s633(v, p) === null ? d65 : d146)(v, p))) return e;
+  if (v !== "org.matrix.msc4533.rtc_livekit_delegate_delayed_leave") return $enum(v, p, ["org.matrix.msc4533.rtc_livekit_delegate_delayed_leave"]);
   return null;
 }
-function s628(v, p) {
+function s631(v, p) {
   let e;
-  if ((e = (s629(v, p) === null ? d69 : s632)(v, p))) return e;
+  if ($object(v)) {
+    if ((e = $prop(v, p, "action", s632))) return e;
+    if ((e = $required(v, p, ["action"]))) return e;
+  }
   return null;
 }
-function s624(v, p) {
+function s630(v, p) {
   let e;
-  if ((e = (s625(v, p) === null ? d35 : s628)(v, p))) return e;
+  if ((e = (s631(v, p) === null ? d65 : d146)(v, p))) return e;
   return null;
 }
-function s620(v, p) {
+function s626(v, p) {
   let e;
-  if ((e = (s621(v, p) === null ? d55 : s624)(v, p))) return e;
+  if ((e = (s627(v, p) === null ? d69 : s630)(v, p))) return e;
   return null;
 }
-function s616(v, p) {
+function s622(v, p) {
   let e;
-  if ((e = (s617(v, p) === null ? d102 : s620)(v, p))) return e;
+  if ((e = (s623(v, p) === null ? d35 : s626)(v, p))) return e;
   return null;
 }
-function s612(v, p) {
+function s618(v, p) {
   let e;
-  if ((e = (s613(v, p) === null ? d22 : s616)(v, p))) return e;
+  if ((e = (s619(v, p) === null ? d55 : s622)(v, p))) return e;
   return null;
 }
-function s608(v, p) {
+function s614(v, p) {
   let e;
-  if ((e = (s609(v, p) === null ? d106 : s612)(v, p))) return e;
+  if ((e = (s615(v, p) === null ? d102 : s618)(v, p))) return e;
   return null;
 }
-function s604(v, p) {
+function s610(v, p) {
   let e;
-  if ((e = (s605(v, p) === null ? d27 : s608)(v, p))) return e;
+  if ((e = (s611(v, p) === null ? d22 : s614)(v, p))) return e;
   return null;
 }
-function s600(v, p) {
+function s606(v, p) {
   let e;
-  if ((e = (s601(v, p) === null ? d110 : s604)(v, p))) return e;
+  if ((e = (s607(v, p) === null ? d106 : s610)(v, p))) return e;
   return null;
 }
-function s596(v, p) {
+function s602(v, p) {
   let e;
-  if ((e = (s597(v, p) === null ? d51 : s600)(v, p))) return e;
+  if ((e = (s603(v, p) === null ? d27 : s606)(v, p))) return e;
   return null;
 }
-function s592(v, p) {
+function s598(v, p) {
   let e;
-  if ((e = (s593(v, p) === null ? d60 : s596)(v, p))) return e;
+  if ((e = (s599(v, p) === null ? d110 : s602)(v, p))) return e;
   return null;
 }
-function s588(v, p) {
+function s594(v, p) {
   let e;
-  if ((e = (s589(v, p) === null ? d39 : s592)(v, p))) return e;
+  if ((e = (s595(v, p) === null ? d51 : s598)(v, p))) return e;
   return null;
 }
-function s584(v, p) {
+function s590(v, p) {
   let e;
-  if ((e = (s585(v, p) === null ? d47 : s588)(v, p))) return e;
+  if ((e = (s591(v, p) === null ? d60 : s594)(v, p))) return e;
   return null;
 }
-function s580(v, p) {
+function s586(v, p) {
   let e;
-  if ((e = (s581(v, p) === null ? d97 : s584)(v, p))) return e;
+  if ((e = (s587(v, p) === null ? d39 : s590)(v, p))) return e;
   return null;
 }
-function s576(v, p) {
+function s582(v, p) {
   let e;
-  if ((e = (s577(v, p) === null ? d114 : s580)(v, p))) return e;
+  if ((e = (s583(v, p) === null ? d47 : s586)(v, p))) return e;
+  return null;
+}
+function s578(v, p) {
+  let e;
+  if ((e = (s579(v, p) === null ? d97 : s582)(v, p))) return e;
   return null;
 }
 function s574(v, p) {
   let e;
-  if ((e = (s375(v, p) === null ? d77 : s576)(v, p))) return e;
+  if ((e = (s575(v, p) === null ? d114 : s578)(v, p))) return e;
   return null;
 }
 function s572(v, p) {
   let e;
-  if ((e = (s371(v, p) === null ? d73 : s574)(v, p))) return e;
+  if ((e = (s375(v, p) === null ? d77 : s574)(v, p))) return e;
   return null;
 }
-function s568(v, p) {
+function s570(v, p) {
   let e;
-  if ((e = (s569(v, p) === null ? d85 : s572)(v, p))) return e;
+  if ((e = (s371(v, p) === null ? d73 : s572)(v, p))) return e;
   return null;
 }
-function s564(v, p) {
+function s566(v, p) {
   let e;
-  if ((e = (s565(v, p) === null ? d43 : s568)(v, p))) return e;
+  if ((e = (s567(v, p) === null ? d85 : s570)(v, p))) return e;
   return null;
 }
 function s562(v, p) {
   let e;
-  if ((e = (s363(v, p) === null ? d14 : s564)(v, p))) return e;
+  if ((e = (s563(v, p) === null ? d43 : s566)(v, p))) return e;
   return null;
 }
-function s558(v, p) {
+function s560(v, p) {
   let e;
-  if ((e = (s559(v, p) === null ? d31 : s562)(v, p))) return e;
+  if ((e = (s363(v, p) === null ? d14 : s562)(v, p))) return e;
   return null;
 }
-function s554(v, p) {
+function s556(v, p) {
   let e;
-  if ((e = (s555(v, p) === null ? d81 : s558)(v, p))) return e;
+  if ((e = (s557(v, p) === null ? d31 : s560)(v, p))) return e;
   return null;
 }
-function s550(v, p) {
+function s552(v, p) {
   let e;
-  if ((e = (s551(v, p) === null ? d89 : s554)(v, p))) return e;
+  if ((e = (s553(v, p) === null ? d81 : s556)(v, p))) return e;
   return null;
 }
-function s546(v, p) {
+function s548(v, p) {
   let e;
-  if ((e = (s547(v, p) === null ? d18 : s550)(v, p))) return e;
+  if ((e = (s549(v, p) === null ? d89 : s552)(v, p))) return e;
   return null;
 }
 function s544(v, p) {
   let e;
-  if (!($object(v))) return $type(v, p, "an object");
-  if ((e = (s327(v, p) === null ? d93 : s546)(v, p))) return e;
+  if ((e = (s545(v, p) === null ? d18 : s548)(v, p))) return e;
   return null;
 }
-const d59 = s544;
+function s542(v, p) {
+  let e;
+  if (!($object(v))) return $type(v, p, "an object");
+  if ((e = (s327(v, p) === null ? d93 : s544)(v, p))) return e;
+  return null;
+}
+const d59 = s542;
 const d146 = s137;
 const d65 = s97;
 const d69 = s102;
@@ -3520,138 +3510,138 @@ const d81 = s117;
 const d89 = s127;
 const d18 = s39;
 const d93 = s132;
-function s687(v, p) {
-  let e;
-  if ((e = (s633(v, p) === null ? d67 : d148)(v, p))) return e;
-  return null;
-}
 function s685(v, p) {
   let e;
-  if ((e = (s629(v, p) === null ? d71 : s687)(v, p))) return e;
+  if ((e = (s631(v, p) === null ? d67 : d148)(v, p))) return e;
   return null;
 }
 function s683(v, p) {
   let e;
-  if ((e = (s625(v, p) === null ? d37 : s685)(v, p))) return e;
+  if ((e = (s627(v, p) === null ? d71 : s685)(v, p))) return e;
   return null;
 }
 function s681(v, p) {
   let e;
-  if ((e = (s621(v, p) === null ? d57 : s683)(v, p))) return e;
+  if ((e = (s623(v, p) === null ? d37 : s683)(v, p))) return e;
   return null;
 }
 function s679(v, p) {
   let e;
-  if ((e = (s617(v, p) === null ? d104 : s681)(v, p))) return e;
+  if ((e = (s619(v, p) === null ? d57 : s681)(v, p))) return e;
   return null;
 }
 function s677(v, p) {
   let e;
-  if ((e = (s613(v, p) === null ? d24 : s679)(v, p))) return e;
+  if ((e = (s615(v, p) === null ? d104 : s679)(v, p))) return e;
   return null;
 }
 function s675(v, p) {
   let e;
-  if ((e = (s609(v, p) === null ? d108 : s677)(v, p))) return e;
+  if ((e = (s611(v, p) === null ? d24 : s677)(v, p))) return e;
   return null;
 }
 function s673(v, p) {
   let e;
-  if ((e = (s605(v, p) === null ? d29 : s675)(v, p))) return e;
+  if ((e = (s607(v, p) === null ? d108 : s675)(v, p))) return e;
   return null;
 }
 function s671(v, p) {
   let e;
-  if ((e = (s601(v, p) === null ? d112 : s673)(v, p))) return e;
+  if ((e = (s603(v, p) === null ? d29 : s673)(v, p))) return e;
   return null;
 }
 function s669(v, p) {
   let e;
-  if ((e = (s597(v, p) === null ? d53 : s671)(v, p))) return e;
+  if ((e = (s599(v, p) === null ? d112 : s671)(v, p))) return e;
   return null;
 }
 function s667(v, p) {
   let e;
-  if ((e = (s593(v, p) === null ? d62 : s669)(v, p))) return e;
+  if ((e = (s595(v, p) === null ? d53 : s669)(v, p))) return e;
   return null;
 }
 function s665(v, p) {
   let e;
-  if ((e = (s589(v, p) === null ? d41 : s667)(v, p))) return e;
+  if ((e = (s591(v, p) === null ? d62 : s667)(v, p))) return e;
   return null;
 }
 function s663(v, p) {
   let e;
-  if ((e = (s585(v, p) === null ? d49 : s665)(v, p))) return e;
+  if ((e = (s587(v, p) === null ? d41 : s665)(v, p))) return e;
   return null;
 }
 function s661(v, p) {
   let e;
-  if ((e = (s581(v, p) === null ? d99 : s663)(v, p))) return e;
+  if ((e = (s583(v, p) === null ? d49 : s663)(v, p))) return e;
   return null;
 }
 function s659(v, p) {
   let e;
-  if ((e = (s577(v, p) === null ? d116 : s661)(v, p))) return e;
+  if ((e = (s579(v, p) === null ? d99 : s661)(v, p))) return e;
   return null;
 }
 function s657(v, p) {
   let e;
-  if ((e = (s375(v, p) === null ? d79 : s659)(v, p))) return e;
+  if ((e = (s575(v, p) === null ? d116 : s659)(v, p))) return e;
   return null;
 }
 function s655(v, p) {
   let e;
-  if ((e = (s371(v, p) === null ? d75 : s657)(v, p))) return e;
+  if ((e = (s375(v, p) === null ? d79 : s657)(v, p))) return e;
   return null;
 }
 function s653(v, p) {
   let e;
-  if ((e = (s569(v, p) === null ? d87 : s655)(v, p))) return e;
+  if ((e = (s371(v, p) === null ? d75 : s655)(v, p))) return e;
   return null;
 }
 function s651(v, p) {
   let e;
-  if ((e = (s565(v, p) === null ? d45 : s653)(v, p))) return e;
+  if ((e = (s567(v, p) === null ? d87 : s653)(v, p))) return e;
   return null;
 }
 function s649(v, p) {
   let e;
-  if ((e = (s363(v, p) === null ? d16 : s651)(v, p))) return e;
+  if ((e = (s563(v, p) === null ? d45 : s651)(v, p))) return e;
   return null;
 }
 function s647(v, p) {
   let e;
-  if ((e = (s559(v, p) === null ? d33 : s649)(v, p))) return e;
+  if ((e = (s363(v, p) === null ? d16 : s649)(v, p))) return e;
   return null;
 }
 function s645(v, p) {
   let e;
-  if ((e = (s555(v, p) === null ? d83 : s647)(v, p))) return e;
+  if ((e = (s557(v, p) === null ? d33 : s647)(v, p))) return e;
   return null;
 }
 function s643(v, p) {
   let e;
-  if ((e = (s551(v, p) === null ? d91 : s645)(v, p))) return e;
+  if ((e = (s553(v, p) === null ? d83 : s645)(v, p))) return e;
   return null;
 }
 function s641(v, p) {
   let e;
-  if ((e = (s547(v, p) === null ? d20 : s643)(v, p))) return e;
+  if ((e = (s549(v, p) === null ? d91 : s643)(v, p))) return e;
   return null;
 }
 function s639(v, p) {
   let e;
-  if ((e = (s327(v, p) === null ? d95 : s641)(v, p))) return e;
+  if ((e = (s545(v, p) === null ? d20 : s641)(v, p))) return e;
   return null;
 }
 function s637(v, p) {
   let e;
-  if (!($object(v))) return $type(v, p, "an object");
-  if ((e = (s388(v, p) === null ? d26 : s639)(v, p))) return e;
+  if ((e = (s327(v, p) === null ? d95 : s639)(v, p))) return e;
   return null;
 }
-const d64 = s637;
+function s635(v, p) {
+  let e;
+  if (!($object(v))) return $type(v, p, "an object");
+  if ((e = (s388(v, p) === null ? d26 : s637)(v, p))) return e;
+  return null;
+}
+const d64 = s635;
 const d148 = s140;
 const d67 = s100;
 const d71 = s105;

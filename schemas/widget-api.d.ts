@@ -2262,12 +2262,7 @@ export interface UnknownToWidgetResponse extends Envelope {
 export type UnknownToWidgetResponseData = { [key: string]: unknown };
 
 /** What `update_delayed_event` does. Anything else is an error naming the value. */
-export type UpdateAction =
-  | "cancel"
-  | "restart"
-  | "send"
-  /** Legacy spellings: accepted, never emitted unless parsed. */
-  | "refresh";
+export type UpdateAction = "cancel" | "restart" | "send" | "refresh";
 
 /**
  * An upload size in bytes: an integer from 0 to 2^53 - 1.

@@ -139,6 +139,16 @@ for (const [message, expected] of [
     if (sentence(message) !== expected) failures.push(`runtime: ${JSON.stringify(message)}: ${JSON.stringify(sentence(message))}, expected ${JSON.stringify(expected)}`);
 }
 if (!runtime.isMessage(update("refresh"))) failures.push("runtime: the legacy update action `refresh` is refused");
+// Ajv's own first error for an unknown update action lists every accepted value, `refresh` included.
+{
+    const updateSchema = JSON.parse(readFileSync(join(schemasDir, "from_widget/update_delayed_event.request.schema.json"), "utf8"));
+    const check = new Ajv2020({ allErrors: false }).compile(updateSchema);
+    if (check(update("pause"))) failures.push("ajv: the update action `pause` is accepted");
+    const allowed = check.errors?.find((e) => e.keyword === "enum")?.params?.allowedValues ?? [];
+    if (!["cancel", "restart", "send", "refresh"].every((v) => allowed.includes(v))) {
+        failures.push(`ajv: the update action's allowed values are ${JSON.stringify(allowed)}, without every accepted spelling`);
+    }
+}
 
 // Every precompiled validator against Ajv, over every message and every payload in them.
 const values = [...fixtureMessages.map((f) => f.message), ...examples.map((e) => e.message)];

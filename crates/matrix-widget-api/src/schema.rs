@@ -100,10 +100,11 @@ fn bound_ids_in(map: &mut Map<String, Value>, max: usize) {
 /// The schema of a `#[derive(WireName)]` type: exactly the strings `parse_name` accepts, as
 /// a `oneOf` of disjoint branches:
 ///
-/// - the current (stable and unstable) spellings, as one `enum`;
-/// - the legacy spellings, as another (a code generator that names enum variants after
-///   their values would otherwise see `…update_delayed_event` and `…update.delayed_event`
-///   collide);
+/// - the current (stable and unstable) spellings and the legacy ones, as one `enum` (so a
+///   validator's "allowed values" name every accepted spelling, `refresh` included); or, when
+///   a legacy spelling would collide with a current one as an identifier, as two (a code
+///   generator that names enum variants after their values would otherwise see
+///   `…update_delayed_event` and `…update.delayed_event` collide);
 /// - one `pattern` per prefix (with its parameter's pattern, when it has one);
 /// - for a type with a catch-all, any other string: not one of the spellings, and not
 ///   matching any prefix branch (a negative lookahead), so the branches stay disjoint.
@@ -117,13 +118,33 @@ pub fn wire_name_schema<T: WireName>() -> Schema {
             .collect()
     };
     let (current, legacy) = (exact(false), exact(true));
+    // One `enum` when no legacy spelling would collide with a current one as an identifier,
+    // so that a validator's "allowed values" lists every accepted spelling (Ajv reports
+    // only the first branch's).
+    let identifier =
+        |v: &Value| v.as_str().unwrap_or_default().chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase();
+    let collides = legacy.iter().any(|l| current.iter().any(|c| identifier(c) == identifier(l)));
     let mut branches = Vec::new();
-    if !current.is_empty() {
-        branches.push(json!({ "type": "string", "enum": current }));
-    }
-    if !legacy.is_empty() {
-        branches
-            .push(json!({ "description": "Legacy spellings: accepted, never emitted unless parsed.", "type": "string", "enum": legacy }));
+    if !collides {
+        let all: Vec<Value> = current.iter().chain(&legacy).cloned().collect();
+        if !all.is_empty() {
+            let mut branch = json!({ "type": "string", "enum": all });
+            if !legacy.is_empty() {
+                let listed: Vec<String> = legacy.iter().filter_map(Value::as_str).map(|s| format!("`{s}`")).collect();
+                branch["description"] =
+                    Value::from(format!("Legacy spellings, accepted and never emitted unless parsed: {}.", listed.join(", ")));
+            }
+            branches.push(branch);
+        }
+    } else {
+        if !current.is_empty() {
+            branches.push(json!({ "type": "string", "enum": current }));
+        }
+        if !legacy.is_empty() {
+            branches.push(
+                json!({ "description": "Legacy spellings: accepted, never emitted unless parsed.", "type": "string", "enum": legacy }),
+            );
+        }
     }
     let mut prefix_patterns = Vec::new();
     for spec in T::NAMES.iter().filter(|n| n.prefix) {
