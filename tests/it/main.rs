@@ -1,7 +1,7 @@
 //! Integration tests: one binary, so the link step happens once.
 
 // Tests fail by panicking.
-#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![expect(clippy::panic, clippy::expect_used, clippy::indexing_slicing, reason = "tests fail by panicking")]
 
 mod actions_events;
 mod actions_media;
@@ -15,6 +15,7 @@ mod docs;
 mod fixtures;
 mod hostile;
 mod hostile_corpus;
+mod layering;
 mod limits;
 mod msc4157;
 mod naming;

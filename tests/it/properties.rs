@@ -211,7 +211,7 @@ fn apply(value: &mut Value, edits: &[Edit], within: &[Step]) -> Vec<(Vec<Step>, 
                 *at(value, &slots.strings[i.index(slots.strings.len())]) = Value::String(s.clone())
             }
             Edit::Int(i, n, float) if !slots.ints.is_empty() => {
-                #[allow(clippy::cast_precision_loss)] // n ≤ 2^53 − 1: exact
+                // n ≤ 2^53 − 1: the conversion is exact.
                 let number = if *float { Number::from_f64(*n as f64).expect("finite") } else { Number::from(*n) };
                 *at(value, &slots.ints[i.index(slots.ints.len())]) = Value::Number(number);
             }

@@ -7,7 +7,7 @@
 //! output contract.
 
 // Tests fail by panicking.
-#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![expect(clippy::panic, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, reason = "tests fail by panicking")]
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -5,7 +5,7 @@
 //! tests. Review a new golden file before committing it: it is the protocol's contract.
 
 // Tests fail by panicking.
-#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![expect(clippy::panic, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, reason = "tests fail by panicking")]
 
 use serde_json::Value;
 use std::io::Write;

@@ -5,7 +5,7 @@
 //! `cargo xtask bench` runs this and prints the same-run ratio `permit/10000_vs_10`
 //! (time per check with 10,000 capabilities ÷ with 10); the index makes it about 1.
 
-#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)] // benchmarks, not library code
+#![expect(clippy::expect_used, reason = "benchmarks, not library code")]
 
 use divan::{Bencher, black_box};
 use matrix_widget_api::naming::Spelled;

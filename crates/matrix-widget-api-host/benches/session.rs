@@ -11,7 +11,7 @@
 //!
 //! Before the divan table, `main` prints both ratios, timed in the same run.
 
-#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)] // benchmarks, not library code
+#![expect(clippy::expect_used, clippy::unwrap_used, clippy::panic, clippy::indexing_slicing, reason = "benchmarks, not library code")]
 
 use divan::{Bencher, black_box};
 use matrix_widget_api::decode_host;

@@ -2,7 +2,7 @@
 //! era detection, and every homeserver error form back to the widget.
 
 // Tests fail by panicking.
-#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![expect(clippy::panic, clippy::unwrap_used, clippy::indexing_slicing, reason = "tests fail by panicking")]
 
 use matrix_widget_api::ErrorResponseData;
 use matrix_widget_api::FromWidgetRequest;

@@ -9,7 +9,7 @@
 //! relations, user directory, media, theme, language). Where we differ on purpose, the
 //! test says so in a `Differs:` comment.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // tests
+#![expect(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, reason = "tests fail by panicking")]
 
 use matrix_widget_api::ErrorResponseData;
 use matrix_widget_api::event::RoomIds;

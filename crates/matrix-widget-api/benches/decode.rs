@@ -4,7 +4,7 @@
 //! `cargo xtask bench` runs this and prints the same-run ratios
 //! `decode/typed_vs_ignored_any` and `decode/value_vs_typed`.
 
-#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)] // benchmarks, not library code
+#![expect(clippy::expect_used, reason = "benchmarks, not library code")]
 
 use divan::{Bencher, black_box};
 use matrix_widget_api::Role;

@@ -32,7 +32,7 @@
 //! # Ok::<(), serde_json::Error>(())
 //! ```
 
-use crate::from_widget::send_event::MAX_SAFE_INTEGER;
+use crate::payload::MAX_SAFE_INTEGER;
 use crate::payload::{BoundedInt, Extra, Payload, RawObject};
 use serde::de::{self, SeqAccess, Unexpected, Visitor};
 use serde::ser::SerializeSeq;

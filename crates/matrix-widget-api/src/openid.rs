@@ -10,9 +10,9 @@
 //! [`OpenIdToken`], which has all four, so what a host builds is complete. `expires_in` is a
 //! checked [`ExpiresIn`]: negatives, fractions and strings are refused with the value named.
 
-use crate::from_widget::send_event::MAX_SAFE_INTEGER;
 use crate::naming::{CustomName, WireName, wire_docs};
 use crate::payload::BoundedInt;
+use crate::payload::MAX_SAFE_INTEGER;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// The state of an OpenID token request, as the host first answers it: `allowed` (the token

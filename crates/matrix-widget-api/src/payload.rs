@@ -359,3 +359,6 @@ impl schemars::JsonSchema for RawObject {
         schemars::json_schema!({ "type": "object" })
     }
 }
+
+/// The largest integer a JavaScript number holds exactly: 2^53 − 1.
+pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;

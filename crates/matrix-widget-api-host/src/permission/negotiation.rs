@@ -224,8 +224,6 @@ impl Negotiation {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // tests
-
     use super::*;
 
     fn caps(texts: &[&str]) -> Vec<Spelled<Capability>> {

@@ -52,7 +52,7 @@
 use crate::action::{Action, ActionName};
 use crate::api::Api;
 use crate::encrypted_file::EncryptedFile;
-use crate::from_widget::send_event::MAX_SAFE_INTEGER;
+use crate::payload::MAX_SAFE_INTEGER;
 use crate::payload::{BoundedInt, Extra, Payload};
 use crate::transferable::Transferable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};

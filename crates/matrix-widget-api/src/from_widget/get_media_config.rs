@@ -23,7 +23,7 @@
 
 use crate::action::{Action, ActionName};
 use crate::api::Api;
-use crate::from_widget::send_event::MAX_SAFE_INTEGER;
+use crate::payload::MAX_SAFE_INTEGER;
 use crate::payload::{BoundedInt, Empty, Extra, Payload};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 

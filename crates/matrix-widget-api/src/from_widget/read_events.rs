@@ -36,7 +36,7 @@
 use crate::action::{Action, ActionName};
 use crate::api::Api;
 use crate::event::{RoomEvent, RoomIds};
-use crate::from_widget::send_event::MAX_SAFE_INTEGER;
+use crate::payload::MAX_SAFE_INTEGER;
 use crate::payload::{BoundedInt, Extra, Payload};
 use serde::de::{self, Unexpected, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};

@@ -32,8 +32,8 @@
 use crate::action::{Action, ActionName};
 use crate::api::Api;
 use crate::event::RoomEvent;
-use crate::from_widget::send_event::MAX_SAFE_INTEGER;
 use crate::naming::{WireName, wire_docs};
+use crate::payload::MAX_SAFE_INTEGER;
 use crate::payload::{BoundedInt, Extra, Payload};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 

@@ -174,8 +174,7 @@ impl SendEventRequestData {
 /// decision 39).
 pub const FUTURES_FIELDS: [&str; 2] = ["future_timeout", "future_group_id"];
 
-/// The largest integer a JavaScript number holds exactly: 2^53 − 1.
-pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+use crate::payload::MAX_SAFE_INTEGER;
 
 /// A delay in milliseconds: an integer from 1 to 2^53 − 1 (wire decision 5). `0`, negatives,
 /// fractions and strings are rejected with an error naming the value.
