@@ -48,7 +48,7 @@ fn delay_must_be_an_integer_from_1_to_2_pow_53_minus_1() {
     // An integral float is an integer, in JavaScript and in JSON Schema alike.
     let text = send_event(json!({"type": "m.room.message", "content": {}})).replace("\"content\":{}", "\"content\":{},\"delay\":8000.0");
     accepted(&text);
-    assert_eq!(decode_send_event(&text).data().delay, Delay::from_millis(8000));
+    assert_eq!(decode_send_event(&text).data().delay, Delay::from_millis(8000).ok());
 }
 
 #[test]
@@ -87,7 +87,7 @@ fn state_room_and_sticky_fields() {
         decode_send_event(&send_event(json!({"type": "m.rtc.member", "content": {}, "delay": 5, "sticky_duration_ms": 3_600_000})))
             .data()
             .clone();
-    assert_eq!(sticky.sticky_duration_ms, StickyDuration::from_millis(3_600_000));
+    assert_eq!(sticky.sticky_duration_ms, StickyDuration::from_millis(3_600_000).ok());
     assert!(sticky.is_delayed() && !sticky.is_state());
     // `content` is kept byte-exact, with typed access.
     assert_eq!(req.content.get(), r#"{"b":1,"a":[true,null]}"#);
@@ -265,12 +265,13 @@ fn widget_side_builds_requests_in_the_chosen_naming() {
 
 #[test]
 fn delay_and_sticky_constructors_check_ranges() {
-    assert_eq!(Delay::from_millis(0), None);
-    assert_eq!(Delay::from_millis(1).map(Delay::as_millis), Some(1));
-    assert_eq!(Delay::from_millis(1 << 53), None);
+    let zero = Delay::from_millis(0).expect_err("0 is refused");
+    assert!(zero.to_string().contains("must be from 1 to 9007199254740991 ms"), "{zero}");
+    assert_eq!(Delay::from_millis(1).map(Delay::as_millis), Ok(1));
+    assert_eq!(Delay::from_millis(1 << 53).map_err(|e| e.value()), Err(1 << 53));
     assert_eq!(Delay::MAX.as_millis(), (1 << 53) - 1);
-    assert_eq!(StickyDuration::from_millis(3_600_001), None);
-    assert_eq!(StickyDuration::from_millis(0).map(StickyDuration::as_millis), Some(0));
+    assert!(StickyDuration::from_millis(3_600_001).expect_err("over an hour").to_string().contains("at most one hour"));
+    assert_eq!(StickyDuration::from_millis(0).map(StickyDuration::as_millis), Ok(0));
 }
 
 #[test]

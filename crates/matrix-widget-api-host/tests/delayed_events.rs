@@ -154,7 +154,7 @@ fn sticky_message_events_carry_the_msc4354_parameter_on_the_same_url() {
 #[test]
 fn a_sticky_state_event_is_refused() {
     let mut data = state(Some(8000));
-    data.sticky_duration_ms = StickyDuration::from_millis(1000);
+    data.sticky_duration_ms = StickyDuration::from_millis(1000).ok();
     for surface in [Surface::DEPLOYED, Surface::STABLE] {
         assert!(matches!(on(surface).send_event(&data, ROOM, "t1"), Err(HttpRequestError::InvalidRequest(_))));
     }

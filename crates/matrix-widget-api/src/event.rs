@@ -32,8 +32,8 @@
 //! # Ok::<(), serde_json::Error>(())
 //! ```
 
-use crate::payload::MAX_SAFE_INTEGER;
 use crate::payload::{BoundedInt, Extra, Payload, RawObject};
+use crate::payload::{MAX_SAFE_INTEGER, RangeError};
 use serde::de::{self, SeqAccess, Unexpected, Visitor};
 use serde::ser::SerializeSeq;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -195,9 +195,13 @@ const STICKY_CAP_MS: u64 = 3_600_000;
 pub struct Timestamp(u64);
 
 impl Timestamp {
-    /// `Some` if `ms` is at most 2^53 − 1.
-    pub const fn from_millis(ms: u64) -> Option<Self> {
-        if ms <= MAX_SAFE_INTEGER { Some(Timestamp(ms)) } else { None }
+    /// The value of `ms` milliseconds, or why it is out of range (over 2^53 − 1).
+    pub const fn from_millis(ms: u64) -> Result<Self, RangeError> {
+        if ms <= MAX_SAFE_INTEGER {
+            Ok(Timestamp(ms))
+        } else {
+            Err(RangeError::new("a timestamp", ms, 0, MAX_SAFE_INTEGER, "a JavaScript number holds integers exactly only up to 2^53 - 1"))
+        }
     }
 
     /// Milliseconds since the Unix epoch.
@@ -211,9 +215,13 @@ impl Timestamp {
 pub struct Millis(u64);
 
 impl Millis {
-    /// `Some` if `ms` is at most 2^53 − 1.
-    pub const fn from_millis(ms: u64) -> Option<Self> {
-        if ms <= MAX_SAFE_INTEGER { Some(Millis(ms)) } else { None }
+    /// The value of `ms` milliseconds, or why it is out of range (over 2^53 − 1).
+    pub const fn from_millis(ms: u64) -> Result<Self, RangeError> {
+        if ms <= MAX_SAFE_INTEGER {
+            Ok(Millis(ms))
+        } else {
+            Err(RangeError::new("a duration", ms, 0, MAX_SAFE_INTEGER, "a JavaScript number holds integers exactly only up to 2^53 - 1"))
+        }
     }
 
     /// The number of milliseconds.

@@ -362,3 +362,58 @@ impl schemars::JsonSchema for RawObject {
 
 /// The largest integer a JavaScript number holds exactly: 2^53 − 1.
 pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+
+/// Why a number of milliseconds cannot be a value of a checked type ([`Delay`],
+/// [`StickyDuration`], [`Timestamp`], [`Millis`]): the value, the range and the rule behind
+/// it.
+///
+/// [`Delay`]: crate::from_widget::send_event::Delay
+/// [`StickyDuration`]: crate::from_widget::send_event::StickyDuration
+/// [`Timestamp`]: crate::event::Timestamp
+/// [`Millis`]: crate::event::Millis
+///
+/// ```
+/// use matrix_widget_api::from_widget::send_event::Delay;
+///
+/// let error = Delay::from_millis(0).unwrap_err();
+/// assert_eq!(error.to_string(), "a delay of 0 ms is out of range: it must be from 1 to 9007199254740991 ms (MSC4140 schedules only positive delays)");
+/// assert_eq!((error.value(), error.min(), error.max()), (0, 1, 9_007_199_254_740_991));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RangeError {
+    what: &'static str,
+    value: u64,
+    min: u64,
+    max: u64,
+    why: &'static str,
+}
+
+impl RangeError {
+    pub(crate) const fn new(what: &'static str, value: u64, min: u64, max: u64, why: &'static str) -> Self {
+        RangeError { what, value, min, max, why }
+    }
+
+    /// The value refused.
+    pub const fn value(&self) -> u64 {
+        self.value
+    }
+
+    /// The smallest value accepted.
+    pub const fn min(&self) -> u64 {
+        self.min
+    }
+
+    /// The largest value accepted.
+    pub const fn max(&self) -> u64 {
+        self.max
+    }
+}
+
+impl fmt::Display for RangeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let RangeError { what, value, min, max, why } = self;
+        write!(f, "{what} of {value} ms is out of range: it must be from {min} to {max} ms ({why})")
+    }
+}
+
+impl std::error::Error for RangeError {}

@@ -174,7 +174,7 @@ impl SendEventRequestData {
 /// decision 39).
 pub const FUTURES_FIELDS: [&str; 2] = ["future_timeout", "future_group_id"];
 
-use crate::payload::MAX_SAFE_INTEGER;
+use crate::payload::{MAX_SAFE_INTEGER, RangeError};
 
 /// A delay in milliseconds: an integer from 1 to 2^53 − 1 (wire decision 5). `0`, negatives,
 /// fractions and strings are rejected with an error naming the value.
@@ -185,9 +185,13 @@ impl Delay {
     /// The largest accepted delay, 2^53 − 1 ms.
     pub const MAX: Delay = Delay(MAX_SAFE_INTEGER);
 
-    /// `Some` if `ms` is in range.
-    pub const fn from_millis(ms: u64) -> Option<Self> {
-        if ms >= 1 && ms <= MAX_SAFE_INTEGER { Some(Delay(ms)) } else { None }
+    /// The delay of `ms` milliseconds, or why it is out of range (`0`, or over 2^53 − 1).
+    pub const fn from_millis(ms: u64) -> Result<Self, RangeError> {
+        if ms >= 1 && ms <= MAX_SAFE_INTEGER {
+            Ok(Delay(ms))
+        } else {
+            Err(RangeError::new("a delay", ms, 1, MAX_SAFE_INTEGER, "MSC4140 schedules only positive delays"))
+        }
     }
 
     /// The delay in milliseconds.
@@ -216,9 +220,19 @@ impl StickyDuration {
     /// The longest accepted duration, one hour.
     pub const MAX: StickyDuration = StickyDuration(3_600_000);
 
-    /// `Some` if `ms` is in range.
-    pub const fn from_millis(ms: u32) -> Option<Self> {
-        if ms <= Self::MAX.0 { Some(StickyDuration(ms)) } else { None }
+    /// The duration of `ms` milliseconds, or why it is out of range (over one hour).
+    pub const fn from_millis(ms: u32) -> Result<Self, RangeError> {
+        if ms <= Self::MAX.0 {
+            Ok(StickyDuration(ms))
+        } else {
+            Err(RangeError::new(
+                "a sticky duration",
+                ms as u64,
+                0,
+                Self::MAX.0 as u64,
+                "MSC4354: an event stays sticky for at most one hour",
+            ))
+        }
     }
 
     /// The duration in milliseconds.
