@@ -15,6 +15,7 @@
 //! - `capability`: `{"input","kind","parts","spelling","stable","unstable"}`;
 //! - `normalize`: the message itself, re-spelled;
 //! - `http`: `{"line","request_id","method","path","query","body","form"?}`;
+//! - `host`: the host session's lines (`to_widget`, `environment`, `notify`; see `host.rs`);
 //! - a line that fails (in `check` and `http`):
 //!   `{"line","ok":false,"request_id","api"?,"kind"?,"action"?,"error"}`, the optional
 //!   fields present when they could be read.
