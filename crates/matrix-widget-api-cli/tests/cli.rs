@@ -10,47 +10,15 @@
 #![expect(clippy::panic, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, reason = "tests fail by panicking")]
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 
-const BIN: &str = env!("CARGO_BIN_EXE_widget-api");
+#[path = "support/process.rs"]
+mod process;
+
+use process::{BIN, run, tests_dir};
+
 const ROOM: &str = "!call:example.org";
-
-fn tests_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests")
-}
-
-struct Run {
-    status: i32,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs the binary in `tests/` with `args`, feeding it `stdin` (or nothing).
-fn run(args: &[&str], stdin: Option<&[u8]>) -> Run {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .current_dir(tests_dir())
-        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the widget-api binary runs");
-    if let Some(input) = stdin {
-        let mut pipe = child.stdin.take().unwrap();
-        let input = input.to_vec();
-        // Written from a thread so that a large input cannot deadlock against the output.
-        std::thread::spawn(move || {
-            let _ = pipe.write_all(&input);
-        });
-    }
-    let output = child.wait_with_output().unwrap();
-    Run {
-        status: output.status.code().expect("exited, not killed"),
-        stdout: String::from_utf8(output.stdout).expect("the output is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("the errors are UTF-8"),
-    }
-}
 
 fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(tests_dir().join("fixtures").join(name)).unwrap()

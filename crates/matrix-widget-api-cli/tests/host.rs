@@ -8,45 +8,11 @@
 #![expect(clippy::panic, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, reason = "tests fail by panicking")]
 
 use serde_json::Value;
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
-const BIN: &str = env!("CARGO_BIN_EXE_widget-api");
+#[path = "support/process.rs"]
+mod process;
 
-fn tests_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests")
-}
-
-struct Run {
-    status: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(args: &[&str], stdin: Option<&[u8]>) -> Run {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .current_dir(tests_dir())
-        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the widget-api binary runs");
-    if let Some(input) = stdin {
-        let mut pipe = child.stdin.take().unwrap();
-        let input = input.to_vec();
-        std::thread::spawn(move || {
-            let _ = pipe.write_all(&input);
-        });
-    }
-    let output = child.wait_with_output().unwrap();
-    Run {
-        status: output.status.code().expect("exited, not killed"),
-        stdout: String::from_utf8(output.stdout).expect("the output is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("the errors are UTF-8"),
-    }
-}
+use process::{Run, run, tests_dir};
 
 /// Runs `widget-api host ARGS host/<name>.jsonl` and compares with `host/<name>.out`.
 fn golden(name: &str, args: &[&str], status: i32) -> Run {
