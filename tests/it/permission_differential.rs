@@ -74,6 +74,9 @@ enum Deviation {
     ApplicationAction,
     /// 13: the `room_id` of a LiveKit action.
     LivekitRoom,
+    /// 14: a to-device or room account data capability whose event type starts with
+    /// `m.room.message#`, kept verbatim (the reference reads a msgtype into it).
+    MsgtypeSplit,
 }
 
 impl Deviation {
@@ -82,7 +85,7 @@ impl Deviation {
     fn explains(self, ours_allowed: bool) -> bool {
         use Deviation::*;
         match self {
-            Escaping | Null => true,
+            Escaping | Null | MsgtypeSplit => true,
             StableCapability | StableAction | Refresh | ViewedRoom | StickyViewedRoom | ApplicationAction => ours_allowed,
             OutOfRange | EmptyRoom | AccountDataRooms | LivekitRoom => !ours_allowed,
         }
@@ -188,11 +191,11 @@ fn random_cap(rng: &mut Rng) -> String {
             if rng.chance(80) { format!("org.matrix.msc2762.timeline:{target}") } else { format!("m.timeline:{target}") }
         }
         5 => {
-            let t = *rng.pick(&["m.call.invite", "m.call#x", "io.element.call.encryption_keys"]);
+            let t = *rng.pick(&["m.call.invite", "m.call#x", "io.element.call.encryption_keys", "m.room.message#m.text", "m.room.message"]);
             let dir = if rng.chance(50) { "send" } else { "receive" };
             if rng.chance(80) { format!("org.matrix.msc3819.{dir}.to_device:{t}") } else { format!("m.{dir}.to_device:{t}") }
         }
-        6 => format!("com.beeper.capabilities.receive.room_account_data:{}", rng.pick(&["m.x", "m.fully_read"])),
+        6 => format!("com.beeper.capabilities.receive.room_account_data:{}", rng.pick(&["m.x", "m.fully_read", "m.room.message#m.text"])),
         7 => "org.example.unknown".to_owned(),
         _ => {
             let flag = rng.pick(FLAGS).clone();
@@ -327,7 +330,7 @@ fn request_case(rng: &mut Rng) -> (Value, Vec<String>) {
             (envelope(&action, json!({"delay_id": delay_id, "action": update})), needed)
         }
         11 => {
-            let t = *rng.pick(&["m.call.invite", "m.call#x", "io.element.call.encryption_keys"]);
+            let t = *rng.pick(&["m.call.invite", "m.call#x", "io.element.call.encryption_keys", "m.room.message", "m.room.message#m.text"]);
             let prefix = if rng.chance(85) { "org.matrix.msc3819" } else { "m" };
             let data = json!({"type": t, "encrypted": rng.chance(50), "messages": {"@a:b": {"*": {"x": 1}}}});
             (envelope("send_to_device", data), vec![format!("{prefix}.send.to_device:{t}")])
@@ -380,7 +383,7 @@ fn request_case(rng: &mut Rng) -> (Value, Vec<String>) {
             (envelope(&action_name(ActionName::ReadRelations, rng), data), timeline_for(room_id, rng))
         }
         15 => {
-            let t = *rng.pick(&["m.x", "m.fully_read"]);
+            let t = *rng.pick(&["m.x", "m.fully_read", "m.room.message", "m.room.message#m.text"]);
             let mut data = json!({"type": t});
             let mut needed = vec![format!("com.beeper.capabilities.receive.room_account_data:{t}")];
             if rng.chance(25) {
@@ -516,7 +519,7 @@ fn delivery_case(rng: &mut Rng) -> (Value, Vec<String>) {
             (json!({"kind": "feed_state", "event": e}), needed)
         }
         3 => {
-            let t = *rng.pick(&["m.call.invite", "m.call#x"]);
+            let t = *rng.pick(&["m.call.invite", "m.call#x", "m.room.message", "m.room.message#m.text"]);
             let prefix = if rng.chance(85) { "org.matrix.msc3819" } else { "m" };
             (
                 json!({"kind": "feed_to_device", "event": {"type": t, "sender": "@a:b", "content": {}}, "encrypted": rng.chance(50)}),
@@ -543,6 +546,10 @@ fn deviations_of_caps(texts: &[String]) -> Vec<Deviation> {
     let mut found = Vec::new();
     for text in texts {
         let parsed = Spelled::<Capability>::parse(text).expect("open");
+        let split_kinds = [".send.to_device:", ".receive.to_device:", "room_account_data:"];
+        if split_kinds.iter().any(|kind| text.split_once(kind).is_some_and(|(_, t)| t.starts_with("m.room.message#"))) {
+            found.push(Deviation::MsgtypeSplit);
+        }
         if !matches!(parsed.value(), Capability::_Custom(_)) && parsed.value().name(Naming::Unstable) != text.as_str() {
             found.push(Deviation::StableCapability);
         }

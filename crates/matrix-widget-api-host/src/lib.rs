@@ -71,6 +71,10 @@
 //!     timeline capability for it, as `room_ids` does. The reference checks only the
 //!     action's capability, so a widget in one room can ask for a token, or delegate a
 //!     leave, for any other room of the user.
+//! 14. **`m.room.message#…` stays an event type in to-device and account data
+//!     capabilities** (wire decision 43): `org.matrix.msc3819.send.to_device:m.room.message#x`
+//!     grants the to-device type `m.room.message#x` only. The reference reads a msgtype out
+//!     of it for every kind of capability and then ignores it, so it grants `m.room.message`.
 #![forbid(unsafe_code)]
 
 pub mod delayed_events;

@@ -508,6 +508,19 @@ mod tests {
     /// Issue 15 C: a widget in one room must not get a LiveKit token, or delegate a leave,
     /// for another room of the user without a timeline capability for it.
     #[test]
+    fn msgtype_text_in_to_device_and_account_data_capabilities_is_the_event_type() {
+        // Wire decision 43: no msgtype is read out of these kinds.
+        let p = permissions(&[
+            "org.matrix.msc3819.send.to_device:m.room.message#m.text",
+            "com.beeper.capabilities.receive.room_account_data:m.room.message#m.text",
+        ]);
+        assert!(p.can_send_to_device("m.room.message#m.text").is_ok());
+        assert!(p.can_send_to_device("m.room.message").is_err());
+        assert!(p.can_read_room_account_data("m.room.message#m.text").is_ok());
+        assert!(p.can_read_room_account_data("m.room.message").is_err());
+    }
+
+    #[test]
     fn livekit_room_id_is_gated_like_room_ids() {
         let token = |room: &str| {
             request(
