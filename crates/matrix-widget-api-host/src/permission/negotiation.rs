@@ -211,6 +211,17 @@ impl Negotiation {
         NotifyCapabilitiesRequestData::new(self.requested.clone(), self.approved.clone())
     }
 
+    /// The JSON text of [`Negotiation::notify_capabilities`], written from the lists
+    /// themselves: no copy of every capability is made only to be serialised and dropped.
+    pub(crate) fn notify_capabilities_json(&self) -> serde_json::Result<String> {
+        #[derive(serde::Serialize)]
+        struct Lists<'a> {
+            requested: &'a [Spelled<Capability>],
+            approved: &'a [Spelled<Capability>],
+        }
+        serde_json::to_string(&Lists { requested: &self.requested, approved: &self.approved })
+    }
+
     /// The permission engine over what is approved, with the default [`Config`].
     pub fn permissions(&self) -> Permissions {
         Permissions::new(&self.approved)
@@ -225,6 +236,16 @@ impl Negotiation {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_notify_text_is_the_payload_serialised() {
+        let mut negotiation = Negotiation::new();
+        let asked: Vec<Spelled<Capability>> =
+            ["m.send.delayed_event", "org.matrix.msc2762.timeline:*"].iter().map(|s| Spelled::parse(s).unwrap()).collect();
+        negotiation.request(&asked);
+        negotiation.approve([Capability::SendDelayedEvent]);
+        assert_eq!(negotiation.notify_capabilities_json().unwrap(), serde_json::to_string(&negotiation.notify_capabilities()).unwrap());
+    }
 
     fn caps(texts: &[&str]) -> Vec<Spelled<Capability>> {
         texts.iter().map(|t| Spelled::parse(t).unwrap()).collect()

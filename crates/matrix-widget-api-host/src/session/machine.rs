@@ -352,12 +352,12 @@ impl HostSession {
     /// whose check (serialise, then parse back) would copy every capability twice more:
     /// the lists are the negotiation's own, valid by construction.
     fn send_notify_capabilities(&mut self, now: Millis, out: &mut Out) {
-        let data = self.negotiation.notify_capabilities();
         let (Ok(widget_id), Ok(action), Ok(data)) = (
             serde_json::to_string(&self.config.widget_id),
             serde_json::to_string(&Spelled::new(NotifyCapabilities::NAME)),
-            serde_json::to_string(&data),
+            self.negotiation.notify_capabilities_json(),
         ) else {
+            let data = self.negotiation.notify_capabilities();
             return self.send::<NotifyCapabilities>(now, data, Purpose::Delivery, out);
         };
         self.next_to_widget += 1;
