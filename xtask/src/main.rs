@@ -28,9 +28,9 @@ commands:
                       package, codegen --check, npm conformance, the permission differential
                       against matrix-widget-api, the fuzz smoke run
   npm                 run only CI's npm step (tests/npm: fixtures, typings, type tests, Ajv, pack)
-  bench [-- <args>]   run the decode and permission benchmarks (args go to the bench
-                      binaries), then print the median ratios typed/ignored_any,
-                      value/typed and permit/10000_vs_10
+  bench [-- <args>]   run the decode, permission and session benchmarks (args go to the
+                      bench binaries), then print the median ratios typed/ignored_any,
+                      value/typed, permit/10000_vs_10 and the session's two
   fuzz [--smoke | --seconds N] [TARGET...]
                       run the cargo-fuzz targets in fuzz/ (nightly; installs cargo-fuzz if
                       missing) and print `fuzz/<target> executions N` for each
