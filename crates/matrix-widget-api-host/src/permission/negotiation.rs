@@ -57,8 +57,9 @@ struct Entry {
     approved: Option<Positions>,
     /// The call of [`Negotiation::request`] that last put this capability in its
     /// result, and where (so a spelling asked twice in one message is returned once).
+    /// Inline like the other positions: a `Vec` here cost one allocation per capability.
     pending_call: u64,
-    pending: Vec<usize>,
+    pending: Option<Positions>,
 }
 
 #[derive(Clone, Debug)]
@@ -115,12 +116,11 @@ impl Negotiation {
             let custom = matches!(capability.value(), Capability::_Custom(_));
             let Some(entry) = self.entries.get_mut(capability.value()) else {
                 // The common path: a capability never seen, in any spelling.
-                let mut entry =
-                    Entry { requested: Positions::new(self.requested.len()), approved: None, pending_call: 0, pending: Vec::new() };
+                let mut entry = Entry { requested: Positions::new(self.requested.len()), approved: None, pending_call: 0, pending: None };
                 self.requested.push(capability.clone());
                 if !custom {
                     entry.pending_call = call;
-                    entry.pending.push(pending.len());
+                    entry.pending = Some(Positions::new(pending.len()));
                     pending.push(capability.clone());
                 }
                 self.entries.insert(capability.value().clone(), entry);
@@ -144,10 +144,13 @@ impl Negotiation {
                 None => {
                     if entry.pending_call != call {
                         entry.pending_call = call;
-                        entry.pending.clear();
+                        entry.pending = None;
                     }
-                    if !holds_exactly(&pending, entry.pending.iter().copied(), capability) {
-                        entry.pending.push(pending.len());
+                    if !holds_exactly(&pending, entry.pending.iter().flat_map(Positions::iter), capability) {
+                        match &mut entry.pending {
+                            Some(positions) => positions.more.push(pending.len()),
+                            None => entry.pending = Some(Positions::new(pending.len())),
+                        }
                         pending.push(capability.clone());
                     }
                 }
@@ -168,17 +171,27 @@ impl Negotiation {
                 continue;
             }
             let Some(entry) = self.entries.get_mut(capability.value()) else { continue };
+            // The approval itself is stored when it is the requested spelling (the common
+            // case: the host echoes what it was asked), instead of a copy of the request.
+            let mut given = Some(capability);
             for i in entry.requested.iter() {
                 let Some(requested) = self.requested.get(i) else { continue };
+                let mut spelled_as_requested = || match given.take() {
+                    Some(c) if c.spelling().is_some() && c.spelling() == requested.spelling() => c,
+                    other => {
+                        given = other;
+                        requested.clone()
+                    }
+                };
                 match &mut entry.approved {
                     None => {
                         entry.approved = Some(Positions::new(self.approved.len()));
-                        self.approved.push(requested.clone());
+                        self.approved.push(spelled_as_requested());
                     }
                     Some(approved) => {
                         if !holds_exactly(&self.approved, approved.iter(), requested) {
                             approved.more.push(self.approved.len());
-                            self.approved.push(requested.clone());
+                            self.approved.push(spelled_as_requested());
                         }
                     }
                 }
