@@ -301,7 +301,8 @@ impl<A: Action> Response<A> {
 
     /// The echoed request `data`, kept raw: it is the requester's own, and a reply stays
     /// readable even if the echo is something this crate would reject as a request (not
-    /// even an object, when the reply answers a request whose `data` was not one).
+    /// even an object, when the reply answers a request whose `data` was not one). A reply
+    /// without `data` (the error reply to a request that had none) reads as `null`.
     pub fn data(&self) -> &RawValue {
         &self.data
     }
