@@ -15,6 +15,7 @@
 //! - `schemas/package.json`: the npm package (`@matrix-widget-api-rs/schemas`, versioned
 //!   like the `matrix-widget-api` crate): the runtime is its entry point, and every schema
 //!   file and the typings are exported.
+//! - `schemas/package-lock.json`: its lock (no dependencies: only the package itself);
 //! - `schemas/README.md`: how to use the package from JavaScript, and an index of the files.
 //!
 //! Any other `*.schema.json` under `schemas/` is stale: deleted in write mode, reported in
@@ -64,6 +65,8 @@ const RUNTIME_TYPES_FILE: &str = "index.d.ts";
 const README_FILE: &str = "README.md";
 /// The generated npm manifest.
 const PACKAGE_FILE: &str = "package.json";
+/// Its lock: the package has no dependencies, so it only names the package.
+const LOCK_FILE: &str = "package-lock.json";
 
 /// One schema document to publish.
 #[derive(Debug, Clone)]
@@ -233,6 +236,7 @@ fn render_files(inputs: &[Input], names: &[NameTable], package: &Package) -> Res
         runtime_types: RUNTIME_TYPES_FILE,
     };
     files.insert(PACKAGE_FILE.to_owned(), npm_package::manifest(package, &layout));
+    files.insert(LOCK_FILE.to_owned(), npm_package::lockfile(package));
     let index: Vec<IndexEntry<'_>> = documents
         .iter()
         .zip(&type_names)
@@ -301,8 +305,17 @@ mod tests {
         );
         assert_eq!(
             files.keys().collect::<Vec<_>>(),
-            ["README.md", "index.d.ts", "index.js", "message.schema.json", "package.json", "widget-api.d.ts"]
+            ["README.md", "index.d.ts", "index.js", "message.schema.json", "package-lock.json", "package.json", "widget-api.d.ts"]
         );
+        // The lock names the package as the manifest does, and nothing else.
+        let manifest: Value = serde_json::from_str(&files["package.json"]).expect("JSON");
+        let lock: Value = serde_json::from_str(&files["package-lock.json"]).expect("JSON");
+        let root = &lock["packages"][""];
+        for key in ["name", "version", "license", "engines"] {
+            assert_eq!(root[key], manifest[key], "{key}");
+        }
+        assert_eq!((&lock["name"], &lock["version"]), (&manifest["name"], &manifest["version"]));
+        assert_eq!(lock["packages"].as_object().map(|p| p.len()), Some(1), "no dependencies");
     }
 
     #[test]
@@ -314,7 +327,7 @@ mod tests {
         assert!(files["index.js"].contains("export const validators = /* @__PURE__ */ Object.freeze({\n});\n"), "{}", files["index.js"]);
         assert!(!files["index.js"].contains("isMessage"), "no message schema, no `isMessage`");
         assert!(files["index.d.ts"].contains("export * from \"./widget-api.js\";\n"));
-        assert_eq!(files.len(), 5);
+        assert_eq!(files.len(), 6);
     }
 
     #[test]

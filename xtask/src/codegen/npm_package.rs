@@ -151,6 +151,32 @@ pub(super) fn manifest(package: &Package, layout: &Layout<'_>) -> String {
     )
 }
 
+/// `schemas/package-lock.json`: the package has no dependencies, so its lock holds only
+/// the package itself, exactly as `npm install --package-lock-only` writes it. With it, `npm
+/// ci` in `schemas/` installs reproducibly (nothing), like every other npm project here.
+pub(super) fn lockfile(package: &Package) -> String {
+    let (name, version) = (Value::from(NAME).to_string(), Value::from(package.version.as_str()).to_string());
+    [
+        "{".to_owned(),
+        format!("  \"name\": {name},"),
+        format!("  \"version\": {version},"),
+        "  \"lockfileVersion\": 3,".to_owned(),
+        "  \"requires\": true,".to_owned(),
+        "  \"packages\": {".to_owned(),
+        "    \"\": {".to_owned(),
+        format!("      \"name\": {name},"),
+        format!("      \"version\": {version},"),
+        "      \"license\": \"Apache-2.0\",".to_owned(),
+        "      \"engines\": {".to_owned(),
+        "        \"node\": \">=20\"".to_owned(),
+        "      }".to_owned(),
+        "    }".to_owned(),
+        "  }".to_owned(),
+        "}\n".to_owned(),
+    ]
+    .join("\n")
+}
+
 /// One row of the README's file index.
 pub(super) struct IndexEntry<'a> {
     /// The schema file, relative to the package root.
