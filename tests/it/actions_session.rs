@@ -47,25 +47,6 @@ const CAPTURED_VERSIONS_REPLY: &str = r#"{"api":"fromWidget","widgetId":"w1","re
 const CAPTURED_TO_VERSIONS_REQUEST: &str =
     r#"{"api":"toWidget","widgetId":"w1","requestId":"widgetapi-1700000000011","action":"supported_api_versions","data":{}}"#;
 const CAPTURED_TO_VERSIONS_REPLY: &str = r#"{"api":"toWidget","widgetId":"w1","requestId":"widgetapi-1700000000011","action":"supported_api_versions","data":{},"response":{"supported_versions":["0.0.1","0.0.2","org.matrix.msc2762","org.matrix.msc2762_update_state","org.matrix.msc2871","org.matrix.msc2873","org.matrix.msc2931","org.matrix.msc2974","org.matrix.msc2876","org.matrix.msc3819","town.robin.msc3846","org.matrix.msc3869","org.matrix.msc3973","org.matrix.msc4039","org.matrix.msc4515","org.matrix.msc4533"]}}"#;
-/// `CurrentApiVersions` of matrix-widget-api 1.19, in its order.
-const CURRENT_API_VERSIONS: [ApiVersion; 16] = [
-    ApiVersion::Prerelease1,
-    ApiVersion::Prerelease2,
-    ApiVersion::Msc2762,
-    ApiVersion::Msc2762UpdateState,
-    ApiVersion::Msc2871,
-    ApiVersion::Msc2873,
-    ApiVersion::Msc2931,
-    ApiVersion::Msc2974,
-    ApiVersion::Msc2876,
-    ApiVersion::Msc3819,
-    ApiVersion::Msc3846,
-    ApiVersion::Msc3869,
-    ApiVersion::Msc3973,
-    ApiVersion::Msc4039,
-    ApiVersion::Msc4515,
-    ApiVersion::Msc4533,
-];
 
 const CAPTURED_CONTENT_LOADED: &str =
     r#"{"api":"fromWidget","widgetId":"w1","requestId":"widgetapi-1700000000003","action":"content_loaded","data":{}}"#;
@@ -150,12 +131,15 @@ fn supported_api_versions_in_both_directions() {
     assert_eq!(*request.data(), Empty::new());
     // The reference host advertises its `CurrentApiVersions`; answering with the same list
     // gives its reply byte for byte.
-    assert_eq!(request.reply(&SupportedApiVersionsResponseData::new(CURRENT_API_VERSIONS)), CAPTURED_VERSIONS_REPLY);
+    assert_eq!(request.reply(&SupportedApiVersionsResponseData::new(ApiVersion::CURRENT.iter().cloned())), CAPTURED_VERSIONS_REPLY);
     let Message::FromWidgetResponse(FromWidgetResponse::SupportedApiVersions(reply)) = typed_round_trips(CAPTURED_VERSIONS_REPLY) else {
         panic!("not a supported_api_versions reply")
     };
     let versions = reply.result().as_ref().expect("a success");
-    assert_eq!(versions.supported_versions, CURRENT_API_VERSIONS.map(matrix_widget_api::naming::Spelled::new).to_vec());
+    assert_eq!(
+        versions.supported_versions,
+        ApiVersion::CURRENT.iter().cloned().map(matrix_widget_api::naming::Spelled::new).collect::<Vec<_>>()
+    );
     assert!(!versions.supported_versions.iter().any(|v| matches!(v.value(), ApiVersion::_Custom(_))), "every 1.19 version is known");
     assert!(versions.supports(&ApiVersion::Msc4533) && !versions.supports(&ApiVersion::V0_1_0));
 
@@ -163,7 +147,7 @@ fn supported_api_versions_in_both_directions() {
     let Message::ToWidgetRequest(ToWidgetRequest::SupportedApiVersions(request)) = typed_round_trips(CAPTURED_TO_VERSIONS_REQUEST) else {
         panic!("not a toWidget supported_api_versions request")
     };
-    assert_eq!(request.reply(&SupportedApiVersionsResponseData::new(CURRENT_API_VERSIONS)), CAPTURED_TO_VERSIONS_REPLY);
+    assert_eq!(request.reply(&SupportedApiVersionsResponseData::new(ApiVersion::CURRENT.iter().cloned())), CAPTURED_TO_VERSIONS_REPLY);
     let Message::ToWidgetResponse(ToWidgetResponse::SupportedApiVersions(reply)) = typed_round_trips(CAPTURED_TO_VERSIONS_REPLY) else {
         panic!("not a toWidget supported_api_versions reply")
     };
