@@ -76,9 +76,8 @@ pub enum ApiVersion {
 impl ApiVersion {
     /// The versions a host or widget built on this crate advertises in
     /// `supported_api_versions`: those whose actions the crate types, the same list as
-    /// matrix-widget-api 1.19's `CurrentApiVersions` (a test compares it with the list the
-    /// real library sends) (which leaves out `0.1.0`, a version no
-    /// peer implements yet).
+    /// matrix-widget-api 1.19's `CurrentApiVersions`, which leaves out `0.1.0`, a version no
+    /// peer implements yet (a test compares it with the list the real library sends).
     ///
     /// ```
     /// use matrix_widget_api::ApiVersion;
