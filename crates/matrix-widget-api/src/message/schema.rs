@@ -51,6 +51,15 @@ fn define(generator: &mut SchemaGenerator, name: &str, schema: Value) -> Value {
     def_ref(name)
 }
 
+/// The longest ID or action name the decoder accepts ([`Limits::DEFAULT`]'s `max_id_bytes`).
+/// The schemas count characters where the decoder counts UTF-8 bytes, so every string they
+/// refuse the decoder refuses too; JSON Schema cannot count bytes.
+///
+/// [`Limits::DEFAULT`]: crate::limits::Limits::DEFAULT
+fn max_id() -> usize {
+    crate::limits::Limits::DEFAULT.max_id_bytes()
+}
+
 fn envelope(generator: &mut SchemaGenerator) -> Value {
     define(
         generator,
@@ -59,8 +68,8 @@ fn envelope(generator: &mut SchemaGenerator) -> Value {
             "description": "The fields every message has, whatever its direction and action. Other top-level fields are allowed and kept.",
             "type": "object",
             "properties": {
-                "widgetId": { "description": "The widget's ID.", "type": "string", "minLength": 1 },
-                "requestId": { "description": "The request's ID, unique per session; a reply repeats it.", "type": "string", "minLength": 1 },
+                "widgetId": { "description": "The widget's ID.", "type": "string", "minLength": 1, "maxLength": max_id() },
+                "requestId": { "description": "The request's ID, unique per session; a reply repeats it.", "type": "string", "minLength": 1, "maxLength": max_id() },
             },
             "required": ["widgetId", "requestId"],
         }),
@@ -121,6 +130,7 @@ fn action_property<A: Action>(generator: &mut SchemaGenerator, names: Names, typ
                 ),
                 "type": "string",
                 "minLength": 1,
+                "maxLength": max_id(),
                 "not": { "enum": taken },
             }),
         );
@@ -209,7 +219,7 @@ pub(crate) fn error_response_schema(generator: &mut SchemaGenerator, api: Api) -
         envelope,
         json!({
             "api": { "const": api.name_in(Spelling::Unstable) },
-            "action": { "description": "The request's action, echoed.", "type": "string", "minLength": 1 },
+            "action": { "description": "The request's action, echoed.", "type": "string", "minLength": 1, "maxLength": max_id() },
             "data": data,
             "response": error,
         }),
