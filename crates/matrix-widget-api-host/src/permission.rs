@@ -484,6 +484,28 @@ impl Permissions {
     }
 }
 
+/// Grants more capabilities (those a renegotiation approved), in time linear in their
+/// number: the engine need not be rebuilt from every approved capability.
+///
+/// ```
+/// use matrix_widget_api::{Capability, StateEventFilter};
+/// use matrix_widget_api_host::permission::{Config, Permissions};
+///
+/// let member = Capability::SendStateEvent(StateEventFilter::new("org.matrix.msc3401.call.member", Some("_@a:b_DEV".into()))?);
+/// let mut permissions = Permissions::from_capabilities([&Capability::Navigate], Config::default());
+/// assert!(permissions.can_send_state_event("org.matrix.msc3401.call.member", "_@a:b_DEV").is_err());
+/// permissions.extend([&member]);
+/// assert!(permissions.can_send_state_event("org.matrix.msc3401.call.member", "_@a:b_DEV").is_ok());
+/// # Ok::<(), matrix_widget_api::FilterError>(())
+/// ```
+impl<'c> Extend<&'c Capability> for Permissions {
+    fn extend<I: IntoIterator<Item = &'c Capability>>(&mut self, capabilities: I) {
+        for capability in capabilities {
+            self.index.insert(capability);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -84,7 +84,20 @@ impl Flag {
 #[derive(Clone, Debug)]
 enum Keys {
     Any,
+    /// One key: most event types are granted with a single state key (a MatrixRTC member
+    /// key, say), and a set per type cost an allocation per capability.
+    One(String),
     Only(HashSet<String>),
+}
+
+impl Keys {
+    fn contains(&self, key: &str) -> bool {
+        match self {
+            Keys::Any => true,
+            Keys::One(one) => one == key,
+            Keys::Only(set) => set.contains(key),
+        }
+    }
 }
 
 /// Event type → keys. A type absent from the map is not covered at all.
@@ -93,17 +106,27 @@ pub(crate) struct Keyed(HashMap<String, Keys>);
 
 impl Keyed {
     fn insert(&mut self, event_type: &str, key: Option<&str>) {
-        match (self.0.get_mut(event_type), key) {
-            (Some(Keys::Any), _) => {}
-            (Some(keys), None) => *keys = Keys::Any,
-            (Some(Keys::Only(set)), Some(key)) => {
+        let Some(keys) = self.0.get_mut(event_type) else {
+            let keys = match key {
+                None => Keys::Any,
+                Some(key) => Keys::One(key.to_owned()),
+            };
+            self.0.insert(event_type.to_owned(), keys);
+            return;
+        };
+        match (keys, key) {
+            (Keys::Any, _) => {}
+            (keys, None) => *keys = Keys::Any,
+            (Keys::Only(set), Some(key)) => {
                 set.insert(key.to_owned());
             }
-            (None, None) => {
-                self.0.insert(event_type.to_owned(), Keys::Any);
-            }
-            (None, Some(key)) => {
-                self.0.insert(event_type.to_owned(), Keys::Only(HashSet::from([key.to_owned()])));
+            (keys @ Keys::One(_), Some(key)) => {
+                if let Keys::One(one) = keys
+                    && one != key
+                {
+                    let first = std::mem::take(one);
+                    *keys = Keys::Only(HashSet::from([first, key.to_owned()]));
+                }
             }
         }
     }
@@ -114,8 +137,8 @@ impl Keyed {
         match (self.0.get(event_type), key) {
             (None, _) => false,
             (Some(Keys::Any), _) => true,
-            (Some(Keys::Only(set)), Some(key)) => set.contains(key),
-            (Some(Keys::Only(_)), None) => false,
+            (Some(keys), Some(key)) => keys.contains(key),
+            (Some(_), None) => false,
         }
     }
 
@@ -135,8 +158,8 @@ impl Keyed {
             match (self.0.get(event_type), msgtype) {
                 (None, _) => false,
                 (Some(Keys::Any), _) => true,
-                (Some(Keys::Only(set)), Some(m)) => set.contains(m),
-                (Some(Keys::Only(_)), None) => false,
+                (Some(keys), Some(m)) => keys.contains(m),
+                (Some(_), None) => false,
             }
         } else {
             self.0.contains_key(event_type)
@@ -205,5 +228,39 @@ impl Index {
     /// Whether `timeline:*` was granted.
     pub(crate) fn timeline_any(&self) -> bool {
         self.timeline_any
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_of_one_type_grow_from_one_to_many_to_any() {
+        let mut keyed = Keyed::default();
+        keyed.insert("m.t", Some("a"));
+        assert!(keyed.covers("m.t", Some("a")));
+        assert!(!keyed.covers("m.t", Some("b")));
+        assert!(!keyed.covers("m.t", None), "one key does not cover every key");
+        keyed.insert("m.t", Some("a"));
+        assert!(!keyed.covers("m.t", Some("b")), "the same key twice stays one key");
+        keyed.insert("m.t", Some("b"));
+        assert!(keyed.covers("m.t", Some("a")) && keyed.covers("m.t", Some("b")));
+        assert!(!keyed.covers("m.t", Some("c")));
+        assert!(!keyed.covers("m.t", None));
+        keyed.insert("m.t", None);
+        assert!(keyed.covers("m.t", Some("c")) && keyed.covers("m.t", None));
+        keyed.insert("m.t", Some("d"));
+        assert!(keyed.covers("m.t", Some("z")), "a key after every key changes nothing");
+        assert!(!keyed.covers("m.other", Some("a")));
+    }
+
+    #[test]
+    fn one_msgtype_covers_only_itself() {
+        let mut keyed = Keyed::default();
+        keyed.insert(ROOM_MESSAGE, Some("m.text"));
+        assert!(keyed.covers_room_event(ROOM_MESSAGE, Some("m.text")));
+        assert!(!keyed.covers_room_event(ROOM_MESSAGE, Some("m.emote")));
+        assert!(!keyed.covers_room_event(ROOM_MESSAGE, None));
     }
 }

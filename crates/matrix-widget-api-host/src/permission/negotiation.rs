@@ -5,7 +5,9 @@ use super::{Config, Permissions};
 use matrix_widget_api::Capability;
 use matrix_widget_api::naming::Spelled;
 use matrix_widget_api::to_widget::notify_capabilities::NotifyCapabilitiesRequestData;
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher, RandomState};
 
 /// One widget's negotiated capabilities, cumulative over every (re)negotiation.
 ///
@@ -41,51 +43,88 @@ use std::collections::HashMap;
 pub struct Negotiation {
     requested: Vec<Spelled<Capability>>,
     approved: Vec<Spelled<Capability>>,
-    /// Per capability (any spelling): where its spellings sit in the two lists. Every
-    /// operation is linear in its input: a widget may ask for tens of thousands of
-    /// capabilities within `Limits`, and renegotiate them all again.
-    entries: HashMap<Capability, Entry>,
+    /// One per capability (any spelling), in the order first requested: where its
+    /// spellings sit in the lists. Every operation is linear in its input: a widget may ask
+    /// for tens of thousands of capabilities within `Limits`, and renegotiate them all again.
+    entries: Vec<Entry>,
+    /// A capability's keyed hash → its entry (entries whose capabilities share a hash are
+    /// chained through [`Entry::next`]). The capability itself is not stored again as a
+    /// key: the entry's first requested spelling is the key, which keeps the table small
+    /// (a renegotiation of 16,000 capabilities touches it 48,000 times, at random places).
+    by_hash: HashMap<u64, usize, BuildHasherDefault<Prehashed>>,
+    hasher: RandomState,
     /// Numbers the calls of [`Negotiation::request`], for [`Entry::pending_call`].
     calls: u64,
 }
 
 /// Where one capability's spellings are. A capability almost always comes in one
-/// spelling, so the first position is inline and the others (rare) in a `Vec`.
+/// spelling, so the first positions are inline and the others (rare) in [`More`].
 #[derive(Clone, Debug)]
 struct Entry {
-    requested: Positions,
-    approved: Option<Positions>,
+    /// Its first spelling in `requested`, which is also the entry's key.
+    requested: usize,
+    /// Its first spelling in `approved`.
+    approved: Option<usize>,
     /// The call of [`Negotiation::request`] that last put this capability in its
     /// result, and where (so a spelling asked twice in one message is returned once).
-    /// Inline like the other positions: a `Vec` here cost one allocation per capability.
     pending_call: u64,
-    pending: Option<Positions>,
+    pending: Option<usize>,
+    /// The next entry with the same hash.
+    next: Option<usize>,
+    more: Option<Box<More>>,
 }
 
-#[derive(Clone, Debug)]
-struct Positions {
-    first: usize,
-    more: Vec<usize>,
+/// The positions of a capability's second and later spellings.
+#[derive(Clone, Debug, Default)]
+struct More {
+    requested: Vec<usize>,
+    approved: Vec<usize>,
+    pending: Vec<usize>,
 }
 
-impl Positions {
-    fn new(first: usize) -> Self {
-        Positions { first, more: Vec::new() }
+impl Entry {
+    fn more(&mut self) -> &mut More {
+        self.more.get_or_insert_with(Box::default)
     }
 
-    fn iter(&self) -> impl Iterator<Item = usize> + '_ {
-        std::iter::once(self.first).chain(self.more.iter().copied())
+    fn requested_at(&self) -> impl Iterator<Item = usize> + '_ {
+        std::iter::once(self.requested).chain(self.more.iter().flat_map(|m| m.requested.iter().copied()))
+    }
+
+    fn approved_at(&self) -> impl Iterator<Item = usize> + '_ {
+        self.approved.into_iter().chain(self.more.iter().flat_map(|m| m.approved.iter().copied()))
+    }
+
+    fn pending_at(&self) -> impl Iterator<Item = usize> + '_ {
+        self.pending.into_iter().chain(self.more.iter().flat_map(|m| m.pending.iter().copied()))
+    }
+}
+
+/// The hasher of [`Negotiation::by_hash`], whose keys are already hashes (of a randomly
+/// keyed SipHash, so a widget cannot choose capabilities that collide): used as they are.
+#[derive(Clone, Copy, Debug, Default)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*byte);
+        }
+    }
+
+    fn write_u64(&mut self, hash: u64) {
+        self.0 = hash;
     }
 }
 
 /// Whether one of `positions` in `list` is `capability` in exactly its spelling (the same
 /// string). Only called for a capability already seen, so the string comparison (which
 /// may allocate) is off the common path.
-fn holds_exactly<'a>(
-    list: &[Spelled<Capability>],
-    mut positions: impl Iterator<Item = usize> + 'a,
-    capability: &Spelled<Capability>,
-) -> bool {
+fn holds_exactly(list: &[Spelled<Capability>], mut positions: impl Iterator<Item = usize>, capability: &Spelled<Capability>) -> bool {
     let text = capability.as_str();
     positions.any(|i| list.get(i).is_some_and(|c| c.spelling() == capability.spelling() || c.as_str() == text))
 }
@@ -94,6 +133,19 @@ impl Negotiation {
     /// Nothing requested or approved yet.
     pub fn new() -> Self {
         Negotiation::default()
+    }
+
+    /// The entry of `capability`, whose keyed hash is `hash`.
+    fn find(&self, hash: u64, capability: &Capability) -> Option<usize> {
+        let mut at = self.by_hash.get(&hash).copied();
+        while let Some(index) = at {
+            let entry = self.entries.get(index)?;
+            if self.requested.get(entry.requested).is_some_and(|c| c.value() == capability) {
+                return Some(index);
+            }
+            at = entry.next;
+        }
+        None
     }
 
     /// The widget requests `capabilities`. They are added to the requested list (once per
@@ -105,6 +157,17 @@ impl Negotiation {
     ///
     /// Linear in the number of capabilities (hashing), whatever was requested before.
     pub fn request(&mut self, capabilities: &[Spelled<Capability>]) -> Vec<Spelled<Capability>> {
+        self.request_from(capabilities.iter().map(Cow::Borrowed))
+    }
+
+    /// [`Negotiation::request`] taking the capabilities: a capability first seen is moved
+    /// into the requested list instead of copied (the session's path, which owns what it
+    /// decoded).
+    pub(crate) fn request_owned(&mut self, capabilities: Vec<Spelled<Capability>>) -> Vec<Spelled<Capability>> {
+        self.request_from(capabilities.into_iter().map(Cow::Owned))
+    }
+
+    fn request_from<'c>(&mut self, capabilities: impl ExactSizeIterator<Item = Cow<'c, Spelled<Capability>>>) -> Vec<Spelled<Capability>> {
         self.calls += 1;
         let call = self.calls;
         // Reserved up front: growing these by doubling, with the allocator consolidating
@@ -112,48 +175,52 @@ impl Negotiation {
         let mut pending: Vec<Spelled<Capability>> = Vec::with_capacity(capabilities.len());
         self.requested.reserve(capabilities.len());
         self.entries.reserve(capabilities.len());
+        self.by_hash.reserve(capabilities.len());
         for capability in capabilities {
             let custom = matches!(capability.value(), Capability::_Custom(_));
-            let Some(entry) = self.entries.get_mut(capability.value()) else {
+            let hash = self.hasher.hash_one(capability.value());
+            let Some(entry) = self.find(hash, capability.value()).and_then(|index| self.entries.get_mut(index)) else {
                 // The common path: a capability never seen, in any spelling.
-                let mut entry = Entry { requested: Positions::new(self.requested.len()), approved: None, pending_call: 0, pending: None };
-                self.requested.push(capability.clone());
+                let next = self.by_hash.insert(hash, self.entries.len());
+                let mut entry = Entry { requested: self.requested.len(), approved: None, pending_call: 0, pending: None, next, more: None };
+                let capability = capability.into_owned();
                 if !custom {
                     entry.pending_call = call;
-                    entry.pending = Some(Positions::new(pending.len()));
+                    entry.pending = Some(pending.len());
                     pending.push(capability.clone());
                 }
-                self.entries.insert(capability.value().clone(), entry);
+                self.requested.push(capability);
+                self.entries.push(entry);
                 continue;
             };
-            if !holds_exactly(&self.requested, entry.requested.iter(), capability) {
-                entry.requested.more.push(self.requested.len());
-                self.requested.push(capability.clone());
+            if !holds_exactly(&self.requested, entry.requested_at(), &capability) {
+                entry.more().requested.push(self.requested.len());
+                self.requested.push(Spelled::clone(&capability));
             }
             if custom {
                 continue;
             }
-            match &mut entry.approved {
+            if entry.approved.is_some() {
                 // Approved in some spelling: this one is approved too.
-                Some(approved) => {
-                    if !holds_exactly(&self.approved, approved.iter(), capability) {
-                        approved.more.push(self.approved.len());
-                        self.approved.push(capability.clone());
-                    }
+                if !holds_exactly(&self.approved, entry.approved_at(), &capability) {
+                    entry.more().approved.push(self.approved.len());
+                    self.approved.push(capability.into_owned());
                 }
-                None => {
-                    if entry.pending_call != call {
-                        entry.pending_call = call;
-                        entry.pending = None;
-                    }
-                    if !holds_exactly(&pending, entry.pending.iter().flat_map(Positions::iter), capability) {
-                        match &mut entry.pending {
-                            Some(positions) => positions.more.push(pending.len()),
-                            None => entry.pending = Some(Positions::new(pending.len())),
-                        }
-                        pending.push(capability.clone());
-                    }
+                continue;
+            }
+            if entry.pending_call != call {
+                entry.pending_call = call;
+                entry.pending = None;
+                if let Some(more) = &mut entry.more {
+                    more.pending.clear();
                 }
+            }
+            if !holds_exactly(&pending, entry.pending_at(), &capability) {
+                match entry.pending {
+                    Some(_) => entry.more().pending.push(pending.len()),
+                    None => entry.pending = Some(pending.len()),
+                }
+                pending.push(capability.into_owned());
             }
         }
         pending
@@ -170,12 +237,18 @@ impl Negotiation {
             if matches!(capability.value(), Capability::_Custom(_)) {
                 continue;
             }
-            let Some(entry) = self.entries.get_mut(capability.value()) else { continue };
+            let hash = self.hasher.hash_one(capability.value());
+            let Some(entry) = self.find(hash, capability.value()).and_then(|index| self.entries.get_mut(index)) else { continue };
             // The approval itself is stored when it is the requested spelling (the common
             // case: the host echoes what it was asked), instead of a copy of the request.
             let mut given = Some(capability);
-            for i in entry.requested.iter() {
-                let Some(requested) = self.requested.get(i) else { continue };
+            let spellings = 1 + entry.more.as_ref().map_or(0, |more| more.requested.len());
+            for k in 0..spellings {
+                let at = match k.checked_sub(1) {
+                    None => Some(entry.requested),
+                    Some(k) => entry.more.as_ref().and_then(|more| more.requested.get(k).copied()),
+                };
+                let Some(requested) = at.and_then(|i| self.requested.get(i)) else { continue };
                 let mut spelled_as_requested = || match given.take() {
                     Some(c) if c.spelling().is_some() && c.spelling() == requested.spelling() => c,
                     other => {
@@ -183,17 +256,12 @@ impl Negotiation {
                         requested.clone()
                     }
                 };
-                match &mut entry.approved {
-                    None => {
-                        entry.approved = Some(Positions::new(self.approved.len()));
-                        self.approved.push(spelled_as_requested());
-                    }
-                    Some(approved) => {
-                        if !holds_exactly(&self.approved, approved.iter(), requested) {
-                            approved.more.push(self.approved.len());
-                            self.approved.push(spelled_as_requested());
-                        }
-                    }
+                if entry.approved.is_none() {
+                    entry.approved = Some(self.approved.len());
+                    self.approved.push(spelled_as_requested());
+                } else if !holds_exactly(&self.approved, entry.approved_at(), requested) {
+                    entry.more().approved.push(self.approved.len());
+                    self.approved.push(spelled_as_requested());
                 }
             }
         }
@@ -201,12 +269,13 @@ impl Negotiation {
 
     /// Whether `capability` (in any spelling) was requested.
     pub fn is_requested(&self, capability: &Capability) -> bool {
-        self.entries.contains_key(capability)
+        self.find(self.hasher.hash_one(capability), capability).is_some()
     }
 
     /// Whether `capability` (in any spelling) is approved.
     pub fn is_approved(&self, capability: &Capability) -> bool {
-        self.entries.get(capability).is_some_and(|e| e.approved.is_some())
+        let entry = self.find(self.hasher.hash_one(capability), capability).and_then(|index| self.entries.get(index));
+        entry.is_some_and(|e| e.approved.is_some())
     }
 
     /// Every capability requested so far, in the widget's spellings.
@@ -284,6 +353,20 @@ mod tests {
         let again = negotiation.request(&caps(&["m.navigate", "m.navigate"]));
         assert_eq!(texts(&again), ["m.navigate"]);
         assert_eq!(negotiation.requested().len(), 1);
+    }
+
+    #[test]
+    fn every_spelling_asked_again_unapproved_is_pending_again_once() {
+        let mut negotiation = Negotiation::new();
+        let both = caps(&["m.navigate", "org.matrix.msc2931.navigate"]);
+        assert_eq!(texts(&negotiation.request(&both)), ["m.navigate", "org.matrix.msc2931.navigate"]);
+        let again = negotiation.request(&caps(&["org.matrix.msc2931.navigate", "m.navigate", "org.matrix.msc2931.navigate"]));
+        assert_eq!(texts(&again), ["org.matrix.msc2931.navigate", "m.navigate"]);
+        assert_eq!(negotiation.requested().len(), 2);
+        // Owned and borrowed requests agree.
+        let mut owned = Negotiation::new();
+        owned.request_owned(both.clone());
+        assert_eq!(texts(&owned.request_owned(both)), ["m.navigate", "org.matrix.msc2931.navigate"]);
     }
 
     #[test]

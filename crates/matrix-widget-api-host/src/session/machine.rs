@@ -492,7 +492,7 @@ impl HostSession {
     fn round(&mut self, now: Millis, requested: Vec<Spelled<Capability>>, out: &mut Out) {
         let mut all = std::mem::take(&mut self.queued);
         all.extend(requested);
-        let pending = self.negotiation.request(&all);
+        let pending = self.negotiation.request_owned(all);
         if pending.is_empty() {
             return self.complete(now, out);
         }
@@ -514,7 +514,10 @@ impl HostSession {
     fn complete(&mut self, now: Millis, out: &mut Out) {
         let before = self.notified_approved;
         self.notified_approved = self.negotiation.approved().len();
-        self.permissions = self.negotiation.permissions_with(self.config.permissions.clone());
+        // The approved list only grows (a reload starts a new negotiation and engine), so
+        // the engine takes only what this round approved.
+        let approved = self.negotiation.approved().get(before..).unwrap_or_default();
+        self.permissions.extend(approved.iter().map(Spelled::value));
         self.phase = Phase::Ready;
         self.send_notify_capabilities(now, out);
         notify(
