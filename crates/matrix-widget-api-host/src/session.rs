@@ -101,7 +101,9 @@
 //! The session is a value: put it in one task (an async task, or a thread as here) that
 //! owns it, feed it what arrives, and wake up at [`HostSession::next_deadline`] to feed
 //! [`Input::Tick`]. With an async runtime, the same loop selects over a channel and a
-//! sleep until the deadline; the library itself needs no runtime.
+//! sleep until the deadline, and environment requests run as tasks whose answers come back
+//! through the channel: `examples/tokio_host.rs` in the repository does this with tokio
+//! (a test runs it). The library itself needs no runtime.
 //!
 //! ```
 //! use matrix_widget_api_host::session::{Config, HostSession, Input, Millis, Notification, Output};
