@@ -377,6 +377,32 @@ await scenario(
         denied(await rejection(widget.transport.send("org.matrix.msc2931.navigate", { uri: "https://evil.example.org" }), "bad navigate"), /matrix\.to/, "a navigate URI that is not matrix.to");
         same(bridge.requests.length, asked, "a bad navigate URI never reaches the environment");
 
+        // The deprecated parent_delay_id overload (MSC4140's old grouping) reaches the
+        // environment unchanged.
+        environment.next("send_delayed_event", { ok: { room_id: ROOM, delay_id: "syd_child" } });
+        same(await widget.sendStateEvent(MEMBER, MEMBER_KEY, { child: true }, undefined, 4000, "syd_parent"), { room_id: ROOM, delay_id: "syd_child" }, "a delayed send with parent_delay_id");
+        same(bridge.seen("send_delayed_event").at(-1).data.parent_delay_id, "syd_parent", "parent_delay_id is carried");
+        environment.next("rtc_livekit_delegate_delayed_leave", { ok: {} });
+        same(await widget.delegateRtcLivekitDelayedLeave({ room_id: ROOM, slot_id: "m.call#ROOM", member: { id: "member", claimed_device_id: DEVICE }, delay_id: "syd_child" }), {}, "delegateRtcLivekitDelayedLeave of a delay the widget holds");
+
+        asked = bridge.requests.length;
+        denied(await rejection(widget.delegateRtcLivekitDelayedLeave({ room_id: ROOM, slot_id: "m.call#ROOM", member: { id: "member" }, delay_id: "syd_nobody" }), "foreign delegation"), /delay/i, "delegating a delay the widget does not hold");
+        same(bridge.requests.length, asked, "a foreign delegation never reaches the environment");
+
+        // ---- the viewed room changes ----
+        // The new room needs no timeline capability: its state is pushed, and sends without
+        // a room go there.
+        environment.next("read_state", (r) => ({ ok: { events: [event(MEMBER, { room_id: OUTSIDE, state_key: "_@carol:example.org_C" })] } }));
+        const pushedBefore = received.update_state.length;
+        bridge.call("viewed_room", { room_id: OUTSIDE });
+        await bridge.until(() => received.update_state.length === pushedBefore + 1, "the state of the newly viewed room");
+        same(bridge.seen("read_state").at(-1).room_ids, [OUTSIDE], "only the new room's state is read");
+        same(received.update_state.at(-1).state.map((e) => [e.room_id, e.state_key]), [[OUTSIDE, "_@carol:example.org_C"]], "its state is pushed");
+        environment.next("send_event", { ok: { room_id: OUTSIDE, event_id: "$viewed" } });
+        same(await widget.sendRoomEvent("org.example.ping", {}), { room_id: OUTSIDE, event_id: "$viewed" }, "a send in the viewed room");
+        same(bridge.seen("send_event").at(-1).room_id, OUTSIDE, "sent in the viewed room");
+        bridge.call("viewed_room", { room_id: ROOM });
+
         // ---- toWidget calls: the reference widget's answers ----
         const visible = bridge.next((l) => l.notify === "widget_replied" && l.action === "visibility", "the visibility ack");
         bridge.call("visibility", { visible: false });
@@ -388,6 +414,15 @@ await scenario(
         const language = bridge.next((l) => l.notify === "widget_replied" && l.action === "language_change", "the language answer");
         bridge.call("language", { lang: "fr" });
         same((await language).response, { error: { message: "Unknown or unsupported to-widget action: language_change" } }, "WidgetApi's default error for an unhandled action");
+        for (const [name, fields, action] of [
+            ["widget_config", { data: { id: "modal", type: "m.custom", url: "https://widget.example.org/modal" } }, "widget_config"],
+            ["button_clicked", { id: "org.example.ok" }, "button_clicked"],
+            ["close_modal", { data: { done: true } }, "close_modal"],
+        ]) {
+            const answered = bridge.next((l) => l.notify === "widget_replied" && l.action === action, `the answer to ${action}`);
+            bridge.call(name, fields);
+            same((await answered).response, { error: { message: `Unknown or unsupported to-widget action: ${action}` } }, `WidgetApi's default answer to ${action}`);
+        }
         // No screenshot capability: the host does not ask the widget.
         const noScreenshot = bridge.next((l) => l.notify === "host_error", "the refused screenshot");
         bridge.call("screenshot");
