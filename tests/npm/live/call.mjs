@@ -57,9 +57,10 @@ logger.setLevel?.("silent");
 for (const name of ["info", "debug", "warn", "trace"]) console[name] = () => {};
 
 /** The homeserver behind the host: schedules, sends and restarts; remembers it all. */
-function homeserver() {
+function homeserver({ loseAfterRestarts = Infinity } = {}) {
     let events = 0;
     let delays = 0;
+    let restarts = 0;
     return (request) => {
         switch (request.request) {
             case "approve_capabilities":
@@ -73,6 +74,11 @@ function homeserver() {
             case "send_delayed_event":
                 return { ok: { room_id: request.room_id, delay_id: `syd_leave${++delays}` } };
             case "update_delayed_event":
+                // A homeserver that lost the delayed event (a restart, say) answers 404.
+                if (request.data.action === "restart" && ++restarts > loseAfterRestarts && delays === 1) {
+                    const url = `https://matrix.example.org/_matrix/client/unstable/org.matrix.msc4140/delayed_events/${request.data.delay_id}/restart`;
+                    return { error: { message: "Delayed event not found", matrix_api_error: { http_status: 404, http_headers: {}, url, response: { errcode: "M_NOT_FOUND", error: "Delayed event not found" } } } };
+                }
                 return { ok: {} };
             default:
                 throw new Error(`Element Call asked for ${JSON.stringify(request)}`);
@@ -81,9 +87,9 @@ function homeserver() {
 }
 
 /** What a call through the host must have looked like to the homeserver. */
-function assertCall(bridge, { leave, join }) {
+function assertCall(bridge, { leave, join, delayId = "syd_leave1", schedules = 1 }) {
     const scheduled = bridge.seen("send_delayed_event");
-    same(scheduled.length, 1, "one delayed leave is scheduled");
+    same(scheduled.length, schedules, `${schedules} delayed leave(s) scheduled`);
     leave(scheduled[0]);
     check(scheduled[0].data.delay === 1000, `the leave's delay: ${JSON.stringify(scheduled[0].data)}`);
     const sent = bridge.seen("send_event");
@@ -91,18 +97,19 @@ function assertCall(bridge, { leave, join }) {
     join(sent[0]);
     // Scheduled before the membership, as MSC4140 wants (the leave cannot be lost).
     check(bridge.requests.indexOf(scheduled[0]) < bridge.requests.indexOf(sent[0]), "the leave is scheduled before the join");
-    const updates = bridge.seen("update_delayed_event").map((r) => r.data);
-    const restarts = updates.filter((u) => u.action === "restart");
-    check(restarts.length >= RESTARTS, `at least ${RESTARTS} restarts: ${JSON.stringify(updates)}`);
-    for (const u of updates) same(u.delay_id, "syd_leave1", "every update is of the scheduled leave");
-    same(updates.at(-1), { delay_id: "syd_leave1", action: "send" }, "hanging up sends the scheduled leave");
+    const all = bridge.seen("update_delayed_event").map((r) => r.data);
+    const restarts = all.filter((u) => u.action === "restart" && u.delay_id === delayId);
+    check(restarts.length >= RESTARTS, `at least ${RESTARTS} restarts of ${delayId}: ${JSON.stringify(all)}`);
+    if (schedules === 1) for (const u of all) same(u.delay_id, delayId, "every update is of the scheduled leave");
+    same(all.at(-1), { delay_id: delayId, action: "send" }, "hanging up sends the scheduled leave");
     same([...new Set(httpRequests)], ["/_matrix/client/versions"], "the widget's own HTTP requests");
-    const refusals = bridge.messages.filter((m) => m.to === "widget" && m.message.response?.error);
+    // The only refusals the widget may see are the homeserver's: the host refuses nothing.
+    const refusals = bridge.messages.filter((m) => m.to === "widget" && m.message.response?.error && !m.message.response.error.matrix_api_error);
     same(refusals.map((m) => m.message), [], "the host refuses Element Call nothing");
     process.stdout.write(`  the homeserver saw: ${bridge.requests.map((r) => r.request + (r.data?.action ? `(${r.data.action})` : "")).join(", ")}\n`);
 }
 
-async function call(bridge, { capabilities, makeManager }) {
+async function call(bridge, { capabilities, makeManager, restartsOf }) {
     const widgetApi = new WidgetApi(WIDGET);
     // Element Call with `waitForIframeLoad: true` (Element Web's setting): no content_loaded.
     const client = createRoomWidgetClient(widgetApi, capabilities, ROOM, { baseUrl: "https://matrix.example.org", userId: USER, deviceId: DEVICE }, false);
@@ -113,7 +120,8 @@ async function call(bridge, { capabilities, makeManager }) {
     const errors = [];
     const manager = makeManager(room, client);
     manager.join([TRANSPORT], TRANSPORT, (e) => errors.push(e));
-    await bridge.until(() => bridge.seen("update_delayed_event").length >= RESTARTS, `${RESTARTS} restarts of the delayed leave`, 10_000);
+    const restarts = () => bridge.seen("update_delayed_event").filter((r) => r.data.action === "restart" && (!restartsOf || r.data.delay_id === restartsOf));
+    await bridge.until(() => restarts().length >= RESTARTS, `${RESTARTS} restarts of the delayed leave`, 10_000);
     same(await manager.leave(5000), true, "the membership manager leaves in time");
     same(errors.map(String), [], "the membership manager's errors");
     client.stopClient();
@@ -169,6 +177,35 @@ await scenario(
                 check(r.data.sticky_duration_ms > 0 && r.data.delay === undefined, `the join is sticky and not delayed: ${JSON.stringify(r.data)}`);
             },
         });
+    },
+);
+
+await scenario(
+    "call.mjs: Element Call re-schedules a delayed leave the homeserver lost ⇄ widget-api host",
+    { args: ["--widget-id", WIDGET, "--room", ROOM, "--user-id", USER, "--device-id", DEVICE], environment: homeserver({ loseAfterRestarts: 1 }) },
+    async (bridge) => {
+        await call(bridge, {
+            capabilities: {
+                sendState: [{ eventType: MEMBER, stateKey: KEY }],
+                receiveState: [{ eventType: MEMBER }],
+                sendDelayedEvents: true,
+                updateDelayedEvents: true,
+            },
+            makeManager: (room, client) => new MembershipManager(membershipConfig, room, client, SLOT),
+            restartsOf: "syd_leave2",
+        });
+        // The 404 reached matrix-js-sdk as M_NOT_FOUND: it scheduled a new leave, which the
+        // host's delay ledger then lets it restart and send.
+        const lost = bridge.messages.find((m) => m.to === "widget" && m.message.response?.error?.matrix_api_error?.response?.errcode === "M_NOT_FOUND");
+        check(lost, "the homeserver's 404 reached the widget with its Matrix error");
+        assertCall(bridge, {
+            schedules: 2,
+            delayId: "syd_leave2",
+            leave: (r) => same([r.data.type, r.data.state_key, r.data.content], [MEMBER, KEY, {}], "the first delayed leave"),
+            join: (r) => same([r.data.type, r.data.state_key], [MEMBER, KEY], "the join"),
+        });
+        const second = bridge.seen("send_delayed_event")[1];
+        same([second.data.type, second.data.state_key, second.data.content], [MEMBER, KEY, {}], "the re-scheduled leave");
     },
 );
 
