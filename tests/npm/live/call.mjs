@@ -109,10 +109,12 @@ function assertCall(bridge, { leave, join, delayId = "syd_leave1", schedules = 1
     process.stdout.write(`  the homeserver saw: ${bridge.requests.map((r) => r.request + (r.data?.action ? `(${r.data.action})` : "")).join(", ")}\n`);
 }
 
-async function call(bridge, { capabilities, makeManager, restartsOf }) {
+async function call(bridge, { capabilities, makeManager, restartsOf, contentLoaded = false }) {
     const widgetApi = new WidgetApi(WIDGET);
-    // Element Call with `waitForIframeLoad: true` (Element Web's setting): no content_loaded.
-    const client = createRoomWidgetClient(widgetApi, capabilities, ROOM, { baseUrl: "https://matrix.example.org", userId: USER, deviceId: DEVICE }, false);
+    // `waitForIframeLoad: true` (Element Web's setting): no content_loaded, the host starts on
+    // the iframe's load event; `false`: RoomWidgetClient sends content_loaded, the host
+    // (`--start content-loaded`) starts on it.
+    const client = createRoomWidgetClient(widgetApi, capabilities, ROOM, { baseUrl: "https://matrix.example.org", userId: USER, deviceId: DEVICE }, contentLoaded);
     bridge.call("iframe_loaded");
     await client.startClient();
     const room = client.getRoom(ROOM);
@@ -153,10 +155,11 @@ await scenario(
 );
 
 await scenario(
-    "call.mjs: Element Call with sticky memberships (MSC4354) ⇄ widget-api host",
-    { args: ["--widget-id", WIDGET, "--room", ROOM, "--user-id", USER, "--device-id", DEVICE], environment: homeserver() },
+    "call.mjs: Element Call with sticky memberships (MSC4354), content_loaded start ⇄ widget-api host",
+    { args: ["--widget-id", WIDGET, "--room", ROOM, "--user-id", USER, "--device-id", DEVICE, "--start", "content-loaded"], environment: homeserver() },
     async (bridge) => {
         await call(bridge, {
+            contentLoaded: true,
             capabilities: {
                 sendEvent: [RTC_MEMBER],
                 receiveEvent: [RTC_MEMBER],
@@ -167,6 +170,8 @@ await scenario(
             },
             makeManager: (room, client) => new StickyEventMembershipManager(membershipConfig, room, client, SLOT, "member-1"),
         });
+        const loaded = bridge.messages.find((m) => m.to === "widget" && m.message.action === "content_loaded");
+        same(loaded?.message.response, {}, "content_loaded is acknowledged");
         assertCall(bridge, {
             leave: (r) => {
                 same([r.room_id, r.data.type, r.data.state_key], [ROOM, RTC_MEMBER, undefined], "the delayed leave is a sticky room event");
