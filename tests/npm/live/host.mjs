@@ -176,6 +176,14 @@ await scenario(
         check(limited instanceof WidgetApiResponseError && limited.message === "Too many requests", `rate limited: ${limited}`);
         same(limited.data, { matrix_api_error: matrixError }, "the Matrix error the widget sees");
 
+        // An answer that is not a send_event response: an error reply, and the application
+        // is told.
+        environment.next("send_event", { ok: { room_id: ROOM } });
+        const hostError = bridge.next((l) => l.notify === "host_error", "the host error for a bad answer");
+        const malformed = await rejection(widget.sendRoomEvent("org.example.ping", {}), "a bad answer");
+        check(malformed instanceof WidgetApiResponseError && /event_id/.test(malformed.message), `a bad environment answer: ${malformed}`);
+        check(/event_id/.test((await hostError).message), "the host error names the field");
+
         // Sticky (MSC4407): sticky_duration_ms is carried to the environment.
         const sticky = { room_id: ROOM, event_id: "$sticky" };
         environment.next("send_event", { ok: sticky });
@@ -290,10 +298,13 @@ await scenario(
         bridge.push("event", { event: event("org.example.ping", { room_id: OUTSIDE }) });
         bridge.push("event", { event: pushed });
         bridge.push("event", { event: pushedOther });
+        const text = event("m.room.message", { content: { msgtype: "m.text", body: "hello" } });
+        bridge.push("event", { event: event("m.room.message", { content: { msgtype: "m.notice", body: "not approved" } }) });
+        bridge.push("event", { event: text });
         const bobState = event(MEMBER, { state_key: "_@bob:example.org_BOB", content: {} });
         bridge.push("state", { event: bobState });
-        await bridge.until(() => received.send_event.length === before + 2 && received.update_state.length === 2, "the pushes");
-        same(received.send_event.slice(before), [pushed, pushedOther], "pushed events: the viewed room and timeline rooms, approved types only");
+        await bridge.until(() => received.send_event.length === before + 3 && received.update_state.length === 2, "the pushes");
+        same(received.send_event.slice(before), [pushed, pushedOther, text], "pushed events: the viewed room and timeline rooms, approved types and msgtypes only");
         same(received.update_state[1], { state: [bobState] }, "a state update as update_state");
 
         // ---- OpenID: allowed, blocked, asked ----
