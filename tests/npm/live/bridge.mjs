@@ -103,9 +103,14 @@ export class Bridge {
      * @param {(request: object) => object | undefined | Promise<object | undefined>} options.environment
      *   answers environment requests: `{ok}` or `{error}`, or `undefined` to answer later.
      * @param {string} [options.origin] the origin messages to the widget come from.
+     * @param {string} [options.command] the `widget-api` subcommand (`host` by default).
+     * @param {boolean} [options.window] install the fake window for a `WidgetApi` (default true).
+     * @param {(line: object) => boolean} [options.onLine] sees every output line first; returning
+     *   true means it handled the line (for subcommands with other line kinds).
      */
-    constructor({ args, environment, origin = "https://client.example.org" }) {
+    constructor({ args, environment, origin = "https://client.example.org", command = "host", window = true, onLine }) {
         this.environment = environment;
+        this.onLine = onLine;
         this.origin = origin;
         /** Every line in and out: `{dir, text}`. */
         this.transcript = [];
@@ -120,7 +125,7 @@ export class Bridge {
         this.waiters = [];
         this.listeners = new Set();
         this.closed = false;
-        this.child = spawn(binary(), ["host", ...args], { stdio: ["pipe", "pipe", "pipe"] });
+        this.child = spawn(binary(), [command, ...args], { stdio: ["pipe", "pipe", "pipe"] });
         this.exited = new Promise((resolveExit) => this.child.on("exit", (code, signal) => resolveExit({ code, signal })));
         this.child.on("error", (e) => this.problems.push(`spawning ${binary()}: ${e.message}`));
         let buffer = "";
@@ -136,7 +141,7 @@ export class Bridge {
         });
         this.child.stderr.setEncoding("utf8");
         this.child.stderr.on("data", (chunk) => this.transcript.push({ dir: "host stderr", text: chunk.trimEnd() }));
-        this.installWindow();
+        if (window) this.installWindow();
     }
 
     /** Installs the fake window for `WidgetApi`: `globalThis.parent` and the message listeners. */
@@ -184,7 +189,9 @@ export class Bridge {
             this.problems.push(`the host printed a line that is not JSON: ${line}`);
             return;
         }
-        if ("to_widget" in object) {
+        if (this.onLine?.(object)) {
+            // Handled by the scenario.
+        } else if ("to_widget" in object) {
             const message = object.to_widget;
             this.crossed("widget", message);
             setImmediate(() => {

@@ -326,6 +326,15 @@ await scenario(
         same(credentials.original_request_id, original?.message.requestId, "openid_credentials names the original request");
         await bridge.until(() => bridge.messages.some((m) => m.to === "host" && m.message.action === "openid_credentials" && "response" in m.message), "the widget's ack of openid_credentials");
 
+        // Asked, then the user declines: openid_credentials says blocked, the promise rejects.
+        environment.next("get_open_id", () => undefined);
+        const declining = rejection(widget.requestOpenIDConnectToken(), "OpenID declined after asking");
+        await bridge.until(() => bridge.seen("get_open_id").length === 4, "the fourth get_open_id");
+        const declined = bridge.seen("get_open_id")[3].environment;
+        bridge.answer(declined, { ok: { state: "request" } });
+        bridge.answer(declined, { ok: { state: "blocked" } });
+        same((await declining).message, "User declined to verify their identity", "OpenID declined after asking");
+
         // ---- TURN ----
         const servers = { uris: ["turn:turn.example.org"], username: "u", password: "p" };
         environment.next("watch_turn_servers", { ok: servers });
