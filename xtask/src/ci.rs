@@ -8,6 +8,10 @@ use crate::util::{Error, Result, cargo, project_root, run as run_command};
 
 /// The npm conformance project, relative to the project root.
 const NPM_DIR: &str = "tests/npm";
+/// The live scenarios, relative to [`NPM_DIR`]: every `*.mjs` file there but [`LIVE_HELPER`].
+const LIVE_DIR: &str = "live";
+/// The shared machinery of the live scenarios, not a scenario itself.
+const LIVE_HELPER: &str = "bridge.mjs";
 /// The oldest Node.js major version the npm conformance step supports.
 const MIN_NODE_MAJOR: u32 = 20;
 
@@ -48,6 +52,12 @@ enum Action {
     /// the type tests (`types/`), Ajv over every fixture and invalid example (`ajv.mjs`, with
     /// the Rust decoder's verdicts), and the packed package (`pack.mjs`).
     NpmConformance,
+    /// Live conversations with the real matrix-widget-api (`tests/npm/live/`): builds the
+    /// `widget-api` binary (`cargo build -p matrix-widget-api-cli`, in the target directory
+    /// `cargo metadata` names, so `CARGO_TARGET_DIR` is honoured) and runs every scenario
+    /// (each `live/*.mjs` but `bridge.mjs`) with `WIDGET_API_BIN` set to it. Needs the npm
+    /// step's `node_modules` (runs `npm ci` itself when they are missing).
+    LiveConformance,
     /// The permission engine against the real `ClientWidgetApi` (`tests/npm/permit.mjs`):
     /// the ignored differential test, which needs the npm step's `node_modules`.
     PermissionDifferential,
@@ -61,7 +71,7 @@ struct Step {
     action: Action,
 }
 
-const STEPS: [Step; 13] = [
+const STEPS: [Step; 14] = [
     Step { name: "cargo fmt --check", action: Action::Cargo(&["fmt", "--all", "--", "--check"]) },
     Step { name: "copies in the published crates", action: Action::Copies },
     Step {
@@ -96,6 +106,7 @@ const STEPS: [Step; 13] = [
     },
     Step { name: "cargo xtask codegen --check", action: Action::CodegenCheck },
     Step { name: "npm conformance (tests/npm)", action: Action::NpmConformance },
+    Step { name: "live conformance (tests/npm/live)", action: Action::LiveConformance },
     Step { name: "permission differential (tests/npm/permit.mjs)", action: Action::PermissionDifferential },
     Step { name: "cargo xtask fuzz --smoke", action: Action::FuzzSmoke },
 ];
@@ -136,6 +147,15 @@ pub(crate) fn run_npm() -> Result<()> {
     Ok(())
 }
 
+/// `cargo xtask live`: only the live conformance step.
+pub(crate) fn run_live() -> Result<()> {
+    match live_conformance(&project_root())? {
+        Outcome::Passed => println!("live: passed"),
+        Outcome::Skipped => {}
+    }
+    Ok(())
+}
+
 fn run_step(root: &Path, action: &Action) -> Result<Outcome> {
     match action {
         Action::Doc { all_features } => {
@@ -155,6 +175,7 @@ fn run_step(root: &Path, action: &Action) -> Result<Outcome> {
         Action::Copies => check_copies(root, &COPIES)?,
         Action::CodegenCheck => codegen::run(true)?,
         Action::NpmConformance => return npm_conformance(&root.join(NPM_DIR)),
+        Action::LiveConformance => return live_conformance(root),
         Action::PermissionDifferential => {
             // Never skipped: without Node.js this fails, saying what is missing.
             check_node_and_npm(program("node"), program("npm"))?;
@@ -220,6 +241,76 @@ fn npm_conformance(dir: &Path) -> Result<Outcome> {
     ajv?;
     run_command(Command::new(node).current_dir(dir).arg("pack.mjs"))?;
     Ok(Outcome::Passed)
+}
+
+/// Builds `widget-api` and runs every live scenario with it; all run, then the failures
+/// are named together.
+fn live_conformance(root: &Path) -> Result<Outcome> {
+    let dir = root.join(NPM_DIR);
+    if !dir.join("package.json").is_file() {
+        println!("note: skipping the live conformance step: {NPM_DIR}/package.json does not exist");
+        return Ok(Outcome::Skipped);
+    }
+    let scenarios = live_scenarios(&dir.join(LIVE_DIR))?;
+    if scenarios.is_empty() {
+        return Err(Error::msg(format!("no live scenario in {NPM_DIR}/{LIVE_DIR}")));
+    }
+    let (node, npm) = (program("node"), program("npm"));
+    check_node_and_npm(node, npm)?;
+    if !dir.join("node_modules/matrix-js-sdk/package.json").is_file() {
+        run_command(Command::new(npm).current_dir(&dir).args(["ci", "--no-audit", "--no-fund"]))?;
+    }
+    run_command(Command::new(cargo()).current_dir(root).args(["build", "-p", "matrix-widget-api-cli"]))?;
+    let binary = target_directory(root)?.join("debug").join(format!("widget-api{}", std::env::consts::EXE_SUFFIX));
+    if !binary.is_file() {
+        return Err(Error::msg(format!("`cargo build -p matrix-widget-api-cli` made no {}", binary.display())));
+    }
+    let mut failed = Vec::new();
+    for scenario in &scenarios {
+        let path = format!("{LIVE_DIR}/{scenario}");
+        println!("--> node {path}");
+        if let Err(err) = run_command(Command::new(node).current_dir(&dir).arg(&path).env("WIDGET_API_BIN", &binary)) {
+            failed.push(format!("{path}: {err}"));
+        }
+    }
+    if failed.is_empty() {
+        Ok(Outcome::Passed)
+    } else {
+        Err(Error::msg(format!("live scenarios failed (their transcripts are above):\n  {}", failed.join("\n  "))))
+    }
+}
+
+/// The scenario files of `dir`: every `*.mjs` but [`LIVE_HELPER`], sorted, so that a new
+/// scenario runs without editing the step.
+fn live_scenarios(dir: &Path) -> Result<Vec<String>> {
+    let entries = std::fs::read_dir(dir).map_err(|err| Error::msg(format!("cannot list {}: {err}", dir.display())))?;
+    let mut names: Vec<String> = entries
+        .filter_map(std::result::Result::ok)
+        .filter(|entry| entry.path().is_file())
+        .filter_map(|entry| entry.file_name().to_str().map(str::to_owned))
+        .filter(|name| name.ends_with(".mjs") && name != LIVE_HELPER)
+        .collect();
+    names.sort();
+    Ok(names)
+}
+
+/// The workspace's target directory, as cargo resolves it (`CARGO_TARGET_DIR`, config, or
+/// `target/`).
+fn target_directory(root: &Path) -> Result<std::path::PathBuf> {
+    let output = Command::new(cargo())
+        .current_dir(root)
+        .args(["metadata", "--format-version", "1", "--no-deps"])
+        .output()
+        .map_err(|err| Error::msg(format!("cannot run `cargo metadata`: {err}")))?;
+    if !output.status.success() {
+        return Err(Error::msg(format!("`cargo metadata` failed: {}", String::from_utf8_lossy(&output.stderr))));
+    }
+    let metadata: serde_json::Value =
+        serde_json::from_slice(&output.stdout).map_err(|err| Error::msg(format!("`cargo metadata` printed no JSON: {err}")))?;
+    metadata["target_directory"]
+        .as_str()
+        .map(std::path::PathBuf::from)
+        .ok_or_else(|| Error::msg("`cargo metadata` names no target_directory"))
 }
 
 /// `[{"file": "<path under fixtures/>", "decodes": bool}, …]` for every `*.json` fixture under
@@ -355,6 +446,23 @@ mod tests {
     }
 
     #[test]
+    fn every_live_file_but_the_bridge_is_a_scenario() {
+        let dir = crate::util::temp_dir("ci-live");
+        for name in ["widget.mjs", "bridge.mjs", "host.mjs", "README.md", "call.mjs"] {
+            std::fs::write(dir.join(name), "").expect("write");
+        }
+        std::fs::create_dir_all(dir.join("sub.mjs")).expect("mkdir");
+        assert_eq!(live_scenarios(&dir).expect("list"), ["call.mjs", "host.mjs", "widget.mjs"]);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn the_repository_has_live_scenarios() {
+        let scenarios = live_scenarios(&project_root().join(NPM_DIR).join(LIVE_DIR)).expect("list");
+        assert!(scenarios.iter().any(|s| s == "host.mjs") && scenarios.iter().any(|s| s == "call.mjs"), "{scenarios:?}");
+    }
+
+    #[test]
     fn steps_run_in_the_documented_order() {
         let names: Vec<_> = STEPS.iter().map(|step| step.name).collect();
         assert_eq!(
@@ -371,6 +479,7 @@ mod tests {
                 "cargo package",
                 "cargo xtask codegen --check",
                 "npm conformance (tests/npm)",
+                "live conformance (tests/npm/live)",
                 "permission differential (tests/npm/permit.mjs)",
                 "cargo xtask fuzz --smoke",
             ]

@@ -25,9 +25,11 @@ commands:
                       with --check, change nothing and fail if they are out of date
   ci                  run what CI runs: fmt, the crate copies, clippy and tests (all features, then
                       the published crates with default features), docs (both ways), cargo
-                      package, codegen --check, npm conformance, the permission differential
-                      against matrix-widget-api, the fuzz smoke run
+                      package, codegen --check, npm conformance, live conformance, the
+                      permission differential against matrix-widget-api, the fuzz smoke run
   npm                 run only CI's npm step (tests/npm: fixtures, typings, type tests, Ajv, pack)
+  live                run only CI's live step: build widget-api, run tests/npm/live/*.mjs (the
+                      real matrix-widget-api and matrix-js-sdk against the Rust sessions)
   bench [-- <args>]   run the decode, permission and session benchmarks (args go to the
                       bench binaries), then print the median ratios typed/ignored_any,
                       value/typed, permit/10000_vs_10 and the session's two
@@ -53,6 +55,7 @@ fn main() -> ExitCode {
             ("hostile", rest @ ([] | [_])) if rest.iter().all(|flag| flag == "--check") => hostile::run(!rest.is_empty()),
             ("ci", []) => ci::run(),
             ("npm", []) => ci::run_npm(),
+            ("live", []) => ci::run_live(),
             ("bench", rest) => bench::run(rest),
             ("fuzz", rest) => fuzz::run(rest),
             _ => {

@@ -66,10 +66,12 @@
 //!    state changes as `update_state` only to widgets speaking
 //!    `org.matrix.msc2762_update_state` (others get state events as `send_event`), to-device
 //!    messages as `send_to_device`, TURN servers only while watched. After each negotiation
-//!    that grants `receive.state_event` capabilities, the current state of the viewed room
-//!    and of the rooms of timeline capabilities is read ([`EnvRequest::ReadState`]) and
-//!    pushed as one `update_state` (widgets speaking `update_state` only); with
-//!    `receive.sticky_event`, the current sticky events are pushed as `send_event`.
+//!    that newly grants `receive.state_event` or timeline capabilities, the current state of
+//!    the viewed room and of the rooms of timeline capabilities is read
+//!    ([`EnvRequest::ReadState`]) and pushed as one `update_state` (widgets speaking
+//!    `update_state` only); when it newly grants `receive.sticky_event` or a timeline room,
+//!    the current sticky events are pushed as `send_event`. A round that grants neither
+//!    pushes nothing again, as the reference pushes for newly allowed capabilities only.
 //!
 //! ```
 //! use matrix_widget_api_host::session::{Config, EnvRequest, HostSession, Input, Millis, Output, StartMode};

@@ -795,6 +795,37 @@ fn sticky_events_are_pushed_after_negotiation() {
     assert_eq!(step.only_message()["action"], "send_event");
 }
 
+#[test]
+fn a_renegotiation_pushes_again_only_for_what_it_newly_grants() {
+    // Found by the live conformance test (tests/npm/live/host.mjs): a round granting a
+    // delayed-event capability re-read all state and re-pushed every sticky event, so the
+    // widget got its sticky events twice. The reference pushes for newly allowed
+    // capabilities only (its `allowCapabilities` is given the new ones).
+    let mut host = Host::in_room();
+    let step = host.negotiate(
+        &["org.matrix.msc2762.receive.state_event:m.room.topic#", "org.matrix.msc4407.receive.sticky_event"],
+        None,
+        &["org.matrix.msc2762_update_state"],
+    );
+    for (id, request) in step.env {
+        let answered = host.answer(id, json!({"events": []}));
+        assert!(matches!(request, EnvRequest::ReadState { .. } | EnvRequest::ReadStickyEvents { .. }), "{answered:#?}");
+    }
+    let more = |id: &str, caps: Value| request(id, "org.matrix.msc2974.request_capabilities", json!({"capabilities": caps}));
+    let step = host.widget(more("delayed", json!(["org.matrix.msc4157.send.delayed_event"])));
+    let (id, _) = step.only_env();
+    let step = host.answer(id, json!(["org.matrix.msc4157.send.delayed_event"]));
+    assert!(step.env.is_empty(), "nothing new to read: {step:#?}");
+    assert_eq!(step.only_message()["action"], "notify_capabilities");
+
+    // A new timeline room: its state and sticky events are read.
+    let step = host.widget(more("room", json!(["org.matrix.msc2762.timeline:!other:example.org"])));
+    let (id, _) = step.only_env();
+    let step = host.answer(id, json!(["org.matrix.msc2762.timeline:!other:example.org"]));
+    let reads: Vec<&str> = step.env.iter().map(|(_, r)| r.name()).collect();
+    assert_eq!(reads, ["read_state", "read_sticky_events"], "{step:#?}");
+}
+
 // ---- Reads ----
 
 #[test]

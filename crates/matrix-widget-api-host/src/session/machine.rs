@@ -536,12 +536,21 @@ impl HostSession {
             self.versions = Versions::Asking;
             self.send::<ToWidgetSupportedApiVersions>(now, Empty::new(), Purpose::Versions, out);
         }
-        if self.negotiation.approved().len() > before || first {
+        // Only what this round newly approved can show the widget state or sticky events it
+        // has not seen: a new `receive.state_event` filter, a new `receive.sticky_event`, or
+        // a new timeline room. A round that grants anything else (a delayed-event capability,
+        // say) pushes nothing again, as the reference's `allowCapabilities` does.
+        let approved = self.negotiation.approved();
+        let new = approved.get(before..).unwrap_or(approved);
+        let new_rooms = new.iter().any(|c| matches!(c.value(), Capability::Timeline(_)));
+        let new_state = new_rooms || new.iter().any(|c| matches!(c.value(), Capability::ReceiveStateEvent(_)));
+        let new_sticky = new_rooms || new.iter().any(|c| *c.value() == Capability::ReceiveStickyEvent);
+        if new_state || new_sticky {
             let rooms = self.push_rooms();
-            if !state_filters(self.negotiation.approved()).is_empty() {
+            if new_state && !state_filters(self.negotiation.approved()).is_empty() {
                 self.defer_or_run(now, Deferred::InitialState(rooms.clone()), out);
             }
-            if self.negotiation.approved().iter().any(|c| *c.value() == Capability::ReceiveStickyEvent) {
+            if new_sticky && self.negotiation.approved().iter().any(|c| *c.value() == Capability::ReceiveStickyEvent) {
                 self.env_request(now, EnvPending::ReadSticky, EnvRequest::ReadStickyEvents { room_ids: rooms }, out);
             }
         }
