@@ -580,14 +580,13 @@ impl WidgetSession {
         }
         let Some(pending) = self.take_pending(&request_id) else { return };
         match &response {
-            FromWidgetResponse::SupportedApiVersions(reply) => {
-                if pending.purpose == Purpose::Versions || reply.result().is_ok() {
-                    let versions = match reply.result() {
-                        Ok(data) => data.supported_versions.iter().map(|v| v.value().clone()).collect(),
-                        Err(_) => HashSet::new(),
-                    };
-                    self.versions_known(versions, out);
-                }
+            // The versions asked by the session, or any successful answer, are the host's.
+            FromWidgetResponse::SupportedApiVersions(reply) if pending.purpose == Purpose::Versions || reply.result().is_ok() => {
+                let versions = match reply.result() {
+                    Ok(data) => data.supported_versions.iter().map(|v| v.value().clone()).collect(),
+                    Err(_) => HashSet::new(),
+                };
+                self.versions_known(versions, out);
             }
             FromWidgetResponse::GetOpenId(reply) => {
                 if matches!(reply.result(), Ok(data) if data.state == OpenIdState::Pending) {
