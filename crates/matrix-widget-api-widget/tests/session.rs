@@ -544,8 +544,17 @@ fn turn_servers_are_acknowledged_while_watched() {
     let out = session.process(Millis(0), host_request("t1", "update_turn_servers", servers.clone()));
     assert_eq!(to_host(&out)[0]["response"], json!({}));
     session.unwatch_turn_servers(Millis(0)).unwrap();
-    let out = session.process(Millis(0), host_request("t2", "update_turn_servers", servers));
+    let out = session.process(Millis(0), host_request("t2", "update_turn_servers", servers.clone()));
     assert!(to_host(&out).iter().any(|m| m["requestId"] == "t2" && m["response"]["error"].is_object()));
+    // A watch sent verbatim counts too (servers may come before the watch's reply), and a
+    // refused watch ends it.
+    session.send_raw(Millis(0), "watch_turn_servers", "{}").unwrap();
+    let watch = texts(&session.take_outputs()).pop().unwrap();
+    let out = session.process(Millis(0), host_request("t3", "update_turn_servers", servers.clone()));
+    assert_eq!(to_host(&out)[0]["response"], json!({}));
+    session.process(Millis(0), reply(&watch, json!({"error": {"message": "no TURN here"}})));
+    let out = session.process(Millis(0), host_request("t4", "update_turn_servers", servers));
+    assert!(to_host(&out)[0]["response"]["error"].is_object());
 }
 
 #[test]

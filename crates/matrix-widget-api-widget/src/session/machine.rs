@@ -12,7 +12,7 @@ use matrix_widget_api::from_widget::supported_api_versions::{SupportedApiVersion
 use matrix_widget_api::from_widget::unwatch_turn_servers::UnwatchTurnServers;
 use matrix_widget_api::from_widget::update_delayed_event::{UpdateAction, UpdateDelayedEvent, UpdateDelayedEventRequestData};
 use matrix_widget_api::from_widget::watch_turn_servers::WatchTurnServers;
-use matrix_widget_api::naming::{Naming, Spelled, to_string_with};
+use matrix_widget_api::naming::{Naming, Spelled, WireName, to_string_with};
 use matrix_widget_api::openid::OpenIdState;
 use matrix_widget_api::payload::{Empty, RawObject};
 use matrix_widget_api::to_widget::capabilities::CapabilitiesResponseData;
@@ -34,6 +34,8 @@ enum Purpose {
 #[derive(Clone, Debug)]
 struct Pending {
     action: ActionName,
+    /// The action string as sent.
+    sent: String,
     deadline: Millis,
     purpose: Purpose,
 }
@@ -288,7 +290,7 @@ impl WidgetSession {
         };
         let mut queue = std::mem::take(&mut self.queued);
         self.expire(now, &mut queue);
-        self.register(now, request_id.clone(), name, text, Purpose::Application, &mut queue);
+        self.register(now, request_id.clone(), (name, action.to_owned()), text, Purpose::Application, &mut queue);
         self.queued = queue;
         Ok(request_id)
     }
@@ -356,13 +358,11 @@ impl WidgetSession {
     /// Starts watching TURN servers (MSC3846): `update_turn_servers` requests are then
     /// acknowledged and handed to the application.
     pub fn watch_turn_servers(&mut self, now: Millis) -> Result<String, SendError> {
-        self.watching_turn = true;
         self.send::<WatchTurnServers>(now, Empty::new())
     }
 
     /// Stops watching TURN servers.
     pub fn unwatch_turn_servers(&mut self, now: Millis) -> Result<String, SendError> {
-        self.watching_turn = false;
         self.send::<UnwatchTurnServers>(now, Empty::new())
     }
 
@@ -416,15 +416,24 @@ impl WidgetSession {
         let request_id = format!("widget-{}", self.next_id + 1);
         let request = Request::<A>::new(self.config.widget_id.as_str(), request_id.as_str(), data)?;
         let text = to_string_with(&request, naming).map_err(|e| SendError::Invalid(e.to_string()))?;
-        self.register(now, request_id.clone(), A::NAME, text, purpose, out);
+        let sent = A::NAME.name(naming).into_owned();
+        self.register(now, request_id.clone(), (A::NAME, sent), text, purpose, out);
         Ok(request_id)
     }
 
-    fn register(&mut self, now: Millis, request_id: String, action: ActionName, text: String, purpose: Purpose, out: &mut Out) {
+    /// Records a request sent as `text` (`action`: its name and the string sent).
+    fn register(&mut self, now: Millis, request_id: String, action: (ActionName, String), text: String, purpose: Purpose, out: &mut Out) {
+        let (action, sent) = action;
+        // The reference listens for TURN servers from the moment it asks for them.
+        match action {
+            ActionName::WatchTurnServers => self.watching_turn = true,
+            ActionName::UnwatchTurnServers => self.watching_turn = false,
+            _ => {}
+        }
         self.next_id += 1;
         let deadline = now.plus(self.config.timeout);
         self.deadlines.insert((deadline, request_id.clone()));
-        self.pending.insert(request_id, Pending { action, deadline, purpose });
+        self.pending.insert(request_id, Pending { action, sent, deadline, purpose });
         out.push(Output::ToHost(text));
     }
 
@@ -442,7 +451,7 @@ impl WidgetSession {
             }
             self.deadlines.pop_first();
             let Some(pending) = self.pending.remove(&request_id) else { continue };
-            notify(out, Notification::TimedOut { action: pending.action.to_string(), request_id });
+            notify(out, Notification::TimedOut { action: pending.sent, request_id });
             if pending.purpose == Purpose::Versions {
                 self.versions_known(HashSet::new(), out);
             }
@@ -558,7 +567,7 @@ impl WidgetSession {
                     return misbehaved(out, Misbehaviour::Malformed { reason: error.to_string() });
                 }
                 let Some(pending) = self.take_pending(&request_id) else { return };
-                notify(out, Notification::InvalidReply { action: pending.action.to_string(), request_id, reason: error.to_string() });
+                notify(out, Notification::InvalidReply { action: pending.sent, request_id, reason: error.to_string() });
                 if pending.purpose == Purpose::Versions {
                     self.versions_known(HashSet::new(), out);
                 }
@@ -575,18 +584,18 @@ impl WidgetSession {
             return misbehaved(out, Misbehaviour::UnexpectedReply { request_id });
         };
         if *envelope.action().value() != pending.action {
-            let expected = pending.action.to_string();
+            let expected = pending.sent.clone();
             return misbehaved(out, Misbehaviour::WrongAction { request_id, expected, found: envelope.action().to_string() });
         }
         let Some(pending) = self.take_pending(&request_id) else { return };
+        let mut versions = None;
         match &response {
             // The versions asked by the session, or any successful answer, are the host's.
             FromWidgetResponse::SupportedApiVersions(reply) if pending.purpose == Purpose::Versions || reply.result().is_ok() => {
-                let versions = match reply.result() {
+                versions = Some(match reply.result() {
                     Ok(data) => data.supported_versions.iter().map(|v| v.value().clone()).collect(),
                     Err(_) => HashSet::new(),
-                };
-                self.versions_known(versions, out);
+                });
             }
             FromWidgetResponse::GetOpenId(reply) => {
                 if matches!(reply.result(), Ok(data) if data.state == OpenIdState::Pending) {
@@ -599,7 +608,11 @@ impl WidgetSession {
             FromWidgetResponse::WatchTurnServers(reply) if reply.is_error() => self.watching_turn = false,
             _ => {}
         }
+        // The reply first, then what it made happen (ready).
         out.push(Output::Replied(Box::new(response)));
+        if let Some(versions) = versions {
+            self.versions_known(versions, out);
+        }
     }
 
     fn on_request(&mut self, now: Millis, request: ToWidgetRequest, out: &mut Out) {
