@@ -49,10 +49,13 @@ use std::io::{self, Write};
 pub(crate) const WIDGET_EXAMPLES: &str = "\
 Input, one JSON object per line (an optional \"now\": MS moves the clock first):
   {\"host\": {\"api\":\"toWidget\",\"widgetId\":\"w\",\"requestId\":\"h1\",\"action\":\"capabilities\",\"data\":{}}}
+                    (a message the host posted: an object, or a string of JSON text)
   {\"send\": {\"action\": \"org.matrix.msc4157.update_delayed_event\", \"data\": {\"delay_id\":\"d\",\"action\":\"restart\"}}, \"tag\": \"t1\"}
-  {\"answer\": \"h7\", \"ok\": {}}      {\"answer\": \"h8\", \"error\": \"no\"}
-  {\"call\": \"iframe_loaded\"}   {\"call\": \"content_loaded\"}   {\"call\": \"stop\"}
-  {\"call\": \"request_capabilities\", \"capabilities\": [\"org.matrix.msc2931.navigate\"]}
+                    (a fromWidget request, its action string verbatim; data defaults to {};
+                     the tag is repeated on its to_host, reply and timed_out lines)
+  {\"answer\": \"h7\", \"ok\": {}}      {\"answer\": \"h8\", \"error\": \"no\"}   (or \"error\": {\"message\", \"matrix_api_error\"?})
+  {\"call\": \"iframe_loaded\"} (or \"start\")   {\"call\": \"content_loaded\", \"tag\"?: …}   {\"call\": \"stop\"}
+  {\"call\": \"request_capabilities\", \"capabilities\": [\"org.matrix.msc2931.navigate\"], \"tag\"?: …}
   {\"tick\": 10000}
 
 Output, one JSON object per line:
@@ -60,7 +63,8 @@ Output, one JSON object per line:
   {\"reply\": \"widget-2\", \"action\": \"…\", \"ok\": {…}}   the host's reply, typed (or \"error\": {\"message\", …})
   {\"received\": \"send_event\", \"request_id\": \"h7\", \"data\": {…}, \"answer\": \"auto\"}
                                                     a host request; \"application\": answer it with {\"answer\": \"h7\", …}
-  {\"notify\": \"ready\"}                               tell the application
+  {\"notify\": \"ready\"}                               tell the application: ready, capabilities, timed_out,
+                                                    invalid_reply, misbehaved, application_error, closed
   {\"line\": 7, \"error\": \"…\"}                         a line that was not understood, or a request not sent
 
 Host requests the application does not --handle get what matrix-widget-api's WidgetApi
