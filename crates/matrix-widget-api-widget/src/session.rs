@@ -85,6 +85,52 @@
 //! # Ok::<(), matrix_widget_api::naming::NameError>(())
 //! ```
 //!
+//! # Driving a session from an event loop
+//!
+//! The session is a value: one task owns it, feeds it what the host posts, and wakes up at
+//! [`WidgetSession::next_deadline`] to feed [`Input::Tick`] (with an async runtime, a select
+//! over a channel and a sleep; the library needs no runtime).
+//!
+//! ```
+//! use matrix_widget_api_widget::session::{Config, Input, Millis, Notification, Output, WidgetSession};
+//! use std::sync::mpsc;
+//! use std::time::{Duration, Instant};
+//!
+//! let (from_host, received) = mpsc::channel::<String>();
+//! let (outputs, posted) = mpsc::channel::<Output>();
+//! let driver = std::thread::spawn(move || {
+//!     let mut session = WidgetSession::new(Config::new("w1").timeout(Millis(50)));
+//!     let origin = Instant::now();
+//!     let mut input = Input::Start;
+//!     loop {
+//!         for output in session.process(Millis::since(origin, Instant::now()), input) {
+//!             let _ = outputs.send(output);
+//!         }
+//!         let now = Millis::since(origin, Instant::now());
+//!         let wait = session.next_deadline().map(|d| Duration::from_millis(d.0.saturating_sub(now.0)));
+//!         input = match wait.map(|w| received.recv_timeout(w)) {
+//!             Some(Ok(text)) => Input::HostMessage(text),
+//!             Some(Err(mpsc::RecvTimeoutError::Timeout)) => Input::Tick,
+//!             None if session.is_ready() => break,
+//!             None => match received.recv() {
+//!                 Ok(text) => Input::HostMessage(text),
+//!                 Err(_) => break,
+//!             },
+//!             Some(Err(mpsc::RecvTimeoutError::Disconnected)) => break,
+//!         };
+//!     }
+//! });
+//!
+//! // The host asks for capabilities and never answers the widget's versions request: after
+//! // 50 ms the session takes it to support none, and is ready.
+//! from_host.send(r#"{"api":"toWidget","widgetId":"w1","requestId":"h1","action":"capabilities","data":{}}"#.into())?;
+//! driver.join().expect("the driver thread ends");
+//! let seen: Vec<Output> = posted.try_iter().collect();
+//! assert!(seen.iter().any(|o| matches!(o, Output::Notify(Notification::TimedOut { .. }))));
+//! assert!(seen.iter().any(|o| matches!(o, Output::Notify(Notification::Ready))));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! # Element Call's membership, in a few lines
 //!
 //! Negotiate, schedule the delayed leave (an empty membership the homeserver sends if the
