@@ -385,8 +385,6 @@ impl Driver {
                     .unwrap_or_else(|e| serde_json::json!({"notify": "application_error", "message": e.to_string()}).to_string());
                 with_tag(line, tag)
             }
-            other => serde_json::json!({"notify": "application_error", "message": format!("an output this tool does not know: {other:?}")})
-                .to_string(),
         }
     }
 

@@ -95,9 +95,8 @@ pub enum AnsweredBy {
     Application,
 }
 
-/// What the session did.
+/// What the session did. Exhaustive: a widget handles exactly these four.
 #[derive(Clone, Debug)]
-#[non_exhaustive]
 pub enum Output {
     /// Post this message to the host (JSON text).
     ToHost(String),
