@@ -592,6 +592,75 @@ fn stop_ends_the_session() {
     assert_eq!(session.next_deadline(), None);
 }
 
+// ---- Against the reference's own replies ----
+
+/// The host requests captured from the real `ClientWidgetApi`, each with the real
+/// `WidgetApi`'s reply (`tests/fixtures/actions/widget-api-1.19/`, written by
+/// `tests/npm/capture.mjs`): where the reference answered by default, the session's reply
+/// is the same, byte for byte.
+#[test]
+fn default_replies_are_the_references_byte_for_byte() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/actions/widget-api-1.19");
+    let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}")).trim_end().to_owned();
+    let mut names: Vec<String> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    // The cases the reference answers without a handler of the application: every
+    // `error_unhandled`, and the acknowledgements it sends itself.
+    let defaults = [
+        ".error_unhandled.json",
+        "visibility.request.",
+        "notify_capabilities.request.",
+        "supported_api_versions.request.basic",
+        "update_turn_servers.request.initial",
+        "update_turn_servers.request.refresh",
+        "capabilities.request.basic",
+        "capabilities.request.error_already_negotiated",
+        // With `Config::acknowledge`, as an application that only listens.
+        "send_event.request.",
+        "update_state.request.",
+        "send_to_device.request.",
+    ];
+    let mut compared = 0;
+    for name in names.iter().filter(|n| n.starts_with("to_widget.") && n.contains(".request.") && defaults.iter().any(|d| n.contains(d))) {
+        let request = read(name);
+        let expected = read(&name.replace(".request.", ".response."));
+        let value: Value = serde_json::from_str(&request).unwrap();
+        let widget_id = value["widgetId"].as_str().unwrap();
+        // A widget that requests what the captured one requested, and watches TURN servers
+        // where the captured one did.
+        let wanted: Vec<Spelled<Capability>> =
+            match serde_json::from_str::<Value>(&expected).unwrap()["response"]["capabilities"].as_array() {
+                Some(list) => list.iter().map(|c| cap(c.as_str().unwrap())).collect(),
+                None => Vec::new(),
+            };
+        let mut config = Config::new(widget_id).capabilities(wanted);
+        if !name.contains("error_unhandled") {
+            for action in [ActionName::SendEvent, ActionName::UpdateState, ActionName::SendToDevice] {
+                config = config.acknowledge(action);
+            }
+        }
+        let mut session = WidgetSession::new(config);
+        if name.contains("update_turn_servers") && !name.contains("error_unhandled") {
+            session.watch_turn_servers(Millis(0)).unwrap();
+        }
+        if name.contains("error_already_negotiated") {
+            session.process(Millis(0), Input::HostMessage(request.replace("widgetapi-", "first-")));
+        }
+        let out = session.process(Millis(0), Input::HostMessage(request.clone()));
+        let replies: Vec<String> = texts(&out).into_iter().filter(|t| t.contains(r#""api":"toWidget""#)).collect();
+        assert_eq!(replies.len(), 1, "{name}: {out:?}");
+        if name.contains("supported_api_versions") {
+            // The same versions, from the library's list.
+            let (got, want): (Value, Value) = (serde_json::from_str(&replies[0]).unwrap(), serde_json::from_str(&expected).unwrap());
+            assert_eq!(got, want, "{name}");
+        } else {
+            assert_eq!(replies[0], expected, "{name}");
+        }
+        compared += 1;
+    }
+    assert!(compared >= 34, "only {compared} captured replies compared");
+}
+
 // ---- Properties ----
 
 mod properties {
