@@ -661,6 +661,37 @@ fn default_replies_are_the_references_byte_for_byte() {
     assert!(compared >= 34, "only {compared} captured replies compared");
 }
 
+/// Every fromWidget request captured from the real `WidgetApi`, sent again by the session
+/// (its action string verbatim), gets the real `ClientWidgetApi`'s captured reply typed, as
+/// a success or an error like the reference's. The session refuses to send only the
+/// captured requests with invalid data (which the reference host answers with an error).
+#[test]
+fn the_references_replies_come_back_typed() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/actions/widget-api-1.19");
+    let mut names: Vec<String> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    let mut typed = 0;
+    for name in names.iter().filter(|n| n.starts_with("from_widget.") && n.contains(".request.")) {
+        let Ok(response) = std::fs::read_to_string(dir.join(name.replace(".request.", ".response."))) else { continue };
+        let request: Value = serde_json::from_str(&std::fs::read_to_string(dir.join(name)).unwrap()).unwrap();
+        let mut session = WidgetSession::new(Config::new(request["widgetId"].as_str().unwrap()));
+        let id = match session.send_raw(Millis(0), request["action"].as_str().unwrap(), &request["data"].to_string()) {
+            Ok(id) => id,
+            Err(error) => {
+                assert!(name.contains(".error_"), "{name}: refused: {error}");
+                continue;
+            }
+        };
+        let mut reply: Value = serde_json::from_str(&response).unwrap();
+        reply["requestId"] = json!(id);
+        let out = session.process(Millis(0), Input::HostMessage(reply.to_string()));
+        let [response] = replied(&out)[..] else { panic!("{name}: {out:?}") };
+        assert_eq!(response.is_error(), reply["response"]["error"].is_object(), "{name}");
+        typed += 1;
+    }
+    assert!(typed >= 90, "only {typed} replies typed");
+}
+
 // ---- Properties ----
 
 mod properties {
