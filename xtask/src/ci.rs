@@ -16,21 +16,32 @@ const LIVE_HELPER: &str = "bridge.mjs";
 const MIN_NODE_MAJOR: u32 = 20;
 
 /// The crates published to crates.io, as `-p` arguments.
-const PUBLISHED: [&str; 8] =
-    ["-p", "matrix-widget-api", "-p", "matrix-widget-api-macros", "-p", "matrix-widget-api-host", "-p", "matrix-widget-api-cli"];
+const PUBLISHED: [&str; 10] = [
+    "-p",
+    "matrix-widget-api",
+    "-p",
+    "matrix-widget-api-macros",
+    "-p",
+    "matrix-widget-api-host",
+    "-p",
+    "matrix-widget-api-widget",
+    "-p",
+    "matrix-widget-api-cli",
+];
 
 /// The files a published crate includes that are copies of a repository file, as
 /// `(source, copy)`: a package cannot include a file outside its directory, so each crate
 /// holds a copy, and the source is the one people edit. Copies rather than symlinks: a
 /// checkout without symlink support (Git for Windows' default) turns a symlink into a text
 /// file holding its target's path, which builds, packages and publishes without an error.
-const COPIES: [(&str, &str); 6] = [
+const COPIES: [(&str, &str); 7] = [
     // `lib.rs` includes both: the `wire_decisions` page and the README's doctests.
     ("docs/wire-decisions.md", "crates/matrix-widget-api/wire-decisions.md"),
     ("README.md", "crates/matrix-widget-api/README.md"),
     ("LICENSE", "crates/matrix-widget-api/LICENSE"),
     ("LICENSE", "crates/matrix-widget-api-macros/LICENSE"),
     ("LICENSE", "crates/matrix-widget-api-host/LICENSE"),
+    ("LICENSE", "crates/matrix-widget-api-widget/LICENSE"),
     ("LICENSE", "crates/matrix-widget-api-cli/LICENSE"),
 ];
 
