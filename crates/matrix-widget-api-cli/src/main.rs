@@ -16,6 +16,8 @@
 //! - `normalize`: the message itself, re-spelled;
 //! - `http`: `{"line","request_id","method","path","query","body","form"?}`;
 //! - `host`: the host session's lines (`to_widget`, `environment`, `notify`; see `host.rs`);
+//! - `widget`: the widget session's lines (`to_host`, `reply`, `received`, `notify`; see
+//!   `widget.rs`);
 //! - a line that fails (in `check` and `http`):
 //!   `{"line","ok":false,"request_id","api"?,"kind"?,"action"?,"error"}`, the optional
 //!   fields present when they could be read.
@@ -34,6 +36,7 @@ mod normalize;
 mod output;
 mod permit;
 mod scan;
+mod widget;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::fmt;
@@ -231,6 +234,11 @@ enum Command {
     /// notifications out.
     #[command(after_help = host::HOST_EXAMPLES)]
     Host(host::HostArgs),
+    /// Run a widget session over JSON lines: host messages, the application's requests
+    /// and answers, calls and ticks in; messages, typed replies, host requests and
+    /// notifications out.
+    #[command(after_help = widget::WIDGET_EXAMPLES)]
+    Widget(widget::WidgetArgs),
 }
 
 /// `--room`, in `permit` and `http` alike.
@@ -371,6 +379,7 @@ fn run(cli: Cli) -> Result<Status, Fatal> {
             http::run(&input.source(), max, &options, &mut out)
         }
         Command::Host(args) => host::run(&args, max),
+        Command::Widget(args) => widget::run(&args, max),
     }
 }
 
