@@ -471,7 +471,8 @@ export async function scenario(name, options, body) {
         bridge.printTranscript();
         process.exitCode = 1;
     } else {
-        log(`ok ${name}: ${bridge.messages.length} messages through Ajv and the Rust types, ${bridge.requests.length} environment requests (${Date.now() - started} ms)`);
+        const seen = bridge.peer === "widget" ? `${bridge.replies.length} replies and ${bridge.received.length} host requests decoded by the Rust widget` : `${bridge.requests.length} environment requests`;
+        log(`ok ${name}: ${bridge.messages.length} messages through Ajv and the Rust types, ${seen} (${Date.now() - started} ms)`);
     }
     return bridge;
 }
