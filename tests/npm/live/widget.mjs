@@ -193,7 +193,7 @@ class StubDriver extends WidgetDriver {
         });
     }
     askOpenID(observer) {
-        const how = this.openid.shift() ?? "blocked";
+        const how = this.openid.shift() ?? "silent";
         this.record("askOpenID", how);
         const token = { access_token: "openid-token", expires_in: 3600, matrix_server_name: "example.org", token_type: "Bearer" };
         if (how === "allowed") observer.update({ state: "allowed", token });
@@ -201,7 +201,8 @@ class StubDriver extends WidgetDriver {
         else if (how === "pending") {
             observer.update({ state: "request" });
             this.pendingOpenId = { allow: () => observer.update({ state: "allowed", token }), block: () => observer.update({ state: "blocked" }) };
-        } else observer.update({ state: "blocked" });
+        } else if (how === "blocked") observer.update({ state: "blocked" });
+        // "silent": the user never answers, and ClientWidgetApi never replies.
     }
     navigate(uri) {
         this.record("navigate", uri);
@@ -366,7 +367,7 @@ function widgetError(error, message, what) {
 function finish(bridge) {
     const unchecked = bridge.lines.filter((l, i) => ("reply" in l || "received" in l) && !bridge.claimed.has(i));
     same(unchecked, [], "reply and received lines no assertion looked at");
-    const wrong = bridge.notifications.filter((n) => !["ready", "capabilities"].includes(n.notify));
+    const wrong = bridge.lines.filter((l, i) => "notify" in l && !["ready", "capabilities"].includes(l.notify) && !bridge.claimed.has(i));
     same(wrong, [], "the Rust widget's notifications other than ready and capabilities");
 }
 
@@ -491,6 +492,7 @@ await scenario(
         }
         const gone = new MatrixHttpError(404, "M_NOT_FOUND", "https://matrix.example.org/_matrix/client/unstable/org.matrix.msc4140/delayed_events/syd_gone").matrixApiError;
         await talk.failed("org.matrix.msc4157.update_delayed_event", { delay_id: "syd_gone", action: "restart" }, { message: "Error updating delayed event", matrix_api_error: gone }, [["restartScheduledDelayedEvent", "syd_gone"]], "a restart of a delayed event the homeserver lost");
+        await talk.failed("org.matrix.msc4157.update_delayed_event", { delay_id: leave.delay_id, action: "refresh" }, { message: "Invalid request - unsupported action" }, [], "the legacy `refresh` update action");
         await talk.refused("update_delayed_event", { delay_id: leave.delay_id, action: "restart" });
         await talk.refused("org.matrix.msc4157.update.delayed_event", { delay_id: leave.delay_id, action: "restart" });
 
@@ -739,6 +741,29 @@ await scenario(
         same((await talk.push("visibility")).response, {}, "visibility: acknowledged by default");
         same(await visibility, {}, "updateVisibility resolves");
 
+        // Requests for what the host did not grant: the reference's refusals, decoded.
+        const missing = { message: "Missing capability" };
+        const member = { id: `${USER}:${DEVICE}`, claimed_device_id: DEVICE };
+        for (const [action, data] of [
+            ["org.matrix.msc4157.update_delayed_event", { delay_id: "syd_1", action: "cancel" }],
+            ["org.matrix.msc2931.navigate", { uri: "https://matrix.to/#/!live:example.org" }],
+            ["org.matrix.msc3973.user_directory_search", { search_term: "bob" }],
+            ["org.matrix.msc4039.get_media_config", {}],
+            ["org.matrix.msc4039.upload_file", { file: "aGVsbG8=" }],
+            ["org.matrix.msc4039.download_file", { content_uri: "mxc://example.org/file" }],
+            ["org.matrix.msc4515.get_rtc_transports", {}],
+            ["org.matrix.msc4533.rtc_livekit_get_token", { server_name: "example.org", url: "https://sfu.example.org", room_id: ROOM, slot_id: "m.call#ROOM", member }],
+            ["org.matrix.msc4533.rtc_livekit_delegate_delayed_leave", { room_id: ROOM, slot_id: "m.call#ROOM", member, delay_id: "syd_1" }],
+        ]) {
+            await talk.failed(action, data, missing, [], `${action} without its capability`);
+        }
+        await talk.failed("send_event", { type: "org.example.ping", content: {}, delay: 1000 }, { message: `Missing capability for ${MatrixCapabilities.MSC4157SendDelayedEvent}` }, [], "a delayed send without the capability");
+        await talk.failed("send_event", { type: "org.example.ping", content: {}, sticky_duration_ms: 1000 }, { message: `Missing capability for ${MatrixCapabilities.MSC4407SendStickyEvent}` }, [], "a sticky send without the capability");
+        await talk.failed("send_event", { type: MEMBER, state_key: "", content: {} }, { message: "Cannot send state events of this type" }, [], "a state event without the capability");
+        await talk.failed("send_to_device", { type: "org.example.tdm", encrypted: false, messages: {} }, { message: "Cannot send to-device events of this type" }, []);
+        // ClientWidgetApi asks the driver before it checks the capability.
+        await talk.failed("com.beeper.read_room_account_data", { type: "org.example.acct" }, { message: "Cannot read room account data of this type" }, [["readRoomAccountData", "org.example.acct"]]);
+
         // OpenID asked, then blocked after the user's confirmation: the credentials it waits
         // for are acknowledged by default.
         driver2.openid.push("pending");
@@ -747,6 +772,23 @@ await scenario(
         const blocked = await talk.push("openid_credentials");
         same(blocked.request.data.state, "blocked", "openid_credentials blocked");
         same(blocked.response, {}, "openid_credentials acknowledged by default");
+
+        // A request the host never answers (the user ignores the OpenID prompt): the Rust
+        // widget gives up after its timeout (10 s, as the reference), on its clock.
+        driver2.openid.push("silent");
+        bridge.write({ send: { action: "get_openid", data: {} }, tag: "silent" });
+        const silent = await bridge.line((l) => l.tag === "silent" && "to_host" in l, "get_openid sent");
+        await bridge.until(() => driver2.calls.length === 1, "the driver to be asked");
+        same(driver2.take(), [["askOpenID", "silent"]], "the driver is asked, and never answers");
+        bridge.write({ tick: 9999 });
+        // A request after the tick: what the Rust widget printed before its reply came before.
+        await talk.answered("supported_api_versions", {}, { supported_versions: CurrentApiVersions }, []);
+        const before = bridge.lines.length;
+        bridge.write({ tick: 10000 });
+        const timedOut = await bridge.line((l) => l.notify === "timed_out", "the Rust widget to time out");
+        same(timedOut, { notify: "timed_out", action: "get_openid", request_id: silent.to_host.requestId, tag: "silent" }, "the timeout");
+        check(bridge.lines.indexOf(timedOut) >= before, "the request timed out at 10 s, not before");
+        check(!bridge.lines.some((l) => l.reply === silent.to_host.requestId), "no reply for the unanswered request");
 
         // TURN servers pushed while watching are acknowledged by default.
         await talk.answered("watch_turn_servers", {}, {}, [["getTurnServers"]]);
