@@ -447,7 +447,7 @@ await scenario(
         // ClientWidgetApi asks the widget's versions (for update_state) and pushes the state
         // of the timeline rooms, and the sticky events.
         const widgetVersions = await talk.push("supported_api_versions");
-        check(widgetVersions.response.supported_versions.includes("org.matrix.msc2762_update_state"), "the Rust widget speaks update_state");
+        same(widgetVersions.response.supported_versions, CurrentApiVersions, "the Rust widget's versions: what the reference WidgetApi answers");
         const initialState = await talk.push("update_state");
         same(initialState.request.data, { state: [bobMember] }, "the initial update_state push");
         same(initialState.response, {}, "the initial update_state is acknowledged (--ack)");
@@ -740,6 +740,21 @@ await scenario(
         const visibility = host.updateVisibility(true);
         same((await talk.push("visibility")).response, {}, "visibility: acknowledged by default");
         same(await visibility, {}, "updateVisibility resolves");
+
+        // MSC2974 with nothing new (everything requested is granted already): ClientWidgetApi
+        // acknowledges and notifies twice, once at once and once after asking the driver
+        // about nothing; the Rust widget acknowledges both.
+        bridge.write({ call: "request_capabilities", capabilities: [], tag: "nothing-new" });
+        const nothingNew = await talk.outcome("nothing-new", "org.matrix.msc2974.request_capabilities");
+        same(nothingNew.request.data, { capabilities: CAPS2 }, "request_capabilities with nothing new");
+        same(nothingNew.reply.ok, {}, "request_capabilities is acknowledged");
+        for (const which of ["first", "second"]) {
+            const notified = await talk.push("notify_capabilities");
+            same(notified.request.data, { requested: [], approved: CAPS2 }, `the ${which} notify_capabilities for nothing new`);
+            same(notified.response, {}, `the ${which} notify_capabilities is acknowledged`);
+            await bridge.line((l) => l.notify === "capabilities" && l.requested === 0 && l.approved === CAPS2.length, `the Rust widget's ${which} capabilities notification`);
+        }
+        same(driver2.take(), [["validateCapabilities", []]], "the driver is asked about nothing");
 
         // Requests for what the host did not grant: the reference's refusals, decoded.
         const missing = { message: "Missing capability" };
