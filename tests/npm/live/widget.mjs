@@ -19,6 +19,7 @@
 // Run by `cargo xtask live` (and `cargo xtask ci`); by hand: `node live/widget.mjs` after
 // `cargo build -p matrix-widget-api-cli`.
 import { ClientWidgetApi, CurrentApiVersions, MatrixCapabilities, Widget, WidgetApiResponseError, WidgetDriver } from "matrix-widget-api";
+import { format } from "node:util";
 import { check, rejection, same, scenario } from "./bridge.mjs";
 
 const WIDGET = "rust-widget";
@@ -36,8 +37,14 @@ const STABLE_CAP = "m.send.event:org.example.stable";
 const NAVIGATE = MatrixCapabilities.MSC2931Navigate;
 const WIDGET_URL = "https://widget.example.org/widget.html";
 
-// ClientWidgetApi reports through console.debug/warn/error; the transcript is what matters.
-for (const name of ["debug", "info", "warn", "error"]) console[name] = () => {};
+// ClientWidgetApi reports through console.debug/warn/error (a widget's error reply to a
+// push, a driver failure): into the transcript, as the host's side of it.
+// Its debug chatter stays out.
+let logTo = null;
+console.debug = console.info = () => {};
+for (const name of ["warn", "error"]) {
+    console[name] = (...args) => logTo?.transcript.push({ dir: `host ${name}`, text: format(...args).split("\n")[0] });
+}
 
 let serial = 0;
 const event = (type, fields = {}) => ({
@@ -420,6 +427,7 @@ await scenario(
         args: ["--widget-id", WIDGET, ...CAPS.flatMap((c) => ["--capability", c]), ...HANDLED.flatMap((a) => ["--handle", a]), ...ACKED.flatMap((a) => ["--ack", a])],
     },
     async (bridge) => {
+        logTo = bridge;
         const talk = new Conversation(bridge, driver);
         const host = new ClientWidgetApi(new Widget({ id: WIDGET, creatorUserId: USER, type: "m.custom", url: WIDGET_URL }), bridge.iframe, driver);
         host.setViewedRoomId(ROOM);
@@ -700,6 +708,7 @@ await scenario(
     "widget.mjs: content_loaded start, and the Rust widget's default answers",
     { command: "widget", args: ["--widget-id", WIDGET, "--wait-for-iframe-load", "false", ...CAPS2.flatMap((c) => ["--capability", c])] },
     async (bridge) => {
+        logTo = bridge;
         const talk = new Conversation(bridge, driver2);
         const host = new ClientWidgetApi(new Widget({ id: WIDGET, creatorUserId: USER, type: "m.custom", url: WIDGET_URL, waitForIframeLoad: false }), bridge.iframe, driver2);
         host.setViewedRoomId(ROOM);
