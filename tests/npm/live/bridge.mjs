@@ -212,7 +212,7 @@ export class Bridge {
         this.write({ widget: copy });
     }
 
-    /** Writes one input line to the host. */
+    /** Writes one input line to the Rust side (`widget-api host` or `widget`). */
     write(object) {
         const text = JSON.stringify(object);
         if (!this.closed) this.transcript.push({ dir: `node → ${this.peer}`, text });
@@ -252,7 +252,14 @@ export class Bridge {
             const message = object.to_host;
             this.crossed("host", message);
             setImmediate(() => {
-                for (const listener of [...this.listeners]) listener({ data: JSON.parse(JSON.stringify(message)), origin: this.widgetOrigin });
+                for (const listener of [...this.listeners]) {
+                    try {
+                        listener({ data: JSON.parse(JSON.stringify(message)), origin: this.widgetOrigin });
+                    } catch (e) {
+                        // ClientWidgetApi throws from its handler on a second content_loaded.
+                        this.problems.push(`the host threw on ${JSON.stringify(message)}: ${e?.stack ?? e}`);
+                    }
+                }
             });
         } else if ("reply" in object) {
             this.replies.push(object);
