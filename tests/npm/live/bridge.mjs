@@ -1,6 +1,7 @@
 // The shared machinery of the live scenarios: a spawned `widget-api host` (the Rust host
 // session over JSON lines) connected to the real matrix-widget-api `WidgetApi`, in-process,
-// through a fake postMessage window.
+// through a fake postMessage window; or, mirrored, a spawned `widget-api widget` (the Rust
+// widget session) connected to the real `ClientWidgetApi` (see "The other role" below).
 //
 // - The widget side: `WidgetApi` posts through `globalThis.parent.postMessage` and listens
 //   with `globalThis.addEventListener("message")`. `Bridge` installs both: what the widget
@@ -18,6 +19,13 @@
 //   must give the same JSON when a message goes stable → unstable as when it goes there
 //   directly (and back).
 // - A failing scenario prints the transcript: every line in and out, with its direction.
+//
+// The other role (`command: "widget"`): node is the host. `bridge.iframe` is the fake iframe
+// to give `ClientWidgetApi` (its `contentWindow.postMessage` becomes a `{"host": MESSAGE}`
+// line; `bridge.iframe.fireLoad()` fires its load event), and every `{"to_host": MESSAGE}`
+// line is dispatched to the host's `globalThis` message listeners. The Rust widget's
+// `reply` and `received` lines are kept in `bridge.replies` and `bridge.received`, and
+// `bridge.line(predicate)` finds any output line, seen already or still to come.
 //
 // The binary is `$WIDGET_API_BIN`, else `$CARGO_TARGET_DIR/debug/widget-api`, else the
 // repository's `target/debug/widget-api`. `cargo xtask live` (and `cargo xtask ci`) builds
@@ -103,15 +111,22 @@ export class Bridge {
      * @param {(request: object) => object | undefined | Promise<object | undefined>} options.environment
      *   answers environment requests: `{ok}` or `{error}`, or `undefined` to answer later.
      * @param {string} [options.origin] the origin messages to the widget come from.
-     * @param {string} [options.command] the `widget-api` subcommand (`host` by default).
-     * @param {boolean} [options.window] install the fake window for a `WidgetApi` (default true).
+     * @param {string} [options.command] the `widget-api` subcommand (`host` by default; `widget`
+     *   puts node in the host's role).
+     * @param {boolean} [options.window] install the fake window (default true): the widget's for a
+     *   `WidgetApi`, or with `command: "widget"` the host's for a `ClientWidgetApi`.
+     * @param {string} [options.widgetOrigin] with `command: "widget"`, the origin of the messages
+     *   the widget posts.
      * @param {(line: object) => boolean} [options.onLine] sees every output line first; returning
      *   true means it handled the line (for subcommands with other line kinds).
      */
-    constructor({ args, environment, origin = "https://client.example.org", command = "host", window = true, onLine }) {
+    constructor({ args, environment, origin = "https://client.example.org", command = "host", window = true, onLine, widgetOrigin = "https://widget.example.org" }) {
         this.environment = environment;
         this.onLine = onLine;
         this.origin = origin;
+        this.widgetOrigin = widgetOrigin;
+        /** The subcommand, which names the Rust side in the transcript. */
+        this.peer = command;
         /** Every line in and out: `{dir, text}`. */
         this.transcript = [];
         /** Every environment request, in order. */
@@ -122,6 +137,12 @@ export class Bridge {
         this.problems = [];
         /** The messages that crossed: `{to: "host"|"widget", message}`. */
         this.messages = [];
+        /** Every output line, parsed. */
+        this.lines = [];
+        this.claimed = new Set();
+        /** `widget-api widget`: its `reply` lines, and its `received` lines. */
+        this.replies = [];
+        this.received = [];
         this.waiters = [];
         this.listeners = new Set();
         this.closed = false;
@@ -140,8 +161,9 @@ export class Bridge {
             }
         });
         this.child.stderr.setEncoding("utf8");
-        this.child.stderr.on("data", (chunk) => this.transcript.push({ dir: "host stderr", text: chunk.trimEnd() }));
-        if (window) this.installWindow();
+        this.child.stderr.on("data", (chunk) => this.transcript.push({ dir: `${this.peer} stderr`, text: chunk.trimEnd() }));
+        if (window && command === "widget") this.installHostWindow();
+        else if (window) this.installWindow();
     }
 
     /** Installs the fake window for `WidgetApi`: `globalThis.parent` and the message listeners. */
@@ -153,6 +175,34 @@ export class Bridge {
         console.log = () => {};
     }
 
+    /**
+     * Installs the fake window for `ClientWidgetApi`: `bridge.iframe` (whose `contentWindow`
+     * posts to the Rust widget) and `globalThis`'s message listeners (where the widget's
+     * messages arrive).
+     */
+    installHostWindow() {
+        const loadListeners = [];
+        this.iframe = {
+            contentWindow: { postMessage: (message, _origin) => this.fromHost(message) },
+            addEventListener: (type, listener) => type === "load" && loadListeners.push(listener),
+            /** The iframe's document loaded. */
+            fireLoad: () => {
+                for (const listener of [...loadListeners]) listener({ type: "load" });
+            },
+        };
+        globalThis.addEventListener = (type, listener) => type === "message" && this.listeners.add(listener);
+        globalThis.removeEventListener = (type, listener) => type === "message" && this.listeners.delete(listener);
+        // `PostmessageTransport` logs every message it sends: keep the transcript readable.
+        console.log = () => {};
+    }
+
+    /** The host posted `message` to the widget: validate it, keep it, and give it to the Rust widget. */
+    fromHost(message) {
+        const copy = JSON.parse(JSON.stringify(message));
+        this.crossed("widget", copy);
+        this.write({ host: copy });
+    }
+
     /** The widget posted `message`: validate it, keep it, and give it to the host. */
     fromWidget(message) {
         // postMessage clones the value (structured clone); JSON is the wire here.
@@ -162,10 +212,10 @@ export class Bridge {
         this.write({ widget: copy });
     }
 
-    /** Writes one input line to the host. */
+    /** Writes one input line to the Rust side (`widget-api host` or `widget`). */
     write(object) {
         const text = JSON.stringify(object);
-        if (!this.closed) this.transcript.push({ dir: "node → host", text });
+        if (!this.closed) this.transcript.push({ dir: `node → ${this.peer}`, text });
         if (this.closed) {
             // In flight when the session stopped (an acknowledgement, say): dropped.
             this.transcript.push({ dir: "(dropped)", text });
@@ -181,14 +231,15 @@ export class Bridge {
     }
 
     output(line) {
-        this.transcript.push({ dir: "host → node", text: line });
+        this.transcript.push({ dir: `${this.peer} → node`, text: line });
         let object;
         try {
             object = JSON.parse(line);
         } catch (e) {
-            this.problems.push(`the host printed a line that is not JSON: ${line}`);
+            this.problems.push(`the ${this.peer} printed a line that is not JSON: ${line}`);
             return;
         }
+        this.lines.push(object);
         if (this.onLine?.(object)) {
             // Handled by the scenario.
         } else if ("to_widget" in object) {
@@ -197,6 +248,23 @@ export class Bridge {
             setImmediate(() => {
                 for (const listener of [...this.listeners]) listener({ data: JSON.parse(JSON.stringify(message)), origin: this.origin });
             });
+        } else if ("to_host" in object) {
+            const message = object.to_host;
+            this.crossed("host", message);
+            setImmediate(() => {
+                for (const listener of [...this.listeners]) {
+                    try {
+                        listener({ data: JSON.parse(JSON.stringify(message)), origin: this.widgetOrigin });
+                    } catch (e) {
+                        // ClientWidgetApi throws from its handler on a second content_loaded.
+                        this.problems.push(`the host threw on ${JSON.stringify(message)}: ${e?.stack ?? e}`);
+                    }
+                }
+            });
+        } else if ("reply" in object) {
+            this.replies.push(object);
+        } else if ("received" in object) {
+            this.received.push(object);
         } else if ("environment" in object) {
             this.requests.push(object);
             Promise.resolve()
@@ -208,9 +276,9 @@ export class Bridge {
         } else if ("notify" in object) {
             this.notifications.push(object);
         } else if ("line" in object && "error" in object) {
-            this.problems.push(`the host did not understand input line ${object.line}: ${object.error}`);
+            this.problems.push(`the ${this.peer} did not understand input line ${object.line}: ${object.error}`);
         } else {
-            this.problems.push(`the host printed an unknown line: ${line}`);
+            this.problems.push(`the ${this.peer} printed an unknown line: ${line}`);
         }
         for (const waiter of [...this.waiters]) {
             if (waiter.predicate(object)) {
@@ -250,6 +318,26 @@ export class Bridge {
         });
     }
 
+    /**
+     * Resolves with the first output line (parsed) that satisfies `predicate` and that no
+     * earlier call claimed, whether it was printed already or is still to come.
+     */
+    line(predicate, what, timeoutMs = 5000) {
+        const at = this.lines.findIndex((l, i) => !this.claimed.has(i) && predicate(l));
+        if (at >= 0) {
+            this.claimed.add(at);
+            return Promise.resolve(this.lines[at]);
+        }
+        // Claimed as it arrives, so that two waiters never take the same line.
+        const claim = (l) => {
+            const i = this.lines.lastIndexOf(l);
+            if (this.claimed.has(i) || !predicate(l)) return false;
+            this.claimed.add(i);
+            return true;
+        };
+        return this.next(claim, what, timeoutMs);
+    }
+
     /** Waits until `condition()` holds (polling), or fails naming `what`. */
     async until(condition, what, timeoutMs = 5000) {
         const deadline = Date.now() + timeoutMs;
@@ -276,9 +364,9 @@ export class Bridge {
         ]);
         if (signal === "timeout") {
             this.child.kill();
-            this.problems.push("widget-api host did not exit within 5 s of its input ending");
+            this.problems.push(`widget-api ${this.peer} did not exit within 5 s of its input ending`);
         } else if (code !== 0) {
-            this.problems.push(`widget-api host exited with ${code ?? signal} (1 means a line was not understood)`);
+            this.problems.push(`widget-api ${this.peer} exited with ${code ?? signal} (1 means a line was not understood)`);
         }
     }
 
@@ -335,8 +423,8 @@ export class Bridge {
 
     /** Prints the transcript of both sides. */
     printTranscript(out = process.stderr) {
-        out.write("transcript (every line in and out of widget-api host):\n");
-        for (const { dir, text } of this.transcript) out.write(`  ${dir.padEnd(11)} ${text}\n`);
+        out.write(`transcript (every line in and out of widget-api ${this.peer}):\n`);
+        for (const { dir, text } of this.transcript) out.write(`  ${dir.padEnd(13)} ${text}\n`);
     }
 }
 
@@ -390,7 +478,8 @@ export async function scenario(name, options, body) {
         bridge.printTranscript();
         process.exitCode = 1;
     } else {
-        log(`ok ${name}: ${bridge.messages.length} messages through Ajv and the Rust types, ${bridge.requests.length} environment requests (${Date.now() - started} ms)`);
+        const seen = bridge.peer === "widget" ? `${bridge.replies.length} replies and ${bridge.received.length} host requests decoded by the Rust widget` : `${bridge.requests.length} environment requests`;
+        log(`ok ${name}: ${bridge.messages.length} messages through Ajv and the Rust types, ${seen} (${Date.now() - started} ms)`);
     }
     return bridge;
 }
