@@ -17,6 +17,8 @@
 
 mod error;
 mod finish;
+#[cfg(test)]
+mod key_order;
 mod visitor;
 
 pub use error::{DecodeError, InvalidMessage};
