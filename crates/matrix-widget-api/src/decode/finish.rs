@@ -74,7 +74,7 @@ impl SecondStage<'_> {
             Some(ResponseSlot::Raw(raw)) => raw,
             Some(ResponseSlot::Typed(result)) => {
                 let DataSlot::Raw(raw) = data else {
-                    // A typed reply implies a role, and with a role a reply's data is raw.
+                    // A reply is typed in the pass only when its data was kept raw.
                     return self.invalid(envelope, true, de::Error::custom("a reply's data was not kept raw"));
                 };
                 // A reply echoes the request's data as it was, whatever it was.

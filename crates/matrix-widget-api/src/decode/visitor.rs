@@ -37,7 +37,13 @@ pub(super) struct Captured<'de> {
 /// (or, with `typed`, that the pass failed somewhere and must be run again without).
 pub(super) fn read(role: Option<Role>, text: &str, typed: bool) -> Result<Captured<'_>, serde_json::Error> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    let captured = MessageSeed { role, text, typed }.deserialize(&mut deserializer)?;
+    // Without a role, whether `data` belongs to a request or is a reply's echo is known only
+    // once `response` shows up, usually after `data`. A message that holds no `"response"`
+    // anywhere is a request (or, with an escaped key, takes the slower path): type its
+    // `data` in the pass. Otherwise keep `data` raw and type `response` in the pass, so a
+    // reply is read once instead of twice.
+    let may_be_reply = role.is_none() && text.contains("\"response\"");
+    let captured = MessageSeed { role, text, typed, may_be_reply }.deserialize(&mut deserializer)?;
     deserializer.end()?;
     Ok(captured)
 }
@@ -49,6 +55,9 @@ struct MessageSeed<'a> {
     text: &'a str,
     /// Decode `data` into its typed payload during the pass.
     typed: bool,
+    /// Without a role: the text holds `"response"`, so `data` is kept raw and `response`
+    /// typed in the pass.
+    may_be_reply: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for MessageSeed<'_> {
@@ -213,6 +222,12 @@ impl<'de> Visitor<'de> for MessageSeed<'_> {
                         (true, Some(api), Some(action)) if self.expects_response(api) => {
                             ResponseSlot::Typed(map.next_value_seed(ResultSeed { api, action: action.value() })?)
                         }
+                        // Without a role, a reply whose echoed data was kept raw. (A
+                        // `"response": null` fails here, and the message is read again
+                        // without typing, which keeps where that `null` is.)
+                        (true, Some(api), Some(action)) if self.may_be_reply && !matches!(data, Some(DataSlot::Typed(_))) => {
+                            ResponseSlot::Typed(map.next_value_seed(ResultSeed { api, action: action.value() })?)
+                        }
                         _ => {
                             let raw: &'de RawValue = map.next_value()?;
                             if raw.get() == "null" {
@@ -229,7 +244,9 @@ impl<'de> Visitor<'de> for MessageSeed<'_> {
                     // Typed in this pass when we know the payload type and that this is a
                     // request; raw otherwise.
                     let typed = match (self.typed, api, &action) {
-                        (true, Some(api), Some(action)) if !self.expects_response(api) && response.is_none() => Some((api, action)),
+                        (true, Some(api), Some(action)) if !self.expects_response(api) && !self.may_be_reply && response.is_none() => {
+                            Some((api, action))
+                        }
                         _ => None,
                     };
                     let slot = match typed {
