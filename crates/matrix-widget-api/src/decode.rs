@@ -422,6 +422,9 @@ impl Decoder {
             Err(DecodeError::Invalid(invalid)) => Some(&invalid.envelope),
             Err(_) => None,
         };
+        // The IDs' lengths are known without reading them back: most envelopes stop here.
+        let max = self.limits.max_id_bytes();
+        let envelope = envelope.filter(|e| e.widget_id.len() > max || e.request_id.len() > max || e.action().as_str().len() > max);
         match envelope.and_then(|e| crate::limits::id_too_long(e.api(), e.widget_id(), e.request_id(), &e.action().as_str(), &self.limits))
         {
             Some(refused) => Err(DecodeError::Refused(refused)),

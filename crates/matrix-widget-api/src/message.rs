@@ -9,6 +9,7 @@
 //! `message/untyped.rs`, and the schemas of whole messages (feature `schema`) in
 //! `message/schema.rs`.
 
+pub(crate) mod id;
 mod reply;
 #[cfg(feature = "schema")]
 pub(crate) mod schema;
@@ -16,6 +17,8 @@ mod untyped;
 
 pub(crate) use reply::{Source, to_json};
 pub use untyped::{UntypedFromWidget, UntypedToWidget};
+
+pub(crate) use id::Id;
 
 use crate::action::{Action, ActionName};
 use crate::api::Api;
@@ -38,8 +41,8 @@ use std::marker::PhantomData;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Envelope {
     pub(crate) api: Api,
-    pub(crate) widget_id: String,
-    pub(crate) request_id: String,
+    pub(crate) widget_id: Id,
+    pub(crate) request_id: Id,
     pub(crate) action: Spelled<ActionName>,
     pub(crate) extra: Extra,
 }
@@ -72,7 +75,7 @@ impl Envelope {
         if matches!(action.value(), ActionName::_Custom(name) if name.as_str().is_empty()) {
             return Err(BuildError::EmptyAction);
         }
-        Ok(Envelope { api, widget_id, request_id, action, extra: Extra::new() })
+        Ok(Envelope { api, widget_id: widget_id.into(), request_id: request_id.into(), action, extra: Extra::new() })
     }
 
     /// Who sent the request (a response keeps the request's `api`).
@@ -82,12 +85,12 @@ impl Envelope {
 
     /// The widget's ID.
     pub fn widget_id(&self) -> &str {
-        &self.widget_id
+        self.widget_id.as_str()
     }
 
     /// The request's ID, unique per session.
     pub fn request_id(&self) -> &str {
-        &self.request_id
+        self.request_id.as_str()
     }
 
     /// The action, in the spelling it arrived in.

@@ -7,7 +7,7 @@
 use crate::action::ActionName;
 use crate::api::{Api, Role};
 use crate::from_widget::{FromWidgetData, FromWidgetResult};
-use crate::message::Envelope;
+use crate::message::{Envelope, Id};
 use crate::naming::Spelled;
 use crate::outcome::FieldName;
 use crate::payload::Extra;
@@ -163,11 +163,21 @@ impl<'de> DeserializeSeed<'de> for DataSeed<'_> {
     }
 }
 
+/// `widgetId` or `requestId`.
+struct IdSeed;
+
+impl<'de> DeserializeSeed<'de> for IdSeed {
+    type Value = Id;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Id, D::Error> {
+        crate::message::id::deserialize(deserializer)
+    }
+}
+
 fn missing<E: de::Error>(field: &'static str) -> E {
     E::missing_field(field)
 }
 
-fn non_empty<E: de::Error>(field: &'static str, value: String) -> Result<String, E> {
+fn non_empty<E: de::Error>(field: &'static str, value: Id) -> Result<Id, E> {
     if value.is_empty() { Err(E::custom(format_args!("`{field}` must not be empty"))) } else { Ok(value) }
 }
 
@@ -180,8 +190,8 @@ impl<'de> Visitor<'de> for MessageSeed<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Captured<'de>, A::Error> {
         let mut api: Option<Api> = None;
-        let mut widget_id: Option<String> = None;
-        let mut request_id: Option<String> = None;
+        let mut widget_id: Option<Id> = None;
+        let mut request_id: Option<Id> = None;
         let mut action: Option<Spelled<ActionName>> = None;
         let mut data: Option<DataSlot<'de>> = None;
         let mut response: Option<ResponseSlot<'de>> = None;
@@ -204,14 +214,14 @@ impl<'de> Visitor<'de> for MessageSeed<'_> {
                     once!(
                         widget_id,
                         "widgetId",
-                        non_empty("widgetId", map.next_value().map_err(|e| crate::payload::field_error("widgetId", e))?)?
+                        non_empty("widgetId", map.next_value_seed(IdSeed).map_err(|e| crate::payload::field_error("widgetId", e))?)?
                     )
                 }
                 Key::RequestId => {
                     once!(
                         request_id,
                         "requestId",
-                        non_empty("requestId", map.next_value().map_err(|e| crate::payload::field_error("requestId", e))?)?
+                        non_empty("requestId", map.next_value_seed(IdSeed).map_err(|e| crate::payload::field_error("requestId", e))?)?
                     )
                 }
                 Key::Action => once!(action, "action", map.next_value().map_err(|e| crate::payload::field_error("action", e))?),
