@@ -20,9 +20,16 @@ pub(super) type Outcome = Result<Message, Box<InvalidMessage>>;
 /// Decodes `text` received by `role`: the pass (typing `data` and `response` in it when
 /// `typed`), then the second stage. An error means the envelope itself could not be read
 /// (or, with `typed`, that the pass failed somewhere and must be run again without).
+#[inline(always)]
 pub(super) fn run(role: Option<Role>, text: &str, typed: bool) -> Result<Outcome, serde_json::Error> {
-    let Captured { envelope, data, response, null_response } = read(role, text, typed)?;
-    Ok(SecondStage { text }.finish(envelope, data, response, null_response))
+    read(role, text, typed)
+}
+
+/// The second stage for what the pass over `text` captured (called at the end of the pass).
+#[inline(always)]
+pub(super) fn finish(text: &str, captured: Captured<'_>) -> Outcome {
+    let Captured { envelope, data, response, null_response } = captured;
+    SecondStage { text }.finish(envelope, data, response, null_response)
 }
 
 /// The second stage over one message's text.

@@ -2,8 +2,9 @@
 //! and action, no duplicate keys, what the role receives), and `data` or `response` is
 //! decoded into its typed payload in the same pass when `api` and `action` came before it.
 //! What the pass could not type is kept raw, in a [`Captured`], for the second stage
-//! (`finish.rs`).
+//! (`finish.rs`), which the pass calls at its end.
 
+use super::finish::Outcome;
 use crate::action::ActionName;
 use crate::api::{Api, Role};
 use crate::from_widget::{FromWidgetData, FromWidgetResult};
@@ -35,7 +36,8 @@ pub(super) struct Captured<'de> {
 /// Reads `text`, received by `role`, in one pass; with `typed`, `data` and `response` are
 /// typed in the pass when they can be. An error means the envelope itself could not be read
 /// (or, with `typed`, that the pass failed somewhere and must be run again without).
-pub(super) fn read(role: Option<Role>, text: &str, typed: bool) -> Result<Captured<'_>, serde_json::Error> {
+#[inline(always)]
+pub(super) fn read(role: Option<Role>, text: &str, typed: bool) -> Result<Outcome, serde_json::Error> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
     // Without a role, whether `data` belongs to a request or is a reply's echo is known only
     // once `response` shows up, usually after `data`. A message that holds no `"response"`
@@ -61,8 +63,8 @@ struct MessageSeed<'a> {
 }
 
 impl<'de> DeserializeSeed<'de> for MessageSeed<'_> {
-    type Value = Captured<'de>;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Captured<'de>, D::Error> {
+    type Value = Outcome;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Outcome, D::Error> {
         deserializer.deserialize_map(self)
     }
 }
@@ -182,13 +184,13 @@ fn non_empty<E: de::Error>(field: &'static str, value: Id) -> Result<Id, E> {
 }
 
 impl<'de> Visitor<'de> for MessageSeed<'_> {
-    type Value = Captured<'de>;
+    type Value = Outcome;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a widget API message (a JSON object with api, widgetId, requestId, action and data)")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Captured<'de>, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Outcome, A::Error> {
         let mut api: Option<Api> = None;
         let mut widget_id: Option<Id> = None;
         let mut request_id: Option<Id> = None;
@@ -301,7 +303,10 @@ impl<'de> Visitor<'de> for MessageSeed<'_> {
         }
 
         let envelope = Envelope { api, widget_id, request_id, action, extra };
-        Ok(Captured { envelope, data, response, null_response })
+        // The second stage runs here, while the typed payload is still in this frame: the
+        // result travels up as a `Message` (a pointer and a tag) instead of hundreds of
+        // bytes of typed `response` copied at every return.
+        Ok(super::finish::finish(self.text, Captured { envelope, data, response, null_response }))
     }
 }
 
