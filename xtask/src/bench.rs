@@ -179,9 +179,9 @@ fn alloc_bytes(output: &str, row: &str, what: &str) -> Result<f64> {
             median_cell = Some(table.median_cell);
             continue;
         }
-        let first = line.split('│').next().unwrap_or_default().to_owned();
-        let trimmed = first.trim_start_matches([' ', '│', '├', '╰', '─']).trim();
-        if first.contains("├─") || first.contains("╰─") {
+        let (prefix, rest) = split_tree_prefix(&line);
+        let trimmed = rest.split('│').next().unwrap_or_default().trim();
+        if prefix.contains("├─") || prefix.contains("╰─") {
             let label = trimmed.split("  ").next().unwrap_or_default().trim();
             in_group |= label == group;
             in_row = label != group && in_group && label == name;
@@ -191,7 +191,7 @@ fn alloc_bytes(output: &str, row: &str, what: &str) -> Result<f64> {
             // The count line, then the bytes line.
             let _count = lines.next();
             let bytes = lines.next().unwrap_or_default();
-            let cell = median_cell.and_then(|i| bytes.split('│').nth(i)).unwrap_or_default().trim().to_owned();
+            let cell = median_cell.and_then(|i| split_tree_prefix(&bytes).1.split('│').nth(i)).unwrap_or_default().trim().to_owned();
             return parse_bytes(&cell).ok_or_else(|| Error::msg(format!("cannot read divan's allocated bytes `{cell}` for `{row}`")));
         }
     }
@@ -257,18 +257,17 @@ pub(crate) fn parse_divan(output: &str) -> Vec<Row> {
             continue;
         }
         let Some(table) = &table else { continue };
-        let cells: Vec<&str> = line.split('│').collect();
-        let Some(first) = cells.first() else { continue };
-        let chars: Vec<char> = first.chars().collect();
-        let prefix_len = chars.iter().take_while(|ch| matches!(ch, ' ' | '│' | '├' | '╰' | '─')).count();
-        let prefix: String = chars[..prefix_len].iter().collect();
+        let (prefix, rest) = split_tree_prefix(&line);
         // Counter lines (throughput under a row) and anything else carry no tree marker.
         if !(prefix.contains("├─") || prefix.contains("╰─")) {
             continue;
         }
+        // Split after the tree drawing, whose `│` are not cell separators: the cells then
+        // line up with the header's (name and fastest, slowest, median, …).
+        let cells: Vec<&str> = rest.split('│').collect();
+        let prefix_len = prefix.chars().count();
         // The name column is padded to the longest name plus at least two spaces.
-        let rest: String = chars[prefix_len..].iter().collect();
-        let name = rest.split("  ").next().unwrap_or_default().trim().to_owned();
+        let name = cells.first().copied().unwrap_or_default().split("  ").next().unwrap_or_default().trim().to_owned();
         stack.truncate((prefix_len / 3).saturating_sub(1));
         stack.push(name);
         let median_ns = cells.get(table.median_cell).and_then(|cell| parse_duration_ns(cell.trim()));
@@ -277,6 +276,12 @@ pub(crate) fn parse_divan(output: &str) -> Vec<Row> {
         rows.push(Row { path, median_ns });
     }
     rows
+}
+
+/// A line's leading tree drawing (spaces, `│`, `├`, `╰`, `─`) and the rest.
+fn split_tree_prefix(line: &str) -> (&str, &str) {
+    let at = line.find(|ch: char| !matches!(ch, ' ' | '│' | '├' | '╰' | '─')).unwrap_or(line.len());
+    line.split_at(at)
 }
 
 /// What a divan header line tells us about the rows below it.
@@ -407,6 +412,41 @@ heap         fastest       │ slowest       │ median        │ mean         
                34          │ 34            │ 34            │ 34            │         │
                20.86 KB    │ 20.86 KB      │ 20 KB         │ 20.86 KB      │         │
 ";
+
+    /// Real divan 0.1.21 output of the `decode` binary: three groups, so the rows of the first
+    /// two start with the `│` of the tree.
+    const GROUPS_SAMPLE: &str = "\
+decode                fastest       │ slowest       │ median        │ mean          │ samples │ iters
+├─ decode                           │               │               │               │         │
+│  ├─ ignored_any     108.4 µs      │ 200.8 µs      │ 114.2 µs      │ 120.1 µs      │ 100     │ 100
+│  │                  1.196 GB/s    │ 646 MB/s      │ 1.135 GB/s    │ 1.08 GB/s     │         │
+│  ├─ tagged_enum     946.4 µs      │ 1.725 ms      │ 1.196 ms      │ 1.2 ms        │ 100     │ 100
+│  ├─ typed           386.5 µs      │ 790.4 µs      │ 619 µs        │ 600 µs        │ 100     │ 100
+│  ├─ typed_any_role  400.8 µs      │ 878.1 µs      │ 545 µs        │ 560 µs        │ 100     │ 100
+│  ╰─ value           661.2 µs      │ 1.11 ms       │ 730.5 µs      │ 777.9 µs      │ 100     │ 100
+├─ encode                           │               │               │               │         │
+│  ├─ typed           148.2 µs      │ 335.2 µs      │ 186.9 µs      │ 202.3 µs      │ 100     │ 100
+│  ╰─ value           165.1 µs      │ 363.9 µs      │ 181.6 µs      │ 205 µs        │ 100     │ 100
+╰─ reply                            │               │               │               │         │
+   ├─ typed           37.71 µs      │ 100.6 µs      │ 38.46 µs      │ 39.54 µs      │ 100     │ 100
+   ╰─ value           329.1 µs      │ 651.8 µs      │ 369.7 µs      │ 429.4 µs      │ 100     │ 100
+";
+
+    #[test]
+    fn every_decode_figure_from_a_tree_of_groups() {
+        assert_eq!(
+            ratio_lines(&parse_divan(GROUPS_SAMPLE), &DECODE).expect("ratios"),
+            [
+                // 619 / 114.2, 545 / 114.2, 730.5 / 619, 1196 / 619, 181.6 / 186.9, 369.7 / 38.46
+                "decode/typed_vs_ignored_any 5.42",
+                "decode/any_role_vs_ignored_any 4.77",
+                "decode/value_vs_typed 1.18",
+                "decode/tagged_enum_vs_typed 1.93",
+                "encode/value_vs_typed 0.97",
+                "reply/value_vs_typed 9.61",
+            ]
+        );
+    }
 
     #[test]
     fn the_heap_figure_reads_the_median_alloc_bytes_over_the_corpus() {

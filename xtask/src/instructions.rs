@@ -3,9 +3,12 @@
 //!
 //! The `decode_instructions` bench binary of the protocol crate loads the corpus (and
 //! everything any variant needs), then runs one variant a given number of times. Each
-//! variant runs in its own process under `valgrind --tool=callgrind`; a `baseline` run does
-//! the same loading and no work. A variant's cost is its total minus the baseline's, so the
-//! ratios compare the work itself, without client requests in the measured code.
+//! variant runs in its own process under `valgrind --tool=callgrind`, twice: `N` and `2N`
+//! times over the corpus. The difference of the two totals is the cost of `N` runs of the
+//! variant alone (loading, start-up and teardown cancel out), so the ratios compare the work
+//! itself, without client requests in the measured code. (Subtracting a run that only loads
+//! was tried first: the allocator's teardown differs between processes by up to 6% of the
+//! floor's cost; the difference of two runs of the same variant does not.)
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -13,7 +16,7 @@ use std::process::Command;
 use crate::bench::DECODE;
 use crate::util::{Error, Result, cargo, describe, project_root};
 
-/// Times each variant runs over the corpus in one process.
+/// `N`: the shorter run goes over the corpus this many times, the longer twice as many.
 const ITERATIONS: u32 = 10;
 
 /// The variant of `decode_instructions` behind each row name of [`DECODE`].
@@ -35,8 +38,6 @@ fn variant_of(row: &str) -> Option<&'static str> {
 /// Builds the binary, counts every variant, and returns the figures' lines.
 pub(crate) fn decode_lines() -> Result<Vec<String>> {
     let binary = build()?;
-    let baseline = count(&binary, "baseline")?;
-    println!("instructions: baseline {baseline} ({ITERATIONS} iterations per variant)");
     let mut cost = std::collections::BTreeMap::new();
     for (_, numerator, denominator) in DECODE.lines() {
         for row in [numerator, denominator] {
@@ -44,8 +45,9 @@ pub(crate) fn decode_lines() -> Result<Vec<String>> {
                 continue;
             }
             let variant = variant_of(row).ok_or_else(|| Error::msg(format!("no instruction variant for `{row}`")))?;
-            let total = count(&binary, variant)?;
-            let own = total.saturating_sub(baseline) / u64::from(ITERATIONS);
+            let once = count(&binary, variant, ITERATIONS)?;
+            let twice = count(&binary, variant, 2 * ITERATIONS)?;
+            let own = twice.saturating_sub(once) / u64::from(ITERATIONS);
             println!("instructions: {row} {own} per corpus");
             cost.insert(*row, own);
         }
@@ -87,10 +89,10 @@ fn build() -> Result<PathBuf> {
         .ok_or_else(|| Error::msg("cargo built no `decode_instructions` executable"))
 }
 
-/// Instructions of one process running `variant` under callgrind.
-fn count(binary: &PathBuf, variant: &str) -> Result<u64> {
+/// Instructions of one process running `variant` `iterations` times under callgrind.
+fn count(binary: &PathBuf, variant: &str, iterations: u32) -> Result<u64> {
     let mut command = Command::new("valgrind");
-    command.args(["--tool=callgrind", "--callgrind-out-file=/dev/null"]).arg(binary).args([variant, &ITERATIONS.to_string()]);
+    command.args(["--tool=callgrind", "--callgrind-out-file=/dev/null"]).arg(binary).args([variant, &iterations.to_string()]);
     let output =
         command.output().map_err(|err| Error::msg(format!("cannot run `{}` (is valgrind installed?): {err}", describe(&command))))?;
     if !output.status.success() {

@@ -1,9 +1,9 @@
 //! The decode benchmarks as one process per measurement, for callgrind:
 //! `decode_instructions <variant> <iterations>` loads the corpus (and everything any
 //! variant needs), then runs `variant` `iterations` times over it. `cargo xtask bench
-//! --instructions` runs each variant under `valgrind --tool=callgrind` and subtracts a
-//! `baseline` run (the same loading, no work), so what remains is the variant's own
-//! instructions; no client requests are needed.
+//! --instructions` runs each variant under `valgrind --tool=callgrind` with `N` and `2N`
+//! iterations and takes the difference, so what remains is the variant's own instructions;
+//! no client requests are needed. (`baseline` loads and does nothing.)
 //!
 //! Variants: `baseline`, `ignored_any`, `typed`, `typed_any_role`, `value`, `tagged_enum`,
 //! `encode_typed`, `encode_value`, `reply_typed`, `reply_value`.
