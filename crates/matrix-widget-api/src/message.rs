@@ -132,7 +132,9 @@ impl Envelope {
 /// serialise to something [`decode`](crate::decode()) accepts.
 pub struct Request<A: Action> {
     envelope: Envelope,
-    data: A::RequestData,
+    /// Boxed: a decoded request's data arrives boxed from the pass, so the request takes the
+    /// box instead of copying the data out of it (and the request's own box stays small).
+    data: Box<A::RequestData>,
     /// The message exactly as it arrived, when it was decoded.
     source: Option<Source>,
 }
@@ -193,7 +195,7 @@ impl<A: Action> Request<A> {
         let mut envelope = Envelope::new(A::API, widget_id, request_id, Spelled::new(A::NAME))?;
         check_data::<A>(&data)?;
         envelope.extra = A::top_level_fields(&data);
-        Ok(Request { envelope, data, source: None })
+        Ok(Request { envelope, data: Box::new(data), source: None })
     }
 
     /// A request from its parts, for example a vendor action's envelope with the untyped
@@ -215,7 +217,7 @@ impl<A: Action> Request<A> {
                 let _ = envelope.extra.insert(key, value);
             }
         }
-        Ok(Request { envelope, data, source: None })
+        Ok(Request { envelope, data: Box::new(data), source: None })
     }
 
     /// The envelope.
@@ -230,10 +232,10 @@ impl<A: Action> Request<A> {
 
     /// The envelope and the data.
     pub fn into_parts(self) -> (Envelope, A::RequestData) {
-        (self.envelope, self.data)
+        (self.envelope, *self.data)
     }
 
-    pub(crate) fn decoded(envelope: Envelope, data: A::RequestData, source: Option<Source>) -> Self {
+    pub(crate) fn decoded(envelope: Envelope, data: Box<A::RequestData>, source: Option<Source>) -> Self {
         Request { envelope, data, source }
     }
 

@@ -77,8 +77,8 @@ macro_rules! registry {
 
             pub(crate) fn from_data(envelope: Envelope, data: $Data, source: Option<Source>) -> Self {
                 match data {
-                    $( $Data::$Variant(d) => Self::$Variant(Box::new(Request::decoded(envelope, *d, source))), )*
-                    $Data::Other(d) => Self::Other(Box::new(Request::decoded(envelope, d, source))),
+                    $( $Data::$Variant(d) => Self::$Variant(Box::new(Request::decoded(envelope, d, source))), )*
+                    $Data::Other(d) => Self::Other(Box::new(Request::decoded(envelope, Box::new(d), source))),
                 }
             }
         }
