@@ -10,6 +10,7 @@ mod ci;
 mod codegen;
 mod fuzz;
 mod hostile;
+mod instructions;
 mod util;
 
 use std::process::ExitCode;
@@ -30,9 +31,11 @@ commands:
   npm                 run only CI's npm step (tests/npm: fixtures, typings, type tests, Ajv, pack)
   live                run only CI's live step: build widget-api, run tests/npm/live/*.mjs (the
                       real matrix-widget-api and matrix-js-sdk against the Rust sessions)
-  bench [-- <args>]   run the decode, permission and session benchmarks (args go to the
-                      bench binaries), then print the median ratios typed/ignored_any,
-                      value/typed, permit/10000_vs_10 and the session's two
+  bench [--decode] [--instructions] [-- <args>]
+                      run the decode, heap, permission and session benchmarks (args go to the
+                      divan binaries), then print one `NAME VALUE` line per figure (see
+                      BENCHMARKS.md); --decode: the protocol crate's only; --instructions: the
+                      decode, encode and reply figures in callgrind instructions
   fuzz [--smoke | --seconds N] [TARGET...]
                       run the cargo-fuzz targets in fuzz/ (nightly; installs cargo-fuzz if
                       missing) and print `fuzz/<target> executions N` for each

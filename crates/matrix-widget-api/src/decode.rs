@@ -17,6 +17,19 @@
 
 mod error;
 mod finish;
+#[cfg(test)]
+mod key_order;
+
+#[cfg(test)]
+#[test]
+fn known_action_names_are_short() {
+    use crate::naming::WireName;
+    let spellings: Vec<&str> = ActionName::NAMES.iter().flat_map(crate::naming::NameSpec::spellings).collect();
+    assert!(spellings.len() > 40, "{spellings:?}");
+    for spelling in spellings {
+        assert!(spelling.len() < LONGEST_KNOWN_ACTION, "{spelling}");
+    }
+}
 mod visitor;
 
 pub use error::{DecodeError, InvalidMessage};
@@ -315,6 +328,9 @@ fn decode_inner(role: Option<Role>, text: &str) -> Result<Message, DecodeError> 
     Decoder::DEFAULT.decode_inner(role, text)
 }
 
+/// No known action name is this long in any spelling (`known_action_names_are_short`).
+const LONGEST_KNOWN_ACTION: usize = 64;
+
 /// A decoder with chosen [`Limits`](crate::limits::Limits); the free functions
 /// ([`decode_host`], …) use [`Limits::DEFAULT`](crate::limits::Limits::DEFAULT).
 ///
@@ -420,6 +436,14 @@ impl Decoder {
             Err(DecodeError::Invalid(invalid)) => Some(&invalid.envelope),
             Err(_) => None,
         };
+        // The IDs' lengths are known without reading them back: most envelopes stop here.
+        let max = self.limits.max_id_bytes();
+        let action_too_long = |e: &Envelope| match e.action().value() {
+            ActionName::_Custom(name) => name.as_str().len() > max,
+            // Every known spelling is shorter than `LONGEST_KNOWN_ACTION` (a test checks).
+            _ => max < LONGEST_KNOWN_ACTION && e.action().as_str().len() > max,
+        };
+        let envelope = envelope.filter(|e| e.widget_id.len() > max || e.request_id.len() > max || action_too_long(e));
         match envelope.and_then(|e| crate::limits::id_too_long(e.api(), e.widget_id(), e.request_id(), &e.action().as_str(), &self.limits))
         {
             Some(refused) => Err(DecodeError::Refused(refused)),

@@ -9,6 +9,7 @@
 //! `message/untyped.rs`, and the schemas of whole messages (feature `schema`) in
 //! `message/schema.rs`.
 
+pub(crate) mod id;
 mod reply;
 #[cfg(feature = "schema")]
 pub(crate) mod schema;
@@ -16,6 +17,8 @@ mod untyped;
 
 pub(crate) use reply::{Source, to_json};
 pub use untyped::{UntypedFromWidget, UntypedToWidget};
+
+pub(crate) use id::Id;
 
 use crate::action::{Action, ActionName};
 use crate::api::Api;
@@ -38,8 +41,8 @@ use std::marker::PhantomData;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Envelope {
     pub(crate) api: Api,
-    pub(crate) widget_id: String,
-    pub(crate) request_id: String,
+    pub(crate) widget_id: Id,
+    pub(crate) request_id: Id,
     pub(crate) action: Spelled<ActionName>,
     pub(crate) extra: Extra,
 }
@@ -72,7 +75,7 @@ impl Envelope {
         if matches!(action.value(), ActionName::_Custom(name) if name.as_str().is_empty()) {
             return Err(BuildError::EmptyAction);
         }
-        Ok(Envelope { api, widget_id, request_id, action, extra: Extra::new() })
+        Ok(Envelope { api, widget_id: widget_id.into(), request_id: request_id.into(), action, extra: Extra::new() })
     }
 
     /// Who sent the request (a response keeps the request's `api`).
@@ -82,12 +85,12 @@ impl Envelope {
 
     /// The widget's ID.
     pub fn widget_id(&self) -> &str {
-        &self.widget_id
+        self.widget_id.as_str()
     }
 
     /// The request's ID, unique per session.
     pub fn request_id(&self) -> &str {
-        &self.request_id
+        self.request_id.as_str()
     }
 
     /// The action, in the spelling it arrived in.
@@ -129,7 +132,9 @@ impl Envelope {
 /// serialise to something [`decode`](crate::decode()) accepts.
 pub struct Request<A: Action> {
     envelope: Envelope,
-    data: A::RequestData,
+    /// Boxed: a decoded request's data arrives boxed from the pass, so the request takes the
+    /// box instead of copying the data out of it (and the request's own box stays small).
+    data: Box<A::RequestData>,
     /// The message exactly as it arrived, when it was decoded.
     source: Option<Source>,
 }
@@ -190,7 +195,7 @@ impl<A: Action> Request<A> {
         let mut envelope = Envelope::new(A::API, widget_id, request_id, Spelled::new(A::NAME))?;
         check_data::<A>(&data)?;
         envelope.extra = A::top_level_fields(&data);
-        Ok(Request { envelope, data, source: None })
+        Ok(Request { envelope, data: Box::new(data), source: None })
     }
 
     /// A request from its parts, for example a vendor action's envelope with the untyped
@@ -212,7 +217,7 @@ impl<A: Action> Request<A> {
                 let _ = envelope.extra.insert(key, value);
             }
         }
-        Ok(Request { envelope, data, source: None })
+        Ok(Request { envelope, data: Box::new(data), source: None })
     }
 
     /// The envelope.
@@ -227,10 +232,10 @@ impl<A: Action> Request<A> {
 
     /// The envelope and the data.
     pub fn into_parts(self) -> (Envelope, A::RequestData) {
-        (self.envelope, self.data)
+        (self.envelope, *self.data)
     }
 
-    pub(crate) fn decoded(envelope: Envelope, data: A::RequestData, source: Option<Source>) -> Self {
+    pub(crate) fn decoded(envelope: Envelope, data: Box<A::RequestData>, source: Option<Source>) -> Self {
         Request { envelope, data, source }
     }
 

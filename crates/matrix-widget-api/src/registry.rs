@@ -14,6 +14,14 @@ pub(crate) mod prelude {
     pub(crate) use serde::{Deserialize, Deserializer, Serialize, Serializer};
     pub(crate) use serde_json::value::RawValue;
     pub(crate) use std::marker::PhantomData;
+
+    /// Whether `action` is `name`, a typed action's constant name: a comparison of variants
+    /// (folded to an integer compare per arm of the registry's dispatch), with the full
+    /// comparison kept for a name that is a catch-all's text.
+    #[inline(always)]
+    pub(crate) fn is(action: &ActionName, name: &ActionName) -> bool {
+        std::mem::discriminant(action) == std::mem::discriminant(name) && (!matches!(name, ActionName::_Custom(_)) || action == name)
+    }
 }
 
 macro_rules! registry {
@@ -77,8 +85,8 @@ macro_rules! registry {
 
             pub(crate) fn from_data(envelope: Envelope, data: $Data, source: Option<Source>) -> Self {
                 match data {
-                    $( $Data::$Variant(d) => Self::$Variant(Box::new(Request::decoded(envelope, *d, source))), )*
-                    $Data::Other(d) => Self::Other(Box::new(Request::decoded(envelope, d, source))),
+                    $( $Data::$Variant(d) => Self::$Variant(Box::new(Request::decoded(envelope, d, source))), )*
+                    $Data::Other(d) => Self::Other(Box::new(Request::decoded(envelope, Box::new(d), source))),
                 }
             }
         }
@@ -280,7 +288,7 @@ macro_rules! registry {
         impl $Result {
             pub(crate) fn deserialize<'de, D: Deserializer<'de>>(action: &ActionName, deserializer: D) -> Result<Self, D::Error> {
                 $(
-                    if *action == <$marker as Action>::NAME {
+                    if is(action, &<$marker as Action>::NAME) {
                         return deserializer.deserialize_map(OutcomeVisitor::<<$marker as Action>::ResponseData>(PhantomData)).map(Self::$Variant);
                     }
                 )*
@@ -307,7 +315,7 @@ macro_rules! registry {
         impl $Data {
             pub(crate) fn deserialize<'de, D: Deserializer<'de>>(action: &ActionName, deserializer: D) -> Result<Self, D::Error> {
                 $(
-                    if *action == <$marker as Action>::NAME {
+                    if is(action, &<$marker as Action>::NAME) {
                         return <<$marker as Action>::RequestData as Deserialize>::deserialize(deserializer).map(|d| Self::$Variant(Box::new(d)));
                     }
                 )*
@@ -318,3 +326,21 @@ macro_rules! registry {
 }
 
 pub(crate) use registry;
+
+#[cfg(test)]
+mod tests {
+    use super::prelude::is;
+    use crate::action::ActionName;
+    use crate::naming::CustomName;
+
+    #[test]
+    fn dispatch_compares_like_equality() {
+        let custom = |s: &str| ActionName::_Custom(CustomName::__from_unknown(s));
+        let names = [ActionName::SendEvent, ActionName::ReadEvents, ActionName::UpdateDelayedEvent, custom("io.element.join"), custom("x")];
+        for a in &names {
+            for b in &names {
+                assert_eq!(is(a, b), a == b, "{a:?} {b:?}");
+            }
+        }
+    }
+}

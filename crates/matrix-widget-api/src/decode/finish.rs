@@ -20,9 +20,16 @@ pub(super) type Outcome = Result<Message, Box<InvalidMessage>>;
 /// Decodes `text` received by `role`: the pass (typing `data` and `response` in it when
 /// `typed`), then the second stage. An error means the envelope itself could not be read
 /// (or, with `typed`, that the pass failed somewhere and must be run again without).
+#[inline(always)]
 pub(super) fn run(role: Option<Role>, text: &str, typed: bool) -> Result<Outcome, serde_json::Error> {
-    let Captured { envelope, data, response, null_response } = read(role, text, typed)?;
-    Ok(SecondStage { text }.finish(envelope, data, response, null_response))
+    read(role, text, typed)
+}
+
+/// The second stage for what the pass over `text` captured (called at the end of the pass).
+#[inline(always)]
+pub(super) fn finish(text: &str, captured: Captured<'_>) -> Outcome {
+    let Captured { envelope, data, response, null_response } = captured;
+    SecondStage { text }.finish(envelope, data, response, null_response)
 }
 
 /// The second stage over one message's text.
@@ -74,7 +81,7 @@ impl SecondStage<'_> {
             Some(ResponseSlot::Raw(raw)) => raw,
             Some(ResponseSlot::Typed(result)) => {
                 let DataSlot::Raw(raw) = data else {
-                    // A typed reply implies a role, and with a role a reply's data is raw.
+                    // A reply is typed in the pass only when its data was kept raw.
                     return self.invalid(envelope, true, de::Error::custom("a reply's data was not kept raw"));
                 };
                 // A reply echoes the request's data as it was, whatever it was.

@@ -2,12 +2,13 @@
 //! and action, no duplicate keys, what the role receives), and `data` or `response` is
 //! decoded into its typed payload in the same pass when `api` and `action` came before it.
 //! What the pass could not type is kept raw, in a [`Captured`], for the second stage
-//! (`finish.rs`).
+//! (`finish.rs`), which the pass calls at its end.
 
+use super::finish::Outcome;
 use crate::action::ActionName;
 use crate::api::{Api, Role};
 use crate::from_widget::{FromWidgetData, FromWidgetResult};
-use crate::message::Envelope;
+use crate::message::{Envelope, Id};
 use crate::naming::Spelled;
 use crate::outcome::FieldName;
 use crate::payload::Extra;
@@ -35,9 +36,16 @@ pub(super) struct Captured<'de> {
 /// Reads `text`, received by `role`, in one pass; with `typed`, `data` and `response` are
 /// typed in the pass when they can be. An error means the envelope itself could not be read
 /// (or, with `typed`, that the pass failed somewhere and must be run again without).
-pub(super) fn read(role: Option<Role>, text: &str, typed: bool) -> Result<Captured<'_>, serde_json::Error> {
+#[inline(always)]
+pub(super) fn read(role: Option<Role>, text: &str, typed: bool) -> Result<Outcome, serde_json::Error> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    let captured = MessageSeed { role, text, typed }.deserialize(&mut deserializer)?;
+    // Without a role, whether `data` belongs to a request or is a reply's echo is known only
+    // once `response` shows up, usually after `data`. A message that holds no `"response"`
+    // anywhere is a request (or, with an escaped key, takes the slower path): type its
+    // `data` in the pass. Otherwise keep `data` raw and type `response` in the pass, so a
+    // reply is read once instead of twice.
+    let may_be_reply = role.is_none() && text.contains("\"response\"");
+    let captured = MessageSeed { role, text, typed, may_be_reply }.deserialize(&mut deserializer)?;
     deserializer.end()?;
     Ok(captured)
 }
@@ -49,11 +57,14 @@ struct MessageSeed<'a> {
     text: &'a str,
     /// Decode `data` into its typed payload during the pass.
     typed: bool,
+    /// Without a role: the text holds `"response"`, so `data` is kept raw and `response`
+    /// typed in the pass.
+    may_be_reply: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for MessageSeed<'_> {
-    type Value = Captured<'de>;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Captured<'de>, D::Error> {
+    type Value = Outcome;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Outcome, D::Error> {
         deserializer.deserialize_map(self)
     }
 }
@@ -154,25 +165,35 @@ impl<'de> DeserializeSeed<'de> for DataSeed<'_> {
     }
 }
 
+/// `widgetId` or `requestId`.
+struct IdSeed;
+
+impl<'de> DeserializeSeed<'de> for IdSeed {
+    type Value = Id;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Id, D::Error> {
+        crate::message::id::deserialize(deserializer)
+    }
+}
+
 fn missing<E: de::Error>(field: &'static str) -> E {
     E::missing_field(field)
 }
 
-fn non_empty<E: de::Error>(field: &'static str, value: String) -> Result<String, E> {
+fn non_empty<E: de::Error>(field: &'static str, value: Id) -> Result<Id, E> {
     if value.is_empty() { Err(E::custom(format_args!("`{field}` must not be empty"))) } else { Ok(value) }
 }
 
 impl<'de> Visitor<'de> for MessageSeed<'_> {
-    type Value = Captured<'de>;
+    type Value = Outcome;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a widget API message (a JSON object with api, widgetId, requestId, action and data)")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Captured<'de>, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Outcome, A::Error> {
         let mut api: Option<Api> = None;
-        let mut widget_id: Option<String> = None;
-        let mut request_id: Option<String> = None;
+        let mut widget_id: Option<Id> = None;
+        let mut request_id: Option<Id> = None;
         let mut action: Option<Spelled<ActionName>> = None;
         let mut data: Option<DataSlot<'de>> = None;
         let mut response: Option<ResponseSlot<'de>> = None;
@@ -195,14 +216,14 @@ impl<'de> Visitor<'de> for MessageSeed<'_> {
                     once!(
                         widget_id,
                         "widgetId",
-                        non_empty("widgetId", map.next_value().map_err(|e| crate::payload::field_error("widgetId", e))?)?
+                        non_empty("widgetId", map.next_value_seed(IdSeed).map_err(|e| crate::payload::field_error("widgetId", e))?)?
                     )
                 }
                 Key::RequestId => {
                     once!(
                         request_id,
                         "requestId",
-                        non_empty("requestId", map.next_value().map_err(|e| crate::payload::field_error("requestId", e))?)?
+                        non_empty("requestId", map.next_value_seed(IdSeed).map_err(|e| crate::payload::field_error("requestId", e))?)?
                     )
                 }
                 Key::Action => once!(action, "action", map.next_value().map_err(|e| crate::payload::field_error("action", e))?),
@@ -211,6 +232,12 @@ impl<'de> Visitor<'de> for MessageSeed<'_> {
                     // action is known; raw otherwise.
                     let slot = match (self.typed, api, &action) {
                         (true, Some(api), Some(action)) if self.expects_response(api) => {
+                            ResponseSlot::Typed(map.next_value_seed(ResultSeed { api, action: action.value() })?)
+                        }
+                        // Without a role, a reply whose echoed data was kept raw. (A
+                        // `"response": null` fails here, and the message is read again
+                        // without typing, which keeps where that `null` is.)
+                        (true, Some(api), Some(action)) if self.may_be_reply && !matches!(data, Some(DataSlot::Typed(_))) => {
                             ResponseSlot::Typed(map.next_value_seed(ResultSeed { api, action: action.value() })?)
                         }
                         _ => {
@@ -229,7 +256,9 @@ impl<'de> Visitor<'de> for MessageSeed<'_> {
                     // Typed in this pass when we know the payload type and that this is a
                     // request; raw otherwise.
                     let typed = match (self.typed, api, &action) {
-                        (true, Some(api), Some(action)) if !self.expects_response(api) && response.is_none() => Some((api, action)),
+                        (true, Some(api), Some(action)) if !self.expects_response(api) && !self.may_be_reply && response.is_none() => {
+                            Some((api, action))
+                        }
                         _ => None,
                     };
                     let slot = match typed {
@@ -274,7 +303,10 @@ impl<'de> Visitor<'de> for MessageSeed<'_> {
         }
 
         let envelope = Envelope { api, widget_id, request_id, action, extra };
-        Ok(Captured { envelope, data, response, null_response })
+        // The second stage runs here, while the typed payload is still in this frame: the
+        // result travels up as a `Message` (a pointer and a tag) instead of hundreds of
+        // bytes of typed `response` copied at every return.
+        Ok(super::finish::finish(self.text, Captured { envelope, data, response, null_response }))
     }
 }
 
