@@ -240,7 +240,8 @@ pub(crate) fn check(text: &str, limits: &Limits) -> Result<(), Box<Refused>> {
     // One cheap pass decides whether a full scan is needed at all. A message shorter than
     // the element limit cannot hold that many commas, so only its brackets are counted.
     let needs_scan = if text.len() < limits.max_elements {
-        brackets(text.as_bytes()) > limits.max_depth || text.len() > limits.max_string_bytes || text.contains("\\u")
+        let (brackets, backslashes) = brackets_and_backslashes(text.as_bytes());
+        brackets > limits.max_depth || text.len() > limits.max_string_bytes || (backslashes > 0 && text.contains("\\u"))
     } else {
         let Counts { brackets, commas, backslashes } = counts(text.as_bytes());
         brackets > limits.max_depth
@@ -282,17 +283,20 @@ fn counts(bytes: &[u8]) -> Counts {
     total
 }
 
-/// Counts `{` and `[` with byte-wide counters over blocks of 255 bytes (SIMD, as [`counts`]).
-fn brackets(bytes: &[u8]) -> usize {
-    let mut total = 0;
+/// Counts `{`/`[` and `\` with byte-wide counters over blocks of 255 bytes (SIMD, as
+/// [`counts`]): most messages hold no backslash, and then no `\u` escape to look for.
+fn brackets_and_backslashes(bytes: &[u8]) -> (usize, usize) {
+    let (mut brackets, mut backslashes) = (0, 0);
     for block in bytes.chunks(255) {
-        let mut n = 0u8;
-        for &b in block {
-            n = n.wrapping_add(u8::from(b == b'{') + u8::from(b == b'['));
+        let (mut n, mut b) = (0u8, 0u8);
+        for &byte in block {
+            n = n.wrapping_add(u8::from(byte == b'{') + u8::from(byte == b'['));
+            b = b.wrapping_add(u8::from(byte == b'\\'));
         }
-        total += usize::from(n);
+        brackets += usize::from(n);
+        backslashes += usize::from(b);
     }
-    total
+    (brackets, backslashes)
 }
 
 /// The full scan: depth, members per container, string lengths and surrogate escapes. It
