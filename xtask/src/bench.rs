@@ -130,7 +130,17 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
     lines.push(heap_line(&output)?);
     if !options.decode_only {
         let output = run_divan("matrix-widget-api-host", "session", &options.divan_args)?;
-        lines.extend(ratio_lines(&parse_divan(&output), &SESSION)?);
+        let mut session = ratio_lines(&parse_divan(&output), &SESSION)?;
+        if options.instructions {
+            // Renegotiation is a question of linearity: instructions answer it repeatably.
+            let counted = crate::instructions::renegotiation_line()?;
+            for line in &mut session {
+                if line.starts_with("session/renegotiate_16000_vs_1000 ") {
+                    line.clone_from(&counted);
+                }
+            }
+        }
+        lines.extend(session);
     }
     println!();
     for line in lines {

@@ -37,7 +37,7 @@ fn variant_of(row: &str) -> Option<&'static str> {
 
 /// Builds the binary, counts every variant, and returns the figures' lines.
 pub(crate) fn decode_lines() -> Result<Vec<String>> {
-    let binary = build()?;
+    let binary = build("matrix-widget-api", "decode_instructions")?;
     let mut cost = std::collections::BTreeMap::new();
     for (_, numerator, denominator) in DECODE.lines() {
         for row in [numerator, denominator] {
@@ -65,15 +65,38 @@ pub(crate) fn decode_lines() -> Result<Vec<String>> {
         .collect()
 }
 
-/// `cargo bench --no-run` for `decode_instructions`, returning the executable's path.
-fn build() -> Result<PathBuf> {
+/// `session/renegotiate_16000_vs_1000` in instructions: one renegotiation of 16,000
+/// capabilities against one of 1,000, each collected by callgrind from inside the host
+/// session bench's `renegotiate_once` alone (`--toggle-collect`), so building the session
+/// and the message is not counted.
+pub(crate) fn renegotiation_line() -> Result<String> {
+    let binary = build("matrix-widget-api-host", "session")?;
+    let mut cost = [0u64; 2];
+    for (slot, n) in cost.iter_mut().zip([1_000, 16_000]) {
+        let mut command = Command::new("valgrind");
+        command
+            .args(["--tool=callgrind", "--callgrind-out-file=/dev/null", "--toggle-collect=*renegotiate_once*"])
+            .arg(&binary)
+            .args(["--renegotiate-once", &n.to_string()]);
+        *slot = run_counted(&mut command)?;
+        println!("instructions: session/renegotiate_{n} {slot}");
+    }
+    let [small, large] = cost;
+    if small == 0 {
+        return Err(Error::msg("`renegotiate_once` counted no instructions; is the symbol there?"));
+    }
+    Ok(format!("session/renegotiate_16000_vs_1000 {:.2}", large as f64 / small as f64))
+}
+
+/// `cargo bench --no-run` for the `target` bench of `package`, returning the executable's path.
+fn build(package: &str, target: &str) -> Result<PathBuf> {
     let mut command = Command::new(cargo());
     command.current_dir(project_root()).args([
         "bench",
         "-p",
-        "matrix-widget-api",
+        package,
         "--bench",
-        "decode_instructions",
+        target,
         "--no-run",
         "--message-format=json-render-diagnostics",
     ]);
@@ -84,27 +107,27 @@ fn build() -> Result<PathBuf> {
     String::from_utf8_lossy(&output.stdout)
         .lines()
         .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-        .filter(|message| message["reason"] == "compiler-artifact" && message["target"]["name"] == "decode_instructions")
+        .filter(|message| message["reason"] == "compiler-artifact" && message["target"]["name"] == target)
         .find_map(|message| message["executable"].as_str().map(PathBuf::from))
-        .ok_or_else(|| Error::msg("cargo built no `decode_instructions` executable"))
+        .ok_or_else(|| Error::msg(format!("cargo built no `{target}` executable")))
 }
 
 /// Instructions of one process running `variant` `iterations` times under callgrind.
 fn count(binary: &PathBuf, variant: &str, iterations: u32) -> Result<u64> {
     let mut command = Command::new("valgrind");
     command.args(["--tool=callgrind", "--callgrind-out-file=/dev/null"]).arg(binary).args([variant, &iterations.to_string()]);
+    run_counted(&mut command)
+}
+
+/// Runs `command` (valgrind's callgrind) and reads the instructions it collected.
+fn run_counted(command: &mut Command) -> Result<u64> {
     let output =
-        command.output().map_err(|err| Error::msg(format!("cannot run `{}` (is valgrind installed?): {err}", describe(&command))))?;
+        command.output().map_err(|err| Error::msg(format!("cannot run `{}` (is valgrind installed?): {err}", describe(command))))?;
     if !output.status.success() {
-        return Err(Error::msg(format!(
-            "`{}` failed ({}): {}",
-            describe(&command),
-            output.status,
-            String::from_utf8_lossy(&output.stderr)
-        )));
+        return Err(Error::msg(format!("`{}` failed ({}): {}", describe(command), output.status, String::from_utf8_lossy(&output.stderr))));
     }
     collected(&String::from_utf8_lossy(&output.stderr))
-        .ok_or_else(|| Error::msg(format!("no `Collected :` line in callgrind's output of `{}`", describe(&command))))
+        .ok_or_else(|| Error::msg(format!("no `Collected :` line in callgrind's output of `{}`", describe(command))))
 }
 
 /// callgrind's `==PID== Collected : 123456` summary line.

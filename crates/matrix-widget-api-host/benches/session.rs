@@ -5,9 +5,10 @@
 //!   the `notify_capabilities` message (the widget's message in, the environment's answer
 //!   in); freeing the session afterwards is not timed. Linear, 16,000 costs 16× 1,000; the
 //!   target is at most 20× (quadratic, it was 105 s + 63 s). Both sizes take the fastest of
-//!   the same number of runs. In instructions (callgrind) the ratio is 17.0× (10.9 M vs
-//!   184.6 M); in time the larger run also leaves the caches (about 13 MB live against
-//!   0.8 MB), which costs a few × more on a loaded machine.
+//!   the same number of runs. In instructions (callgrind; `cargo xtask bench
+//!   --instructions` counts them with `session --renegotiate-once N`) the ratio is 17.0×
+//!   (10.9 M vs 184.6 M); in time the larger run also leaves the caches (about 13 MB live
+//!   against 0.8 MB), which costs a few × more on a loaded machine.
 //! - `session/decode` and `session/process`: one allowed `send_event` decoded alone, and
 //!   carried by the session (decoded, checked, turned into an environment request, the
 //!   answer turned into the reply).
@@ -31,8 +32,25 @@ const SEND: &str = r#"{"api":"fromWidget","widgetId":"w","requestId":"r1","actio
 const _: fn() = main;
 
 fn main() {
+    // `session --renegotiate-once N`: one renegotiation of N capabilities inside
+    // `renegotiate_once` and nothing else timed, for callgrind's `--toggle-collect`
+    // (`cargo xtask bench --instructions`).
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let [flag, n] = args.as_slice()
+        && flag == "--renegotiate-once"
+    {
+        let session = renegotiate_once(renegotiation(n.parse().expect("a number of capabilities")));
+        println!("approved {}", session.negotiation().approved().len());
+        return;
+    }
     print_ratios();
     divan::main();
+}
+
+/// One renegotiation, under a name callgrind can collect from alone.
+#[inline(never)]
+fn renegotiate_once(input: (HostSession, String, Value)) -> HostSession {
+    renegotiate(input)
 }
 
 /// A session that negotiated `capabilities` (all approved) and has nothing pending.
