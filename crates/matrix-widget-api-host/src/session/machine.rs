@@ -995,16 +995,22 @@ impl HostSession {
     fn finish_openid(&mut self, now: Millis, id: EnvId, request: &Request<GetOpenId>, asked: bool, result: Answer, out: &mut Out) {
         let original = request.envelope().request_id().to_owned();
         let decision = match result {
-            Ok(value) => parse::<GetOpenIdResponseData>(value.clone()).map(|data| (data, value)),
-            Err(error) => Err(error.error.message),
+            // An answer of the wrong shape is the host's fault: the application hears of
+            // it, as for every other request (and of any failure after asking the user).
+            Ok(value) => parse::<GetOpenIdResponseData>(value.clone()).map(|data| (data, value)).map_err(|message| (message, true)),
+            Err(error) => Err((error.error.message, asked)),
         };
         let (data, value) = match decision {
             Ok(decision) => decision,
-            Err(message) if asked => {
-                notify(out, Notification::HostError { message });
+            Err((message, tell)) => {
+                if tell {
+                    notify(out, Notification::HostError { message: message.clone() });
+                }
+                if !asked {
+                    return out.push(Output::ToWidget(request.reply_error(message)));
+                }
                 return self.send::<OpenIdCredentials>(now, OpenIdCredentialsRequestData::blocked(original), Purpose::Delivery, out);
             }
-            Err(message) => return out.push(Output::ToWidget(request.reply_error(message))),
         };
         match (data.state, asked) {
             (OpenIdState::Pending, false) => {
