@@ -297,13 +297,11 @@ fn render(output: Output) -> String {
     match output {
         Output::ToWidget(text) => {
             // A widget message given as a string may hold line breaks in its whitespace,
-            // which the reply echoes: re-serialise it compactly to keep one line.
-            if text.contains(['\n', '\r']) {
-                let compact = serde_json::from_str::<serde_json::Value>(&text).map(|v| v.to_string()).unwrap_or(text);
-                format!(r#"{{"to_widget":{compact}}}"#)
-            } else {
-                format!(r#"{{"to_widget":{text}}}"#)
-            }
+            // which the reply echoes: they become spaces to keep one line. JSON strings
+            // cannot hold raw line breaks, so nothing else changes (re-serialising would
+            // reorder keys, drop duplicates and round big numbers the widget sent).
+            let text = if text.contains(['\n', '\r']) { text.replace(['\n', '\r'], " ") } else { text };
+            format!(r#"{{"to_widget":{text}}}"#)
         }
         Output::Environment { id, request } => match serde_json::to_string(&request) {
             Ok(json) => match json.strip_prefix('{') {

@@ -357,12 +357,10 @@ impl Driver {
         match output {
             Output::ToHost(text) => {
                 // A host message given as a string may hold line breaks in its whitespace,
-                // which the reply echoes: re-serialise it compactly to keep one line.
-                let text = if text.contains(['\n', '\r']) {
-                    serde_json::from_str::<Value>(&text).map(|v| v.to_string()).unwrap_or(text)
-                } else {
-                    text
-                };
+                // which the reply echoes: they become spaces to keep one line. JSON strings
+                // cannot hold raw line breaks, so nothing else changes (re-serialising would
+                // reorder keys, drop duplicates and round big numbers the host sent).
+                let text = if text.contains(['\n', '\r']) { text.replace(['\n', '\r'], " ") } else { text };
                 let tag = serde_json::from_str::<Value>(&text)
                     .ok()
                     .filter(|m| m.get("response").is_none())
