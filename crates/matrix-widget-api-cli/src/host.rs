@@ -35,6 +35,9 @@
 //! `send_delayed_event` with `{"room_id","delay_id"}`; reads with `{"events": […]}`; the
 //! rest with the action's response, `{}` for an acknowledgement).
 //!
+//! A bad line (not JSON, not an object, invalid UTF-8 or NUL bytes in it, longer than
+//! `--max-line-bytes`) gets its error line and the session goes on.
+//!
 //! Exit status: 0 when every line was understood, 1 when one was not, 2 for I/O errors.
 
 use crate::input::{Content, Source};
@@ -163,7 +166,7 @@ impl<W: Write> Lines<W> {
 
 /// Runs the session over the input until it ends.
 pub(crate) fn run(args: &HostArgs, max_line_bytes: usize) -> Result<Status, Fatal> {
-    let mut lines = args.source().open(max_line_bytes)?;
+    let mut lines = args.source().open(max_line_bytes)?.nul_is_data();
     let stdout = io::stdout();
     let mut out = Lines { out: stdout.lock(), closed: false };
     let mut driver = Driver::new(args.config());

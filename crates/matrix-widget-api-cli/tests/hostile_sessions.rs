@@ -51,6 +51,19 @@ fn host_bad_lines_each_get_an_error_and_the_session_goes_on() {
 }
 
 #[test]
+fn host_a_nul_byte_is_a_bad_line_not_the_end_of_the_session() {
+    let input = b"{\"call\":\"iframe_loaded\"}\n{\"tick\":1,\x00}\n{\"widget\":{\"api\":\"fromWidget\",\"widgetId\":\"w\",\"requestId\":\"v\",\"action\":\"supported_api_versions\",\"data\":{}}}\n";
+    let got = run(&["host", "--widget-id", "w"], Some(input));
+    let out = lines(&got.stdout);
+    assert_eq!(out.len(), 3, "{}\n{}", got.stdout, got.stderr);
+    assert_eq!(out[0]["to_widget"]["action"], "capabilities");
+    assert_eq!(out[1]["line"], 2);
+    assert!(out[1]["error"].as_str().unwrap().starts_with("not a JSON object"), "{}", out[1]);
+    assert_eq!(out[2]["to_widget"]["requestId"], "v");
+    assert_eq!(got.status, 1);
+}
+
+#[test]
 fn host_a_ten_megabyte_line_is_refused_and_the_session_goes_on() {
     let big = format!(
         r#"{{"widget":{{"api":"fromWidget","widgetId":"w","requestId":"big","action":"io.example.x","data":{{"x":"{}"}}}}}}"#,
@@ -118,7 +131,7 @@ fn widget_bad_lines_each_get_an_error_and_the_session_goes_on() {
     input.extend_from_slice(b"{\"answer\":5,\"ok\":{}}\n");
     input.extend_from_slice(b"{\"answer\":\"zz\",\"ok\":{}}\n");
     input.extend_from_slice(b"\xff\xfe\n");
-    input.extend_from_slice(b"{\"tick\":1,x}\n");
+    input.extend_from_slice(b"{\"tick\":1,\x00}\n");
     input.extend_from_slice(b"{\"call\":\"stop\"}\n");
     input.extend_from_slice(b"{\"call\":\"sta");
     let got = run(&["widget", "--widget-id", "w"], Some(&input));
