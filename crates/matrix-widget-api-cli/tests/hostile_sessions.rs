@@ -5,7 +5,7 @@
 //! output line is lost; the exit status is 1 when a line was not understood, 0 otherwise.
 
 // Tests fail by panicking.
-#![expect(clippy::panic, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, reason = "tests fail by panicking")]
+#![expect(clippy::panic, clippy::expect_used, reason = "tests fail by panicking")]
 
 use serde_json::Value;
 

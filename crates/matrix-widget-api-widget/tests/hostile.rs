@@ -4,7 +4,7 @@
 //! given twice, never, or of the wrong shape; inputs after `Stop`; a host that changes the
 //! widget's ID. Each test says exactly what comes out.
 
-#![expect(clippy::panic, clippy::unwrap_used, clippy::indexing_slicing, reason = "tests fail by panicking")]
+#![expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests fail by panicking")]
 
 use matrix_widget_api::naming::Spelled;
 use matrix_widget_api::{ActionName, Capability, Message, Role, decode_as};
