@@ -504,3 +504,27 @@ fn pushes_the_widget_may_not_see_are_never_delivered() {
     let step = push(&mut host, Input::PushEvent(serde_json::from_value(event(ROOM, "m.room.message", None)).unwrap()));
     assert_eq!(step.only_message()["action"], "send_event");
 }
+
+#[test]
+fn state_and_sticky_reads_of_the_wrong_shape_are_host_errors() {
+    let mut host = Host::in_room();
+    let ask = host.input(Input::IframeLoaded).message("capabilities").clone();
+    let capabilities = ["org.matrix.msc2762.receive.state_event:m.room.topic", "org.matrix.msc4407.receive.sticky_event"];
+    let step = host.widget(reply(&ask, json!({ "capabilities": capabilities })));
+    let (id, _) = step.only_env();
+    let step = host.answer(id, json!(capabilities));
+    let Some((sticky, EnvRequest::ReadStickyEvents { .. })) = step.env.first() else { panic!("{step:#?}") };
+    let sticky = *sticky;
+    let versions = step.message("supported_api_versions").clone();
+    let step = host.widget(reply(&versions, json!({"supported_versions": ["org.matrix.msc2762_update_state"]})));
+    let (read, EnvRequest::ReadState { .. }) = step.only_env() else { panic!("{step:#?}") };
+    // A read of the wrong shape: the application is told, and the widget gets the state
+    // that could be read (none), as the reference pushes what it has after a failed read.
+    let step = host.answer(read, json!({"events": "none"}));
+    assert!(matches!(step.notes.as_slice(), [Notification::HostError { message }] if message.contains("invalid answer")), "{step:#?}");
+    assert_eq!(step.only_message()["action"], "update_state");
+    assert_eq!(step.only_message()["data"], json!({"state": []}));
+    // Sticky events of the wrong shape: nothing is pushed.
+    let step = host.answer(sticky, json!([{"type": "m.room.message"}]));
+    assert!(matches!(step.only_note(), Notification::HostError { .. }), "{step:#?}");
+}
