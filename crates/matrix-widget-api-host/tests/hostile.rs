@@ -528,3 +528,56 @@ fn state_and_sticky_reads_of_the_wrong_shape_are_host_errors() {
     let step = host.answer(sticky, json!([{"type": "m.room.message"}]));
     assert!(matches!(step.only_note(), Notification::HostError { .. }), "{step:#?}");
 }
+
+#[test]
+fn a_busy_room_does_not_crowd_out_the_initial_state_push() {
+    // State changes keep coming while the widget has not said what it speaks: more than
+    // `max_pending` of them must not push the initial state read out of the queue.
+    let mut host = Host::in_room();
+    let ask = host.input(Input::IframeLoaded).message("capabilities").clone();
+    let capabilities = ["org.matrix.msc2762.receive.state_event:m.room.member"];
+    let step = host.widget(reply(&ask, json!({ "capabilities": capabilities })));
+    let (id, _) = step.only_env();
+    let step = host.answer(id, json!(capabilities));
+    assert!(step.env.is_empty(), "the state read waits for the versions: {step:#?}");
+    let versions = step.message("supported_api_versions").clone();
+    for n in 0..100 {
+        let member = event(ROOM, "m.room.member", Some(&format!("@u{n}:example.org")));
+        let step = host.input(Input::PushStateUpdate(serde_json::from_value(member).unwrap()));
+        assert!(step.to_widget.is_empty() && step.env.is_empty(), "{step:#?}");
+    }
+    let step = host.widget(reply(&versions, json!({"supported_versions": ["org.matrix.msc2762_update_state"]})));
+    let (read, EnvRequest::ReadState { room_ids, .. }) = step.only_env() else { panic!("no state read: {step:#?}") };
+    assert_eq!(serde_json::to_value(room_ids).unwrap(), json!([ROOM]));
+    // The read comes back with the room's state; the changes held meanwhile win over it.
+    let step = host.answer(read, json!({"events": [event(ROOM, "m.room.member", Some("@alice:example.org"))]}));
+    let state = step.only_message()["data"]["state"].as_array().unwrap().clone();
+    let keys: Vec<&str> = state.iter().map(|e| e["state_key"].as_str().unwrap()).collect();
+    assert_eq!(keys[0], "@alice:example.org");
+    assert_eq!(keys.len(), 1 + 100 - 37, "the newest changes, bounded by max_pending: {keys:?}");
+    assert_eq!(keys[keys.len() - 1], "@u99:example.org");
+}
+
+#[test]
+fn many_rooms_viewed_before_the_versions_are_all_read() {
+    let mut host = Host::in_room();
+    let ask = host.input(Input::IframeLoaded).message("capabilities").clone();
+    let capabilities = ["org.matrix.msc2762.receive.state_event:m.room.member"];
+    let (id, _) = host.widget(reply(&ask, json!({ "capabilities": capabilities }))).only_env();
+    let versions = host.answer(id, json!(capabilities)).message("supported_api_versions").clone();
+    for n in 0..100 {
+        let step = host.input(Input::ViewedRoomChanged(Some(format!("!r{n}:example.org"))));
+        assert!(step.to_widget.is_empty() && step.env.is_empty(), "{step:#?}");
+    }
+    let step = host.widget(reply(&versions, json!({"supported_versions": ["org.matrix.msc2762_update_state"]})));
+    // Bounded by max_pending reads, and no room is left out.
+    assert_eq!(step.env.len(), 64);
+    let mut read: Vec<String> = Vec::new();
+    for (_, request) in &step.env {
+        let EnvRequest::ReadState { room_ids, .. } = request else { panic!("{request:?}") };
+        read.extend(serde_json::from_value::<Vec<String>>(serde_json::to_value(room_ids).unwrap()).unwrap());
+    }
+    let mut expected = vec![ROOM.to_owned()];
+    expected.extend((0..100).map(|n| format!("!r{n}:example.org")));
+    assert_eq!(read, expected);
+}

@@ -174,6 +174,21 @@ fn typed_reply<A: Action>(request: &Request<A>, result: Answer, out: &mut Out) -
     }
 }
 
+/// Adds the rooms of `more` to `rooms`.
+fn merge_rooms(rooms: &mut RoomIds, more: &RoomIds) {
+    match (&mut *rooms, more) {
+        (RoomIds::Any, _) => {}
+        (_, RoomIds::Any) => *rooms = RoomIds::Any,
+        (RoomIds::Rooms(list), RoomIds::Rooms(others)) => {
+            for room in others {
+                if !list.contains(room) {
+                    list.push(room.clone());
+                }
+            }
+        }
+    }
+}
+
 /// The approved capabilities' `receive.state_event` filters.
 fn state_filters(approved: &[Spelled<Capability>]) -> Vec<StateFilter> {
     let mut seen = HashSet::new();
@@ -594,9 +609,25 @@ impl HostSession {
                 self.send::<ToWidgetSupportedApiVersions>(now, Empty::new(), Purpose::Versions, out);
             }
             Versions::Asking => {
-                // Bounded like the environment: the oldest work is dropped first.
+                // Bounded like the environment: the oldest state change is dropped first.
+                // A queued initial state read is never dropped: it reads the current
+                // state, which holds the dropped change, so nothing is lost while one
+                // waits (a busy room must not push it out of the queue).
                 if self.deferred.len() >= self.config.max_pending.max(1) {
-                    self.deferred.remove(0);
+                    let oldest_change = self.deferred.iter().position(|w| matches!(w, Deferred::StateUpdate(_)));
+                    match (oldest_change, &work) {
+                        (Some(at), _) => {
+                            self.deferred.remove(at);
+                        }
+                        // Only reads are queued: one more read of other rooms joins the last.
+                        (None, Deferred::InitialState(rooms)) => {
+                            if let Some(Deferred::InitialState(last)) = self.deferred.last_mut() {
+                                merge_rooms(last, rooms);
+                                return;
+                            }
+                        }
+                        (None, Deferred::StateUpdate(_)) => {}
+                    }
                     notify(out, Notification::HostError { message: "too many pushes waiting for the widget's versions".into() });
                 }
                 self.deferred.push(work);
