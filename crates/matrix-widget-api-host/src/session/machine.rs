@@ -31,7 +31,7 @@ use matrix_widget_api::{
     Action, ActionName, ApiVersion, Capability, DecodeError, ErrorResponseData, FromWidgetRequest, HostMessage, Request, TimelineTarget,
     ToWidgetResponse, decode_host,
 };
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 
 /// How many state changes are held while the initial state is read.
 const MAX_HELD_STATE: usize = 4096;
@@ -141,7 +141,7 @@ pub struct HostSession {
     state_reads: usize,
     /// State changes that arrived while a state read was running: merged into its push,
     /// where they win over what was read (they are newer).
-    state_during_read: Vec<RoomEvent>,
+    state_during_read: VecDeque<RoomEvent>,
 }
 
 /// Collects outputs while one input is processed.
@@ -232,7 +232,7 @@ impl HostSession {
             watching_turn: false,
             notified_approved: 0,
             state_reads: 0,
-            state_during_read: Vec::new(),
+            state_during_read: VecDeque::new(),
         }
     }
 
@@ -658,10 +658,10 @@ impl HostSession {
                 // Bounded: an environment that never answers the read must not make the
                 // session hold every state change forever.
                 if self.state_during_read.len() >= MAX_HELD_STATE {
-                    self.state_during_read.remove(0);
+                    self.state_during_read.pop_front();
                     notify(out, Notification::HostError { message: "too many state changes held during a state read".into() });
                 }
-                self.state_during_read.push(*event);
+                self.state_during_read.push_back(*event);
             }
             Deferred::StateUpdate(event) => {
                 self.send::<UpdateState>(now, UpdateStateRequestData::new(vec![*event]), Purpose::Delivery, out)
