@@ -195,7 +195,12 @@ impl Run {
         let approved = self.session.negotiation().approved();
         let has = |want: &Capability| approved.iter().any(|c| c.value() == want);
         match request {
-            EnvRequest::SendEvent { data, .. } | EnvRequest::SendDelayedEvent { data, .. } => {
+            EnvRequest::SendEvent { data, room_id } | EnvRequest::SendDelayedEvent { data, room_id } => {
+                let viewed = self.session.config().viewed_room.as_deref() == Some(room_id.as_str());
+                assert!(
+                    viewed || approved.iter().any(|c| matches!(c.value(), Capability::Timeline(t) if t.covers(room_id))),
+                    "a send to {room_id} without a timeline capability"
+                );
                 if data.delay.is_some() {
                     assert!(has(&Capability::SendDelayedEvent), "a delayed send without the delayed-event capability");
                 }
@@ -226,6 +231,17 @@ impl Run {
             EnvRequest::UploadFile { .. } | EnvRequest::GetMediaConfig => assert!(has(&Capability::UploadFile)),
             EnvRequest::DownloadFile { .. } => assert!(has(&Capability::DownloadFile)),
             EnvRequest::ReadStickyEvents { .. } => assert!(has(&Capability::ReceiveStickyEvent)),
+            EnvRequest::Navigate { .. } => assert!(has(&Capability::Navigate)),
+            EnvRequest::SetAlwaysOnScreen { .. } => assert!(has(&Capability::AlwaysOnScreen)),
+            EnvRequest::UserDirectorySearch { .. } => assert!(has(&Capability::UserDirectorySearch)),
+            EnvRequest::GetRtcTransports => assert!(has(&Capability::RtcTransports)),
+            EnvRequest::RtcLivekitGetToken { .. } => assert!(has(&Capability::RtcLivekitGetToken)),
+            EnvRequest::RtcLivekitDelegateDelayedLeave { .. } => assert!(has(&Capability::RtcLivekitDelegateDelayedLeave)),
+            EnvRequest::ReadRoomAccountData { data } => assert!(
+                approved.iter().any(|c| matches!(c.value(), Capability::ReceiveRoomAccountData(t) if *t == data.event_type)),
+                "room account data {} read without its capability",
+                data.event_type
+            ),
             EnvRequest::ReadState { filters, .. } => assert!(!filters.is_empty()),
             _ => {}
         }
