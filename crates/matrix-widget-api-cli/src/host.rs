@@ -35,6 +35,9 @@
 //! `send_delayed_event` with `{"room_id","delay_id"}`; reads with `{"events": […]}`; the
 //! rest with the action's response, `{}` for an acknowledgement).
 //!
+//! A bad line (not JSON, not an object, invalid UTF-8 or NUL bytes in it, longer than
+//! `--max-line-bytes`) gets its error line and the session goes on.
+//!
 //! Exit status: 0 when every line was understood, 1 when one was not, 2 for I/O errors.
 
 use crate::input::{Content, Source};
@@ -163,7 +166,7 @@ impl<W: Write> Lines<W> {
 
 /// Runs the session over the input until it ends.
 pub(crate) fn run(args: &HostArgs, max_line_bytes: usize) -> Result<Status, Fatal> {
-    let mut lines = args.source().open(max_line_bytes)?;
+    let mut lines = args.source().open(max_line_bytes)?.nul_is_data();
     let stdout = io::stdout();
     let mut out = Lines { out: stdout.lock(), closed: false };
     let mut driver = Driver::new(args.config());
@@ -297,13 +300,11 @@ fn render(output: Output) -> String {
     match output {
         Output::ToWidget(text) => {
             // A widget message given as a string may hold line breaks in its whitespace,
-            // which the reply echoes: re-serialise it compactly to keep one line.
-            if text.contains(['\n', '\r']) {
-                let compact = serde_json::from_str::<serde_json::Value>(&text).map(|v| v.to_string()).unwrap_or(text);
-                format!(r#"{{"to_widget":{compact}}}"#)
-            } else {
-                format!(r#"{{"to_widget":{text}}}"#)
-            }
+            // which the reply echoes: they become spaces to keep one line. JSON strings
+            // cannot hold raw line breaks, so nothing else changes (re-serialising would
+            // reorder keys, drop duplicates and round big numbers the widget sent).
+            let text = if text.contains(['\n', '\r']) { text.replace(['\n', '\r'], " ") } else { text };
+            format!(r#"{{"to_widget":{text}}}"#)
         }
         Output::Environment { id, request } => match serde_json::to_string(&request) {
             Ok(json) => match json.strip_prefix('{') {

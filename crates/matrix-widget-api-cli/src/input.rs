@@ -81,16 +81,27 @@ pub(crate) struct Lines {
     /// Where the bytes of a too-long line go as they are read (`normalize` passes every
     /// line through): its whole text, then `\n`.
     overflow: Option<Box<dyn Write>>,
+    /// Whether a NUL byte is just a byte of its line (the sessions: a bad line must not
+    /// end the conversation) rather than the sign of binary input.
+    nul_is_data: bool,
 }
 
 impl Lines {
     fn new(reader: Box<dyn BufRead>, limit: usize, name: String) -> Self {
-        Lines { reader, limit, buffer: Vec::new(), number: 0, name, keep_blank: false, overflow: None }
+        Lines { reader, limit, buffer: Vec::new(), number: 0, name, keep_blank: false, overflow: None, nul_is_data: false }
     }
 
     /// Returns blank lines too, as [`Content::Complete`] with their bytes.
     pub(crate) fn keep_blank(mut self) -> Self {
         self.keep_blank = true;
+        self
+    }
+
+    /// Returns lines holding NUL bytes like any other (which then fail as JSON), instead
+    /// of refusing the input as binary: for `host` and `widget`, whose sessions go on
+    /// after a bad line.
+    pub(crate) fn nul_is_data(mut self) -> Self {
+        self.nul_is_data = true;
         self
     }
 
@@ -112,7 +123,7 @@ impl Lines {
             if self.number == 1 {
                 self.check_start()?;
             }
-            if self.buffer.contains(&0) {
+            if !self.nul_is_data && self.buffer.contains(&0) {
                 return Err(Fatal(format!(
                     "{} looks like binary input (a NUL byte on line {}): widget-api reads JSON lines, one UTF-8 message per line",
                     self.name, self.number

@@ -29,6 +29,9 @@
 //! | `{"notify": NAME, …}` | a notification (`ready`, `capabilities`, `timed_out`, `invalid_reply`, `misbehaved`, `application_error`, `closed`) |
 //! | `{"line": N, "error": "…"}` | input line `N` was not understood, or its request could not be sent; the session goes on |
 //!
+//! A bad line (not JSON, not an object, invalid UTF-8 or NUL bytes in it, longer than
+//! `--max-line-bytes`) gets its error line and the session goes on.
+//!
 //! Exit status: 0 when every line was understood, 1 when one was not, 2 for I/O errors.
 
 use crate::input::{Content, Source};
@@ -190,7 +193,7 @@ impl<W: Write> Lines<W> {
 /// Runs the session over the input until it ends.
 pub(crate) fn run(args: &WidgetArgs, max_line_bytes: usize) -> Result<Status, Fatal> {
     let config = args.config()?;
-    let mut lines = args.source().open(max_line_bytes)?;
+    let mut lines = args.source().open(max_line_bytes)?.nul_is_data();
     let stdout = io::stdout();
     let mut out = Lines { out: stdout.lock(), closed: false };
     let mut driver = Driver::new(config);
@@ -357,12 +360,10 @@ impl Driver {
         match output {
             Output::ToHost(text) => {
                 // A host message given as a string may hold line breaks in its whitespace,
-                // which the reply echoes: re-serialise it compactly to keep one line.
-                let text = if text.contains(['\n', '\r']) {
-                    serde_json::from_str::<Value>(&text).map(|v| v.to_string()).unwrap_or(text)
-                } else {
-                    text
-                };
+                // which the reply echoes: they become spaces to keep one line. JSON strings
+                // cannot hold raw line breaks, so nothing else changes (re-serialising would
+                // reorder keys, drop duplicates and round big numbers the host sent).
+                let text = if text.contains(['\n', '\r']) { text.replace(['\n', '\r'], " ") } else { text };
                 let tag = serde_json::from_str::<Value>(&text)
                     .ok()
                     .filter(|m| m.get("response").is_none())

@@ -52,9 +52,12 @@
 //!    decision 28). Turning it off gives the reference's behaviour.
 //! 6. **Bounded.** At most [`Config::max_pending`] widget requests wait on the environment;
 //!    more are refused with an error reply at once, and with
-//!    [`Config::environment_timeout`] they expire. Capability sets are hashed: a
-//!    renegotiation costs time linear in its size. Deadlines are kept in order, so an
-//!    input costs nothing extra while none is due.
+//!    [`Config::environment_timeout`] they expire. Pushes waiting for the widget's versions
+//!    are bounded by [`Config::max_pending`] too: the oldest state change goes first (the
+//!    initial state read, which fetches the current state anyway, never does), with a
+//!    [`Notification::HostError`]. Capability sets are hashed: a renegotiation costs time
+//!    linear in its size. Deadlines are kept in order, so an input costs nothing extra
+//!    while none is due.
 //! 7. **toWidget requests** get IDs `host-1`, `host-2`, …, time out after
 //!    [`Config::to_widget_timeout`] (10 s, like the reference) on the next input at or after
 //!    the deadline ([`Input::Tick`] exists for this), and a reply is matched by `requestId`

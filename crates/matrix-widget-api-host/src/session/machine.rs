@@ -31,7 +31,7 @@ use matrix_widget_api::{
     Action, ActionName, ApiVersion, Capability, DecodeError, ErrorResponseData, FromWidgetRequest, HostMessage, Request, TimelineTarget,
     ToWidgetResponse, decode_host,
 };
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 
 /// How many state changes are held while the initial state is read.
 const MAX_HELD_STATE: usize = 4096;
@@ -141,7 +141,7 @@ pub struct HostSession {
     state_reads: usize,
     /// State changes that arrived while a state read was running: merged into its push,
     /// where they win over what was read (they are newer).
-    state_during_read: Vec<RoomEvent>,
+    state_during_read: VecDeque<RoomEvent>,
 }
 
 /// Collects outputs while one input is processed.
@@ -171,6 +171,21 @@ fn typed_reply<A: Action>(request: &Request<A>, result: Answer, out: &mut Out) -
                 request.reply_error(message)
             }
         },
+    }
+}
+
+/// Adds the rooms of `more` to `rooms`.
+fn merge_rooms(rooms: &mut RoomIds, more: &RoomIds) {
+    match (&mut *rooms, more) {
+        (RoomIds::Any, _) => {}
+        (_, RoomIds::Any) => *rooms = RoomIds::Any,
+        (RoomIds::Rooms(list), RoomIds::Rooms(others)) => {
+            for room in others {
+                if !list.contains(room) {
+                    list.push(room.clone());
+                }
+            }
+        }
     }
 }
 
@@ -217,7 +232,7 @@ impl HostSession {
             watching_turn: false,
             notified_approved: 0,
             state_reads: 0,
-            state_during_read: Vec::new(),
+            state_during_read: VecDeque::new(),
         }
     }
 
@@ -594,9 +609,25 @@ impl HostSession {
                 self.send::<ToWidgetSupportedApiVersions>(now, Empty::new(), Purpose::Versions, out);
             }
             Versions::Asking => {
-                // Bounded like the environment: the oldest work is dropped first.
+                // Bounded like the environment: the oldest state change is dropped first.
+                // A queued initial state read is never dropped: it reads the current
+                // state, which holds the dropped change, so nothing is lost while one
+                // waits (a busy room must not push it out of the queue).
                 if self.deferred.len() >= self.config.max_pending.max(1) {
-                    self.deferred.remove(0);
+                    let oldest_change = self.deferred.iter().position(|w| matches!(w, Deferred::StateUpdate(_)));
+                    match (oldest_change, &work) {
+                        (Some(at), _) => {
+                            self.deferred.remove(at);
+                        }
+                        // Only reads are queued: one more read of other rooms joins the last.
+                        (None, Deferred::InitialState(rooms)) => {
+                            if let Some(Deferred::InitialState(last)) = self.deferred.last_mut() {
+                                merge_rooms(last, rooms);
+                                return;
+                            }
+                        }
+                        (None, Deferred::StateUpdate(_)) => {}
+                    }
                     notify(out, Notification::HostError { message: "too many pushes waiting for the widget's versions".into() });
                 }
                 self.deferred.push(work);
@@ -627,10 +658,10 @@ impl HostSession {
                 // Bounded: an environment that never answers the read must not make the
                 // session hold every state change forever.
                 if self.state_during_read.len() >= MAX_HELD_STATE {
-                    self.state_during_read.remove(0);
+                    self.state_during_read.pop_front();
                     notify(out, Notification::HostError { message: "too many state changes held during a state read".into() });
                 }
-                self.state_during_read.push(*event);
+                self.state_during_read.push_back(*event);
             }
             Deferred::StateUpdate(event) => {
                 self.send::<UpdateState>(now, UpdateStateRequestData::new(vec![*event]), Purpose::Delivery, out)
@@ -995,16 +1026,22 @@ impl HostSession {
     fn finish_openid(&mut self, now: Millis, id: EnvId, request: &Request<GetOpenId>, asked: bool, result: Answer, out: &mut Out) {
         let original = request.envelope().request_id().to_owned();
         let decision = match result {
-            Ok(value) => parse::<GetOpenIdResponseData>(value.clone()).map(|data| (data, value)),
-            Err(error) => Err(error.error.message),
+            // An answer of the wrong shape is the host's fault: the application hears of
+            // it, as for every other request (and of any failure after asking the user).
+            Ok(value) => parse::<GetOpenIdResponseData>(value.clone()).map(|data| (data, value)).map_err(|message| (message, true)),
+            Err(error) => Err((error.error.message, asked)),
         };
         let (data, value) = match decision {
             Ok(decision) => decision,
-            Err(message) if asked => {
-                notify(out, Notification::HostError { message });
+            Err((message, tell)) => {
+                if tell {
+                    notify(out, Notification::HostError { message: message.clone() });
+                }
+                if !asked {
+                    return out.push(Output::ToWidget(request.reply_error(message)));
+                }
                 return self.send::<OpenIdCredentials>(now, OpenIdCredentialsRequestData::blocked(original), Purpose::Delivery, out);
             }
-            Err(message) => return out.push(Output::ToWidget(request.reply_error(message))),
         };
         match (data.state, asked) {
             (OpenIdState::Pending, false) => {
