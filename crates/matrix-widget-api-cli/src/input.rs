@@ -20,6 +20,14 @@ pub(crate) enum Source {
 }
 
 impl Source {
+    /// The source a `FILE` argument names: `-` or nothing is standard input.
+    pub(crate) fn from_arg(file: Option<&std::path::Path>) -> Source {
+        match file {
+            Some(path) if path.as_os_str() != "-" => Source::File(path.to_path_buf()),
+            _ => Source::Stdin,
+        }
+    }
+
     /// Opens the trace. Reading standard input from a terminal says so on standard error,
     /// so that a user who forgot the file name is not left waiting.
     pub(crate) fn open(&self, limit: usize) -> Result<Lines, Fatal> {

@@ -259,10 +259,7 @@ struct InputArg {
 
 impl InputArg {
     fn source(&self) -> input::Source {
-        match &self.file {
-            Some(path) if path.as_os_str() != "-" => input::Source::File(path.clone()),
-            _ => input::Source::Stdin,
-        }
+        input::Source::from_arg(self.file.as_deref())
     }
 }
 

@@ -170,6 +170,36 @@ pub(crate) fn cell<T: Serialize + ?Sized>(value: &T) -> String {
     }
 }
 
+/// Writes the lines of a session (`widget-api host`, `widget-api widget`), flushing each: a
+/// test or a sidecar reads them as they come. A closed pipe ends the output quietly.
+pub(crate) struct LineWriter<W: Write> {
+    out: W,
+    closed: bool,
+}
+
+impl<W: Write> LineWriter<W> {
+    /// Writes to `out`.
+    pub(crate) fn new(out: W) -> Self {
+        LineWriter { out, closed: false }
+    }
+
+    /// Writes `line` and a line break, and flushes.
+    pub(crate) fn write(&mut self, line: &str) -> Result<(), Fatal> {
+        if self.closed {
+            return Ok(());
+        }
+        let result = self.out.write_all(line.as_bytes()).and_then(|()| self.out.write_all(b"\n")).and_then(|()| self.out.flush());
+        match result {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

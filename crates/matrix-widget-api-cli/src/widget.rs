@@ -35,6 +35,7 @@
 //! Exit status: 0 when every line was understood, 1 when one was not, 2 for I/O errors.
 
 use crate::input::{Content, Source};
+use crate::output::LineWriter;
 use crate::{Fatal, NamingArg, Status};
 use clap::Args;
 use matrix_widget_api::from_widget::content_loaded::ContentLoaded;
@@ -46,7 +47,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use serde_json::value::RawValue;
 use std::collections::{BTreeMap, HashMap};
-use std::io::{self, Write};
+use std::io;
 
 /// Written after the options of `widget-api widget --help`.
 pub(crate) const WIDGET_EXAMPLES: &str = "\
@@ -159,34 +160,7 @@ impl WidgetArgs {
     }
 
     fn source(&self) -> Source {
-        match &self.file {
-            Some(path) if path.as_os_str() != "-" => Source::File(path.clone()),
-            _ => Source::Stdin,
-        }
-    }
-}
-
-/// Writes output lines, flushing each (a test or sidecar reads them as they come); a
-/// closed pipe ends the output quietly.
-struct Lines<W: Write> {
-    out: W,
-    closed: bool,
-}
-
-impl<W: Write> Lines<W> {
-    fn write(&mut self, line: &str) -> Result<(), Fatal> {
-        if self.closed {
-            return Ok(());
-        }
-        let result = self.out.write_all(line.as_bytes()).and_then(|()| self.out.write_all(b"\n")).and_then(|()| self.out.flush());
-        match result {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
-                self.closed = true;
-                Ok(())
-            }
-            Err(e) => Err(e.into()),
-        }
+        Source::from_arg(self.file.as_deref())
     }
 }
 
@@ -195,7 +169,7 @@ pub(crate) fn run(args: &WidgetArgs, max_line_bytes: usize) -> Result<Status, Fa
     let config = args.config()?;
     let mut lines = args.source().open(max_line_bytes)?.nul_is_data();
     let stdout = io::stdout();
-    let mut out = Lines { out: stdout.lock(), closed: false };
+    let mut out = LineWriter::new(stdout.lock());
     let mut driver = Driver::new(config);
     let mut failed = false;
     while let Some(line) = lines.next_line()? {
