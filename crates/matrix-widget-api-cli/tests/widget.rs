@@ -10,41 +10,16 @@
 use matrix_widget_api::{Message, Role, decode_as};
 use serde_json::Value;
 
+#[path = "support/golden.rs"]
+mod golden;
 #[path = "support/process.rs"]
 mod process;
 
-use process::{Run, run, tests_dir};
+use process::{Run, run};
 
 /// Runs `widget-api widget ARGS widget/<name>.jsonl` and compares with `widget/<name>.out`.
 fn golden(name: &str, args: &[&str], status: i32) -> Run {
-    let input = format!("widget/{name}.jsonl");
-    let mut all = vec!["widget"];
-    all.extend_from_slice(args);
-    all.push(&input);
-    let got = run(&all, None);
-    let path = tests_dir().join("widget").join(format!("{name}.out"));
-    let regenerate = format!(
-        "cd crates/matrix-widget-api-cli/tests && cargo run -q -p matrix-widget-api-cli -- {} > widget/{name}.out",
-        all.iter().map(|a| if a.contains(['!', '@', '#']) { format!("'{a}'") } else { a.to_string() }).collect::<Vec<_>>().join(" ")
-    );
-    let expected =
-        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{} cannot be read ({e}); write it with\n  {regenerate}", path.display()));
-    if got.stdout != expected {
-        let first = expected
-            .lines()
-            .zip(got.stdout.lines())
-            .position(|(a, b)| a != b)
-            .unwrap_or(expected.lines().count().min(got.stdout.lines().count()));
-        panic!(
-            "golden session `{name}` differs from widget/{name}.out at output line {}:\n- {}\n+ {}\nIf the new output is right, review it and write it with\n  {regenerate}",
-            first + 1,
-            expected.lines().nth(first).unwrap_or("(nothing)"),
-            got.stdout.lines().nth(first).unwrap_or("(nothing)"),
-        );
-    }
-    assert_eq!(got.status, status, "golden session `{name}`: exit status; stderr:\n{}", got.stderr);
-    assert!(!got.stderr.contains("panicked"), "{}", got.stderr);
-    got
+    golden::golden("widget", name, args, status)
 }
 
 /// The kind of an output line: its one protocol key.

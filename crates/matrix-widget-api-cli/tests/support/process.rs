@@ -1,4 +1,4 @@
-//! Running the `widget-api` binary from the CLI's test targets (`cli.rs`, `host.rs`), in
+//! Running the `widget-api` binary from the CLI's test targets, in
 //! `tests/`, with an optional standard input.
 
 use std::io::Write;
