@@ -8,99 +8,15 @@
 #![expect(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, reason = "tests fail by panicking")]
 
 use matrix_widget_api::ErrorResponseData;
-use matrix_widget_api_host::session::{Config, EnvId, EnvRequest, HostSession, Input, Millis, Misbehaviour, Notification, Output};
+use matrix_widget_api_host::session::{Config, EnvId, EnvRequest, Input, Millis, Misbehaviour, Notification};
 use serde_json::{Value, json};
 
-const WIDGET: &str = "w1";
-const ROOM: &str = "!room:example.org";
-const USER: &str = "@alice:example.org";
+#[path = "support/harness.rs"]
+mod harness;
 
-/// What one input produced, split by kind.
-#[derive(Debug, Default)]
-struct Step {
-    to_widget: Vec<Value>,
-    env: Vec<(EnvId, EnvRequest)>,
-    notes: Vec<Notification>,
-}
-
-impl Step {
-    fn is_empty(&self) -> bool {
-        self.to_widget.is_empty() && self.env.is_empty() && self.notes.is_empty()
-    }
-
-    fn only_message(&self) -> &Value {
-        assert!(self.to_widget.len() == 1 && self.env.is_empty(), "one message expected: {self:#?}");
-        &self.to_widget[0]
-    }
-
-    fn only_env(&self) -> (EnvId, &EnvRequest) {
-        assert!(self.env.len() == 1 && self.to_widget.is_empty(), "one environment request expected: {self:#?}");
-        (self.env[0].0, &self.env[0].1)
-    }
-
-    fn only_note(&self) -> &Notification {
-        assert!(self.notes.len() == 1 && self.to_widget.is_empty() && self.env.is_empty(), "one notification expected: {self:#?}");
-        &self.notes[0]
-    }
-
-    fn message(&self, action: &str) -> &Value {
-        self.to_widget.iter().find(|m| m["action"] == action).unwrap_or_else(|| panic!("no {action} in {self:#?}"))
-    }
-}
-
-fn request(request_id: &str, action: &str, data: Value) -> String {
-    json!({"api": "fromWidget", "widgetId": WIDGET, "requestId": request_id, "action": action, "data": data}).to_string()
-}
-
-fn reply(to: &Value, response: Value) -> String {
-    let mut reply = to.clone();
-    reply["response"] = response;
-    reply.to_string()
-}
-
-fn error_of(message: &Value) -> &str {
-    message["response"]["error"]["message"].as_str().unwrap_or_else(|| panic!("not an error reply: {message}"))
-}
-
-struct Host {
-    session: HostSession,
-    now: Millis,
-}
+use harness::{Host, ROOM, Step, USER, WIDGET, error_of, reply, request};
 
 impl Host {
-    fn new(config: Config) -> Self {
-        Host { session: HostSession::new(config), now: Millis(0) }
-    }
-
-    fn in_room() -> Self {
-        Host::new(Config::new(WIDGET, USER).viewed_room(ROOM))
-    }
-
-    fn input(&mut self, input: Input) -> Step {
-        let mut step = Step::default();
-        for output in self.session.process(self.now, input) {
-            match output {
-                Output::ToWidget(text) => step.to_widget.push(serde_json::from_str(&text).expect("the session posts JSON")),
-                Output::Environment { id, request } => step.env.push((id, request)),
-                Output::Notify(note) => step.notes.push(note),
-            }
-        }
-        step
-    }
-
-    fn at(&mut self, now: u64, input: Input) -> Step {
-        self.now = Millis(now);
-        self.input(input)
-    }
-
-    fn widget(&mut self, text: impl Into<String>) -> Step {
-        self.input(Input::WidgetMessage(text.into()))
-    }
-
-    fn answer(&mut self, id: EnvId, value: Value) -> Step {
-        self.input(Input::EnvironmentAnswer { id, result: Ok(value) })
-    }
-
     /// Negotiates `capabilities` (all approved) and answers the versions request with
     /// `update_state` support; returns the toWidget messages of the approval.
     fn ready(&mut self, capabilities: &[&str]) -> Step {

@@ -18,89 +18,12 @@ use matrix_widget_api_host::session::{
 };
 use serde_json::{Value, json};
 
-const WIDGET: &str = "w1";
-const ROOM: &str = "!room:example.org";
-const USER: &str = "@alice:example.org";
+#[path = "support/harness.rs"]
+mod harness;
 
-/// A session and a clock.
-struct Host {
-    session: HostSession,
-    now: Millis,
-}
-
-/// What one input produced, split by kind.
-#[derive(Debug, Default)]
-struct Step {
-    to_widget: Vec<Value>,
-    env: Vec<(EnvId, EnvRequest)>,
-    notes: Vec<Notification>,
-}
-
-impl Step {
-    fn only_message(&self) -> &Value {
-        assert_eq!(self.to_widget.len(), 1, "one message expected: {self:#?}");
-        &self.to_widget[0]
-    }
-
-    fn only_env(&self) -> (EnvId, &EnvRequest) {
-        assert_eq!(self.env.len(), 1, "one environment request expected: {self:#?}");
-        (self.env[0].0, &self.env[0].1)
-    }
-
-    fn message(&self, action: &str) -> &Value {
-        self.to_widget.iter().find(|m| m["action"] == action).unwrap_or_else(|| panic!("no {action} in {self:#?}"))
-    }
-
-    fn error(&self) -> String {
-        let message = self.only_message();
-        message["response"]["error"]["message"].as_str().unwrap_or_else(|| panic!("not an error reply: {message}")).to_owned()
-    }
-}
-
-fn request(request_id: &str, action: &str, data: Value) -> String {
-    json!({"api": "fromWidget", "widgetId": WIDGET, "requestId": request_id, "action": action, "data": data}).to_string()
-}
-
-/// The widget's reply to a toWidget request.
-fn reply(to: &Value, response: Value) -> String {
-    let mut reply = to.clone();
-    reply["response"] = response;
-    reply.to_string()
-}
+use harness::{Host, ROOM, Step, USER, WIDGET, error_of, reply, request};
 
 impl Host {
-    fn new(config: Config) -> Self {
-        Host { session: HostSession::new(config), now: Millis(0) }
-    }
-
-    fn in_room() -> Self {
-        Host::new(Config::new(WIDGET, USER).viewed_room(ROOM))
-    }
-
-    fn input(&mut self, input: Input) -> Step {
-        let mut step = Step::default();
-        for output in self.session.process(self.now, input) {
-            match output {
-                Output::ToWidget(text) => step.to_widget.push(serde_json::from_str(&text).expect("the session posts JSON")),
-                Output::Environment { id, request } => step.env.push((id, request)),
-                Output::Notify(note) => step.notes.push(note),
-            }
-        }
-        step
-    }
-
-    fn widget(&mut self, text: impl Into<String>) -> Step {
-        self.input(Input::WidgetMessage(text.into()))
-    }
-
-    fn answer(&mut self, id: EnvId, value: Value) -> Step {
-        self.input(Input::EnvironmentAnswer { id, result: Ok(value) })
-    }
-
-    fn fail(&mut self, id: EnvId, message: &str) -> Step {
-        self.input(Input::EnvironmentAnswer { id, result: Err(ErrorResponseData::new(message)) })
-    }
-
     /// Loads the iframe, requests `capabilities`, approves `approve` (all if `None`), and
     /// answers the versions request with `versions`. Returns the step of the approval.
     fn negotiate(&mut self, capabilities: &[&str], approve: Option<&[&str]>, versions: &[&str]) -> Step {
@@ -127,10 +50,6 @@ impl Host {
         step.notes.append(&mut after.notes);
         step
     }
-}
-
-fn error_of(message: &Value) -> &str {
-    message["response"]["error"]["message"].as_str().unwrap_or_else(|| panic!("not an error reply: {message}"))
 }
 
 // ---- Start and negotiation (rust-sdk capabilities.rs, ClientWidgetApi "should initiate capabilities") ----
