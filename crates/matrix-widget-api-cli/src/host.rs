@@ -40,15 +40,12 @@
 //!
 //! Exit status: 0 when every line was understood, 1 when one was not, 2 for I/O errors.
 
-use crate::input::{Content, Source};
+use crate::input::{Content, Fields, Source, field, optional};
 use crate::output::LineWriter;
 use crate::{Fatal, Status};
 use clap::{Args, ValueEnum};
 use matrix_widget_api::ErrorResponseData;
 use matrix_widget_api_host::session::{Config, EnvId, HostSession, Input, Millis, Output, StartMode};
-use serde::de::DeserializeOwned;
-use serde_json::value::RawValue;
-use std::collections::BTreeMap;
 use std::io;
 
 /// Written after the options of `widget-api host --help`.
@@ -170,21 +167,6 @@ pub(crate) fn run(args: &HostArgs, max_line_bytes: usize) -> Result<Status, Fata
 pub(crate) struct Driver {
     session: HostSession,
     now: Millis,
-}
-
-/// One input line's members, each kept as its JSON text.
-type Fields = BTreeMap<String, Box<RawValue>>;
-
-fn field<T: DeserializeOwned>(fields: &Fields, name: &str) -> Result<T, String> {
-    let raw = fields.get(name).ok_or_else(|| format!("`{name}` is missing"))?;
-    serde_json::from_str(raw.get()).map_err(|e| format!("`{name}`: {e}"))
-}
-
-fn optional<T: DeserializeOwned>(fields: &Fields, name: &str) -> Result<Option<T>, String> {
-    match fields.get(name) {
-        None => Ok(None),
-        Some(_) => field(fields, name).map(Some),
-    }
 }
 
 impl Driver {

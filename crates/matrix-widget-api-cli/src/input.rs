@@ -239,6 +239,24 @@ impl Lines {
     }
 }
 
+/// One line of a session's input (`widget-api host`, `widget-api widget`): its members,
+/// each kept as its JSON text, read only when asked for.
+pub(crate) type Fields = std::collections::BTreeMap<String, Box<serde_json::value::RawValue>>;
+
+/// Member `name` of a session's input line, as a `T`.
+pub(crate) fn field<T: serde::de::DeserializeOwned>(fields: &Fields, name: &str) -> Result<T, String> {
+    let raw = fields.get(name).ok_or_else(|| format!("`{name}` is missing"))?;
+    serde_json::from_str(raw.get()).map_err(|e| format!("`{name}`: {e}"))
+}
+
+/// Member `name` of a session's input line, as a `T`, if present.
+pub(crate) fn optional<T: serde::de::DeserializeOwned>(fields: &Fields, name: &str) -> Result<Option<T>, String> {
+    match fields.get(name) {
+        None => Ok(None),
+        Some(_) => field(fields, name).map(Some),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -34,7 +34,7 @@
 //!
 //! Exit status: 0 when every line was understood, 1 when one was not, 2 for I/O errors.
 
-use crate::input::{Content, Source};
+use crate::input::{Content, Fields, Source, field, optional};
 use crate::output::LineWriter;
 use crate::{Fatal, NamingArg, Status};
 use clap::Args;
@@ -43,7 +43,6 @@ use matrix_widget_api::naming::{Naming, Spelled};
 use matrix_widget_api::payload::Empty;
 use matrix_widget_api::{ActionName, Capability, ErrorResponseData, FromWidgetResponse, ToWidgetRequest};
 use matrix_widget_api_widget::session::{AnsweredBy, Config, Input, Millis, Notification, Output, WidgetSession};
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 use serde_json::value::RawValue;
 use std::collections::{BTreeMap, HashMap};
@@ -200,21 +199,6 @@ struct Driver {
     now: Millis,
     /// The `tag` of each waiting request that had one, by `requestId`.
     tags: HashMap<String, String>,
-}
-
-/// One input line's members, each kept as its JSON text.
-type Fields = BTreeMap<String, Box<RawValue>>;
-
-fn field<T: DeserializeOwned>(fields: &Fields, name: &str) -> Result<T, String> {
-    let raw = fields.get(name).ok_or_else(|| format!("`{name}` is missing"))?;
-    serde_json::from_str(raw.get()).map_err(|e| format!("`{name}`: {e}"))
-}
-
-fn optional<T: DeserializeOwned>(fields: &Fields, name: &str) -> Result<Option<T>, String> {
-    match fields.get(name) {
-        None => Ok(None),
-        Some(_) => field(fields, name).map(Some),
-    }
 }
 
 /// What an input line asks for.
