@@ -1,6 +1,8 @@
-//! Every order of an envelope's keys, and of its `data`'s keys, decodes to the same value:
-//! the one-pass path (keys in the usual order) and the fallback path (`data` before `action`,
-//! `response` before `data`, …) must agree, with a role and without.
+//! Invariants the decoder's fast paths rely on. Every order of an envelope's keys, and of
+//! its `data`'s keys, decodes to the same value: the one-pass path (keys in the usual
+//! order) and the fallback path (`data` before `action`, `response` before `data`, …) must
+//! agree, with a role and without. And no known action name is as long as the ID-length
+//! check's shortcut assumes.
 
 use crate::{Message, Role, decode, decode_as};
 use serde_json::value::RawValue;
@@ -134,4 +136,15 @@ fn permutations_are_all_distinct_orders() {
     assert_eq!(orders.len(), 24);
     let distinct: std::collections::BTreeSet<Vec<i32>> = orders.iter().map(|o| o.iter().map(|x| **x).collect()).collect();
     assert_eq!(distinct.len(), 24);
+}
+
+#[test]
+fn known_action_names_are_short() {
+    use crate::action::ActionName;
+    use crate::naming::WireName;
+    let spellings: Vec<&str> = ActionName::NAMES.iter().flat_map(crate::naming::NameSpec::spellings).collect();
+    assert!(spellings.len() > 40, "{spellings:?}");
+    for spelling in spellings {
+        assert!(spelling.len() < super::LONGEST_KNOWN_ACTION, "{spelling}");
+    }
 }
