@@ -531,8 +531,15 @@ impl HostSession {
         self.notified_approved = self.negotiation.approved().len();
         // The approved list only grows (a reload starts a new negotiation and engine), so
         // the engine takes only what this round approved.
-        let approved = self.negotiation.approved().get(before..).unwrap_or_default();
-        self.permissions.extend(approved.iter().map(Spelled::value));
+        let new = self.negotiation.approved().get(before..).unwrap_or_default();
+        self.permissions.extend(new.iter().map(Spelled::value));
+        // Only what this round newly approved can show the widget state or sticky events it
+        // has not seen: a new `receive.state_event` filter, a new `receive.sticky_event`, or
+        // a new timeline room. A round that grants anything else (a delayed-event capability,
+        // say) pushes nothing again, as the reference's `allowCapabilities` does.
+        let new_rooms = new.iter().any(|c| matches!(c.value(), Capability::Timeline(_)));
+        let new_state = new_rooms || new.iter().any(|c| matches!(c.value(), Capability::ReceiveStateEvent(_)));
+        let new_sticky = new_rooms || new.iter().any(|c| *c.value() == Capability::ReceiveStickyEvent);
         self.phase = Phase::Ready;
         self.send_notify_capabilities(now, out);
         notify(
@@ -551,15 +558,6 @@ impl HostSession {
             self.versions = Versions::Asking;
             self.send::<ToWidgetSupportedApiVersions>(now, Empty::new(), Purpose::Versions, out);
         }
-        // Only what this round newly approved can show the widget state or sticky events it
-        // has not seen: a new `receive.state_event` filter, a new `receive.sticky_event`, or
-        // a new timeline room. A round that grants anything else (a delayed-event capability,
-        // say) pushes nothing again, as the reference's `allowCapabilities` does.
-        let approved = self.negotiation.approved();
-        let new = approved.get(before..).unwrap_or(approved);
-        let new_rooms = new.iter().any(|c| matches!(c.value(), Capability::Timeline(_)));
-        let new_state = new_rooms || new.iter().any(|c| matches!(c.value(), Capability::ReceiveStateEvent(_)));
-        let new_sticky = new_rooms || new.iter().any(|c| *c.value() == Capability::ReceiveStickyEvent);
         if new_state || new_sticky {
             let rooms = self.push_rooms();
             if new_state && !state_filters(self.negotiation.approved()).is_empty() {
