@@ -17,6 +17,7 @@
 
 mod error;
 mod finish;
+mod json;
 #[cfg(test)]
 mod key_order;
 mod visitor;
@@ -402,23 +403,33 @@ impl Decoder {
     }
 
     fn decode_inner(&self, role: Option<Role>, text: &str) -> Result<Message, DecodeError> {
+        self.decode_with(role, text, true)
+    }
+
+    /// The decoder without its fast path: what the differential tests and fuzz target
+    /// compare the fast path with.
+    pub(crate) fn decode_without_fast_path(&self, role: Option<Role>, text: &str) -> Result<Message, DecodeError> {
+        self.decode_with(role, text, false)
+    }
+
+    fn decode_with(&self, role: Option<Role>, text: &str, fast: bool) -> Result<Message, DecodeError> {
         // A refused request gets no reply from a role it cannot reach: the api whose messages
         // this role receives as replies.
         let replies_api = role.map(|role| match role {
             Role::Host => "toWidget",
             Role::Widget => "fromWidget",
         });
-        crate::limits::check(text, &self.limits).map_err(|refused| DecodeError::Refused(Box::new(refused.for_receiver(replies_api))))?;
-        let result = match finish::run(role, text, true) {
-            Ok(Ok(message)) => Ok(message),
-            Ok(Err(invalid)) => Err(DecodeError::Invalid(invalid)),
-            // The one-pass decode failed somewhere: decode the envelope alone to find out
-            // whether the envelope or the payload was at fault.
-            Err(_) => match finish::run(role, text, false) {
-                Ok(Ok(message)) => Ok(message),
-                Ok(Err(invalid)) => Err(DecodeError::Invalid(invalid)),
-                Err(e) => Err(DecodeError::Malformed(e)),
-            },
+        // The fast path reads a message well inside the limits as serde_json would, or gives
+        // up (wire decision 44). When the one pass gave up (a payload its type refuses, or
+        // one with a float), the envelope is read alone and the payload decoded after it, as
+        // the slow way does: the same outcome, with the payload's precise error.
+        let fast = match fast {
+            true => visitor::read_fast(role, text, true, &self.limits).or_else(|_| visitor::read_fast(role, text, false, &self.limits)),
+            false => Err(json::Bail),
+        };
+        let result = match fast {
+            Ok(outcome) => outcome.map_err(DecodeError::Invalid),
+            Err(_) => self.decode_slow(role, text, replies_api),
         };
         let envelope = match &result {
             Ok(message) => Some(message.envelope()),
@@ -437,6 +448,24 @@ impl Decoder {
         {
             Some(refused) => Err(DecodeError::Refused(refused)),
             None => result,
+        }
+    }
+
+    /// The slow way, taken when the fast path gave up: the limits scan, then the pass with
+    /// serde_json, and where that fails the envelope alone, to tell an invalid payload (an
+    /// answerable request) from a malformed message.
+    fn decode_slow(&self, role: Option<Role>, text: &str, replies_api: Option<&str>) -> Result<Message, DecodeError> {
+        crate::limits::check(text, &self.limits).map_err(|refused| DecodeError::Refused(Box::new(refused.for_receiver(replies_api))))?;
+        match finish::run(role, text, true) {
+            Ok(Ok(message)) => Ok(message),
+            Ok(Err(invalid)) => Err(DecodeError::Invalid(invalid)),
+            // The one-pass decode failed somewhere: decode the envelope alone to find out
+            // whether the envelope or the payload was at fault.
+            Err(_) => match finish::run(role, text, false) {
+                Ok(Ok(message)) => Ok(message),
+                Ok(Err(invalid)) => Err(DecodeError::Invalid(invalid)),
+                Err(e) => Err(DecodeError::Malformed(e)),
+            },
         }
     }
 }

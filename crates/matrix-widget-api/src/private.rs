@@ -13,6 +13,18 @@ pub use serde::{Deserialize, Deserializer, Serialize, Serializer};
 pub use std::borrow::Cow;
 pub use std::string::String;
 
+/// [`Decoder::decode_as`](crate::Decoder::decode_as) (or, without a role,
+/// [`Decoder::decode`](crate::Decoder::decode)) without the fast path: the limits scan and
+/// serde_json only. For the differential tests and fuzz target, which check that both paths
+/// agree (wire decision 44).
+pub fn decode_without_fast_path(
+    decoder: &crate::Decoder,
+    role: Option<crate::Role>,
+    text: &str,
+) -> Result<crate::Message, crate::DecodeError> {
+    decoder.decode_without_fast_path(role, text)
+}
+
 #[cfg(feature = "schema")]
 #[doc(hidden)]
 #[macro_export]

@@ -5,9 +5,11 @@
 //! (`finish.rs`), which the pass calls at its end.
 
 use super::finish::Outcome;
+use super::json::{Bail, Reader};
 use crate::action::ActionName;
 use crate::api::{Api, Role};
 use crate::from_widget::{FromWidgetData, FromWidgetResult};
+use crate::limits::Limits;
 use crate::message::{Envelope, Id};
 use crate::naming::Spelled;
 use crate::outcome::FieldName;
@@ -48,6 +50,17 @@ pub(super) fn read(role: Option<Role>, text: &str, typed: bool) -> Result<Outcom
     let captured = MessageSeed { role, text, typed, may_be_reply }.deserialize(&mut deserializer)?;
     deserializer.end()?;
     Ok(captured)
+}
+
+/// [`read`] through the fast path's reader (`json.rs`). `Err` means only that the message
+/// is to be read the slow way, which finds out what, if anything, is wrong with it.
+#[inline(always)]
+pub(super) fn read_fast(role: Option<Role>, text: &str, typed: bool, limits: &Limits) -> Result<Outcome, Bail> {
+    let mut reader = Reader::new(text, limits).ok_or(Bail)?;
+    let may_be_reply = role.is_none() && text.contains("\"response\"");
+    let outcome = MessageSeed { role, text, typed, may_be_reply }.deserialize(&mut reader)?;
+    reader.end()?;
+    Ok(outcome)
 }
 
 /// The pass over one message.
