@@ -139,6 +139,14 @@ impl<'de> Reader<'de> {
     /// The next byte after white space.
     #[inline(always)]
     fn peek(&mut self) -> Result<u8, Bail> {
+        match self.bytes.get(self.pos) {
+            Some(&b) if b > b' ' => Ok(b),
+            _ => self.peek_after_ws(),
+        }
+    }
+
+    #[cold]
+    fn peek_after_ws(&mut self) -> Result<u8, Bail> {
         self.ws();
         self.bytes.get(self.pos).copied().ok_or(Bail)
     }
