@@ -23,6 +23,7 @@ mod key_order;
 mod visitor;
 
 pub use error::{DecodeError, InvalidMessage};
+pub(crate) use json::from_str as from_str_fast;
 
 use crate::action::ActionName;
 use crate::api::Api;

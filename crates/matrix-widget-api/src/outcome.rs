@@ -140,7 +140,7 @@ impl<'de, R: Deserialize<'de> + UnknownFields> Visitor<'de> for OutcomeVisitor<R
             && key == "error"
         {
             let raw: &'de RawValue = map.next_value()?;
-            if let Ok(error) = serde_json::from_str::<WidgetError>(raw.get()) {
+            if let Ok(error) = crate::decode::from_str_fast::<WidgetError>(raw.get()) {
                 let mut extra = Extra::new();
                 while let Some(FieldName(key)) = map.next_key::<FieldName<'de>>()? {
                     if key == "error" {

@@ -302,7 +302,17 @@ pub fn read_extra<'de, A: MapAccess<'de>>(extra: &mut Extra, key: Cow<'de, str>,
 
 /// Rejects an object that had an unknown field twice.
 #[doc(hidden)]
+#[inline]
 pub fn finish_extra<E: de::Error>(extra: &Extra) -> Result<(), E> {
+    // Most payloads have no unknown field: decided here, inlined into every payload's visitor.
+    if extra.0.len() < 2 {
+        return Ok(());
+    }
+    find_duplicate_extra(extra)
+}
+
+#[inline(never)]
+fn find_duplicate_extra<E: de::Error>(extra: &Extra) -> Result<(), E> {
     let fields = &extra.0;
     let duplicate = if fields.len() <= 8 {
         fields.iter().enumerate().find(|(i, (k, _))| fields.iter().take(*i).any(|(seen, _)| seen == k)).map(|(_, (k, _))| k)
