@@ -84,6 +84,14 @@ pub(crate) fn from_str<'a, T: de::Deserialize<'a>>(text: &'a str) -> Result<T, s
     }
 }
 
+/// The four strings of a message's head, as written (no escapes).
+pub(super) struct Head<'de> {
+    pub(super) api: &'de str,
+    pub(super) widget_id: &'de str,
+    pub(super) request_id: &'de str,
+    pub(super) action: &'de str,
+}
+
 /// One of eight bytes set in every byte of a word.
 const ONES: u64 = 0x0101_0101_0101_0101;
 /// The high bit of every byte of a word.
@@ -132,6 +140,60 @@ impl<'de> Reader<'de> {
             max_string: limits.max_string_bytes(),
             scratch: String::new(),
         })
+    }
+
+    /// The head of the message as every known peer writes it, with nothing between the
+    /// tokens and no escape in the strings: `{"api":"fromWidget","widgetId":"…",
+    /// "requestId":"…","action":"…"` (or `toWidget`). When the text starts so, the head is
+    /// read, the reader stands inside the object after the action's value (at the `,` or `}`
+    /// that follows), and the four strings are returned; otherwise nothing is read.
+    pub(super) fn canonical_head(&mut self) -> Result<Option<Head<'de>>, Bail> {
+        const FROM_WIDGET: &[u8] = br#"{"api":"fromWidget","widgetId":""#;
+        const TO_WIDGET: &[u8] = br#"{"api":"toWidget","widgetId":""#;
+        let (api, mut at) = if self.bytes.starts_with(FROM_WIDGET) {
+            ("fromWidget", FROM_WIDGET.len())
+        } else if self.bytes.starts_with(TO_WIDGET) {
+            ("toWidget", TO_WIDGET.len())
+        } else {
+            return Ok(None);
+        };
+        let mut strings = [""; 3];
+        for (string, next) in strings.iter_mut().zip([&br#","requestId":""#[..], br#","action":""#, b""]) {
+            let end = self.scan_plain(at);
+            if self.bytes.get(end) != Some(&b'"') {
+                // An escape (or anything else): the generic pass reads it.
+                return Ok(None);
+            }
+            if end - at + 2 > self.max_string {
+                return Err(Bail);
+            }
+            *string = self.text.get(at..end).ok_or(Bail)?;
+            at = end + 1;
+            if !self.bytes.get(at..).is_some_and(|rest| rest.starts_with(next)) {
+                return Ok(None);
+            }
+            at += next.len();
+        }
+        let [widget_id, request_id, action] = strings;
+        self.pos = at;
+        self.enter()?;
+        for _ in 0..4 {
+            self.count()?;
+        }
+        Ok(Some(Head { api, widget_id, request_id, action }))
+    }
+
+    /// The members after a [`canonical_head`](Self::canonical_head), for the visitor; then
+    /// [`close_object`](Self::close_object).
+    pub(super) fn members_after_head(&mut self) -> impl MapAccess<'de, Error = Bail> + '_ {
+        Members { reader: self, first: false }
+    }
+
+    /// The end of the object whose members were read.
+    pub(super) fn close_object(&mut self) -> Result<(), Bail> {
+        self.expect(b'}')?;
+        self.depth -= 1;
+        Ok(())
     }
 
     /// Only white space is left.

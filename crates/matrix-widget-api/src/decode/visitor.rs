@@ -5,7 +5,7 @@
 //! (`finish.rs`), which the pass calls at its end.
 
 use super::finish::Outcome;
-use super::json::{Bail, Reader};
+use super::json::{Bail, Head, Reader};
 use crate::action::ActionName;
 use crate::api::{Api, Role};
 use crate::from_widget::{FromWidgetData, FromWidgetResult};
@@ -58,7 +58,18 @@ pub(super) fn read(role: Option<Role>, text: &str, typed: bool) -> Result<Outcom
 pub(super) fn read_fast(role: Option<Role>, text: &str, typed: bool, limits: &Limits) -> Result<Outcome, Bail> {
     let mut reader = Reader::new(text, limits).ok_or(Bail)?;
     let may_be_reply = role.is_none() && text.contains("\"response\"");
-    let outcome = MessageSeed { role, text, typed, may_be_reply }.deserialize(&mut reader)?;
+    let seed = MessageSeed { role, text, typed, may_be_reply };
+    let outcome = match reader.canonical_head()? {
+        // The head every known peer writes, read without dispatching on its keys; its
+        // values go through the same seeds as in the generic pass.
+        Some(head) => {
+            let start = Start::from_head(&head)?;
+            let outcome = seed.visit_members(start, reader.members_after_head())?;
+            reader.close_object()?;
+            outcome
+        }
+        None => seed.deserialize(&mut reader)?,
+    };
     reader.end()?;
     Ok(outcome)
 }
@@ -203,11 +214,37 @@ impl<'de> Visitor<'de> for MessageSeed<'_> {
         f.write_str("a widget API message (a JSON object with api, widgetId, requestId, action and data)")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Outcome, A::Error> {
-        let mut api: Option<Api> = None;
-        let mut widget_id: Option<Id> = None;
-        let mut request_id: Option<Id> = None;
-        let mut action: Option<Spelled<ActionName>> = None;
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Outcome, A::Error> {
+        self.visit_members(Start::default(), map)
+    }
+}
+
+/// The envelope fields read before the pass's loop: none, or a canonical head's.
+#[derive(Default)]
+struct Start {
+    api: Option<Api>,
+    widget_id: Option<Id>,
+    request_id: Option<Id>,
+    action: Option<Spelled<ActionName>>,
+}
+
+impl Start {
+    /// The head's values, through the seeds and checks the pass applies to them.
+    fn from_head(head: &Head<'_>) -> Result<Self, Bail> {
+        use serde::de::value::BorrowedStrDeserializer;
+        Ok(Start {
+            api: Some(Api::deserialize(BorrowedStrDeserializer::<Bail>::new(head.api))?),
+            widget_id: Some(non_empty("widgetId", IdSeed.deserialize(BorrowedStrDeserializer::<Bail>::new(head.widget_id))?)?),
+            request_id: Some(non_empty("requestId", IdSeed.deserialize(BorrowedStrDeserializer::<Bail>::new(head.request_id))?)?),
+            action: Some(Spelled::<ActionName>::deserialize(BorrowedStrDeserializer::<Bail>::new(head.action))?),
+        })
+    }
+}
+
+impl<'de> MessageSeed<'_> {
+    /// The pass's loop over the message's members, after what `start` already holds.
+    fn visit_members<A: MapAccess<'de>>(self, start: Start, mut map: A) -> Result<Outcome, A::Error> {
+        let Start { mut api, mut widget_id, mut request_id, mut action } = start;
         let mut data: Option<DataSlot<'de>> = None;
         let mut response: Option<ResponseSlot<'de>> = None;
         let mut null_response = None;
