@@ -24,6 +24,7 @@
 //! `content` and unknown fields stay byte-exact slices of the text. Should that token ever
 //! change, raw values fail here and every message takes the slow path: slower, not wrong.
 
+use crate::api::Api;
 use crate::limits::Limits;
 use serde::de::value::BorrowedStrDeserializer;
 use serde::de::{self, DeserializeSeed, EnumAccess, MapAccess, SeqAccess, VariantAccess, Visitor};
@@ -84,12 +85,14 @@ pub(crate) fn from_str<'a, T: de::Deserialize<'a>>(text: &'a str) -> Result<T, s
     }
 }
 
-/// The four strings of a message's head, as written (no escapes).
+/// What a message's head holds: its `api`, and its three strings as written (no escapes).
 pub(super) struct Head<'de> {
-    pub(super) api: &'de str,
+    pub(super) api: Api,
     pub(super) widget_id: &'de str,
     pub(super) request_id: &'de str,
     pub(super) action: &'de str,
+    /// The key `data` followed, and was read: the reader stands before its colon.
+    pub(super) data_follows: bool,
 }
 
 /// One of eight bytes set in every byte of a word.
@@ -144,43 +147,54 @@ impl<'de> Reader<'de> {
 
     /// The head of the message as every known peer writes it, with nothing between the
     /// tokens and no escape in the strings: `{"api":"fromWidget","widgetId":"…",
-    /// "requestId":"…","action":"…"` (or `toWidget`). When the text starts so, the head is
-    /// read, the reader stands inside the object after the action's value (at the `,` or `}`
-    /// that follows), and the four strings are returned; otherwise nothing is read.
+    /// "requestId":"…","action":"…"` (or `toWidget`), usually followed by `,"data"`. When the
+    /// text starts so, the head is read and returned, and the reader stands inside the object
+    /// after the action's value, or before the colon of `data` when it followed; otherwise
+    /// nothing is read.
     pub(super) fn canonical_head(&mut self) -> Result<Option<Head<'de>>, Bail> {
         const FROM_WIDGET: &[u8] = br#"{"api":"fromWidget","widgetId":""#;
         const TO_WIDGET: &[u8] = br#"{"api":"toWidget","widgetId":""#;
-        let (api, mut at) = if self.bytes.starts_with(FROM_WIDGET) {
-            ("fromWidget", FROM_WIDGET.len())
+        let (api, at) = if self.bytes.starts_with(FROM_WIDGET) {
+            (Api::FromWidget, FROM_WIDGET.len())
         } else if self.bytes.starts_with(TO_WIDGET) {
-            ("toWidget", TO_WIDGET.len())
+            (Api::ToWidget, TO_WIDGET.len())
         } else {
             return Ok(None);
         };
-        let mut strings = [""; 3];
-        for (string, next) in strings.iter_mut().zip([&br#","requestId":""#[..], br#","action":""#, b""]) {
-            let end = self.scan_plain(at);
-            if self.bytes.get(end) != Some(&b'"') {
-                // An escape (or anything else): the generic pass reads it.
-                return Ok(None);
-            }
-            if end - at + 2 > self.max_string {
-                return Err(Bail);
-            }
-            *string = self.text.get(at..end).ok_or(Bail)?;
-            at = end + 1;
-            if !self.bytes.get(at..).is_some_and(|rest| rest.starts_with(next)) {
-                return Ok(None);
-            }
-            at += next.len();
+        let Some((widget_id, at)) = self.head_string(at, br#","requestId":""#)? else { return Ok(None) };
+        let Some((request_id, at)) = self.head_string(at, br#","action":""#)? else { return Ok(None) };
+        let Some((action, mut at)) = self.head_string(at, b"")? else { return Ok(None) };
+        // `data` comes next in every message known peers write: its key is read here too,
+        // and its value (after the colon) by the visitor.
+        const DATA: &[u8] = br#","data""#;
+        let data_follows = self.bytes.get(at..).is_some_and(|rest| rest.starts_with(DATA));
+        if data_follows {
+            at += DATA.len();
         }
-        let [widget_id, request_id, action] = strings;
         self.pos = at;
         self.enter()?;
-        for _ in 0..4 {
-            self.count()?;
+        self.elements += 4 + usize::from(data_follows);
+        if self.elements >= self.max_elements {
+            return Err(Bail);
         }
-        Ok(Some(Head { api, widget_id, request_id, action }))
+        Ok(Some(Head { api, widget_id, request_id, action, data_follows }))
+    }
+
+    /// A head's string starting at `at`, without escapes, and the text after it, which must
+    /// start with `next`: the string and where the text goes on after `next`.
+    #[inline(always)]
+    fn head_string(&self, at: usize, next: &[u8]) -> Result<Option<(&'de str, usize)>, Bail> {
+        let end = self.scan_plain(at);
+        if self.bytes.get(end) != Some(&b'"') {
+            // An escape (or anything else): the generic pass reads it.
+            return Ok(None);
+        }
+        if end - at + 2 > self.max_string {
+            return Err(Bail);
+        }
+        let string = self.text.get(at..end).ok_or(Bail)?;
+        let after = end + 1;
+        Ok(self.bytes.get(after..).filter(|rest| rest.starts_with(next)).map(|_| (string, after + next.len())))
     }
 
     /// The members after a [`canonical_head`](Self::canonical_head), for the visitor; then

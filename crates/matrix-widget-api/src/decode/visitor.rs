@@ -12,7 +12,6 @@ use crate::from_widget::{FromWidgetData, FromWidgetResult};
 use crate::limits::Limits;
 use crate::message::{Envelope, Id};
 use crate::naming::Spelled;
-use crate::outcome::FieldName;
 use crate::payload::Extra;
 use crate::to_widget::{ToWidgetData, ToWidgetResult};
 use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
@@ -106,11 +105,20 @@ enum Key<'de> {
 
 impl<'de> Deserialize<'de> for Key<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let FieldName(name) = FieldName::deserialize(deserializer)?;
-        Ok(match Key::known(&name) {
-            Some(key) => key,
-            None => Key::Other(name),
-        })
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key::known(v).unwrap_or(Key::Other(Cow::Borrowed(v))))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key::known(v).unwrap_or_else(|| Key::Other(Cow::Owned(v.to_owned()))))
+            }
+        }
+        deserializer.deserialize_identifier(KeyVisitor)
     }
 }
 
@@ -226,25 +234,30 @@ struct Start {
     widget_id: Option<Id>,
     request_id: Option<Id>,
     action: Option<Spelled<ActionName>>,
+    /// A key already read, whose value comes next.
+    next: Option<Key<'static>>,
 }
 
 impl Start {
-    /// The head's values, through the seeds and checks the pass applies to them.
+    /// The head's values, through the seeds and checks the pass applies to them (`api` was
+    /// one of its two spellings).
     fn from_head(head: &Head<'_>) -> Result<Self, Bail> {
         use serde::de::value::BorrowedStrDeserializer;
         Ok(Start {
-            api: Some(Api::deserialize(BorrowedStrDeserializer::<Bail>::new(head.api))?),
+            api: Some(head.api),
             widget_id: Some(non_empty("widgetId", IdSeed.deserialize(BorrowedStrDeserializer::<Bail>::new(head.widget_id))?)?),
             request_id: Some(non_empty("requestId", IdSeed.deserialize(BorrowedStrDeserializer::<Bail>::new(head.request_id))?)?),
             action: Some(Spelled::<ActionName>::deserialize(BorrowedStrDeserializer::<Bail>::new(head.action))?),
+            next: head.data_follows.then_some(Key::Data),
         })
     }
 }
 
 impl<'de> MessageSeed<'_> {
     /// The pass's loop over the message's members, after what `start` already holds.
+    #[inline(always)]
     fn visit_members<A: MapAccess<'de>>(self, start: Start, mut map: A) -> Result<Outcome, A::Error> {
-        let Start { mut api, mut widget_id, mut request_id, mut action } = start;
+        let (mut api, mut widget_id, mut request_id, mut action) = (start.api, start.widget_id, start.request_id, start.action);
         let mut data: Option<DataSlot<'de>> = None;
         let mut response: Option<ResponseSlot<'de>> = None;
         let mut null_response = None;
@@ -259,7 +272,11 @@ impl<'de> MessageSeed<'_> {
             }};
         }
 
-        while let Some(key) = map.next_key::<Key<'de>>()? {
+        let mut next = start.next;
+        while let Some(key) = match next.take() {
+            Some(key) => Some(key),
+            None => map.next_key::<Key<'de>>()?,
+        } {
             match key {
                 Key::Api => once!(api, "api", map.next_value().map_err(|e| crate::payload::field_error("api", e))?),
                 Key::WidgetId => {
