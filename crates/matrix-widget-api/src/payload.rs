@@ -114,8 +114,14 @@ pub(crate) fn abbreviate(s: &str) -> Cow<'_, str> {
 /// The fields of a payload that its type does not know, in the order they arrived, with
 /// their values kept as raw JSON. Serialising the payload writes them back after the
 /// known fields, so nothing a peer sent is lost.
+///
+/// Boxed, as almost every payload has none: an `Extra` is one pointer wide in every payload
+/// and envelope that carries one.
 #[derive(Clone, Default)]
-pub struct Extra(Vec<(String, Box<RawValue>)>);
+pub struct Extra(Option<Box<Fields>>);
+
+/// The unknown fields of an [`Extra`] that has some.
+type Fields = Vec<(String, Box<RawValue>)>;
 
 impl Extra {
     /// No unknown fields.
@@ -123,53 +129,64 @@ impl Extra {
         Self::default()
     }
 
+    fn fields(&self) -> &[(String, Box<RawValue>)] {
+        self.0.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    fn fields_mut(&mut self) -> &mut Fields {
+        self.0.get_or_insert_with(Box::default)
+    }
+
     /// The raw value of `key`.
     pub fn get(&self, key: &str) -> Option<&RawValue> {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| &**v)
+        self.fields().iter().find(|(k, _)| k == key).map(|(_, v)| &**v)
     }
 
     /// Sets `key` to `value` (replacing an earlier value of `key`).
     pub fn insert<T: Serialize + ?Sized>(&mut self, key: impl Into<String>, value: &T) -> Result<(), serde_json::Error> {
         let key = key.into();
         let value = serde_json::value::to_raw_value(value)?;
-        match self.0.iter_mut().find(|(k, _)| *k == key) {
+        let fields = self.fields_mut();
+        match fields.iter_mut().find(|(k, _)| *k == key) {
             Some((_, slot)) => *slot = value,
-            None => self.0.push((key, value)),
+            None => fields.push((key, value)),
         }
         Ok(())
     }
 
     /// Removes `key`, returning its raw value.
     pub fn remove(&mut self, key: &str) -> Option<Box<RawValue>> {
-        let i = self.0.iter().position(|(k, _)| k == key)?;
-        Some(self.0.remove(i).1)
+        let fields = self.0.as_deref_mut()?;
+        let i = fields.iter().position(|(k, _)| k == key)?;
+        Some(fields.remove(i).1)
     }
 
     /// The unknown fields in arrival order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &RawValue)> {
-        self.0.iter().map(|(k, v)| (k.as_str(), &**v))
+        self.fields().iter().map(|(k, v)| (k.as_str(), &**v))
     }
 
     /// How many unknown fields there are.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.fields().len()
     }
 
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.fields().is_empty()
     }
 }
 
 impl fmt::Debug for Extra {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_map().entries(self.0.iter().map(|(k, v)| (k, v.get()))).finish()
+        f.debug_map().entries(self.fields().iter().map(|(k, v)| (k, v.get()))).finish()
     }
 }
 
 impl PartialEq for Extra {
     fn eq(&self, other: &Self) -> bool {
-        self.0.len() == other.0.len() && self.0.iter().zip(&other.0).all(|((k1, v1), (k2, v2))| k1 == k2 && v1.get() == v2.get())
+        let (mine, theirs) = (self.fields(), other.fields());
+        mine.len() == theirs.len() && mine.iter().zip(theirs).all(|((k1, v1), (k2, v2))| k1 == k2 && v1.get() == v2.get())
     }
 }
 
@@ -296,7 +313,7 @@ pub(crate) fn strip_position(message: &str) -> &str {
 #[doc(hidden)]
 pub fn read_extra<'de, A: MapAccess<'de>>(extra: &mut Extra, key: Cow<'de, str>, map: &mut A) -> Result<(), A::Error> {
     let value: Box<RawValue> = map.next_value()?;
-    extra.0.push((key.into_owned(), value));
+    extra.fields_mut().push((key.into_owned(), value));
     Ok(())
 }
 
@@ -305,7 +322,7 @@ pub fn read_extra<'de, A: MapAccess<'de>>(extra: &mut Extra, key: Cow<'de, str>,
 #[inline]
 pub fn finish_extra<E: de::Error>(extra: &Extra) -> Result<(), E> {
     // Most payloads have no unknown field: decided here, inlined into every payload's visitor.
-    if extra.0.len() < 2 {
+    if extra.len() < 2 {
         return Ok(());
     }
     find_duplicate_extra(extra)
@@ -313,7 +330,7 @@ pub fn finish_extra<E: de::Error>(extra: &Extra) -> Result<(), E> {
 
 #[inline(never)]
 fn find_duplicate_extra<E: de::Error>(extra: &Extra) -> Result<(), E> {
-    let fields = &extra.0;
+    let fields = extra.fields();
     let duplicate = if fields.len() <= 8 {
         fields.iter().enumerate().find(|(i, (k, _))| fields.iter().take(*i).any(|(seen, _)| seen == k)).map(|(_, (k, _))| k)
     } else {
@@ -334,7 +351,7 @@ fn find_duplicate_extra<E: de::Error>(extra: &Extra) -> Result<(), E> {
 
 #[doc(hidden)]
 pub fn serialize_extra<M: SerializeMap>(extra: &Extra, map: &mut M) -> Result<(), M::Error> {
-    for (k, v) in &extra.0 {
+    for (k, v) in extra.fields() {
         map.serialize_entry(k, v)?;
     }
     Ok(())
