@@ -52,6 +52,7 @@ impl SecondStage<'_> {
         Err(Box::new(InvalidMessage { envelope, is_response, error, source: Source::new(self.text, null_response) }))
     }
 
+    #[inline(always)]
     fn finish(
         &self,
         envelope: Envelope,
