@@ -83,6 +83,7 @@ macro_rules! registry {
                 }
             }
 
+            #[inline(always)]
             pub(crate) fn from_data(envelope: Envelope, data: $Data, source: Option<Source>) -> Self {
                 match data {
                     $( $Data::$Variant(d) => Self::$Variant(Box::new(Request::decoded(envelope, d, source))), )*
@@ -298,6 +299,7 @@ macro_rules! registry {
         }
 
         impl $Resp {
+            #[inline(always)]
             pub(crate) fn from_typed(envelope: Envelope, data: Box<RawValue>, result: $Result) -> Self {
                 match result {
                     $( $Result::$Variant(r) => Self::$Variant(Box::new(Response::decoded(envelope, data, r))), )*

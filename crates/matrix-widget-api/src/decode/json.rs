@@ -151,6 +151,7 @@ impl<'de> Reader<'de> {
     /// text starts so, the head is read and returned, and the reader stands inside the object
     /// after the action's value, or before the colon of `data` when it followed; otherwise
     /// nothing is read.
+    #[inline(always)]
     pub(super) fn canonical_head(&mut self) -> Result<Option<Head<'de>>, Bail> {
         const FROM_WIDGET: &[u8] = br#"{"api":"fromWidget","widgetId":""#;
         const TO_WIDGET: &[u8] = br#"{"api":"toWidget","widgetId":""#;

@@ -241,6 +241,7 @@ struct Start {
 impl Start {
     /// The head's values, through the seeds and checks the pass applies to them (`api` was
     /// one of its two spellings).
+    #[inline(always)]
     fn from_head(head: &Head<'_>) -> Result<Self, Bail> {
         use serde::de::value::BorrowedStrDeserializer;
         Ok(Start {

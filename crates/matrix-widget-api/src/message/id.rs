@@ -45,6 +45,7 @@ impl Id {
 }
 
 impl From<&str> for Id {
+    #[inline]
     fn from(s: &str) -> Self {
         let mut bytes = [0u8; INLINE];
         match (bytes.get_mut(..s.len()), u8::try_from(s.len())) {
