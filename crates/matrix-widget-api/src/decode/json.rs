@@ -693,6 +693,7 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
         self.deserialize_unit(visitor)
     }
 
+    #[inline]
     fn deserialize_newtype_struct<V: Visitor<'de>>(self, name: &'static str, visitor: V) -> Result<V::Value, Bail> {
         if name == RAW_VALUE_TOKEN {
             self.ws();
@@ -857,6 +858,7 @@ impl<'de> de::Deserializer<'de> for MemberKey<'_, 'de> {
         visitor.visit_some(self)
     }
 
+    #[inline]
     fn deserialize_newtype_struct<V: Visitor<'de>>(self, name: &'static str, visitor: V) -> Result<V::Value, Bail> {
         if name == RAW_VALUE_TOKEN { Err(Bail) } else { visitor.visit_newtype_struct(self) }
     }
