@@ -59,8 +59,11 @@ pub(super) struct Reader<'de> {
     pos: usize,
     /// Objects and arrays open at `pos`.
     depth: usize,
-    /// Members and elements read so far, in the whole message.
+    /// Members and elements read so far, in the whole message, when `counting`.
     elements: usize,
+    /// Whether members are counted: each takes at least a byte, so a message shorter than the
+    /// element limit cannot reach it.
+    counting: bool,
     /// Gives up at this depth, at this many members, and on a string this long (with its
     /// quotes): each is at or below the limit it stands for, so a message the reader
     /// accepts is never one the limits would refuse.
@@ -138,6 +141,7 @@ impl<'de> Reader<'de> {
             pos: 0,
             depth: 0,
             elements: 0,
+            counting: text.len() >= limits.max_elements(),
             max_depth: limits.max_depth(),
             max_elements: limits.max_elements(),
             max_string: limits.max_string_bytes(),
@@ -174,9 +178,11 @@ impl<'de> Reader<'de> {
         }
         self.pos = at;
         self.enter()?;
-        self.elements += 4 + usize::from(data_follows);
-        if self.elements >= self.max_elements {
-            return Err(Bail);
+        if self.counting {
+            self.elements += 4 + usize::from(data_follows);
+            if self.elements >= self.max_elements {
+                return Err(Bail);
+            }
         }
         Ok(Some(Head { api, widget_id, request_id, action, data_follows }))
     }
@@ -262,8 +268,13 @@ impl<'de> Reader<'de> {
 
     #[inline(always)]
     fn count(&mut self) -> Result<(), Bail> {
-        self.elements += 1;
-        if self.elements >= self.max_elements { Err(Bail) } else { Ok(()) }
+        if self.counting {
+            self.elements += 1;
+            if self.elements >= self.max_elements {
+                return Err(Bail);
+            }
+        }
+        Ok(())
     }
 
     /// From `i`, the first byte that is `"`, `\` or a control character, or the end.
