@@ -70,6 +70,9 @@ pub(super) struct Reader<'de> {
     max_depth: usize,
     max_elements: usize,
     max_string: usize,
+    /// Whether string lengths are checked: no string is longer than a message within the
+    /// string limit.
+    measuring: bool,
     /// Strings with escapes, decoded.
     scratch: String,
 }
@@ -145,6 +148,7 @@ impl<'de> Reader<'de> {
             max_depth: limits.max_depth(),
             max_elements: limits.max_elements(),
             max_string: limits.max_string_bytes(),
+            measuring: text.len() > limits.max_string_bytes(),
             scratch: String::new(),
         })
     }
@@ -196,7 +200,7 @@ impl<'de> Reader<'de> {
             // An escape (or anything else): the generic pass reads it.
             return Ok(None);
         }
-        if end - at + 2 > self.max_string {
+        if self.measuring && end - at + 2 > self.max_string {
             return Err(Bail);
         }
         let string = self.text.get(at..end).ok_or(Bail)?;
@@ -362,7 +366,7 @@ impl<'de> Reader<'de> {
                 _ => return Err(Bail),
             }
         }
-        if i - start + 2 > self.max_string {
+        if self.measuring && i - start + 2 > self.max_string {
             return Err(Bail);
         }
         self.pos = i + 1;
