@@ -570,26 +570,51 @@ impl<'de> Reader<'de> {
         }
     }
 
-    /// Visits the object at `pos`; the visitor must read all of it.
-    #[inline]
-    fn object<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value, Bail> {
+    /// Before a member or element of the container that `close` ends: whether one follows
+    /// (then counted, and the reader at it). After the first, a comma must come first, and
+    /// not right before the end (serde_json refuses a trailing comma).
+    #[inline(always)]
+    fn next_item(&mut self, first: &mut bool, close: u8) -> Result<bool, Bail> {
+        let byte = self.peek()?;
+        if byte == close {
+            return Ok(false);
+        }
+        if !*first {
+            if byte != b',' {
+                return Err(Bail);
+            }
+            self.pos += 1;
+            if self.peek()? == close {
+                return Err(Bail);
+            }
+        }
+        *first = false;
+        self.count()?;
+        Ok(true)
+    }
+
+    /// Inside the object or array opening at `pos`, `read` reads its members; then its end,
+    /// `close`. The visitor must have read all of it.
+    #[inline(always)]
+    fn within<T>(&mut self, close: u8, read: impl FnOnce(&mut Self) -> Result<T, Bail>) -> Result<T, Bail> {
         self.pos += 1;
         self.enter()?;
-        let value = visitor.visit_map(Members { reader: self, first: true })?;
-        self.expect(b'}')?;
+        let value = read(self)?;
+        self.expect(close)?;
         self.depth -= 1;
         Ok(value)
     }
 
-    /// Visits the array at `pos`; the visitor must read all of it.
+    /// Visits the object at `pos`.
+    #[inline]
+    fn object<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value, Bail> {
+        self.within(b'}', |reader| visitor.visit_map(Members { reader, first: true }))
+    }
+
+    /// Visits the array at `pos`.
     #[inline]
     fn array<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value, Bail> {
-        self.pos += 1;
-        self.enter()?;
-        let value = visitor.visit_seq(Elements { reader: self, first: true })?;
-        self.expect(b']')?;
-        self.depth -= 1;
-        Ok(value)
+        self.within(b']', |reader| visitor.visit_seq(Elements { reader, first: true }))
     }
 }
 
@@ -750,14 +775,7 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
     fn deserialize_enum<V: Visitor<'de>>(self, _: &'static str, _: &'static [&'static str], visitor: V) -> Result<V::Value, Bail> {
         match self.peek()? {
             b'"' => visitor.visit_enum(UnitVariant { reader: self }),
-            b'{' => {
-                self.pos += 1;
-                self.enter()?;
-                let value = visitor.visit_enum(OneMember { reader: self })?;
-                self.expect(b'}')?;
-                self.depth -= 1;
-                Ok(value)
-            }
+            b'{' => self.within(b'}', |reader| visitor.visit_enum(OneMember { reader })),
             _ => Err(Bail),
         }
     }
@@ -780,20 +798,12 @@ impl<'de> MapAccess<'de> for Members<'_, 'de> {
     #[inline]
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Bail> {
         let reader = &mut *self.reader;
-        match reader.peek()? {
-            b'}' => return Ok(None),
-            b',' if !self.first => {
-                reader.pos += 1;
-                reader.ws();
-            }
-            _ if self.first => {}
-            _ => return Err(Bail),
+        if !reader.next_item(&mut self.first, b'}')? {
+            return Ok(None);
         }
-        self.first = false;
         if reader.bytes.get(reader.pos) != Some(&b'"') {
             return Err(Bail);
         }
-        reader.count()?;
         seed.deserialize(MemberKey { reader }).map(Some)
     }
 
@@ -816,20 +826,9 @@ impl<'de> SeqAccess<'de> for Elements<'_, 'de> {
     #[inline]
     fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, Bail> {
         let reader = &mut *self.reader;
-        match reader.peek()? {
-            b']' => return Ok(None),
-            b',' if !self.first => {
-                reader.pos += 1;
-                // serde_json refuses a trailing comma.
-                if reader.peek()? == b']' {
-                    return Err(Bail);
-                }
-            }
-            _ if self.first => {}
-            _ => return Err(Bail),
+        if !reader.next_item(&mut self.first, b']')? {
+            return Ok(None);
         }
-        self.first = false;
-        reader.count()?;
         seed.deserialize(&mut *reader).map(Some)
     }
 }
