@@ -29,7 +29,7 @@ fn corpus_dir() -> PathBuf {
 }
 
 /// The committed corpus: (theme, cases), by file name.
-fn committed() -> Vec<(String, Vec<Case>)> {
+pub(crate) fn committed() -> Vec<(String, Vec<Case>)> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(corpus_dir())
         .expect("tests/hostile")
         .map(|e| e.expect("a directory entry").path())
@@ -61,7 +61,7 @@ fn expanded_input(case: &Case) -> Option<String> {
 }
 
 /// The message bytes.
-fn message_bytes(case: &Case) -> Vec<u8> {
+pub(crate) fn message_bytes(case: &Case) -> Vec<u8> {
     match (&case.input_base64, expanded_input(case)) {
         (Some(b64), _) => base64_decode(b64).unwrap_or_else(|| panic!("{}: bad base64", case.name)),
         (None, Some(text)) => text.into_bytes(),
@@ -316,7 +316,8 @@ fn check_reencoding(case: &Case, text: Option<&str>, message: &Message, fail: &m
     }
 }
 
-fn abbreviate(s: &str) -> String {
+/// At most 300 characters of `s`, for failure messages.
+pub(crate) fn abbreviate(s: &str) -> String {
     match s.char_indices().nth(300) {
         Some((i, _)) => format!("{}…", &s[..i]),
         None => s.to_owned(),

@@ -12,6 +12,7 @@ mod decode;
 mod derive_forms;
 mod derive_pass;
 mod docs;
+mod fast_path;
 mod fixtures;
 mod hostile;
 mod hostile_corpus;
