@@ -1079,6 +1079,35 @@ mod tests {
         }
     }
 
+    /// The head is read where every known peer writes it, and left to the generic pass
+    /// otherwise, without moving the reader.
+    #[test]
+    fn the_canonical_head_is_read_as_text_or_not_at_all() {
+        let head = |text: &str| {
+            let mut reader = Reader::new(text, &Limits::DEFAULT).expect("small");
+            let head = reader.canonical_head().expect("within the limits");
+            (head.map(|h| (h.api, h.widget_id.to_owned(), h.request_id.to_owned(), h.action.to_owned(), h.data_follows)), reader.pos)
+        };
+        let text = r#"{"api":"toWidget","widgetId":"w1","requestId":"r1","action":"capabilities","data":{}}"#;
+        let (read, pos) = head(text);
+        assert_eq!(read, Some((crate::api::Api::ToWidget, "w1".into(), "r1".into(), "capabilities".into(), true)));
+        assert_eq!(text.get(pos..), Some(":{}}"), "the reader stands before the colon of `data`");
+        let text = r#"{"api":"fromWidget","widgetId":"w","requestId":"r","action":"x"}"#;
+        let (read, pos) = head(text);
+        assert_eq!(read.map(|h| h.4), Some(false));
+        assert_eq!(text.get(pos..), Some("}"), "the reader stands after the action");
+        for text in [
+            r#"{"api": "fromWidget","widgetId":"w","requestId":"r","action":"x"}"#,
+            r#"{"widgetId":"w","api":"fromWidget","requestId":"r","action":"x"}"#,
+            r#"{"api":"fromWidget","widgetId":"w\u0031","requestId":"r","action":"x"}"#,
+            r#"{"api":"fromWidget","widgetId":"w","requestId":"r","action":"x\"y"}"#,
+            r#"{"api":"fromWidget","widgetId":"w","requestId":"r""#,
+            r#"{"api":"FromWidget","widgetId":"w","requestId":"r","action":"x"}"#,
+        ] {
+            assert_eq!(head(text), (None, 0), "{text}");
+        }
+    }
+
     #[test]
     fn raw_values_are_slices_of_the_text() {
         let text = r#"{"content":{"b": [1, 2.5e-3, "\u0041"], "a":null},"n":1}"#;
