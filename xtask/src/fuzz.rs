@@ -14,7 +14,7 @@ use std::process::Command;
 use crate::util::{Error, Result, cargo, display_path, project_root, run as run_command};
 
 /// Every target in `fuzz/fuzz_targets/`.
-pub(crate) const TARGETS: [&str; 5] = ["decode", "capability", "permit", "session_host", "session_widget"];
+pub(crate) const TARGETS: [&str; 6] = ["decode", "decode_fast", "capability", "permit", "session_host", "session_widget"];
 
 /// Seconds per target in `--smoke` mode (what `cargo xtask ci` runs).
 const SMOKE_SECONDS: u32 = 20;
