@@ -16,7 +16,9 @@
 
 use crate::fixtures::fixture_files;
 use crate::hostile_corpus::{abbreviate, committed, message_bytes};
-use matrix_widget_api::__private::decode_without_fast_path;
+#[path = "../support/both_paths.rs"]
+mod both_paths;
+use both_paths::{TIGHT, decode_both, difference};
 use matrix_widget_api::limits::Limits;
 use matrix_widget_api::naming::{NameSpec, WireName};
 use matrix_widget_api::{ActionName, Decoder, Role};
@@ -31,47 +33,14 @@ use std::sync::OnceLock;
 /// The roles a message is decoded for (`None`: [`Decoder::decode`]).
 const ROLES: [Option<Role>; 3] = [Some(Role::Host), Some(Role::Widget), None];
 
-/// Limits most fixtures come near: several of them are over each one.
-const TIGHT: Limits =
-    Limits::DEFAULT.with_max_depth(6).with_max_elements(20).with_max_string_bytes(64).with_max_message_bytes(600).with_max_id_bytes(40);
-
 // ---- The comparison ----
 
 /// Decodes `text` for `role` with and without the fast path; `Err` describes how the two
 /// results differ.
 fn agree(decoder: &Decoder, role: Option<Role>, text: &str) -> Result<(), String> {
-    let fast = match role {
-        Some(role) => decoder.decode_as(role, text),
-        None => decoder.decode(text),
-    };
-    let slow = decode_without_fast_path(decoder, role, text);
-    let difference = match (&fast, &slow) {
-        (Ok(f), Ok(s)) => {
-            let encode = |m| serde_json::to_string(m).map_err(|e| e.to_string());
-            if f != s {
-                Some("the messages differ")
-            } else if format!("{f:?}") != format!("{s:?}") {
-                Some("the messages are equal, but their Debug texts differ")
-            } else if encode(f) != encode(s) {
-                Some("the messages are equal, but encode differently")
-            } else {
-                None
-            }
-        }
-        (Err(f), Err(s)) => {
-            if format!("{f:?}") != format!("{s:?}") {
-                Some("the errors differ")
-            } else if f.to_string() != s.to_string() {
-                Some("the errors' Debug texts are equal, but their messages differ")
-            } else if f.error_reply() != s.error_reply() {
-                Some("the errors are equal, but their error replies differ")
-            } else {
-                None
-            }
-        }
-        (Ok(_), Err(_)) => Some("the fast path accepts what the slow path refuses"),
-        (Err(_), Ok(_)) => Some("the fast path refuses what the slow path accepts"),
-    };
+    let both = decode_both(decoder, role, text);
+    let (fast, slow) = &both;
+    let difference = difference(&both);
     match difference {
         None => Ok(()),
         Some(what) => Err(format!(
