@@ -182,12 +182,7 @@ impl<'de> Reader<'de> {
         }
         self.pos = at;
         self.enter()?;
-        if self.counting {
-            self.elements += 4 + usize::from(data_follows);
-            if self.elements >= self.max_elements {
-                return Err(Bail);
-            }
-        }
+        self.count_many(4 + usize::from(data_follows))?;
         Ok(Some(Head { api, widget_id, request_id, action, data_follows }))
     }
 
@@ -200,9 +195,7 @@ impl<'de> Reader<'de> {
             // An escape (or anything else): the generic pass reads it.
             return Ok(None);
         }
-        if self.measuring && end - at + 2 > self.max_string {
-            return Err(Bail);
-        }
+        self.measure(at, end)?;
         let string = self.text.get(at..end).ok_or(Bail)?;
         let after = end + 1;
         Ok(self.bytes.get(after..).filter(|rest| rest.starts_with(next)).map(|_| (string, after + next.len())))
@@ -272,13 +265,25 @@ impl<'de> Reader<'de> {
 
     #[inline(always)]
     fn count(&mut self) -> Result<(), Bail> {
+        self.count_many(1)
+    }
+
+    /// Counts `n` members or elements.
+    #[inline(always)]
+    fn count_many(&mut self, n: usize) -> Result<(), Bail> {
         if self.counting {
-            self.elements += 1;
+            self.elements += n;
             if self.elements >= self.max_elements {
                 return Err(Bail);
             }
         }
         Ok(())
+    }
+
+    /// Checks a string's length as written, `start..end` without its quotes.
+    #[inline(always)]
+    fn measure(&self, start: usize, end: usize) -> Result<(), Bail> {
+        if self.measuring && end - start + 2 > self.max_string { Err(Bail) } else { Ok(()) }
     }
 
     /// From `i`, the first byte that is `"`, `\` or a control character, or the end.
@@ -366,9 +371,7 @@ impl<'de> Reader<'de> {
                 _ => return Err(Bail),
             }
         }
-        if self.measuring && i - start + 2 > self.max_string {
-            return Err(Bail);
-        }
+        self.measure(start, i)?;
         self.pos = i + 1;
         Ok((start, i, escaped))
     }
@@ -404,29 +407,38 @@ impl<'de> Reader<'de> {
         }
     }
 
-    /// Visits the number at `pos` as serde_json does; gives up on fractions, exponents and
-    /// integers beyond 64 bits (serde_json reads those as floats).
-    fn number<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value, Bail> {
+    /// The sign and integer part of the number at `pos` (a leading zero stands alone, as
+    /// serde_json requires), with its value when it fits in 64 bits.
+    #[inline(always)]
+    fn integer(&mut self) -> Result<(bool, Option<u64>), Bail> {
         let negative = self.bytes.get(self.pos) == Some(&b'-');
         if negative {
             self.pos += 1;
         }
-        let mut value: u64 = match self.bytes.get(self.pos) {
-            Some(b'0') => 0,
-            Some(&digit @ b'1'..=b'9') => u64::from(digit - b'0'),
+        let first = match self.bytes.get(self.pos) {
+            Some(&digit @ b'0'..=b'9') => digit,
             _ => return Err(Bail),
         };
         self.pos += 1;
-        if value == 0 {
+        let mut value = Some(u64::from(first - b'0'));
+        if first == b'0' {
             if let Some(b'0'..=b'9') = self.bytes.get(self.pos) {
                 return Err(Bail);
             }
         } else {
             while let Some(&digit @ b'0'..=b'9') = self.bytes.get(self.pos) {
-                value = value.checked_mul(10).and_then(|v| v.checked_add(u64::from(digit - b'0'))).ok_or(Bail)?;
+                value = value.and_then(|v| v.checked_mul(10)).and_then(|v| v.checked_add(u64::from(digit - b'0')));
                 self.pos += 1;
             }
         }
+        Ok((negative, value))
+    }
+
+    /// Visits the number at `pos` as serde_json does; gives up on fractions, exponents and
+    /// integers beyond 64 bits (serde_json reads those as floats).
+    fn number<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value, Bail> {
+        let (negative, value) = self.integer()?;
+        let value = value.ok_or(Bail)?;
         if let Some(b'.' | b'e' | b'E') = self.bytes.get(self.pos) {
             return Err(Bail);
         }
@@ -440,19 +452,7 @@ impl<'de> Reader<'de> {
 
     /// Steps over a number, checking its grammar.
     fn skip_number(&mut self) -> Result<(), Bail> {
-        if self.bytes.get(self.pos) == Some(&b'-') {
-            self.pos += 1;
-        }
-        match self.bytes.get(self.pos) {
-            Some(b'0') => {
-                self.pos += 1;
-                if let Some(b'0'..=b'9') = self.bytes.get(self.pos) {
-                    return Err(Bail);
-                }
-            }
-            Some(b'1'..=b'9') => self.digits(),
-            _ => return Err(Bail),
-        }
+        self.integer()?;
         if self.bytes.get(self.pos) == Some(&b'.') {
             self.pos += 1;
             self.some_digits()?;
