@@ -424,9 +424,10 @@ impl Decoder {
         // up (wire decision 44). When the one pass gave up (a payload its type refuses, or
         // one with a float), the envelope is read alone and the payload decoded after it, as
         // the slow way does: the same outcome, with the payload's precise error.
-        let fast = match fast {
-            true => visitor::read_fast(role, text, true, &self.limits).or_else(|_| visitor::read_fast(role, text, false, &self.limits)),
-            false => Err(json::Bail),
+        let fast = if fast {
+            visitor::read_fast(role, text, true, &self.limits).or_else(|_| visitor::read_fast(role, text, false, &self.limits))
+        } else {
+            Err(json::Bail)
         };
         let result = match fast {
             Ok(outcome) => outcome.map_err(DecodeError::Invalid),

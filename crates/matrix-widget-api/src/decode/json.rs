@@ -209,7 +209,13 @@ impl<'de> Reader<'de> {
 
     /// The end of the object whose members were read.
     pub(super) fn close_object(&mut self) -> Result<(), Bail> {
-        self.expect(b'}')?;
+        self.leave(b'}')
+    }
+
+    /// The end, `close`, of the object or array whose members were read.
+    #[inline(always)]
+    fn leave(&mut self, close: u8) -> Result<(), Bail> {
+        self.expect(close)?;
         self.depth -= 1;
         Ok(())
     }
@@ -600,8 +606,7 @@ impl<'de> Reader<'de> {
         self.pos += 1;
         self.enter()?;
         let value = read(self)?;
-        self.expect(close)?;
-        self.depth -= 1;
+        self.leave(close)?;
         Ok(value)
     }
 
